@@ -1,0 +1,341 @@
+"""The command-line interface: the scripting contract over the same core the GUI uses.
+
+Human-readable output by default; ``--json`` prints machine-readable JSON on stdout. Errors
+are one sentence on stderr with a meaningful exit code; progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.config import default_operator
+from app.core import items as items_mod
+from app.core.case import Case
+from app.core.custody import iter_events
+from app.core.errors import ProofshotError
+from app.core.identity import runtime_facts
+from app.core.importer import ImportJob
+from app.core.jobs import CancelToken, Progress
+from app.core.verify import record_verification, verify_case
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 2  # the command ran, and found the case (or bundle) not intact
+
+Handler = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, Handler] = {}
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+class StderrProgress:
+    """Progress on stderr: an updating line on a terminal, a line every few seconds otherwise."""
+
+    def __init__(self) -> None:
+        self._tty = sys.stderr.isatty()
+        self._last = 0.0
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        final = progress.total is not None and progress.done >= progress.total
+        if not final and now - self._last < (0.1 if self._tty else 2.0):
+            return
+        self._last = now
+        total = f"/{progress.total}" if progress.total is not None else ""
+        line = f"{progress.message or 'Working'} [{progress.done}{total}]"
+        if self._tty:
+            sys.stderr.write("\r\033[K" + line + ("\n" if final else ""))
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def _cancel_on_sigint() -> CancelToken:
+    token = CancelToken()
+
+    def handler(signum: int, frame: object) -> None:
+        if token.cancelled:
+            raise KeyboardInterrupt
+        token.cancel()
+        sys.stderr.write("\nStopping after the files in progress; press Ctrl+C again to abort.\n")
+
+    signal.signal(signal.SIGINT, handler)
+    return token
+
+
+def _operator(args: argparse.Namespace) -> str | None:
+    return getattr(args, "operator", None) or default_operator() or None
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    with Case.create(args.case, title=args.title or "", operator=_operator(args) or "") as case:
+        print(f"Created case {case.title!r} at {case.path}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with Case.open(args.case) as case:
+        job = ImportJob(case, [Path(p) for p in args.paths], tags=args.tag or [])
+        summary = job.run(StderrProgress(), _cancel_on_sigint())
+    if args.json:
+        _print_json(summary.as_dict())
+    else:
+        print(f"Imported {len(summary.imported)}, duplicates {len(summary.duplicates)}, refused {len(summary.refused)}.")
+        for refused in summary.refused:
+            print(f"  refused: {refused['path']}: {refused['reason']}")
+        if summary.cancelled:
+            print("Cancelled; the files listed above were kept.")
+    if summary.error:
+        sys.stderr.write(summary.error + "\n")
+        return 1
+    return 1 if summary.cancelled else EXIT_OK
+
+
+def _item_json(case: Case, item: items_mod.Item, tags: list[str]) -> dict[str, Any]:
+    data = item.as_dict()
+    data["tags"] = tags
+    data["withdrawn"] = case.conn.execute("SELECT 1 FROM withdrawals WHERE item_id = ?", (item.id,)).fetchone() is not None
+    return data
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with Case.open(args.case, read_only=True) as case:
+        flt = items_mod.ItemFilter(text=args.text, tag=args.tag, kind=args.kind)
+        rows = items_mod.list_items(case, flt)
+        tags = items_mod.tags_by_item(case)
+        if args.json:
+            _print_json([_item_json(case, it, tags.get(it.id, [])) for it in rows])
+            return EXIT_OK
+        for it in rows:
+            prompt = it.provenance.get("prompt") or ""
+            size = f"{it.width}x{it.height}" if it.width else "-"
+            line = f"{it.id:>5}  {it.kind:<14} {it.media_type:<18} {size:>11}  {it.sha256[:16]}  {it.source[-40:]}"
+            if tags.get(it.id):
+                line += "  [" + ", ".join(tags[it.id]) + "]"
+            if prompt:
+                line += f"\n       prompt: {prompt[:100]}"
+            print(line)
+        print(f"{len(rows)} item(s)")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with Case.open(args.case, read_only=True) as case:
+        item = items_mod.get_item(case, args.item)
+        state = items_mod.item_state(case, item.id)
+        events = [e.as_dict() for e in iter_events(case.conn, item_id=item.id)]
+        data = _item_json(case, item, state.tags)
+        data.update(notes=state.notes, corrections=state.corrections, withdrawal=state.withdrawn, events=events)
+        if args.json:
+            _print_json(data)
+            return EXIT_OK
+        for key in ("id", "kind", "media_type", "size", "width", "height", "sha256", "sha512", "sm3",
+                    "acquired_at", "local_offset", "operator", "method", "tool", "source"):  # fmt: skip
+            print(f"{key:>13}: {data[key]}")
+        print(f"{'tags':>13}: {', '.join(state.tags) or '-'}")
+        prov = item.provenance
+        print(f"{'prompt':>13}: {prov.get('prompt') or 'none found'}")
+        if prov.get("negative_prompt"):
+            print(f"{'negative':>13}: {prov['negative_prompt']}")
+        print(f"{'provenance':>13}: found {', '.join(prov.get('sources', [])) or 'nothing'}; absent {', '.join(prov.get('absent', [])) or 'nothing'}")
+        for note in state.notes:
+            print(f"{'note':>13}: {note['text']} ({note['actor']}, {note['at_utc']})")
+        if state.withdrawn:
+            print(f"{'WITHDRAWN':>13}: {state.withdrawn['reason']}")
+        print(f"{'events':>13}: " + "; ".join(f"#{e['seq']} {e['action']}" for e in events))
+    return EXIT_OK
+
+
+def _item_ids(case: Case, refs: Sequence[str]) -> list[int]:
+    return [items_mod.get_item(case, ref).id for ref in refs]
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    with Case.open(args.case) as case:
+        n = items_mod.add_tag(case, _item_ids(case, args.items), args.tag, actor=_operator(args))
+    print(f"Tagged {n} item(s) with {args.tag!r}.")
+    return EXIT_OK
+
+
+def cmd_untag(args: argparse.Namespace) -> int:
+    with Case.open(args.case) as case:
+        n = items_mod.remove_tag(case, _item_ids(case, args.items), args.tag, actor=_operator(args))
+    print(f"Removed {args.tag!r} from {n} item(s).")
+    return EXIT_OK
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    with Case.open(args.case) as case:
+        item_id = items_mod.get_item(case, args.item).id
+        items_mod.add_note(case, item_id, args.text, actor=_operator(args), correction=args.correction)
+    print(f"Added a {'correction' if args.correction else 'note'} to item {item_id}.")
+    return EXIT_OK
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    with Case.open(args.case) as case:
+        item_id = items_mod.get_item(case, args.item).id
+        items_mod.withdraw(case, item_id, args.reason, actor=_operator(args))
+    print(f"Withdrew item {item_id}; it stays in the case and its log.")
+    return EXIT_OK
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    with Case.open(args.case, read_only=True) as case:
+        events = list(iter_events(case.conn))
+    if args.json:
+        _print_json([e.as_dict() for e in events])
+        return EXIT_OK
+    for e in events:
+        target = f" item {e.item_id}" if e.item_id is not None else ""
+        print(f"{e.seq:>6}  {e.at_utc}  {e.actor:<20} {e.action}{target}  {e.hash[:16]}")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    read_only = args.no_log
+    try:
+        case = Case.open(args.case, read_only=read_only)
+    except ProofshotError:
+        if read_only:
+            raise
+        case = Case.open(args.case, read_only=True)
+    with case:
+        report = verify_case(case, StderrProgress())
+        if not case.read_only:
+            record_verification(case, report, actor=_operator(args))
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        verdict = "INTACT" if report.intact else "NOT INTACT"
+        print(f"{verdict}: {report.events} events, {report.items} items, {report.objects_checked} objects re-hashed.")
+        for problem in report.problems:
+            print(f"  PROBLEM [{problem.code}] {problem.message}")
+        for note in report.notes:
+            print(f"  note: {note}")
+    return EXIT_OK if report.intact else EXIT_PROBLEMS
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.demo.case_builder import build_demo_case  # the demo data is only loaded on request
+
+    with build_demo_case(Path(args.case), operator=_operator(args) or "Demo Operator") as case:
+        count = items_mod.count_items(case)
+        print(f"Built the demo case at {case.path} with {count} items.")
+    return EXIT_OK
+
+
+# -- parser -------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="proofshot",
+        description="Capture, hash, timestamp and compare AI-generated images as evidence.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--verbose", action="store_true", help="with --version: also the code hash and runtime")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        COMMANDS[name] = handler
+        return p
+
+    p = add("init", cmd_init, "Create a new case folder.")
+    p.add_argument("case", type=Path)
+    p.add_argument("--title")
+    p.add_argument("--operator")
+
+    p = add("import", cmd_import, "Import files and folders (recursively) as evidence.")
+    p.add_argument("case", type=Path)
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--tag", action="append", help="tag every imported item (repeatable)")
+    p.add_argument("--operator")
+    p.add_argument("--json", action="store_true")
+
+    p = add("list", cmd_list, "List the items of a case.")
+    p.add_argument("case", type=Path)
+    p.add_argument("--tag")
+    p.add_argument("--kind")
+    p.add_argument("--text", help="text in prompt, source or notes")
+    p.add_argument("--json", action="store_true")
+
+    p = add("show", cmd_show, "Show one item with its provenance, annotations and custody events.")
+    p.add_argument("case", type=Path)
+    p.add_argument("item", help="item id or SHA-256 prefix")
+    p.add_argument("--json", action="store_true")
+
+    for name, handler, text in (("tag", cmd_tag, "Tag items."), ("untag", cmd_untag, "Remove a tag from items.")):
+        p = add(name, handler, text)
+        p.add_argument("case", type=Path)
+        p.add_argument("tag")
+        p.add_argument("items", nargs="+", help="item ids or SHA-256 prefixes")
+        p.add_argument("--operator")
+
+    p = add("note", cmd_note, "Add a note (or with --correction, a correction) to an item.")
+    p.add_argument("case", type=Path)
+    p.add_argument("item")
+    p.add_argument("text")
+    p.add_argument("--correction", action="store_true")
+    p.add_argument("--operator")
+
+    p = add("withdraw", cmd_withdraw, "Withdraw an item, with a reason; nothing is deleted.")
+    p.add_argument("case", type=Path)
+    p.add_argument("item")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--operator")
+
+    p = add("log", cmd_log, "Print the custody log.")
+    p.add_argument("case", type=Path)
+    p.add_argument("--json", action="store_true")
+
+    p = add("verify", cmd_verify, "Re-hash every object and recheck the custody log; exit 0 only when intact.")
+    p.add_argument("case", type=Path)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--no-log", action="store_true", help="do not record the verification in the log")
+    p.add_argument("--operator")
+
+    p = add("demo", cmd_demo, "Build the demo case from the bundled demo data.")
+    p.add_argument("case", type=Path)
+    p.add_argument("--operator")
+    return parser
+
+
+def version_text(verbose: bool) -> str:
+    if not verbose:
+        return f"proofshot {__version__}"
+    facts = runtime_facts()
+    return "\n".join(f"{k}: {v}" for k, v in facts.items())
+
+
+def run_cli(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    if args.version:
+        print(version_text(args.verbose))
+        return EXIT_OK
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 1
+    try:
+        return int(args.handler(args))
+    except ProofshotError as exc:
+        sys.stderr.write(f"proofshot: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("proofshot: interrupted.\n")
+        return 130

@@ -1,0 +1,95 @@
+"""SHA-256, SHA-512 and SM3 computed in one pass over the bytes.
+
+SHA-256 names objects; SHA-512 and SM3 (China's national standard hash, GB/T 32905-2016) are
+kept beside it because courts and notaries in different jurisdictions ask for them. SM3 comes
+from OpenSSL through hashlib where the build has it, else from the pure-Python ``gmssl``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Protocol
+
+ALGORITHMS = ("sha256", "sha512", "sm3")
+
+
+class _Hasher(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+    def hexdigest(self) -> str: ...
+
+
+class _GmsslSm3:
+    """Fallback SM3 for OpenSSL builds without it. gmssl hashes whole messages, so buffer."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def update(self, data: bytes, /) -> None:
+        self._parts.append(bytes(data))
+
+    def hexdigest(self) -> str:
+        from gmssl import func, sm3  # optional dependency path, only without OpenSSL SM3
+
+        return str(sm3.sm3_hash(func.bytes_to_list(b"".join(self._parts))))
+
+
+def _openssl_has_sm3() -> bool:
+    try:
+        hashlib.new("sm3")
+    except ValueError:
+        return False
+    return True
+
+
+_HAS_SM3 = _openssl_has_sm3()
+
+
+def new_sm3() -> _Hasher:
+    return hashlib.new("sm3") if _HAS_SM3 else _GmsslSm3()
+
+
+@dataclass(frozen=True)
+class Digests:
+    sha256: str
+    sha512: str
+    sm3: str
+    size: int
+
+    def as_dict(self) -> dict[str, str | int]:
+        return {"sha256": self.sha256, "sha512": self.sha512, "sm3": self.sm3, "size": self.size}
+
+
+class MultiHasher:
+    """Feeds every chunk to all three hashes, counting bytes."""
+
+    def __init__(self) -> None:
+        self._sha256 = hashlib.sha256()
+        self._sha512 = hashlib.sha512()
+        self._sm3 = new_sm3()
+        self._size = 0
+
+    def update(self, chunk: bytes) -> None:
+        self._sha256.update(chunk)
+        self._sha512.update(chunk)
+        self._sm3.update(chunk)
+        self._size += len(chunk)
+
+    def result(self) -> Digests:
+        return Digests(
+            self._sha256.hexdigest(), self._sha512.hexdigest(), self._sm3.hexdigest(), self._size
+        )
+
+
+def digest_bytes(data: bytes) -> Digests:
+    hasher = MultiHasher()
+    hasher.update(data)
+    return hasher.result()
+
+
+def sha256_file(path: str | bytes, chunk_size: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(chunk_size):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,93 @@
+"""What a file is, decided from its content, never from its name.
+
+Images are identified by Pillow from their header without decoding pixels, so a
+decompression bomb is named and refused rather than expanded. Other files are identified by
+their magic numbers (puremagic) and a few text heuristics; anything unknown is kept as
+``application/octet-stream``. Every file is evidence whatever its type.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import puremagic
+from PIL import Image, UnidentifiedImageError
+
+OCTET_STREAM = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    media_type: str
+    width: int | None = None
+    height: int | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_image(self) -> bool:
+        return self.media_type.startswith("image/")
+
+
+def _sniff_text(head: bytes) -> str | None:
+    if not head or b"\0" in head:
+        return None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not merely a character cut at the end of the head
+            return None
+        text = head[: exc.start].decode("utf-8")
+    stripped = text.lstrip("\ufeff \t\r\n").lower()
+    if stripped.startswith(("<!doctype html", "<html")):
+        return "text/html"
+    if stripped.startswith("<?xml") or stripped.startswith("<svg"):
+        return "image/svg+xml" if "<svg" in stripped[:2048] else "application/xml"
+    if stripped[:1] in ("{", "["):
+        try:
+            json.loads(text)
+            return "application/json"
+        except ValueError:
+            pass
+    return "text/plain"
+
+
+def _sniff_magic(head: bytes) -> str | None:
+    if len(head) < 4:
+        return None
+    try:
+        mime = puremagic.from_string(head, mime=True)
+    except (puremagic.PureError, ValueError):
+        return None
+    return mime or None
+
+
+def sniff(path: Path, head: bytes) -> MediaInfo:
+    """Identify the stored file at ``path`` whose first bytes are ``head``."""
+    if not head:
+        return MediaInfo("application/x-empty", notes=("The file is empty (zero bytes).",))
+    notes: list[str] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                mime = img.get_format_mimetype() or Image.MIME.get(img.format or "", "")
+                width, height = img.size
+                if getattr(img, "is_animated", False):
+                    notes.append(f"Animated image with {getattr(img, 'n_frames', '?')} frames.")
+                if mime:
+                    return MediaInfo(mime, width, height, tuple(notes))
+    except Image.DecompressionBombError as exc:
+        notes.append(f"Not decoded: the header declares a decompression bomb ({exc}).")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        pass
+    except Exception as exc:  # hostile headers can raise anything inside a format plugin
+        notes.append(f"The image header could not be parsed ({type(exc).__name__}).")
+    mime = _sniff_magic(head)
+    if mime is None:
+        mime = _sniff_text(head) or OCTET_STREAM
+    if mime.startswith("image/") and not notes:
+        notes.append("The file looks like an image but could not be decoded; it may be corrupt or truncated.")
+    return MediaInfo(mime, None, None, tuple(notes))

@@ -1,0 +1,111 @@
+"""The case database schema and its forward-only migrations.
+
+``PRAGMA user_version`` holds the schema version. Each migration is applied once, in order,
+inside a transaction; a case from a newer Proofshot is refused rather than guessed at.
+Evidence tables are insert-only: triggers abort any UPDATE or DELETE, so even a bug cannot
+rewrite history through this connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Tables whose rows are each created by, and recorded in, one custody event. ``verify``
+# replays the log and expects these rows to match the records the events carry.
+LOGGED_TABLES: dict[str, str] = {
+    "settings": "seq, key",
+    "items": "id",
+    "annotations": "id",
+    "withdrawals": "seq",
+}
+
+_V1 = """
+CREATE TABLE events (
+    seq       INTEGER PRIMARY KEY,
+    at_utc    TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    item_id   INTEGER,
+    payload   TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL UNIQUE
+);
+CREATE INDEX events_item ON events(item_id);
+CREATE INDEX events_action ON events(action);
+
+CREATE TABLE settings (
+    seq   INTEGER NOT NULL REFERENCES events(seq),
+    key   TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (seq, key)
+);
+
+CREATE TABLE items (
+    id            INTEGER PRIMARY KEY,
+    seq           INTEGER NOT NULL REFERENCES events(seq),
+    kind          TEXT NOT NULL,
+    sha256        TEXT NOT NULL UNIQUE,
+    sha512        TEXT NOT NULL,
+    sm3           TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    media_type    TEXT NOT NULL,
+    width         INTEGER,
+    height        INTEGER,
+    acquired_at   TEXT NOT NULL,
+    local_offset  TEXT NOT NULL,
+    operator      TEXT NOT NULL,
+    method        TEXT NOT NULL,
+    tool          TEXT NOT NULL,
+    source        TEXT NOT NULL,
+    source_facts  TEXT NOT NULL,
+    parent_id     INTEGER REFERENCES items(id),
+    provenance    TEXT NOT NULL,
+    media_notes   TEXT NOT NULL
+);
+CREATE INDEX items_kind ON items(kind);
+CREATE INDEX items_acquired ON items(acquired_at);
+
+CREATE TABLE annotations (
+    id      INTEGER PRIMARY KEY,
+    seq     INTEGER NOT NULL REFERENCES events(seq),
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    kind    TEXT NOT NULL CHECK (kind IN ('tag', 'untag', 'note', 'correction')),
+    value   TEXT NOT NULL
+);
+CREATE INDEX annotations_item ON annotations(item_id);
+CREATE INDEX annotations_value ON annotations(kind, value);
+
+CREATE TABLE withdrawals (
+    seq     INTEGER PRIMARY KEY REFERENCES events(seq),
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    reason  TEXT NOT NULL
+);
+"""
+
+
+def _append_only_triggers(tables: list[str]) -> str:
+    parts = []
+    for table in tables:
+        for op in ("UPDATE", "DELETE"):
+            parts.append(
+                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
+            )
+    return "\n".join(parts)
+
+
+MIGRATIONS: list[str] = [
+    _V1 + _append_only_triggers(["events", "settings", "items", "annotations", "withdrawals"]),
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply pending migrations; returns the version the database is now at."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    for version in range(current, SCHEMA_VERSION):
+        conn.executescript(
+            "BEGIN IMMEDIATE;" + MIGRATIONS[version] + f"PRAGMA user_version={version + 1};COMMIT;"
+        )
+    return SCHEMA_VERSION
