@@ -16,7 +16,9 @@ def _is_gui_request(argv: Sequence[str]) -> bool:
     first = argv[0]
     if first.startswith("-") or first in COMMANDS:
         return False
-    return len(argv) == 1 and (Path(first) / "case.sqlite").exists() or first.endswith(".proofshot")
+    return (len(argv) == 1 and (Path(first) / "case.sqlite").exists()) or first.endswith(
+        ".proofshot"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -92,7 +92,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(summary.as_dict())
     else:
-        print(f"Imported {len(summary.imported)}, duplicates {len(summary.duplicates)}, refused {len(summary.refused)}.")
+        print(
+            f"Imported {len(summary.imported)}, duplicates {len(summary.duplicates)}, refused {len(summary.refused)}."
+        )
         for refused in summary.refused:
             print(f"  refused: {refused['path']}: {refused['reason']}")
         if summary.cancelled:
@@ -106,7 +108,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _item_json(case: Case, item: items_mod.Item, tags: list[str]) -> dict[str, Any]:
     data = item.as_dict()
     data["tags"] = tags
-    data["withdrawn"] = case.conn.execute("SELECT 1 FROM withdrawals WHERE item_id = ?", (item.id,)).fetchone() is not None
+    data["withdrawn"] = (
+        case.conn.execute("SELECT 1 FROM withdrawals WHERE item_id = ?", (item.id,)).fetchone()
+        is not None
+    )
     return data
 
 
@@ -137,7 +142,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         state = items_mod.item_state(case, item.id)
         events = [e.as_dict() for e in iter_events(case.conn, item_id=item.id)]
         data = _item_json(case, item, state.tags)
-        data.update(notes=state.notes, corrections=state.corrections, withdrawal=state.withdrawn, events=events)
+        data.update(
+            notes=state.notes,
+            corrections=state.corrections,
+            withdrawal=state.withdrawn,
+            events=events,
+        )
         if args.json:
             _print_json(data)
             return EXIT_OK
@@ -149,7 +159,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"{'prompt':>13}: {prov.get('prompt') or 'none found'}")
         if prov.get("negative_prompt"):
             print(f"{'negative':>13}: {prov['negative_prompt']}")
-        print(f"{'provenance':>13}: found {', '.join(prov.get('sources', [])) or 'nothing'}; absent {', '.join(prov.get('absent', [])) or 'nothing'}")
+        print(
+            f"{'provenance':>13}: found {', '.join(prov.get('sources', [])) or 'nothing'}; absent {', '.join(prov.get('absent', [])) or 'nothing'}"
+        )
         for note in state.notes:
             print(f"{'note':>13}: {note['text']} ({note['actor']}, {note['at_utc']})")
         if state.withdrawn:
@@ -179,7 +191,9 @@ def cmd_untag(args: argparse.Namespace) -> int:
 def cmd_note(args: argparse.Namespace) -> int:
     with Case.open(args.case) as case:
         item_id = items_mod.get_item(case, args.item).id
-        items_mod.add_note(case, item_id, args.text, actor=_operator(args), correction=args.correction)
+        items_mod.add_note(
+            case, item_id, args.text, actor=_operator(args), correction=args.correction
+        )
     print(f"Added a {'correction' if args.correction else 'note'} to item {item_id}.")
     return EXIT_OK
 
@@ -220,7 +234,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         _print_json(report.as_dict())
     else:
         verdict = "INTACT" if report.intact else "NOT INTACT"
-        print(f"{verdict}: {report.events} events, {report.items} items, {report.objects_checked} objects re-hashed.")
+        print(
+            f"{verdict}: {report.events} events, {report.items} items, {report.objects_checked} objects re-hashed."
+        )
         for problem in report.problems:
             print(f"  PROBLEM [{problem.code}] {problem.message}")
         for note in report.notes:
@@ -246,7 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Capture, hash, timestamp and compare AI-generated images as evidence.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    parser.add_argument("--verbose", action="store_true", help="with --version: also the code hash and runtime")
+    parser.add_argument(
+        "--verbose", action="store_true", help="with --version: also the code hash and runtime"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
@@ -279,7 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("item", help="item id or SHA-256 prefix")
     p.add_argument("--json", action="store_true")
 
-    for name, handler, text in (("tag", cmd_tag, "Tag items."), ("untag", cmd_untag, "Remove a tag from items.")):
+    for name, handler, text in (
+        ("tag", cmd_tag, "Tag items."),
+        ("untag", cmd_untag, "Remove a tag from items."),
+    ):
         p = add(name, handler, text)
         p.add_argument("case", type=Path)
         p.add_argument("tag")
@@ -303,10 +324,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case", type=Path)
     p.add_argument("--json", action="store_true")
 
-    p = add("verify", cmd_verify, "Re-hash every object and recheck the custody log; exit 0 only when intact.")
+    p = add(
+        "verify",
+        cmd_verify,
+        "Re-hash every object and recheck the custody log; exit 0 only when intact.",
+    )
     p.add_argument("case", type=Path)
     p.add_argument("--json", action="store_true")
-    p.add_argument("--no-log", action="store_true", help="do not record the verification in the log")
+    p.add_argument(
+        "--no-log", action="store_true", help="do not record the verification in the log"
+    )
     p.add_argument("--operator")
 
     p = add("demo", cmd_demo, "Build the demo case from the bundled demo data.")

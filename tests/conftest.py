@@ -18,7 +18,9 @@ SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     base = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("PROOFSHOT_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("PROOFSHOT_CACHE_DIR", str(base / "cache"))

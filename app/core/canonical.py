@@ -12,7 +12,9 @@ def canonical_json(value: Any) -> str:
     The custody log hashes these exact bytes, so the form must never depend on dict order or
     platform. NaN and infinity are refused: they have no JSON spelling.
     """
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 def canonical_bytes(value: Any) -> bytes:

@@ -76,14 +76,18 @@ class Case:
         if (path / DB_NAME).exists():
             raise CaseExistsError(f"A case already exists at {path}.")
         if path.exists() and any(path.iterdir()):
-            raise CaseExistsError(f"{path} exists and is not empty; choose a new folder for the case.")
+            raise CaseExistsError(
+                f"{path} exists and is not empty; choose a new folder for the case."
+            )
         try:
             path.mkdir(parents=True, exist_ok=True)
             ObjectStore(path / "objects").ensure_dirs()
             (path / "exports").mkdir(exist_ok=True)
         except OSError as exc:
             if _is_read_only_error(exc):
-                raise CaseReadOnlyError(f"Cannot create a case at {path}: the location is read-only.") from exc
+                raise CaseReadOnlyError(
+                    f"Cannot create a case at {path}: the location is read-only."
+                ) from exc
             raise
         case = cls._open_writable(path, creating=True)
         try:
@@ -125,7 +129,9 @@ class Case:
             raise
         if not _lock_file(lock):
             lock.close()
-            raise CaseLockedError(f"The case at {path} is open in another Proofshot; close it there first.")
+            raise CaseLockedError(
+                f"The case at {path} is open in another Proofshot; close it there first."
+            )
         try:
             conn = sqlite3.connect(path / DB_NAME, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
@@ -136,7 +142,9 @@ class Case:
         except sqlite3.DatabaseError as exc:
             lock.close()
             if _is_read_only_error(exc):
-                raise CaseReadOnlyError(f"The case at {path} cannot be written to; open it read-only.") from exc
+                raise CaseReadOnlyError(
+                    f"The case at {path} cannot be written to; open it read-only."
+                ) from exc
             raise CaseCorruptError(f"The case database at {path} cannot be read: {exc}.") from exc
         except BaseException:
             lock.close()
@@ -168,7 +176,9 @@ class Case:
                 f"The case at {path} was written by a newer Proofshot (schema {version}); this version reads up to {schema.SCHEMA_VERSION}. Update Proofshot to open it."
             )
         if version == 0 and not allow_empty:
-            raise CaseCorruptError(f"The case database at {path} has no schema; it is not a Proofshot case.")
+            raise CaseCorruptError(
+                f"The case database at {path} has no schema; it is not a Proofshot case."
+            )
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -209,7 +219,9 @@ class Case:
                 with contextlib.suppress(sqlite3.Error):
                     self.conn.execute("ROLLBACK")
                 if "full" in str(exc).lower():
-                    raise StorageFullError("The disk holding the case is full; the change was not saved.") from exc
+                    raise StorageFullError(
+                        "The disk holding the case is full; the change was not saved."
+                    ) from exc
                 raise
 
     def log(
@@ -253,4 +265,9 @@ class Case:
 
     def set_setting(self, key: str, value: str, *, actor: str | None = None) -> None:
         with self.transaction():
-            self.log("case.setting-changed", facts={"key": key}, records={"settings": [{"key": key, "value": value}]}, actor=actor)
+            self.log(
+                "case.setting-changed",
+                facts={"key": key},
+                records={"settings": [{"key": key, "value": value}]},
+                actor=actor,
+            )

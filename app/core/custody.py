@@ -61,7 +61,13 @@ def utc_now() -> str:
 
 
 def event_hash(
-    seq: int, at_utc: str, actor: str, action: str, item_id: int | None, prev_hash: str, payload: str
+    seq: int,
+    at_utc: str,
+    actor: str,
+    action: str,
+    item_id: int | None,
+    prev_hash: str,
+    payload: str,
 ) -> str:
     header = canonical_bytes([seq, at_utc, actor, action, item_id, prev_hash])
     return hashlib.sha256(header + b"\n" + payload.encode("utf-8")).hexdigest()
@@ -151,19 +157,34 @@ def check_chain(events: Iterator[Event]) -> tuple[int, list[ChainProblem]]:
         count += 1
         if event.seq != expected_seq:
             problems.append(
-                ChainProblem(event.seq, f"Custody log broken at {expected_seq}: event {expected_seq} is missing or out of order.")
+                ChainProblem(
+                    event.seq,
+                    f"Custody log broken at {expected_seq}: event {expected_seq} is missing or out of order.",
+                )
             )
             expected_seq = event.seq
         if event.prev_hash != expected_prev:
             problems.append(
-                ChainProblem(event.seq, f"Custody log broken at {event.seq}: it does not link to the event before it.")
+                ChainProblem(
+                    event.seq,
+                    f"Custody log broken at {event.seq}: it does not link to the event before it.",
+                )
             )
         recomputed = event_hash(
-            event.seq, event.at_utc, event.actor, event.action, event.item_id, event.prev_hash, event.payload
+            event.seq,
+            event.at_utc,
+            event.actor,
+            event.action,
+            event.item_id,
+            event.prev_hash,
+            event.payload,
         )
         if recomputed != event.hash:
             problems.append(
-                ChainProblem(event.seq, f"Custody log broken at {event.seq}: the event was altered after it was written.")
+                ChainProblem(
+                    event.seq,
+                    f"Custody log broken at {event.seq}: the event was altered after it was written.",
+                )
             )
         expected_prev = event.hash
         expected_seq += 1

@@ -74,7 +74,9 @@ def enumerate_files(
             st = os.stat(path)
         except OSError as exc:
             if path.is_symlink():
-                reason = "a symbolic link loop." if exc.errno == 40 else "a link that points nowhere."
+                reason = (
+                    "a symbolic link loop." if exc.errno == 40 else "a link that points nowhere."
+                )
             else:
                 reason = f"cannot be read ({exc.strerror or exc})."
             refuse(path, reason)
@@ -158,13 +160,18 @@ class ImportJob:
                     if not in_flight:
                         break
                     finished, in_flight = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
+                    storage_failure: Exception | None = None
                     for future in finished:
                         try:
                             pending.append(future.result())
                         except RefusedFile as exc:
                             path, _, reason = str(exc).partition(": ")
                             summary.refused.append({"path": path, "reason": reason})
+                        except (StorageFullError, CaseReadOnlyError) as exc:
+                            storage_failure = exc  # keep collecting the siblings that succeeded
                         done += 1
+                    if storage_failure is not None:
+                        raise storage_failure
                     if finished:
                         progress(Progress(done, total, f"{done} of {total} files"))
                     if len(pending) >= BATCH_SIZE or time.monotonic() - last_commit > BATCH_SECONDS:
@@ -175,11 +182,48 @@ class ImportJob:
                 flush()
             except (StorageFullError, CaseReadOnlyError) as exc:
                 summary.error = str(exc)
-                for future in in_flight:
-                    future.cancel()
-                for future in in_flight:
-                    if not future.cancelled() and future.exception() is None:
-                        objects.discard(future.result().staged)
-                for p in pending:
-                    objects.discard(p.staged)
+                self._salvage(in_flight, pending, summary, str(exc))
+                recorded = {str(e["source"]) for e in summary.imported + summary.duplicates}
+                recorded |= {r["path"] for r in summary.refused}
+                for path in files:
+                    shown = display_path(path.absolute())
+                    if shown not in recorded:
+                        summary.refused.append({"path": shown, "reason": f"not imported: {exc}"})
         return summary
+
+    def _salvage(
+        self,
+        in_flight: set[Future[PreparedItem]],
+        pending: list[PreparedItem],
+        summary: ImportSummary,
+        reason: str,
+    ) -> None:
+        """After a storage failure: free space held by unfinished work, then keep what fits.
+
+        Files still in flight are discarded first; the ones already staged are then recorded
+        one by one, oldest first, giving up the newest staged file whenever the database needs
+        room. Whatever is recorded is complete; the rest is listed as not imported.
+        """
+        objects = self.case.objects
+        for future in in_flight:
+            future.cancel()
+        for future in in_flight:
+            if not future.cancelled() and future.exception() is None:
+                objects.discard(future.result().staged)
+        queue = list(pending)
+        while queue:
+            try:
+                (result,) = commit_prepared(self.case, [queue[0]], tags=self.tags)
+            except (StorageFullError, CaseReadOnlyError):
+                if len(queue) == 1 or (
+                    isinstance(summary.error, str) and "read-only" in summary.error
+                ):
+                    for rest in queue:
+                        objects.discard(rest.staged)
+                    break
+                objects.discard(queue.pop().staged)  # give up the newest file to make room
+                continue
+            queue.pop(0)
+            entry = {"id": result.item_id, "sha256": result.sha256, "source": result.source}
+            (summary.duplicates if result.duplicate else summary.imported).append(entry)
+        pending.clear()

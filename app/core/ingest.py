@@ -116,7 +116,9 @@ def prepare_file(objects: ObjectStore, path: Path, acquisition: Acquisition) -> 
     except OSError as exc:
         raise RefusedFile(f"{shown}: {_os_reason(exc)}") from exc
     if not stat.S_ISREG(st.st_mode):
-        raise RefusedFile(f"{shown}: not a regular file (a device, pipe or socket), so it was not read.")
+        raise RefusedFile(
+            f"{shown}: not a regular file (a device, pipe or socket), so it was not read."
+        )
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below, errors mapped
     except OSError as exc:
@@ -140,7 +142,6 @@ def prepare_file(objects: ObjectStore, path: Path, acquisition: Acquisition) -> 
 
 
 def _os_reason(exc: OSError) -> str:
-
 
     reasons = {
         e.ENOENT: "the file no longer exists (or a link points nowhere).",
@@ -232,7 +233,9 @@ def commit_prepared(
                     "item.tagged",
                     item_id=item_id,
                     facts={"value": tag},
-                    records={"annotations": [items_mod.annotation_record(case, item_id, "tag", tag)]},
+                    records={
+                        "annotations": [items_mod.annotation_record(case, item_id, "tag", tag)]
+                    },
                     actor=actor,
                 )
                 current.append(tag)
@@ -246,5 +249,7 @@ def add_bytes(
     return commit_prepared(case, [prepare_bytes(case.objects, data, acquisition)], tags=tags)[0]
 
 
-def add_file(case: Case, path: Path, acquisition: Acquisition, *, tags: Iterable[str] = ()) -> IngestResult:
+def add_file(
+    case: Case, path: Path, acquisition: Acquisition, *, tags: Iterable[str] = ()
+) -> IngestResult:
     return commit_prepared(case, [prepare_file(case.objects, path, acquisition)], tags=tags)[0]

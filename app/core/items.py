@@ -101,9 +101,13 @@ def get_item(case: Case, item_ref: str | int) -> Item:
     if ref.isdigit():
         row = case.conn.execute(f"{_SELECT} WHERE i.id = ?", (int(ref),)).fetchone()
     if row is None and len(ref) >= 8 and all(c in "0123456789abcdefABCDEF" for c in ref):
-        rows = case.conn.execute(f"{_SELECT} WHERE i.sha256 LIKE ? LIMIT 2", (ref.lower() + "%",)).fetchall()
+        rows = case.conn.execute(
+            f"{_SELECT} WHERE i.sha256 LIKE ? LIMIT 2", (ref.lower() + "%",)
+        ).fetchall()
         if len(rows) > 1:
-            raise ItemNotFoundError(f"More than one item's SHA-256 starts with {ref}; give more digits.")
+            raise ItemNotFoundError(
+                f"More than one item's SHA-256 starts with {ref}; give more digits."
+            )
         row = rows[0] if rows else None
     if row is None:
         raise ItemNotFoundError(f"No item {ref} in this case.")
@@ -153,7 +157,12 @@ def _where(flt: ItemFilter) -> tuple[str, list[Any]]:
 
 
 def list_items(
-    case: Case, flt: ItemFilter | None = None, *, limit: int | None = None, offset: int = 0, order: str = "i.id"
+    case: Case,
+    flt: ItemFilter | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    order: str = "i.id",
 ) -> list[Item]:
     where, params = _where(flt or ItemFilter())
     sql = f"{_SELECT}{where} ORDER BY {order}"
@@ -170,7 +179,10 @@ def count_items(case: Case, flt: ItemFilter | None = None) -> int:
 
 def item_state(case: Case, item_id: int) -> ItemState:
     tags = sorted(
-        v for (i, v) in case.conn.execute(f"SELECT * FROM ({CURRENT_TAGS_SQL}) WHERE item_id = ?", (item_id,))
+        v
+        for (i, v) in case.conn.execute(
+            f"SELECT * FROM ({CURRENT_TAGS_SQL}) WHERE item_id = ?", (item_id,)
+        )
     )
     notes: list[dict[str, Any]] = []
     corrections: list[dict[str, Any]] = []
@@ -186,7 +198,9 @@ def item_state(case: Case, item_id: int) -> ItemState:
         " WHERE w.item_id = ? ORDER BY w.seq LIMIT 1",
         (item_id,),
     ).fetchone()
-    withdrawn = {"reason": row[0], "seq": row[1], "at_utc": row[2], "actor": row[3]} if row else None
+    withdrawn = (
+        {"reason": row[0], "seq": row[1], "at_utc": row[2], "actor": row[3]} if row else None
+    )
     return ItemState(tags, notes, corrections, withdrawn)
 
 
@@ -223,7 +237,9 @@ def annotation_record(case: Case, item_id: int, kind: str, value: str) -> dict[s
     return {"id": case.next_id("annotations"), "item_id": item_id, "kind": kind, "value": value}
 
 
-def _annotate(case: Case, item_ids: Sequence[int], kind: str, value: str, action: str, *, actor: str | None) -> int:
+def _annotate(
+    case: Case, item_ids: Sequence[int], kind: str, value: str, action: str, *, actor: str | None
+) -> int:
     _require_items(case, item_ids)
     changed = 0
     with case.transaction():
@@ -248,10 +264,14 @@ def add_tag(case: Case, item_ids: Sequence[int], tag: str, *, actor: str | None 
 
 
 def remove_tag(case: Case, item_ids: Sequence[int], tag: str, *, actor: str | None = None) -> int:
-    return _annotate(case, item_ids, "untag", _clean_label(tag, "tag"), "item.untagged", actor=actor)
+    return _annotate(
+        case, item_ids, "untag", _clean_label(tag, "tag"), "item.untagged", actor=actor
+    )
 
 
-def add_note(case: Case, item_id: int, text: str, *, actor: str | None = None, correction: bool = False) -> None:
+def add_note(
+    case: Case, item_id: int, text: str, *, actor: str | None = None, correction: bool = False
+) -> None:
     if not text.strip():
         raise ProofshotError("The note is empty.")
     kind = "correction" if correction else "note"

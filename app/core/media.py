@@ -89,5 +89,7 @@ def sniff(path: Path, head: bytes) -> MediaInfo:
     if mime is None:
         mime = _sniff_text(head) or OCTET_STREAM
     if mime.startswith("image/") and not notes:
-        notes.append("The file looks like an image but could not be decoded; it may be corrupt or truncated.")
+        notes.append(
+            "The file looks like an image but could not be decoded; it may be corrupt or truncated."
+        )
     return MediaInfo(mime, None, None, tuple(notes))

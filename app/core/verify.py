@@ -34,7 +34,12 @@ class Problem:
     seq: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "item_id": self.item_id, "seq": self.seq}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "item_id": self.item_id,
+            "seq": self.seq,
+        }
 
 
 @dataclass
@@ -75,7 +80,9 @@ def _row_key(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(row.get(k.strip()) for k in schema.LOGGED_TABLES[table].split(","))
 
 
-def _check_rows(case: Case, report: VerifyReport, expected: dict[str, dict[tuple[Any, ...], dict[str, Any]]]) -> None:
+def _check_rows(
+    case: Case, report: VerifyReport, expected: dict[str, dict[tuple[Any, ...], dict[str, Any]]]
+) -> None:
     for table in schema.LOGGED_TABLES:
         columns = _table_columns(case.conn, table)
         want = expected.get(table, {})
@@ -86,7 +93,12 @@ def _check_rows(case: Case, report: VerifyReport, expected: dict[str, dict[tuple
             item_id = row.get("item_id", row.get("id") if table == "items" else None)
             if record is None:
                 report.add(
-                    Problem("row-without-event", f"A row in {table} ({_describe(key)}) was not written by any custody event.", item_id, row.get("seq"))
+                    Problem(
+                        "row-without-event",
+                        f"A row in {table} ({_describe(key)}) was not written by any custody event.",
+                        item_id,
+                        row.get("seq"),
+                    )
                 )
             elif record != row:
                 changed = sorted(c for c in columns if record.get(c) != row.get(c))
@@ -100,7 +112,12 @@ def _check_rows(case: Case, report: VerifyReport, expected: dict[str, dict[tuple
                 )
         for key, record in want.items():
             report.add(
-                Problem("missing-row", f"Event {record.get('seq')} recorded a row in {table} ({_describe(key)}) that is missing.", record.get("item_id"), record.get("seq"))
+                Problem(
+                    "missing-row",
+                    f"Event {record.get('seq')} recorded a row in {table} ({_describe(key)}) that is missing.",
+                    record.get("item_id"),
+                    record.get("seq"),
+                )
             )
 
 
@@ -121,7 +138,11 @@ def _hash_object(path: str) -> tuple[str, str, str, int] | None:
 
 
 def verify_case(
-    case: Case, progress: ProgressCallback | None = None, cancel: CancelToken | None = None, *, workers: int = 2
+    case: Case,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    *,
+    workers: int = 2,
 ) -> VerifyReport:
     report = VerifyReport()
     conn = case.conn
@@ -131,7 +152,9 @@ def verify_case(
         report.add(Problem("database-corrupt", f"The case database is damaged: {exc}."))
         return report
     if status != "ok":
-        report.add(Problem("database-corrupt", f"The case database failed its integrity check: {status}."))
+        report.add(
+            Problem("database-corrupt", f"The case database failed its integrity check: {status}.")
+        )
 
     # 1-2. chain; collect expected rows while walking it once.
     expected: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
@@ -145,7 +168,14 @@ def verify_case(
         try:
             records = json.loads(event.payload).get("records", {})
         except (ValueError, AttributeError):
-            report.add(Problem("chain-broken", f"Event {event.seq} has an unreadable payload.", event.item_id, event.seq))
+            report.add(
+                Problem(
+                    "chain-broken",
+                    f"Event {event.seq} has an unreadable payload.",
+                    event.item_id,
+                    event.seq,
+                )
+            )
             continue
         for table, rows in records.items():
             if table not in schema.LOGGED_TABLES:
@@ -162,7 +192,9 @@ def verify_case(
     if progress:
         progress(Progress(0, total, "Re-hashing objects"))
 
-    def check(row: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[str, str, str, int] | None, bool]:
+    def check(
+        row: tuple[Any, ...],
+    ) -> tuple[tuple[Any, ...], tuple[str, str, str, int] | None, bool]:
         path = case.objects.path_for(str(row[1]))
         if not path.is_file():
             return row, None, False
@@ -176,11 +208,29 @@ def verify_case(
             if cancel is not None:
                 cancel.raise_if_cancelled()
             if not present:
-                report.add(Problem("missing-object", f"Item {item_id}: its original file (objects/sha256/{sha256[:2]}/{sha256}) is missing.", item_id))
+                report.add(
+                    Problem(
+                        "missing-object",
+                        f"Item {item_id}: its original file (objects/sha256/{sha256[:2]}/{sha256}) is missing.",
+                        item_id,
+                    )
+                )
             elif digests is None:
-                report.add(Problem("unreadable-object", f"Item {item_id}: its original file cannot be read.", item_id))
+                report.add(
+                    Problem(
+                        "unreadable-object",
+                        f"Item {item_id}: its original file cannot be read.",
+                        item_id,
+                    )
+                )
             elif digests != (sha256, sha512, sm3, size):
-                report.add(Problem("altered-object", f"Item {item_id}: its original file was altered; its bytes no longer match the SHA-256 recorded at acquisition.", item_id))
+                report.add(
+                    Problem(
+                        "altered-object",
+                        f"Item {item_id}: its original file was altered; its bytes no longer match the SHA-256 recorded at acquisition.",
+                        item_id,
+                    )
+                )
             report.objects_checked += 1
             if progress and (n % 50 == 0 or n == total):
                 progress(Progress(n, total, f"{n} of {total} objects"))

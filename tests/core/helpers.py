@@ -15,11 +15,17 @@ from app.core.case import Case
 REPO = Path(__file__).resolve().parents[2]
 
 
-def make_case(tmp_path: Path, name: str = "Test.proofshot", operator: str = "Alice Analyst") -> Case:
+def make_case(
+    tmp_path: Path, name: str = "Test.proofshot", operator: str = "Alice Analyst"
+) -> Case:
     return Case.create(tmp_path / name, title="Test case", operator=operator)
 
 
-def png_bytes(color: str | tuple[int, int, int] = "red", size: tuple[int, int] = (64, 48), text: dict[str, str] | None = None) -> bytes:
+def png_bytes(
+    color: str | tuple[int, int, int] = "red",
+    size: tuple[int, int] = (64, 48),
+    text: dict[str, str] | None = None,
+) -> bytes:
     img = Image.new("RGB", size, color)
     info = PngImagePlugin.PngInfo()
     for k, v in (text or {}).items():
@@ -35,7 +41,9 @@ def write(path: Path, data: bytes) -> Path:
     return path
 
 
-def run_cli(*args: str | os.PathLike[str], check: bool = False, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str | os.PathLike[str], check: bool = False, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     result = subprocess.run(
         [sys.executable, "-m", "app", *map(str, args)],

@@ -67,16 +67,21 @@ def test_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path: Path)
         "try:\n    Case.open(sys.argv[1])\nexcept CaseLockedError as e:\n    print('LOCKED', e); sys.exit(0)\n"
         "sys.exit(1)"
     )
-    other = subprocess.run([sys.executable, "-c", code, str(case.path)], cwd=REPO, capture_output=True, text=True, timeout=60)
+    other = subprocess.run(
+        [sys.executable, "-c", code, str(case.path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert other.returncode == 0 and "open in another Proofshot" in other.stdout
     # Readers are still welcome while the writer holds the case.
     with Case.open(case.path, read_only=True) as reader:
         assert reader.title == "Test case"
     case.close()
     Case.open(case.path).close()
-    with pytest.raises(CaseLockedError):
-        with Case.open(case.path):
-            Case.open(case.path)
+    with pytest.raises(CaseLockedError), Case.open(case.path):
+        Case.open(case.path)
 
 
 def test_case_from_a_newer_schema_is_refused_without_writing(tmp_path: Path) -> None:

@@ -17,7 +17,10 @@ from tests.core.helpers import make_case, png_bytes
 
 def _populated_case(tmp_path: Path) -> Path:
     with make_case(tmp_path) as case:
-        ids = [add_bytes(case, png_bytes(c), Acquisition(source=f"test://{c}")).item_id for c in ("red", "green", "blue")]
+        ids = [
+            add_bytes(case, png_bytes(c), Acquisition(source=f"test://{c}")).item_id
+            for c in ("red", "green", "blue")
+        ]
         items.add_tag(case, ids, "exhibit-a")
         items.remove_tag(case, [ids[0]], "exhibit-a")
         items.add_note(case, ids[1], "Seen on the home page 生成星光侠")
@@ -42,7 +45,9 @@ def test_every_mutation_writes_one_chained_event(tmp_path: Path) -> None:
     prev = GENESIS_HASH
     for n, e in enumerate(events, start=1):
         assert e.seq == n and e.prev_hash == prev
-        assert e.hash == event_hash(e.seq, e.at_utc, e.actor, e.action, e.item_id, e.prev_hash, e.payload)
+        assert e.hash == event_hash(
+            e.seq, e.at_utc, e.actor, e.action, e.item_id, e.prev_hash, e.payload
+        )
         prev = e.hash
     assert all(e.actor == "Alice Analyst" for e in events)
 
@@ -57,7 +62,9 @@ def test_annotations_never_change_the_item_and_state_is_derived(tmp_path: Path) 
         assert state2.notes[0]["text"] == "Seen on the home page 生成星光侠"
         assert state2.corrections[0]["text"] == "Actually the recommendation page"
         assert items.item_state(case, 3).withdrawn["reason"] == "Captured from the wrong account"
-        row = case.conn.execute("SELECT payload FROM events WHERE action='item.added' AND item_id=1").fetchone()
+        row = case.conn.execute(
+            "SELECT payload FROM events WHERE action='item.added' AND item_id=1"
+        ).fetchone()
         recorded = json.loads(row[0])["records"]["items"][0]
         assert recorded["sha256"] == first.sha256 and recorded["source"] == "test://red"
 
@@ -114,7 +121,9 @@ def test_verify_finds_a_deleted_event_as_a_broken_chain(tmp_path: Path) -> None:
 def test_verify_finds_a_row_inserted_without_an_event(tmp_path: Path) -> None:
     path = _populated_case(tmp_path)
     conn = _raw(path)
-    conn.execute("INSERT INTO annotations (id, seq, item_id, kind, value) VALUES (99, 2, 1, 'tag', 'forged')")
+    conn.execute(
+        "INSERT INTO annotations (id, seq, item_id, kind, value) VALUES (99, 2, 1, 'tag', 'forged')"
+    )
     conn.commit()
     conn.close()
     assert "row-without-event" in _codes(path)
@@ -123,7 +132,7 @@ def test_verify_finds_a_row_inserted_without_an_event(tmp_path: Path) -> None:
 def test_verify_finds_a_rewritten_event_even_with_its_own_hash_recomputed(tmp_path: Path) -> None:
     path = _populated_case(tmp_path)
     conn = _raw(path)
-    seq, at, actor, action, item_id, payload, prev = conn.execute(
+    seq, at, _actor, action, item_id, payload, prev = conn.execute(
         "SELECT seq, at_utc, actor, action, item_id, payload, prev_hash FROM events WHERE seq = 4"
     ).fetchone()
     forged_actor = "Mallory"
@@ -140,7 +149,13 @@ def test_verify_finds_a_rewritten_event_even_with_its_own_hash_recomputed(tmp_pa
 
 def _text_cells(conn: sqlite3.Connection) -> list[tuple[str, str, str, object]]:
     cells = []
-    for table, key in (("events", "seq"), ("items", "id"), ("annotations", "id"), ("withdrawals", "seq"), ("settings", "seq")):
+    for table, _key in (
+        ("events", "seq"),
+        ("items", "id"),
+        ("annotations", "id"),
+        ("withdrawals", "seq"),
+        ("settings", "seq"),
+    ):
         columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
         for row in conn.execute(f"SELECT rowid, * FROM {table}"):
             for column, value in zip(columns, row[1:], strict=True):
@@ -162,7 +177,9 @@ def _flip(value: object, rng: random.Random) -> object:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_flipping_any_single_byte_of_any_row_event_or_object_is_found(tmp_path: Path, seed: int) -> None:
+def test_flipping_any_single_byte_of_any_row_event_or_object_is_found(
+    tmp_path: Path, seed: int
+) -> None:
     rng = random.Random(seed)
     path = _populated_case(tmp_path / f"s{seed}")
     with Case.open(path, read_only=True) as case:
