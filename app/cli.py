@@ -12,11 +12,13 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from app import __version__
 from app.config import default_operator
+from app.core import attest
 from app.core import items as items_mod
 from app.core.case import Case
 from app.core.custody import iter_events
@@ -24,6 +26,8 @@ from app.core.errors import ProofshotError
 from app.core.identity import runtime_facts
 from app.core.importer import ImportJob
 from app.core.jobs import CancelToken, Progress
+from app.core.tsa import TsaConfig
+from app.core.tsa_settings import tsa_configs
 from app.core.verify import record_verification, verify_case
 
 EXIT_OK = 0
@@ -89,8 +93,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Case.open(args.case) as case:
         job = ImportJob(case, [Path(p) for p in args.paths], tags=args.tag or [])
         summary = job.run(StderrProgress(), _cancel_on_sigint())
+        timestamp = None
+        if not args.no_timestamp and (summary.imported or summary.duplicates):
+            # Attest right after storing: the items are safe already; a TSA failure only
+            # leaves them pending (logged) for `proofshot timestamp` or the app to retry.
+            timestamp = attest.attest_pending(case, tsa_configs(timeout=args.tsa_timeout))
     if args.json:
-        _print_json(summary.as_dict())
+        result = summary.as_dict()
+        result["timestamp"] = timestamp.as_dict() if timestamp else None
+        _print_json(result)
     else:
         print(
             f"Imported {len(summary.imported)}, duplicates {len(summary.duplicates)}, refused {len(summary.refused)}."
@@ -99,10 +110,63 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  refused: {refused['path']}: {refused['reason']}")
         if summary.cancelled:
             print("Cancelled; the files listed above were kept.")
+        if timestamp is not None:
+            _print_timestamp_outcome(timestamp)
     if summary.error:
         sys.stderr.write(summary.error + "\n")
         return 1
     return 1 if summary.cancelled else EXIT_OK
+
+
+def _print_timestamp_outcome(outcome: attest.AttestOutcome) -> None:
+    if outcome.tokens:
+        print(f"Timestamped {outcome.attested_items} item(s) with {len(outcome.tokens)} token(s).")
+    for failure in outcome.failures:
+        print(f"  timestamp authority {failure['tsa_url']} failed: {failure['reason']}")
+    if outcome.pending:
+        print(
+            f"{outcome.pending} item(s) are not yet attested (time not yet attested); they stay queued."
+        )
+
+
+def _tsas_from_args(args: argparse.Namespace) -> list[TsaConfig]:
+    urls = args.tsa or None
+    return tsa_configs(urls, timeout=args.tsa_timeout)
+
+
+def cmd_timestamp(args: argparse.Namespace) -> int:
+    with Case.open(args.case) as case:
+        if args.ca_file:
+            try:
+                added = attest.add_trust_anchors(case, Path(args.ca_file).read_bytes())
+            except (OSError, ValueError) as exc:
+                raise ProofshotError(
+                    f"The CA file {args.ca_file} cannot be read as PEM certificates ({exc})."
+                ) from exc
+            if added:
+                sys.stderr.write(f"Kept {added} trusted root certificate(s) in the case.\n")
+        tsas = _tsas_from_args(args)
+        if not tsas:
+            raise ProofshotError("No timestamp authority is configured; name one with --tsa URL.")
+        outcome = attest.attest_pending(case, tsas)
+        seal = attest.seal_log(case, tsas) if args.seal else None
+    if args.json:
+        _print_json({**outcome.as_dict(), "seal": seal.as_dict() if seal else None})
+    else:
+        _print_timestamp_outcome(outcome)
+        if seal is not None:
+            print(f"Sealed the custody log with {len(seal.tokens)} token(s).")
+            for failure in seal.failures:
+                print(f"  timestamp authority {failure['tsa_url']} failed: {failure['reason']}")
+    failed = outcome.pending > 0 or (seal is not None and not seal.tokens)
+    return 1 if failed else EXIT_OK
+
+
+def cmd_export_tokens(args: argparse.Namespace) -> int:
+    with Case.open(args.case, read_only=True) as case:
+        index = attest.export_tokens(case, Path(args.outdir))
+    print(f"Wrote {len(index['tokens'])} token(s) to {args.outdir}; see VERIFY.txt there.")
+    return EXIT_OK
 
 
 def _item_json(case: Case, item: items_mod.Item, tags: list[str]) -> dict[str, Any]:
@@ -155,6 +219,12 @@ def cmd_show(args: argparse.Namespace) -> int:
                     "acquired_at", "local_offset", "operator", "method", "tool", "source"):  # fmt: skip
             print(f"{key:>13}: {data[key]}")
         print(f"{'tags':>13}: {', '.join(state.tags) or '-'}")
+        for t in data["timestamps"]:
+            print(
+                f"{'timestamp':>13}: {t['tsa_name']} genTime {t['gen_time']} serial {t['serial']} policy {t['policy_oid']} ({t['delay_seconds']:.0f} s after acquisition)"
+            )
+        if not data["timestamps"]:
+            print(f"{'timestamp':>13}: time not yet attested")
         prov = item.provenance
         print(f"{'prompt':>13}: {prov.get('prompt') or 'none found'}")
         if prov.get("negative_prompt"):
@@ -168,6 +238,13 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(f"{'WITHDRAWN':>13}: {state.withdrawn['reason']}")
         print(f"{'events':>13}: " + "; ".join(f"#{e['seq']} {e['action']}" for e in events))
     return EXIT_OK
+
+
+def _token_json(token: attest.TokenSummary, item: items_mod.Item) -> dict[str, Any]:
+    data = token.as_dict()
+    gen = datetime.fromisoformat(token.gen_time)
+    data["delay_seconds"] = (gen - datetime.fromisoformat(item.acquired_at)).total_seconds()
+    return data
 
 
 def _item_ids(case: Case, refs: Sequence[str]) -> list[int]:
@@ -283,6 +360,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.add_argument("--tag", action="append", help="tag every imported item (repeatable)")
     p.add_argument("--operator")
+    p.add_argument(
+        "--no-timestamp", action="store_true", help="leave the new items queued for timestamping"
+    )
+    p.add_argument("--tsa-timeout", type=float, default=10.0, help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true")
 
     p = add("list", cmd_list, "List the items of a case.")
@@ -335,6 +416,35 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-log", action="store_true", help="do not record the verification in the log"
     )
     p.add_argument("--operator")
+
+    p = add(
+        "timestamp", cmd_timestamp, "Attest every pending item with RFC 3161 timestamp authorities."
+    )
+    p.add_argument("case", type=Path)
+    p.add_argument(
+        "--tsa",
+        action="append",
+        metavar="URL",
+        help="use exactly these TSAs, in order (repeatable)",
+    )
+    p.add_argument(
+        "--ca-file", metavar="PEM", help="trusted root certificate(s) of the TSAs, kept in the case"
+    )
+    p.add_argument(
+        "--seal",
+        action="store_true",
+        help="also seal the custody log's head (two TSAs when two answer)",
+    )
+    p.add_argument("--tsa-timeout", type=float, default=10.0, help="seconds to wait for each TSA")
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "export-tokens",
+        cmd_export_tokens,
+        "Write every token with its manifest, chain and verification commands.",
+    )
+    p.add_argument("case", type=Path)
+    p.add_argument("outdir", type=Path)
 
     p = add("demo", cmd_demo, "Build the demo case from the bundled demo data.")
     p.add_argument("case", type=Path)

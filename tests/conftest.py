@@ -11,6 +11,8 @@ import pytest
 
 from tests.memory_keyring import MemoryKeyring
 
+pytest_plugins = ["tests.tsa_server"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,6 +27,8 @@ def _isolated_user_dirs(
     monkeypatch.setenv("PROOFSHOT_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("PROOFSHOT_CACHE_DIR", str(base / "cache"))
     monkeypatch.delenv("PROOFSHOT_OPERATOR", raising=False)
+    # No test may reach a public TSA: unless a test names its loopback TSA, none is asked.
+    monkeypatch.setenv("PROOFSHOT_TSA_URLS", "")
 
 
 @pytest.fixture(autouse=True)

@@ -189,3 +189,29 @@ def check_chain(events: Iterator[Event]) -> tuple[int, list[ChainProblem]]:
         expected_prev = event.hash
         expected_seq += 1
     return count, problems
+
+
+def list_events(
+    conn: sqlite3.Connection,
+    *,
+    item_id: int | None = None,
+    limit: int = 200,
+    offset: int = 0,
+    descending: bool = False,
+) -> list[Event]:
+    """One page of the log, for viewers that must not hold 100,000 events in memory."""
+    direction = "DESC" if descending else "ASC"
+    where, params = ("WHERE item_id = ? ", [item_id]) if item_id is not None else ("", [])
+    rows = conn.execute(
+        f"SELECT {_EVENT_COLUMNS} FROM events {where}ORDER BY seq {direction} LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return [_row_to_event(row) for row in rows]
+
+
+def count_events(conn: sqlite3.Connection, *, item_id: int | None = None) -> int:
+    if item_id is None:
+        return int(conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+    return int(
+        conn.execute("SELECT COUNT(*) FROM events WHERE item_id = ?", (item_id,)).fetchone()[0]
+    )

@@ -85,6 +85,10 @@ class ItemState:
 
 _SELECT = f"SELECT {', '.join('i.' + c for c in ITEM_COLUMNS)} FROM items i"
 
+# Ids of items holding at least one trusted timestamp. A placeholder selecting nothing until
+# trusted time (app.core.attest) provides its tables; it is the one place to rewire.
+ATTESTED_IDS_SQL = "SELECT NULL WHERE 0"
+
 CURRENT_TAGS_SQL = """
 SELECT a.item_id, a.value FROM annotations a
 WHERE a.kind = 'tag' AND NOT EXISTS (
@@ -127,6 +131,7 @@ class ItemFilter:
     since: str | None = None
     until: str | None = None
     include_withdrawn: bool = True
+    attested: bool | None = None  # None: either; True: has a trusted timestamp; False: pending
 
 
 def _where(flt: ItemFilter) -> tuple[str, list[Any]]:
@@ -153,6 +158,9 @@ def _where(flt: ItemFilter) -> tuple[str, list[Any]]:
         params.extend([like, like, like])
     if not flt.include_withdrawn:
         clauses.append("i.id NOT IN (SELECT item_id FROM withdrawals)")
+    if flt.attested is not None:
+        negation = "" if flt.attested else "NOT "
+        clauses.append(f"i.id {negation}IN ({ATTESTED_IDS_SQL})")
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -298,5 +306,138 @@ def withdraw(case: Case, item_id: int, reason: str, *, actor: str | None = None)
             item_id=item_id,
             facts={},
             records={"withdrawals": [{"item_id": item_id, "reason": reason}]},
+            actor=actor,
+        )
+
+
+# -- queries for list views (grid, table, status bar) ------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """The few columns a grid cell or table row shows.
+
+    No JSON is parsed and provenance is never read, so a page of summaries stays cheap even
+    when items carry large generator metadata; views fetch the full :class:`Item` only for
+    the one item being inspected.
+    """
+
+    id: int
+    kind: str
+    sha256: str
+    media_type: str
+    size: int
+    width: int | None
+    height: int | None
+    acquired_at: str
+    local_offset: str
+    source: str
+    tags: tuple[str, ...]
+    withdrawn: bool
+
+
+_TAG_SEPARATOR = "\x1f"
+
+_ITEM_TAGS_SQL = """(SELECT group_concat(a.value, char(31)) FROM annotations a
+    WHERE a.item_id = i.id AND a.kind = 'tag' AND NOT EXISTS (
+        SELECT 1 FROM annotations b WHERE b.item_id = a.item_id AND b.value = a.value
+        AND b.kind IN ('tag', 'untag') AND b.id > a.id))"""
+
+_FIRST_TAG_SQL = """(SELECT MIN(a.value) FROM annotations a
+    WHERE a.item_id = i.id AND a.kind = 'tag' AND NOT EXISTS (
+        SELECT 1 FROM annotations b WHERE b.item_id = a.item_id AND b.value = a.value
+        AND b.kind IN ('tag', 'untag') AND b.id > a.id))"""
+
+# What a view may sort by, mapped to SQL; never interpolate a caller's string into ORDER BY.
+SORT_KEYS: dict[str, str] = {
+    "id": "i.id",
+    "acquired": "i.acquired_at",
+    "kind": "i.kind",
+    "source": "i.source",
+    "media_type": "i.media_type",
+    "size": "i.size",
+    "tags": f"{_FIRST_TAG_SQL} IS NULL, {_FIRST_TAG_SQL}",
+    "attested": f"(i.id IN ({ATTESTED_IDS_SQL}))",
+}
+
+
+def list_item_summaries(
+    case: Case,
+    flt: ItemFilter | None = None,
+    *,
+    sort: str = "id",
+    descending: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[ItemSummary]:
+    """One page of items for a list view, in a stable order (ties broken by id)."""
+    if sort not in SORT_KEYS:
+        raise ValueError(f"cannot sort items by {sort!r}")
+    direction = "DESC" if descending else "ASC"
+    order = ", ".join(f"{part.strip()} {direction}" for part in SORT_KEYS[sort].split(", "))
+    where, params = _where(flt or ItemFilter())
+    sql = (
+        "SELECT i.id, i.kind, i.sha256, i.media_type, i.size, i.width, i.height, i.acquired_at,"
+        f" i.local_offset, i.source, {_ITEM_TAGS_SQL},"
+        " EXISTS (SELECT 1 FROM withdrawals w WHERE w.item_id = i.id)"
+        f" FROM items i{where} ORDER BY {order}, i.id {direction} LIMIT ? OFFSET ?"
+    )
+    result = []
+    for row in case.conn.execute(sql, [*params, limit, offset]):
+        tags = tuple(sorted(row[10].split(_TAG_SEPARATOR))) if row[10] else ()
+        result.append(ItemSummary(*row[:10], tags=tags, withdrawn=bool(row[11])))
+    return result
+
+
+def attestation_status(case: Case, item_ids: Iterable[int]) -> dict[int, str]:
+    """``"attested"`` or ``"pending"`` for each item: does it hold a trusted timestamp yet?
+
+    Reads the same :data:`ATTESTED_IDS_SQL` the filters use, so a view's column and its
+    "attested or not" filter can never disagree.
+    """
+    wanted = list(dict.fromkeys(int(i) for i in item_ids))
+    attested: set[int] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        attested.update(
+            int(r[0])
+            for r in case.conn.execute(
+                f"SELECT id FROM items WHERE id IN ({marks}) AND id IN ({ATTESTED_IDS_SQL})",
+                chunk,
+            )
+        )
+    return {i: ("attested" if i in attested else "pending") for i in wanted}
+
+
+def count_pending_attestations(case: Case) -> int:
+    """Items still waiting for a trusted timestamp (shown in the status bar)."""
+    return count_items(case, ItemFilter(attested=False))
+
+
+OPERATOR_PROMPT_PREFIX = "Prompt entered by operator (not captured): "
+
+
+def add_operator_prompt(case: Case, item_id: int, prompt: str, *, actor: str | None = None) -> None:
+    """Record a prompt the operator typed in by hand, e.g. for a screenshot of an outside tool.
+
+    It is a ``note`` annotation whose text starts with :data:`OPERATOR_PROMPT_PREFIX`, logged
+    as ``item.operator-prompt-added`` with ``captured: false``: a report must never present
+    it as a prompt captured from the generator itself.
+    """
+    text = prompt.strip()
+    if not text:
+        raise ProofshotError("The prompt is empty.")
+    _require_items(case, [item_id])
+    with case.transaction():
+        case.log(
+            "item.operator-prompt-added",
+            item_id=item_id,
+            facts={"entered_by": "operator", "captured": False},
+            records={
+                "annotations": [
+                    annotation_record(case, item_id, "note", OPERATOR_PROMPT_PREFIX + text)
+                ]
+            },
             actor=actor,
         )

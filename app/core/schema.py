@@ -17,6 +17,8 @@ LOGGED_TABLES: dict[str, str] = {
     "items": "id",
     "annotations": "id",
     "withdrawals": "seq",
+    "tokens": "id",
+    "attestations": "token_id, item_id",
 }
 
 _V1 = """
@@ -94,8 +96,39 @@ def _append_only_triggers(tables: list[str]) -> str:
     return "\n".join(parts)
 
 
+# Trusted time: RFC 3161 tokens over a batch manifest of item hashes, or over the log head.
+_V2 = """
+CREATE TABLE tokens (
+    id              INTEGER PRIMARY KEY,
+    seq             INTEGER NOT NULL REFERENCES events(seq),
+    purpose         TEXT NOT NULL CHECK (purpose IN ('items', 'seal')),
+    manifest        TEXT NOT NULL,
+    manifest_sha256 TEXT NOT NULL,
+    tsa_url         TEXT NOT NULL,
+    tsa_name        TEXT NOT NULL,
+    response_b64    TEXT NOT NULL,
+    nonce           TEXT,
+    gen_time        TEXT NOT NULL,
+    serial          TEXT NOT NULL,
+    policy_oid      TEXT NOT NULL,
+    chain_pem       TEXT NOT NULL,
+    requested_at    TEXT NOT NULL,
+    received_at     TEXT NOT NULL,
+    sealed_seq      INTEGER,
+    sealed_hash     TEXT
+);
+CREATE TABLE attestations (
+    token_id INTEGER NOT NULL REFERENCES tokens(id),
+    item_id  INTEGER NOT NULL REFERENCES items(id),
+    seq      INTEGER NOT NULL REFERENCES events(seq),
+    PRIMARY KEY (token_id, item_id)
+);
+CREATE INDEX attestations_item ON attestations(item_id);
+"""
+
 MIGRATIONS: list[str] = [
     _V1 + _append_only_triggers(["events", "settings", "items", "annotations", "withdrawals"]),
+    _V2 + _append_only_triggers(["tokens", "attestations"]),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

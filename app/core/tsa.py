@@ -33,8 +33,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from rfc3161_client import (
     HashAlgorithm,
     PKIStatus,
-    TimeStampResponse,
     TimestampRequestBuilder,
+    TimeStampResponse,
     VerificationError,
     VerifierBuilder,
     decode_timestamp_response,
@@ -152,7 +152,8 @@ class TimestampToken:
 
     @property
     def serial_hex(self) -> str:
-        return format(self.serial, "X")
+        """Upper-case, even-length hex, as ``openssl ts -reply -text`` prints it after 0x."""
+        return _hex(self.serial)
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,8 @@ class VerificationResult:
 
     ``codes`` runs parallel to ``problems`` with stable identifiers for programs (``imprint``,
     ``nonce``, ``status``, ``malformed``, ``no-certificate``, ``eku``, ``ess``, ``expired``,
-    ``not-yet-valid``, ``untrusted``, ``no-anchor``, ``signature``, ``chain``); ``chain`` lists
-    certificate subjects from the TSA up to the root.
+    ``not-yet-valid``, ``untrusted``, ``no-anchor``, ``bad-anchor``, ``signature``,
+    ``chain``); ``chain`` lists certificate subjects from the TSA up to the root.
     """
 
     ok: bool
@@ -177,7 +178,7 @@ class VerificationResult:
 
     @property
     def serial_hex(self) -> str:
-        return "" if self.serial is None else format(self.serial, "X")
+        return "" if self.serial is None else _hex(self.serial)
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,6 +283,8 @@ def verify_timestamp(
     certificate); with ``at`` they must also be valid at that instant. All problems found
     are reported, not only the first.
     """
+    if at is not None and at.tzinfo is None:
+        raise ValueError("verify_timestamp needs a timezone-aware 'at'")
     problems = _Problems()
     try:
         parsed = _Parsed.load(response_der)
@@ -317,7 +320,13 @@ def verify_timestamp(
             "The token's nonce does not match the request, so it may answer another request.",
         )
 
-    anchors = _load_certificates(ca_pems)
+    anchors, unreadable = _load_certificates(ca_pems)
+    if unreadable:
+        problems.add(
+            "bad-anchor",
+            f"{unreadable} of the trusted-certificate files could not be read as PEM or DER "
+            "certificates.",
+        )
     signer = parsed.signer_certificate(anchors)
     chain: list[x509.Certificate] = []
     if signer is None:
@@ -329,9 +338,9 @@ def verify_timestamp(
     else:
         chain = _build_chain(signer, parsed.embedded + anchors)
         _check_signer(signer, parsed, problems)
-        _check_validity(chain, token.gen_time, f"when the token was made ({when})", problems)
+        _check_validity(chain, token.gen_time, f"the token was made on {when}", problems)
         if at is not None:
-            _check_validity(chain, at, f"at {_fmt_time(at)}", problems)
+            _check_validity(chain, at, f"the time checked, {_fmt_time(at)}", problems)
         _check_anchor(chain, anchors, problems)
         _check_with_library(parsed, signer, anchors, data, problems)
     return problems.result(chain=[_subject(c) for c in chain], **facts)
@@ -352,47 +361,65 @@ class _Parsed:
     rfc3161-client parses strict DER, but OpenSSL-based TSAs (``openssl ts -reply`` among
     them) write the CMS ``certificates`` SET in chain order rather than DER order. That SET
     lies outside the signature, so when the strict parse fails we hand the library a copy
-    with only that SET re-encoded in DER order; the stored bytes stay as received.
+    with only that SET re-encoded in DER order; the stored bytes stay as received. The token
+    and the certificates are always sliced from the original bytes, never re-encoded.
     """
 
-    def __init__(self, original: bytes, lib: TimeStampResponse, der_view: asn1_tsp.TimeStampResp):
+    def __init__(
+        self,
+        original: bytes,
+        lib: TimeStampResponse,
+        token_der: bytes = b"",
+        embedded: Sequence[x509.Certificate] = (),
+        ess: tuple[str, bytes] | None = None,
+    ) -> None:
         self.original = original
         self.lib = lib
-        self.asn1 = der_view
         self.status = PKIStatus(lib.status)
+        self.token_der = token_der
+        self.embedded = list(embedded)
+        self.ess = ess
 
     @classmethod
     def load(cls, data: bytes) -> _Parsed:
         try:
+            lib: TimeStampResponse | None = decode_timestamp_response(data)
+        except ValueError:
+            lib = None  # maybe only the certificate order; asn1crypto decides below
+        if lib is not None and lib.status != PKIStatus.GRANTED:
+            try:
+                PKIStatus(lib.status)
+            except ValueError as exc:
+                raise _Malformed(f"unknown status {lib.status}") from exc
+            return cls(data, lib)  # a refusal carries no token to look into
+        try:
             view = asn1_tsp.TimeStampResp.load(data, strict=True)
-            view.native  # noqa: B018 - parses every field now, so damage surfaces here
+            content_info = view["time_stamp_token"]
+            token_der = content_info.dump()  # untouched, so these are the received bytes
+            if token_der not in data:
+                raise ValueError("the token could not be located in the reply")
+            signed = content_info["content"]
+            if not isinstance(signed, asn1_cms.SignedData):
+                raise ValueError("a granted reply without a SignedData token")
+            embedded = [
+                x509.load_der_x509_certificate(choice.chosen.dump())
+                for choice in signed["certificates"] or ()
+                if choice.name == "certificate"
+            ]
+            ess = _ess_cert_hash(signed)
+            if lib is None:
+                lib = decode_timestamp_response(_der_sorted_certificates(data))
+            if lib.status != PKIStatus.GRANTED:
+                raise ValueError("the two parsers disagree on the status")
+            _ = lib.tst_info.gen_time, lib.tst_info.message_imprint.message
         except (ValueError, TypeError, KeyError) as exc:
             raise _Malformed(str(exc)) from exc
-        try:
-            lib = decode_timestamp_response(data)
-        except ValueError:
-            try:
-                lib = decode_timestamp_response(_der_sorted_certificates(view))
-            except (ValueError, TypeError, KeyError) as exc:
-                raise _Malformed(str(exc)) from exc
-        try:
-            status = PKIStatus(lib.status)
-        except ValueError as exc:
-            raise _Malformed(f"unknown status {lib.status}") from exc
-        if status == PKIStatus.GRANTED and not isinstance(
-            view["time_stamp_token"]["content"], asn1_cms.SignedData
-        ):
-            raise _Malformed("a granted reply without a SignedData token")
-        return cls(data, lib, view)
+        return cls(data, lib, token_der, embedded, ess)
 
     def status_text(self) -> str:
-        words = "; ".join(s.strip() for s in self.lib.status_string if s.strip())
+        words = "; ".join(s.strip().rstrip(".") for s in self.lib.status_string if s.strip())
         name = _STATUS_NAMES.get(int(self.status), str(int(self.status)))
         return f"{words} (status {name})" if words else f"status {name}"
-
-    @property
-    def signed_data(self) -> asn1_cms.SignedData:
-        return self.asn1["time_stamp_token"]["content"]
 
     @property
     def imprint_oid(self) -> str:
@@ -401,17 +428,6 @@ class _Parsed:
     @property
     def imprint(self) -> bytes:
         return self.lib.tst_info.message_imprint.message
-
-    @property
-    def embedded(self) -> list[x509.Certificate]:
-        certs = self.signed_data["certificates"]
-        if not certs:
-            return []
-        return [
-            x509.load_der_x509_certificate(choice.chosen.dump())
-            for choice in certs
-            if choice.name == "certificate"
-        ]
 
     def signer_certificate(self, extra: Sequence[x509.Certificate]) -> x509.Certificate | None:
         """The certificate named by the SignerInfo's issuer and serial number."""
@@ -426,13 +442,12 @@ class _Parsed:
 
     def token(self, tsa_url: str, received_at: dt.datetime | None) -> TimestampToken:
         info = self.lib.tst_info
-        embedded = self.embedded
         signer = self.signer_certificate(())
-        ordered = _build_chain(signer, embedded) if signer is not None else []
-        ordered += [c for c in embedded if c not in ordered]
+        ordered = _build_chain(signer, self.embedded) if signer is not None else []
+        ordered += [c for c in self.embedded if c not in ordered]
         return TimestampToken(
             tsa_url=tsa_url,
-            token_der=self.asn1["time_stamp_token"].dump(),
+            token_der=self.token_der,
             response_der=self.original,
             gen_time=info.gen_time.astimezone(dt.UTC),
             serial=int(info.serial_number),
@@ -460,27 +475,27 @@ class _Parsed:
         return _subject(signer) if signer is not None else ""
 
     def _accuracy(self) -> dt.timedelta | None:
-        accuracy = self.asn1["time_stamp_token"]["content"]["encap_content_info"]["content"]
-        tst = accuracy.parsed if hasattr(accuracy, "parsed") else None
-        if not isinstance(tst, asn1_tsp.TSTInfo):
+        try:
+            accuracy = self.lib.tst_info.accuracy
+        except ValueError:
             return None
-        value = tst["accuracy"]
-        if value.native is None:
+        if accuracy is None:
             return None
-        native = value.native
         return dt.timedelta(
-            seconds=native.get("seconds") or 0,
-            milliseconds=native.get("millis") or 0,
-            microseconds=native.get("micros") or 0,
+            seconds=accuracy.seconds or 0,
+            milliseconds=accuracy.millis or 0,
+            microseconds=accuracy.micros or 0,
         )
 
 
-def _der_sorted_certificates(view: asn1_tsp.TimeStampResp) -> bytes:
+def _der_sorted_certificates(data: bytes) -> bytes:
     """Re-encode only the ``certificates`` SET (asn1crypto sorts a rebuilt SET OF).
 
     Every other part, including the signed attributes and the TSTInfo, is copied with its
-    original encoding, so the signature is untouched.
+    original encoding, so the signature is untouched. Works on its own parse of ``data``:
+    rebuilding can mark shared asn1crypto objects as changed.
     """
+    view = asn1_tsp.TimeStampResp.load(data)
     content_info = view["time_stamp_token"]
     signed = content_info["content"]
     fields: dict[str, object] = {
@@ -536,7 +551,7 @@ def _check_signer(signer: x509.Certificate, parsed: _Parsed, problems: _Problems
             f"The signing certificate '{_subject(signer)}' is not a time-stamping certificate "
             "(it lacks the critical extended key usage timeStamping).",
         )
-    ess = _ess_cert_hash(parsed)
+    ess = parsed.ess
     der = signer.public_bytes(Encoding.DER)
     if ess is None:
         problems.add("ess", "The token's signature does not name its signing certificate.")
@@ -546,9 +561,9 @@ def _check_signer(signer: x509.Certificate, parsed: _Parsed, problems: _Problems
         )
 
 
-def _ess_cert_hash(parsed: _Parsed) -> tuple[str, bytes] | None:
+def _ess_cert_hash(signed: asn1_cms.SignedData) -> tuple[str, bytes] | None:
     """The (hash name, certificate hash) of the first ESSCertID in the signed attributes."""
-    for info in parsed.signed_data["signer_infos"]:
+    for info in signed["signer_infos"]:
         for attr in info["signed_attrs"] or ():
             kind = attr["type"].native
             if kind == "signing_certificate_v2":
@@ -574,8 +589,8 @@ def _check_validity(
         elif moment < start:
             problems.add(
                 "not-yet-valid",
-                f"The certificate '{_subject(cert)}' was not yet valid {when}; "
-                f"it starts on {_fmt_time(start)}.",
+                f"The certificate '{_subject(cert)}' only became valid on "
+                f"{_fmt_time(start)}, after {when}.",
             )
 
 
@@ -635,7 +650,7 @@ def _explain_library_error(message: str) -> tuple[str, str]:
         return "imprint", "The token attests a different document."
     if "nonce mismatch" in lowered:
         return "nonce", "The token's nonce does not match the request."
-    if "eku" in lowered:
+    if "eku" in lowered or "unsuitable certificate purpose" in lowered:
         return "eku", "The signing certificate is not a time-stamping certificate."
     if "has expired" in lowered:
         return "expired", "A certificate of the TSA chain had expired when the token was made."
@@ -666,14 +681,19 @@ def _explain_library_error(message: str) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------
 
 
-def _load_certificates(blobs: Sequence[bytes]) -> list[x509.Certificate]:
+def _load_certificates(blobs: Sequence[bytes]) -> tuple[list[x509.Certificate], int]:
+    """Every certificate in the PEM bundles / DER files, and how many blobs were unreadable."""
     certs: list[x509.Certificate] = []
+    unreadable = 0
     for blob in blobs:
-        if b"-----BEGIN" in blob:
-            certs.extend(x509.load_pem_x509_certificates(blob))
-        elif blob:
-            certs.append(x509.load_der_x509_certificate(blob))
-    return _unique(certs)
+        try:
+            if b"-----BEGIN" in blob:
+                certs.extend(x509.load_pem_x509_certificates(blob))
+            else:
+                certs.append(x509.load_der_x509_certificate(blob))
+        except ValueError:
+            unreadable += 1
+    return _unique(certs), unreadable
 
 
 def _unique(certs: Sequence[x509.Certificate]) -> list[x509.Certificate]:
@@ -694,7 +714,9 @@ def _is_self_signed(cert: x509.Certificate) -> bool:
     return True
 
 
-def _issuers(cert: x509.Certificate, pool: Sequence[x509.Certificate]) -> Iterator[x509.Certificate]:
+def _issuers(
+    cert: x509.Certificate, pool: Sequence[x509.Certificate]
+) -> Iterator[x509.Certificate]:
     for candidate in pool:
         if candidate.subject != cert.issuer or candidate == cert:
             continue
@@ -720,6 +742,11 @@ def _build_chain(
             break
         chain.append(issuer)
     return chain
+
+
+def _hex(number: int) -> str:
+    digits = format(number, "X")
+    return digits.zfill(len(digits) + len(digits) % 2)
 
 
 def _subject(cert: x509.Certificate) -> str:
@@ -776,7 +803,7 @@ def _post(query: bytes, tsa: TsaConfig) -> tuple[bytes, str]:
         raise _http_error(exc, tsa) from exc
     except urllib.error.URLError as exc:
         raise _network_error(exc.reason, tsa) from exc
-    except (TimeoutError, socket.timeout) as exc:
+    except TimeoutError as exc:
         raise _network_error(exc, tsa) from exc
     except (http.client.HTTPException, OSError) as exc:
         raise TsaError(
@@ -822,7 +849,7 @@ def _http_error(exc: urllib.error.HTTPError, tsa: TsaConfig) -> TsaError:
 
 
 def _network_error(reason: object, tsa: TsaConfig) -> TsaError:
-    if isinstance(reason, TimeoutError | socket.timeout):
+    if isinstance(reason, TimeoutError):
         return TsaError(
             f"{tsa.label} did not answer within {tsa.timeout:g} seconds.", retryable=True
         )

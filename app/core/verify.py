@@ -13,63 +13,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
-from app.core import custody, schema
+from app.core import attest, custody, schema
 from app.core.case import Case
 from app.core.digests import MultiHasher
 from app.core.jobs import CancelToken, Progress, ProgressCallback
+from app.core.problems import Problem, VerifyReport
 
 CHUNK = 1 << 20
-
-
-@dataclass(frozen=True)
-class Problem:
-    code: str  # missing-object, altered-object, chain-broken, altered-row, row-without-event, ...
-    message: str
-    item_id: int | None = None
-    seq: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "message": self.message,
-            "item_id": self.item_id,
-            "seq": self.seq,
-        }
-
-
-@dataclass
-class VerifyReport:
-    intact: bool = True
-    events: int = 0
-    items: int = 0
-    objects_checked: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    head_hash: str = custody.GENESIS_HASH
-
-    def add(self, problem: Problem) -> None:
-        self.problems.append(problem)
-        self.intact = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "intact": self.intact,
-            "events": self.events,
-            "items": self.items,
-            "objects_checked": self.objects_checked,
-            "head_hash": self.head_hash,
-            "problems": [p.as_dict() for p in self.problems],
-            "notes": self.notes,
-        }
-
-
-# Extra checks that later layers (trusted time, captures) register for their own tables.
-EXTRA_CHECKS: list[Callable[[Case, VerifyReport], None]] = []
 
 
 def _table_columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -239,8 +192,7 @@ def verify_case(
         report.notes.append(
             f"{len(orphans)} stored object(s) belong to no item (an import was interrupted before it was recorded); they are not evidence and change nothing."
         )
-    for extra in EXTRA_CHECKS:
-        extra(case, report)
+    attest.check_tokens(case, report)
     return report
 
 

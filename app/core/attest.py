@@ -1,0 +1,559 @@
+"""Trusted time for a case: attest new items and seal the custody log with RFC 3161 tokens.
+
+Items arriving together are attested together. The datum sent to the TSA is a canonical text
+manifest, one ``<sha256>  item-<id>`` line per item, sorted, UTF-8, LF line ends. One token
+then covers the whole batch, and anyone can check one item with ``sha256sum`` (is its hash a
+line of the manifest?) and ``openssl ts -verify -data manifest.txt`` (did the TSA sign that
+manifest at genTime?). The manifest bytes are stored with the token.
+
+A seal attests the head of the custody log (its sequence number and hash): every event up to
+it existed at genTime. Seals ask at least two TSAs when two answer.
+
+Nothing here blocks capture: items without a token are "pending", every failed attempt is a
+custody event, and callers retry with :class:`Backoff`.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from app.core import custody
+from app.core import tsa as tsa_mod
+from app.core.case import Case
+from app.core.jobs import CancelToken
+from app.core.problems import Problem, VerifyReport
+from app.core.tsa import (
+    MAX_CLOCK_OFFSET,
+    TimestampToken,
+    TsaConfig,
+    TsaError,
+    clock_offset,
+    verify_timestamp,
+)
+
+MAX_ITEMS_PER_TOKEN = 5000
+TRUST_ANCHORS_SETTING = "tsa_trust_anchors"
+
+
+# -- manifests ------------------------------------------------------------------------------
+
+
+def items_manifest(rows: Sequence[tuple[int, str]]) -> str:
+    """The canonical batch manifest for (item id, sha256) pairs."""
+    return "".join(sorted(f"{sha}  item-{item_id}\n" for item_id, sha in rows))
+
+
+_LINE = re.compile(r"^([0-9a-f]{64})  item-(\d+)$")
+
+
+def parse_items_manifest(text: str) -> dict[int, str]:
+    result: dict[int, str] = {}
+    for line in text.splitlines():
+        match = _LINE.match(line)
+        if match:
+            result[int(match.group(2))] = match.group(1)
+    return result
+
+
+def seal_manifest(case_id: str, seq: int, head_hash: str) -> str:
+    return (
+        f"Proofshot custody log seal\ncase-id: {case_id}\nhead-seq: {seq}\nhead-hash: {head_hash}\n"
+    )
+
+
+def case_id(case: Case) -> str:
+    row = case.conn.execute("SELECT payload FROM events WHERE seq = 1").fetchone()
+    return str(json.loads(row[0])["facts"].get("case_id", "")) if row else ""
+
+
+# -- queries --------------------------------------------------------------------------------
+
+
+def pending_items(case: Case, limit: int | None = None) -> list[tuple[int, str]]:
+    sql = (
+        "SELECT id, sha256 FROM items WHERE id NOT IN (SELECT item_id FROM attestations)"
+        " AND id NOT IN (SELECT item_id FROM withdrawals) ORDER BY id"
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [(int(i), str(s)) for i, s in case.conn.execute(sql)]
+
+
+def pending_count(case: Case) -> int:
+    return int(
+        case.conn.execute(
+            "SELECT COUNT(*) FROM items WHERE id NOT IN (SELECT item_id FROM attestations)"
+            " AND id NOT IN (SELECT item_id FROM withdrawals)"
+        ).fetchone()[0]
+    )
+
+
+def attestation_status(case: Case, item_ids: Sequence[int] | None = None) -> dict[int, str]:
+    """'attested' or 'pending' per item ("time not yet attested" in the user's words)."""
+    attested = {int(r[0]) for r in case.conn.execute("SELECT DISTINCT item_id FROM attestations")}
+    ids = (
+        item_ids
+        if item_ids is not None
+        else [int(r[0]) for r in case.conn.execute("SELECT id FROM items")]
+    )
+    return {i: ("attested" if i in attested else "pending") for i in ids}
+
+
+@dataclass(frozen=True)
+class TokenSummary:
+    id: int
+    purpose: str
+    tsa_url: str
+    tsa_name: str
+    gen_time: str
+    serial: str
+    policy_oid: str
+    requested_at: str
+    received_at: str
+    manifest_sha256: str
+    sealed_seq: int | None
+    sealed_hash: str | None
+    item_count: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+_TOKEN_COLUMNS = (
+    "t.id, t.purpose, t.tsa_url, t.tsa_name, t.gen_time, t.serial, t.policy_oid, t.requested_at,"
+    " t.received_at, t.manifest_sha256, t.sealed_seq, t.sealed_hash,"
+    " (SELECT COUNT(*) FROM attestations a WHERE a.token_id = t.id)"
+)
+
+
+def list_tokens(case: Case, *, item_id: int | None = None) -> list[TokenSummary]:
+    if item_id is None:
+        rows = case.conn.execute(f"SELECT {_TOKEN_COLUMNS} FROM tokens t ORDER BY t.id")
+    else:
+        rows = case.conn.execute(
+            f"SELECT {_TOKEN_COLUMNS} FROM tokens t JOIN attestations x ON x.token_id = t.id"
+            " WHERE x.item_id = ? ORDER BY t.id",
+            (item_id,),
+        )
+    return [TokenSummary(*r) for r in rows]
+
+
+# -- requesting -----------------------------------------------------------------------------
+
+
+@dataclass
+class AttestOutcome:
+    tokens: list[int] = field(default_factory=list)
+    attested_items: int = 0
+    pending: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _chain_pem(token: TimestampToken) -> str:
+    return "".join(p.decode("ascii") if isinstance(p, bytes) else str(p) for p in token.certs_pem)
+
+
+def _token_record(
+    case: Case,
+    purpose: str,
+    manifest: str,
+    token: TimestampToken,
+    requested_at: dt.datetime,
+    sealed: tuple[int, str] | None,
+) -> dict[str, Any]:
+    received = token.received_at or _now()
+    return {
+        "id": case.next_id("tokens"),
+        "purpose": purpose,
+        "manifest": manifest,
+        "manifest_sha256": hashlib.sha256(manifest.encode("utf-8")).hexdigest(),
+        "tsa_url": token.tsa_url,
+        "tsa_name": token.tsa_name,
+        "response_b64": base64.b64encode(token.response_der).decode("ascii"),
+        "nonce": None if token.nonce is None else str(token.nonce),
+        "gen_time": _iso(token.gen_time),
+        "serial": token.serial_hex,
+        "policy_oid": token.policy_oid,
+        "chain_pem": _chain_pem(token),
+        "requested_at": _iso(requested_at),
+        "received_at": _iso(received),
+        "sealed_seq": sealed[0] if sealed else None,
+        "sealed_hash": sealed[1] if sealed else None,
+    }
+
+
+def _log_failure(case: Case, tsa: TsaConfig, error: TsaError, purpose: str, count: int) -> None:
+    with case.transaction():
+        case.log(
+            "timestamp.attempt-failed",
+            facts={
+                "tsa_url": tsa.url,
+                "purpose": purpose,
+                "items": count,
+                "reason": error.reason,
+                "retryable": error.retryable,
+            },
+        )
+
+
+def _ask(
+    case: Case,
+    data: str,
+    tsa: TsaConfig,
+    ca_pems: Sequence[bytes],
+    purpose: str,
+    count: int,
+    outcome: AttestOutcome,
+) -> tuple[TimestampToken, dt.datetime] | None:
+    requested_at = _now()
+    try:
+        token = request_timestamp_for(data.encode("utf-8"), tsa, ca_pems)
+    except TsaError as exc:
+        outcome.failures.append({"tsa_url": tsa.url, "reason": exc.reason})
+        _log_failure(case, tsa, exc, purpose, count)
+        return None
+    return token, requested_at
+
+
+def request_timestamp_for(data: bytes, tsa: TsaConfig, ca_pems: Sequence[bytes]) -> TimestampToken:
+    """The one place tokens are requested from (so a benchmark can count requests)."""
+    return tsa_mod.request_timestamp(data, tsa, ca_pems=ca_pems)
+
+
+def attest_pending(
+    case: Case,
+    tsas: Sequence[TsaConfig],
+    *,
+    ca_pems: Sequence[bytes] = (),
+    max_items_per_token: int = MAX_ITEMS_PER_TOKEN,
+    cancel: CancelToken | None = None,
+) -> AttestOutcome:
+    """Attest every pending item, a batch manifest per token, TSAs tried in order."""
+    outcome = AttestOutcome()
+    anchors = list(ca_pems) + trust_anchors(case)
+    while True:
+        batch = pending_items(case, limit=max_items_per_token)
+        if not batch or not tsas or (cancel is not None and cancel.cancelled):
+            break
+        manifest = items_manifest(batch)
+        got = None
+        for tsa in tsas:
+            got = _ask(case, manifest, tsa, anchors, "items", len(batch), outcome)
+            if got:
+                break
+        if got is None:
+            break  # every TSA failed: the batch stays pending, to be retried later
+        token, requested_at = got
+        with case.transaction():
+            record = _token_record(case, "items", manifest, token, requested_at, None)
+            case.log(
+                "timestamp.attested",
+                facts={
+                    "tsa_url": tsa.url,
+                    "items": len(batch),
+                    "gen_time": record["gen_time"],
+                    "serial": record["serial"],
+                },
+                records={
+                    "tokens": [record],
+                    "attestations": [
+                        {"token_id": record["id"], "item_id": item_id} for item_id, _ in batch
+                    ],
+                },
+            )
+        outcome.tokens.append(record["id"])
+        outcome.attested_items += len(batch)
+    outcome.pending = pending_count(case)
+    return outcome
+
+
+def seal_log(
+    case: Case, tsas: Sequence[TsaConfig], *, ca_pems: Sequence[bytes] = (), want: int = 2
+) -> AttestOutcome:
+    """Attest the custody log's head with up to ``want`` TSAs (two when two answer)."""
+    outcome = AttestOutcome()
+    anchors = list(ca_pems) + trust_anchors(case)
+    seq, head_hash = custody.head(case.conn)
+    manifest = seal_manifest(case_id(case), seq, head_hash)
+    for tsa in tsas:
+        if len(outcome.tokens) >= want:
+            break
+        got = _ask(case, manifest, tsa, anchors, "seal", 0, outcome)
+        if not got:
+            continue
+        token, requested_at = got
+        with case.transaction():
+            record = _token_record(case, "seal", manifest, token, requested_at, (seq, head_hash))
+            case.log(
+                "log.sealed",
+                facts={
+                    "tsa_url": tsa.url,
+                    "sealed_seq": seq,
+                    "sealed_hash": head_hash,
+                    "gen_time": record["gen_time"],
+                },
+                records={"tokens": [record]},
+            )
+        outcome.tokens.append(record["id"])
+    outcome.pending = pending_count(case)
+    return outcome
+
+
+class Backoff:
+    """Retry delays for an offline TSA: 30 s doubling to an hour, reset by a success."""
+
+    def __init__(self, first: float = 30.0, ceiling: float = 3600.0) -> None:
+        self.first = first
+        self.ceiling = ceiling
+        self.failures = 0
+
+    def next_delay(self) -> float:
+        return (
+            min(self.ceiling, self.first * (2 ** max(0, self.failures - 1)))
+            if self.failures
+            else 0.0
+        )
+
+    def record(self, success: bool) -> float:
+        self.failures = 0 if success else self.failures + 1
+        return self.next_delay()
+
+
+# -- trust anchors ---------------------------------------------------------------------------
+
+
+def trust_anchors(case: Case) -> list[bytes]:
+    pem = case.settings().get(TRUST_ANCHORS_SETTING, "")
+    return [pem.encode("ascii")] if pem.strip() else []
+
+
+def add_trust_anchors(case: Case, pem_data: bytes) -> int:
+    """Keep a user-supplied CA file in the case (logged), so verification works offline later."""
+    certs = x509.load_pem_x509_certificates(pem_data)
+    existing = case.settings().get(TRUST_ANCHORS_SETTING, "")
+    known = {
+        c.fingerprint(_sha256())
+        for c in (x509.load_pem_x509_certificates(existing.encode()) if existing.strip() else [])
+    }
+    new = [c for c in certs if c.fingerprint(_sha256()) not in known]
+    if new:
+        text = existing + "".join(c.public_bytes(Encoding.PEM).decode("ascii") for c in new)
+        case.set_setting(TRUST_ANCHORS_SETTING, text)
+    return len(new)
+
+
+def _sha256() -> hashes.HashAlgorithm:
+    return hashes.SHA256()
+
+
+def _self_signed_pems(chain_pem: str) -> list[bytes]:
+    if not chain_pem.strip():
+        return []
+    out = []
+    for cert in x509.load_pem_x509_certificates(chain_pem.encode("ascii")):
+        if cert.issuer == cert.subject:
+            out.append(cert.public_bytes(Encoding.PEM))
+    return out
+
+
+# -- verification ---------------------------------------------------------------------------
+
+
+def check_tokens(case: Case, report: VerifyReport) -> None:
+    """Registered with ``verify``: every token re-verified offline against its manifest."""
+    anchors_user = trust_anchors(case)
+    items = {int(i): str(s) for i, s in case.conn.execute("SELECT id, sha256 FROM items")}
+    covered: dict[int, set[int]] = {}
+    for token_id, item_id in case.conn.execute("SELECT token_id, item_id FROM attestations"):
+        covered.setdefault(int(token_id), set()).add(int(item_id))
+    rows = case.conn.execute(
+        "SELECT id, purpose, manifest, manifest_sha256, tsa_name, response_b64, nonce, chain_pem,"
+        " received_at, sealed_seq, sealed_hash FROM tokens ORDER BY id"
+    ).fetchall()
+    for (
+        tid,
+        purpose,
+        manifest,
+        manifest_sha,
+        tsa_name,
+        resp_b64,
+        nonce,
+        chain_pem,
+        received_at,
+        sealed_seq,
+        sealed_hash,
+    ) in rows:
+        label = f"Token {tid} ({tsa_name or 'TSA'})"
+        data = manifest.encode("utf-8")
+        if hashlib.sha256(data).hexdigest() != manifest_sha:
+            report.add(
+                Problem(
+                    "token-manifest-altered", f"{label}: its stored manifest was altered.", None
+                )
+            )
+        anchors = _self_signed_pems(chain_pem) + anchors_user
+        result = verify_timestamp(
+            base64.b64decode(resp_b64),
+            data,
+            expected_nonce=int(nonce) if nonce else None,
+            ca_pems=anchors,
+        )
+        for text, code in zip(result.problems, result.codes, strict=True):
+            if code in ("untrusted", "no-anchor") and not anchors_user:
+                report.notes.append(
+                    f"{label}: signature and imprint check out, but its certificate chain ends at a root this case does not trust yet; add the TSA's root certificate with `proofshot timestamp --ca-file`."
+                )
+            else:
+                report.add(Problem("token-invalid", f"{label}: {text}"))
+        if result.gen_time is not None and received_at:
+            offset = clock_offset(result.gen_time, dt.datetime.fromisoformat(received_at))
+            if abs(offset) > MAX_CLOCK_OFFSET:
+                report.notes.append(
+                    f"{label}: the local clock differed from the TSA's genTime by {offset.total_seconds():+.0f} s (over two minutes)."
+                )
+        if purpose == "items":
+            listed = parse_items_manifest(manifest)
+            for item_id in sorted(covered.get(int(tid), set())):
+                if listed.get(item_id) != items.get(item_id):
+                    report.add(
+                        Problem(
+                            "token-manifest-mismatch",
+                            f"{label}: item {item_id}'s SHA-256 is not the one the token attests.",
+                            item_id,
+                        )
+                    )
+        elif purpose == "seal":
+            row = case.conn.execute(
+                "SELECT hash FROM events WHERE seq = ?", (sealed_seq,)
+            ).fetchone()
+            if row is None or row[0] != sealed_hash:
+                report.add(
+                    Problem(
+                        "seal-mismatch",
+                        f"{label}: the sealed log head (event {sealed_seq}) no longer matches the log.",
+                    )
+                )
+            elif seal_manifest(case_id(case), int(sealed_seq), str(sealed_hash)) != manifest:
+                report.add(
+                    Problem(
+                        "seal-mismatch",
+                        f"{label}: the seal manifest does not describe this case's log.",
+                    )
+                )
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+def _split_chain(chain_pem: str) -> tuple[str, str]:
+    """(self-signed roots, the rest) as PEM text, for openssl's -CAfile and -untrusted."""
+    roots, rest = [], []
+    if chain_pem.strip():
+        for cert in x509.load_pem_x509_certificates(chain_pem.encode("ascii")):
+            pem = cert.public_bytes(Encoding.PEM).decode("ascii")
+            (roots if cert.issuer == cert.subject else rest).append(pem)
+    return "".join(roots), "".join(rest)
+
+
+def token_file_stem(token_id: int, tsa_url: str) -> str:
+    host = re.sub(r"[^A-Za-z0-9.-]+", "-", re.sub(r"^\w+://", "", tsa_url)).strip("-")[:40] or "tsa"
+    return f"token-{token_id:04d}-{host}"
+
+
+def export_tokens(case: Case, outdir: Path) -> dict[str, Any]:
+    """Write every token with its manifest, chain and the commands to check it, plus tokens.json."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    anchors_user = "".join(p.decode("ascii") for p in trust_anchors(case))
+    mapping: dict[str, list[str]] = {}
+    tokens_out = []
+    verify_lines = [
+        "Checking Proofshot timestamp tokens with stock tools",
+        "",
+        "Each token-NNNN-*.tsr is an RFC 3161 reply from a timestamp authority (TSA). It signs the",
+        "SHA-256 of the manifest beside it (token-NNNN-*.txt). For an item manifest, each line is",
+        "'<sha256>  item-<id>': hash the item's file with sha256sum and look for that line.",
+        "",
+    ]
+    rows = case.conn.execute(
+        "SELECT id, purpose, manifest, tsa_url, tsa_name, response_b64, chain_pem, gen_time, serial,"
+        " policy_oid, sealed_seq, sealed_hash FROM tokens ORDER BY id"
+    ).fetchall()
+    for (
+        tid,
+        purpose,
+        manifest,
+        tsa_url,
+        tsa_name,
+        resp_b64,
+        chain_pem,
+        gen_time,
+        serial,
+        policy,
+        sseq,
+        shash,
+    ) in rows:
+        stem = token_file_stem(int(tid), tsa_url)
+        (outdir / f"{stem}.tsr").write_bytes(base64.b64decode(resp_b64))
+        (outdir / f"{stem}.txt").write_bytes(manifest.encode("utf-8"))
+        roots, rest = _split_chain(chain_pem)
+        (outdir / f"{stem}.chain.pem").write_text(rest or chain_pem, "ascii")
+        ca_text = roots + anchors_user
+        ca_name = f"{stem}.ca.pem"
+        (outdir / ca_name).write_text(ca_text, "ascii")
+        verify_lines += [
+            f"== {stem}: {purpose}, TSA {tsa_name} <{tsa_url}>, genTime {gen_time}, serial {serial}, policy {policy}",
+            f"openssl ts -verify -data {stem}.txt -in {stem}.tsr -CAfile {ca_name} -untrusted {stem}.chain.pem",
+            f"openssl ts -reply -in {stem}.tsr -text   # shows genTime, serial, policy, TSA name",
+        ]
+        if not ca_text.strip():
+            verify_lines.append(
+                f"# {ca_name} is empty: the TSA did not send its root; put the TSA's published root certificate there."
+            )
+        if purpose == "items":
+            for item_id in parse_items_manifest(manifest):
+                mapping.setdefault(str(item_id), []).append(stem)
+            verify_lines.append(
+                f"sha256sum ITEM_FILE   # the printed hash must be a line of {stem}.txt"
+            )
+        else:
+            verify_lines.append(f"# seals the custody log at event {sseq} (hash {shash})")
+        verify_lines.append("")
+        tokens_out.append(
+            {
+                "name": stem,
+                "id": tid,
+                "purpose": purpose,
+                "tsa_url": tsa_url,
+                "gen_time": gen_time,
+                "serial": serial,
+            }
+        )
+    (outdir / "VERIFY.txt").write_text("\n".join(verify_lines) + "\n", "utf-8")
+    index = {"items": mapping, "tokens": tokens_out}
+    (outdir / "tokens.json").write_text(
+        json.dumps(index, indent=2, ensure_ascii=False) + "\n", "utf-8"
+    )
+    return index
