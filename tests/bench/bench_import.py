@@ -1,0 +1,87 @@
+"""Benchmark: import 1,000 screenshot-like 1920x1080 PNGs into a new case.
+
+Printed beside a baseline measured in the same run: a minimal loop doing only the
+irreducible work (read the file, SHA-256 it, parse the PNG header with Pillow), single
+threaded. Target: the import takes at most 1.5x the baseline's time, using both cores.
+
+    .venv/bin/python tests/bench/bench_import.py [--files N] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import shutil
+import tempfile
+from pathlib import Path
+
+from common import peak_rss_mb, table, timed
+from PIL import Image, ImageDraw
+
+from app.core.case import Case
+from app.core.importer import ImportJob
+from app.core.jobs import CancelToken
+
+
+def make_screenshots(folder: Path, count: int) -> list[Path]:
+    """Screenshot-like PNGs: flat UI panels, text lines, one photo-like area; all distinct."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = sorted(folder.glob("*.png"))
+    if len(paths) >= count:
+        return paths[:count]
+    rng = random.Random(1)
+    noise = Image.effect_noise((480, 360), 64).convert("RGB")
+    for i in range(len(paths), count):
+        img = Image.new("RGB", (1920, 1080), (245, 246, 248))
+        d = ImageDraw.Draw(img)
+        d.rectangle((0, 0, 1920, 64), fill=(32, 36, 48))
+        d.rectangle((0, 64, 280, 1080), fill=(230, 232, 236))
+        for line in range(24):
+            y = 100 + line * 36
+            d.text((320, y), f"Result {i}-{line}: prompt text " + "x" * rng.randrange(10, 80), fill=(20, 20, 20))
+        img.paste(noise.rotate(i % 360), (1300, 200 + (i % 300)))
+        d.rectangle((1300, 650, 1780, 700), fill=(rng.randrange(256), 120, 200))
+        img.save(folder / f"shot-{i:05}.png", compress_level=6)
+    return sorted(folder.glob("*.png"))[:count]
+
+
+def baseline(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        data = path.read_bytes()
+        hashlib.sha256(data).hexdigest()
+        with Image.open(path) as img:
+            _ = img.size
+        total += len(data)
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "proofshot-bench-import")
+    args = parser.parse_args()
+    paths = make_screenshots(args.workdir / "png", args.files)
+    total_bytes = baseline(paths)  # warm the page cache so both runs read from memory
+    mb = total_bytes / 1e6
+    base, _ = timed("baseline (read + SHA-256 + Pillow header, 1 thread)", lambda: baseline(paths))
+    case_dir = args.workdir / "Bench.proofshot"
+    shutil.rmtree(case_dir, ignore_errors=True)
+    with Case.create(case_dir, operator="bench") as case:
+        imp, summary = timed(
+            "proofshot import (SHA-256+SHA-512+SM3, sniff, provenance, fsync, log)",
+            lambda: ImportJob(case, [args.workdir / "png"]).run(lambda p: None, CancelToken()),
+        )
+    assert len(summary.imported) == len(paths), summary.refused[:3]
+    rows = [("run", "seconds", "files/s", "MB/s", "cores used")]
+    for t in (base, imp):
+        rows.append((t.label, f"{t.seconds:.2f}", f"{len(paths) / t.seconds:.0f}", f"{mb / t.seconds:.0f}", f"{t.cores_used:.2f}"))
+    print(f"{len(paths)} PNGs, 1920x1080, {mb:.0f} MB in all")
+    print(table(rows))
+    ratio = imp.seconds / base.seconds
+    print(f"import / baseline = {ratio:.2f}x (target <= 1.5x); peak RSS {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
