@@ -295,6 +295,11 @@ class RecordedRequest:
     headers: dict[str, str]
     body: bytes
 
+    def header(self, name: str) -> str | None:
+        """Header lookup ignoring case, as HTTP does."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _TsaHttpServer
@@ -471,7 +476,7 @@ class TsaServer:
 
     @property
     def last_authorization(self) -> str | None:
-        return self.recorded[-1].headers.get("Authorization") if self.recorded else None
+        return self.recorded[-1].header("Authorization") if self.recorded else None
 
     def fetch_reply(self, data: bytes) -> tuple[bytes, int]:
         """POST a fresh SHA-256 query for ``data`` in the current mode; return the raw reply

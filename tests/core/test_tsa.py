@@ -197,8 +197,8 @@ def test_query_carries_sha256_imprint_nonce_and_cert_request(tsa_server: TsaServ
 
     sent = tsa_server.last_request
     query = asn1_tsp.TimeStampReq.load(sent.body)
-    assert sent.headers["Content-Type"] == "application/timestamp-query"
-    assert sent.headers["Accept"] == "application/timestamp-reply"
+    assert sent.header("Content-Type") == "application/timestamp-query"
+    assert sent.header("Accept") == "application/timestamp-reply"
     assert query["message_imprint"]["hash_algorithm"]["algorithm"].native == "sha256"
     assert (
         query["message_imprint"]["hashed_message"].native
@@ -233,7 +233,7 @@ def test_token_header_credentials_are_sent_as_given(tsa_server: TsaServer) -> No
 
     request_timestamp(b"x", _config(tsa_server, auth=auth))
 
-    assert tsa_server.last_request.headers["X-Api-Key"] == "k-123456"
+    assert tsa_server.last_request.header("X-Api-Key") == "k-123456"
     assert tsa_server.last_authorization is None
     assert "k-123456" not in repr(_config(tsa_server, auth=auth))
 
