@@ -267,27 +267,39 @@ def attest_pending(
         if got is None:
             break  # every TSA failed: the batch stays pending, to be retried later
         token, requested_at = got
-        with case.transaction():
-            record = _token_record(case, "items", manifest, token, requested_at, None)
-            case.log(
-                "timestamp.attested",
-                facts={
-                    "tsa_url": tsa.url,
-                    "items": len(batch),
-                    "gen_time": record["gen_time"],
-                    "serial": record["serial"],
-                },
-                records={
-                    "tokens": [record],
-                    "attestations": [
-                        {"token_id": record["id"], "item_id": item_id} for item_id, _ in batch
-                    ],
-                },
-            )
+        record = store_items_token(case, manifest, token, requested_at, [i for i, _ in batch])
         outcome.tokens.append(record["id"])
         outcome.attested_items += len(batch)
     outcome.pending = pending_count(case)
     return outcome
+
+
+def store_items_token(
+    case: Case,
+    manifest: str,
+    token: TimestampToken,
+    requested_at: dt.datetime,
+    item_ids: Sequence[int],
+) -> dict[str, Any]:
+    """Record a token over a batch manifest and the items it covers, in one event."""
+    with case.transaction():
+        record = _token_record(case, "items", manifest, token, requested_at, None)
+        case.log(
+            "timestamp.attested",
+            facts={
+                "tsa_url": token.tsa_url,
+                "items": len(item_ids),
+                "gen_time": record["gen_time"],
+                "serial": record["serial"],
+            },
+            records={
+                "tokens": [record],
+                "attestations": [
+                    {"token_id": record["id"], "item_id": item_id} for item_id in item_ids
+                ],
+            },
+        )
+    return record
 
 
 def seal_log(

@@ -232,3 +232,20 @@ def test_one_thousand_items_need_one_request(tmp_path: Path, tsa_server: TsaServ
         commit_prepared(case, prepared)
         outcome = attest.attest_pending(case, [_cfg(tsa_server)], ca_pems=[tsa_server.ca_pem])
     assert outcome.attested_items == 1000 and tsa_server.requests == 1
+
+
+def test_a_clock_offset_over_two_minutes_is_flagged(tmp_path: Path, tsa_server: TsaServer) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from app.core.tsa import request_timestamp
+
+    with _case_with_items(tmp_path, n=1) as case:
+        batch = attest.pending_items(case)
+        manifest = attest.items_manifest(batch)
+        token = request_timestamp(manifest.encode(), _cfg(tsa_server), ca_pems=[tsa_server.ca_pem])
+        skewed = dataclasses.replace(token, received_at=token.gen_time + dt.timedelta(minutes=7))
+        attest.store_items_token(case, manifest, skewed, token.gen_time, [i for i, _ in batch])
+        report = verify_case(case)
+    assert report.intact
+    assert any("over two minutes" in n and "+420 s" in n for n in report.notes), report.notes
