@@ -19,6 +19,15 @@ LOGGED_TABLES: dict[str, str] = {
     "withdrawals": "seq",
     "tokens": "id",
     "attestations": "token_id, item_id",
+    "captures": "id",
+    "capture_items": "capture_id, item_id, role",
+    "capture_marks": "id",
+    "generations": "id",
+    "generation_outputs": "generation_id, item_id",
+    "generation_corrections": "id",
+    "works": "id",
+    "work_documents": "work_id, item_id",
+    "charts": "id",
 }
 
 _V1 = """
@@ -126,9 +135,113 @@ CREATE TABLE attestations (
 CREATE INDEX attestations_item ON attestations(item_id);
 """
 
+# Capture: a capture record ties the items of one page capture or browser session together;
+# a generation binds a prompt (verbatim, as captured) to the output images it produced.
+# Marks and corrections are later, separate records: what was recorded is never rewritten.
+_V3 = """
+CREATE TABLE captures (
+    id            INTEGER PRIMARY KEY,
+    seq           INTEGER NOT NULL REFERENCES events(seq),
+    kind          TEXT NOT NULL,
+    requested_url TEXT NOT NULL,
+    final_url     TEXT NOT NULL,
+    title         TEXT NOT NULL,
+    started_at    TEXT NOT NULL,
+    ended_at      TEXT NOT NULL,
+    facts         TEXT NOT NULL
+);
+CREATE TABLE capture_items (
+    capture_id INTEGER NOT NULL REFERENCES captures(id),
+    item_id    INTEGER NOT NULL REFERENCES items(id),
+    role       TEXT NOT NULL,
+    seq        INTEGER NOT NULL REFERENCES events(seq),
+    PRIMARY KEY (capture_id, item_id, role)
+);
+CREATE INDEX capture_items_item ON capture_items(item_id);
+CREATE TABLE capture_marks (
+    id         INTEGER PRIMARY KEY,
+    seq        INTEGER NOT NULL REFERENCES events(seq),
+    capture_id INTEGER NOT NULL REFERENCES captures(id),
+    role       TEXT NOT NULL
+);
+CREATE TABLE generations (
+    id              INTEGER PRIMARY KEY,
+    seq             INTEGER NOT NULL REFERENCES events(seq),
+    capture_id      INTEGER REFERENCES captures(id),
+    prompt          TEXT NOT NULL,
+    negative_prompt TEXT,
+    parameters      TEXT NOT NULL,
+    request_url     TEXT NOT NULL,
+    job_id          TEXT,
+    submitted_at    TEXT,
+    returned_at     TEXT,
+    binding         TEXT NOT NULL,
+    facts           TEXT NOT NULL
+);
+CREATE TABLE generation_outputs (
+    generation_id INTEGER NOT NULL REFERENCES generations(id),
+    item_id       INTEGER NOT NULL REFERENCES items(id),
+    seq           INTEGER NOT NULL REFERENCES events(seq),
+    PRIMARY KEY (generation_id, item_id)
+);
+CREATE INDEX generation_outputs_item ON generation_outputs(item_id);
+CREATE TABLE generation_corrections (
+    id            INTEGER PRIMARY KEY,
+    seq           INTEGER NOT NULL REFERENCES events(seq),
+    generation_id INTEGER NOT NULL REFERENCES generations(id),
+    action        TEXT NOT NULL,
+    value         TEXT NOT NULL
+);
+"""
+
+# Compare: original works (each backed by an original-work item), their licence documents,
+# and comparison charts. A chart edit is a new row that supersedes the one before.
+_V4 = """
+CREATE TABLE works (
+    id                INTEGER PRIMARY KEY,
+    seq               INTEGER NOT NULL REFERENCES events(seq),
+    item_id           INTEGER NOT NULL REFERENCES items(id),
+    title             TEXT NOT NULL,
+    owner             TEXT NOT NULL,
+    registration      TEXT NOT NULL,
+    registration_date TEXT NOT NULL,
+    facts             TEXT NOT NULL,
+    supersedes        INTEGER REFERENCES works(id)
+);
+CREATE INDEX works_item ON works(item_id);
+CREATE TABLE work_documents (
+    work_id INTEGER NOT NULL REFERENCES works(id),
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    seq     INTEGER NOT NULL REFERENCES events(seq),
+    role    TEXT NOT NULL,
+    PRIMARY KEY (work_id, item_id)
+);
+CREATE TABLE charts (
+    id         INTEGER PRIMARY KEY,
+    seq        INTEGER NOT NULL REFERENCES events(seq),
+    work_id    INTEGER NOT NULL REFERENCES works(id),
+    item_id    INTEGER NOT NULL REFERENCES items(id),
+    title      TEXT NOT NULL,
+    metrics    TEXT NOT NULL,
+    elements   TEXT NOT NULL,
+    supersedes INTEGER REFERENCES charts(id)
+);
+"""
+
+_CAPTURE_TABLES = [
+    "captures",
+    "capture_items",
+    "capture_marks",
+    "generations",
+    "generation_outputs",
+    "generation_corrections",
+]
+
 MIGRATIONS: list[str] = [
     _V1 + _append_only_triggers(["events", "settings", "items", "annotations", "withdrawals"]),
     _V2 + _append_only_triggers(["tokens", "attestations"]),
+    _V3 + _append_only_triggers(_CAPTURE_TABLES),
+    _V4 + _append_only_triggers(["works", "work_documents", "charts"]),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
