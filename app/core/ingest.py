@@ -188,8 +188,9 @@ def commit_prepared(
     placed: list[PreparedItem] = []
     try:
         for p in prepared:
-            case.objects.place(p.staged)
+            case.objects.place(p.staged, sync_dir=False)
             placed.append(p)
+        case.objects.sync_dirs([p.staged.digests.sha256 for p in placed])
     except BaseException:
         for p in prepared[len(placed) :]:
             case.objects.discard(p.staged)

@@ -100,8 +100,12 @@ class ObjectStore:
     def stage_bytes(self, data: bytes) -> StagedObject:
         return self.stage(io.BytesIO(data))
 
-    def place(self, staged: StagedObject) -> bool:
-        """Give a staged object its final name. Returns False when the bytes were already stored."""
+    def place(self, staged: StagedObject, *, sync_dir: bool = True) -> bool:
+        """Give a staged object its final name. Returns False when the bytes were already stored.
+
+        With ``sync_dir=False`` the caller fsyncs the folders once for a batch
+        (:meth:`sync_dirs`) before recording the items.
+        """
         final = self.path_for(staged.digests.sha256)
         if final.exists():
             with contextlib.suppress(OSError):
@@ -111,12 +115,17 @@ class ObjectStore:
             final.parent.mkdir(parents=True, exist_ok=True)
             os.chmod(staged.temp_path, _READ_ONLY)
             os.replace(staged.temp_path, final)
-            _fsync_dir(final.parent)
+            if sync_dir:
+                _fsync_dir(final.parent)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 staged.temp_path.unlink()
             raise storage_error(exc, "the file") from exc
         return True
+
+    def sync_dirs(self, sha256s: list[str]) -> None:
+        for parent in sorted({self.path_for(s).parent for s in sha256s}):
+            _fsync_dir(parent)
 
     def discard(self, staged: StagedObject) -> None:
         with contextlib.suppress(OSError):
