@@ -1,0 +1,258 @@
+"""Read and summarise a C2PA manifest store with the official c2pa-python bindings.
+
+C2PA validation (claim signatures, hashed URIs, data hashes, trust) is cryptography we
+must not reimplement, so the reference SDK does it. Two of its defaults are wrong for
+evidence ingestion and are switched off: ``verify.remote_manifest_fetch`` (a file can
+point at a manifest on any server, and reading it would contact that server) and
+``verify.ocsp_fetch``. Ingestion stays offline and the result depends only on the bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+import c2pa
+
+from .limits import MAX_SUMMARY_ITEMS, Truncations, cap_text, json_safe
+from .source_types import is_ai_source_type
+
+READ_SETTINGS: dict[str, Any] = {
+    "verify": {"remote_manifest_fetch": False, "ocsp_fetch": False},
+}
+_SHORT = 4096
+_REMOTE_URL = re.compile(r"from url (\S+)")
+
+
+@dataclass
+class C2paFinding:
+    """``summary`` is None when there is no manifest; ``absent`` says whether that was a
+    clean "not present" answer (as opposed to an error)."""
+
+    summary: dict[str, Any] | None = None
+    absent: bool = False
+    prompt: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def supported_mime_types() -> set[str]:
+    """Formats the installed SDK can read, used to decide whether to pass a format hint."""
+    try:
+        return set(c2pa.Reader.get_supported_mime_types())
+    except c2pa.C2paError:
+        return set()
+
+
+def read_c2pa(stream: BinaryIO, mime_type: str | None, truncations: Truncations) -> C2paFinding:
+    """Read the manifest store from ``stream``; never raises."""
+    finding = C2paFinding()
+    try:
+        stream.seek(0)
+        with c2pa.Context.from_dict(READ_SETTINGS) as context:
+            if mime_type:
+                reader = c2pa.Reader(mime_type, stream, context=context)
+            else:
+                reader = c2pa.Reader(stream, context=context)
+            with reader:
+                store_json = reader.json()
+                embedded = reader.is_embedded()
+                remote_url = reader.get_remote_url()
+    except c2pa.C2paError.ManifestNotFound:
+        finding.absent = True
+        return finding
+    except c2pa.C2paError.NotSupported:
+        finding.absent = True
+        return finding
+    except c2pa.C2paError as exc:
+        message = str(exc)
+        remote = _REMOTE_URL.search(message)
+        if message.startswith("Remote") and remote:
+            url = cap_text(remote.group(1), _SHORT)[0]
+            finding.summary = _empty_summary()
+            finding.summary["remote_url"] = url
+            finding.summary["embedded"] = False
+            finding.errors.append(
+                f"C2PA manifest is stored remotely at {url}; it was not fetched, because "
+                "ingestion never contacts the network."
+            )
+            return finding
+        finding.errors.append(f"C2PA manifest could not be read: {cap_text(message, 500)[0]}.")
+        return finding
+    except Exception as exc:  # the native layer must never take ingestion down
+        finding.errors.append(
+            f"C2PA reader failed unexpectedly: {type(exc).__name__}: {cap_text(str(exc), 500)[0]}."
+        )
+        return finding
+    try:
+        store = json.loads(store_json)
+    except (ValueError, RecursionError) as exc:
+        finding.errors.append(f"C2PA manifest store JSON could not be parsed: {exc}.")
+        return finding
+    if not isinstance(store, dict):
+        finding.errors.append("C2PA manifest store JSON is not an object.")
+        return finding
+    finding.summary, finding.prompt = _summarise(store, truncations)
+    finding.summary["embedded"] = bool(embedded)
+    finding.summary["remote_url"] = cap_text(remote_url, _SHORT)[0] if remote_url else None
+    return finding
+
+
+def _empty_summary() -> dict[str, Any]:
+    return {
+        "active_manifest": None,
+        "manifest_count": 0,
+        "claim_generator": None,
+        "claim_generator_info": None,
+        "claim_version": None,
+        "title": None,
+        "format": None,
+        "instance_id": None,
+        "actions": [],
+        "digital_source_type": None,
+        "ai_generated": None,
+        "assertion_labels": [],
+        "ingredients": [],
+        "signer": None,
+        "signing_time": None,
+        "validation_state": None,
+        "validation_status": [],
+        "validation_results": None,
+        "embedded": None,
+        "remote_url": None,
+    }
+
+
+def _short(value: Any) -> str | None:
+    return cap_text(value, _SHORT)[0] if isinstance(value, str) else None
+
+
+def _codes(entries: Any) -> list[str]:
+    if not isinstance(entries, list):
+        return []
+    codes = [e.get("code") for e in entries if isinstance(e, dict)]
+    return [cap_text(c, 256)[0] for c in codes if isinstance(c, str)][: MAX_SUMMARY_ITEMS * 4]
+
+
+def claim_generator_name(manifest: dict[str, Any]) -> str | None:
+    """The v1 ``claim_generator`` string, or "name/version ..." built from claim v2's
+    ``claim_generator_info`` (v2 claims no longer carry the string)."""
+    if isinstance(manifest.get("claim_generator"), str):
+        return _short(manifest["claim_generator"])
+    info = manifest.get("claim_generator_info")
+    if not isinstance(info, list):
+        return None
+    parts = []
+    for item in info:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            version = item.get("version")
+            parts.append(f"{item['name']}/{version}" if isinstance(version, str) else item["name"])
+    return _short(" ".join(parts)) if parts else None
+
+
+def _summarise(
+    store: dict[str, Any], truncations: Truncations
+) -> tuple[dict[str, Any], str | None]:
+    summary = _empty_summary()
+    manifests = store.get("manifests") if isinstance(store.get("manifests"), dict) else {}
+    label = store.get("active_manifest")
+    summary["active_manifest"] = _short(label)
+    summary["manifest_count"] = len(manifests)
+    summary["validation_state"] = _short(store.get("validation_state"))
+    summary["validation_status"] = _codes(store.get("validation_status"))
+    results = store.get("validation_results")
+    if isinstance(results, dict) and isinstance(results.get("activeManifest"), dict):
+        active_results = results["activeManifest"]
+        summary["validation_results"] = {
+            kind: _codes(active_results.get(kind))
+            for kind in ("success", "informational", "failure")
+        }
+    manifest = manifests.get(label) if isinstance(label, str) else None
+    if not isinstance(manifest, dict):
+        return summary, None
+    summary["claim_generator"] = claim_generator_name(manifest)
+    if manifest.get("claim_generator_info") is not None:
+        summary["claim_generator_info"] = json_safe(
+            manifest["claim_generator_info"], "c2pa.claim_generator_info", truncations, 16 * 1024
+        )
+    summary["claim_version"] = (
+        manifest.get("claim_version") if isinstance(manifest.get("claim_version"), int) else None
+    )
+    for key in ("title", "format", "instance_id"):
+        summary[key] = _short(manifest.get(key))
+    signature = manifest.get("signature_info")
+    if isinstance(signature, dict):
+        summary["signer"] = {
+            key: _short(signature.get(key))
+            for key in ("issuer", "common_name", "alg", "cert_serial_number")
+        }
+        summary["signing_time"] = _short(signature.get("time"))
+    prompt = _actions(manifest, summary, truncations)
+    summary["ingredients"] = [
+        {
+            "title": _short(ing.get("title")),
+            "format": _short(ing.get("format")),
+            "relationship": _short(ing.get("relationship")),
+            "instance_id": _short(ing.get("instance_id")),
+            "has_manifest": "active_manifest" in ing,
+        }
+        for ing in (manifest.get("ingredients") or [])[:MAX_SUMMARY_ITEMS]
+        if isinstance(ing, dict)
+    ]
+    return summary, prompt
+
+
+def _actions(
+    manifest: dict[str, Any], summary: dict[str, Any], truncations: Truncations
+) -> str | None:
+    """Collect actions from every actions assertion; derive the source type and AI flag."""
+    prompt: str | None = None
+    assertions = manifest.get("assertions") if isinstance(manifest.get("assertions"), list) else []
+    for assertion in assertions:
+        if not isinstance(assertion, dict):
+            continue
+        label = assertion.get("label")
+        if isinstance(label, str) and len(summary["assertion_labels"]) < MAX_SUMMARY_ITEMS:
+            summary["assertion_labels"].append(_short(label))
+        data = assertion.get("data")
+        if not (
+            isinstance(label, str) and label.startswith("c2pa.actions") and isinstance(data, dict)
+        ):
+            continue
+        for action in data.get("actions") or []:
+            if not isinstance(action, dict) or len(summary["actions"]) >= MAX_SUMMARY_ITEMS:
+                continue
+            index = len(summary["actions"])
+            entry = {
+                "action": _short(action.get("action")),
+                "digitalSourceType": _short(action.get("digitalSourceType")),
+                "softwareAgent": json_safe(
+                    action.get("softwareAgent"),
+                    f"c2pa.actions[{index}].softwareAgent",
+                    truncations,
+                    _SHORT,
+                ),
+                "when": _short(action.get("when")),
+                "description": _short(action.get("description")),
+            }
+            summary["actions"].append(entry)
+            parameters = action.get("parameters")
+            if (
+                prompt is None
+                and isinstance(parameters, dict)
+                and isinstance(parameters.get("prompt"), str)
+            ):
+                prompt = parameters["prompt"]
+    declared = [a for a in summary["actions"] if a["digitalSourceType"]]
+    created = [a for a in declared if a["action"] == "c2pa.created"]
+    if declared:
+        summary["digital_source_type"] = (created or declared)[0]["digitalSourceType"]
+        verdicts = [is_ai_source_type(a["digitalSourceType"]) for a in declared]
+        if True in verdicts:
+            summary["ai_generated"] = True
+        elif None in verdicts:
+            summary["ai_generated"] = None
+        else:
+            summary["ai_generated"] = False
+    return prompt
