@@ -349,15 +349,16 @@ _FIRST_TAG_SQL = """(SELECT MIN(a.value) FROM annotations a
         AND b.kind IN ('tag', 'untag') AND b.id > a.id))"""
 
 # What a view may sort by, mapped to SQL; never interpolate a caller's string into ORDER BY.
-SORT_KEYS: dict[str, str] = {
-    "id": "i.id",
-    "acquired": "i.acquired_at",
-    "kind": "i.kind",
-    "source": "i.source",
-    "media_type": "i.media_type",
-    "size": "i.size",
-    "tags": f"{_FIRST_TAG_SQL} IS NULL, {_FIRST_TAG_SQL}",
-    "attested": f"(i.id IN ({ATTESTED_IDS_SQL}))",
+# Sorting by tags uses each item's first tag; untagged items come last either way.
+SORT_KEYS: dict[str, tuple[str, ...]] = {
+    "id": ("i.id",),
+    "acquired": ("i.acquired_at",),
+    "kind": ("i.kind",),
+    "source": ("i.source",),
+    "media_type": ("i.media_type",),
+    "size": ("i.size",),
+    "tags": (_FIRST_TAG_SQL,),
+    "attested": (f"(i.id IN ({ATTESTED_IDS_SQL}))",),
 }
 
 
@@ -374,7 +375,9 @@ def list_item_summaries(
     if sort not in SORT_KEYS:
         raise ValueError(f"cannot sort items by {sort!r}")
     direction = "DESC" if descending else "ASC"
-    order = ", ".join(f"{part.strip()} {direction}" for part in SORT_KEYS[sort].split(", "))
+    order = ", ".join(f"{part} {direction}" for part in SORT_KEYS[sort])
+    if sort == "tags":
+        order = f"{_FIRST_TAG_SQL} IS NULL, {order}"
     where, params = _where(flt or ItemFilter())
     sql = (
         "SELECT i.id, i.kind, i.sha256, i.media_type, i.size, i.width, i.height, i.acquired_at,"

@@ -35,6 +35,11 @@ def test_list_json_has_the_contract_fields(tmp_path: Path) -> None:
         assert isinstance(entry["provenance"], dict)
         assert entry["kind"] == "imported-file" and entry["media_type"] == "image/png"
         assert entry["tags"] == ["batch"]
+    prompts = {e["source_facts"]["name"]: e["provenance"] for e in listed}
+    assert prompts["gen.png"]["prompt"] == "生成星光侠, 长发, 插画风格"
+    assert prompts["gen.png"]["negative_prompt"] == "blurry, 低质量"
+    assert prompts["gen.png"]["parameters"]["seed"] == 1234
+    assert prompts["plain.png"]["prompt"] is None and "generator-parameters" in prompts["plain.png"]["absent"]
 
 
 def test_tag_untag_note_withdraw_show_and_log(tmp_path: Path) -> None:
