@@ -28,6 +28,8 @@ LOGGED_TABLES: dict[str, str] = {
     "works": "id",
     "work_documents": "work_id, item_id",
     "charts": "id",
+    "campaigns": "id",
+    "campaign_tries": "id",
 }
 
 _V1 = """
@@ -228,6 +230,36 @@ CREATE TABLE charts (
 );
 """
 
+# Prompt campaigns: a saved prompt list x tries x parameters against one platform profile;
+# each finished (or finally failed) try is one row, so a resumed campaign skips it.
+_V5 = """
+CREATE TABLE campaigns (
+    id         INTEGER PRIMARY KEY,
+    seq        INTEGER NOT NULL REFERENCES events(seq),
+    name       TEXT NOT NULL,
+    profile    TEXT NOT NULL,
+    endpoint   TEXT NOT NULL,
+    model      TEXT,
+    parameters TEXT NOT NULL,
+    prompts    TEXT NOT NULL,
+    tries      INTEGER NOT NULL,
+    facts      TEXT NOT NULL
+);
+CREATE TABLE campaign_tries (
+    id               INTEGER PRIMARY KEY,
+    seq              INTEGER NOT NULL REFERENCES events(seq),
+    campaign_id      INTEGER NOT NULL REFERENCES campaigns(id),
+    prompt_index     INTEGER NOT NULL,
+    try_number       INTEGER NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+    generation_id    INTEGER REFERENCES generations(id),
+    exchange_item_id INTEGER REFERENCES items(id),
+    error            TEXT,
+    facts            TEXT NOT NULL
+);
+CREATE INDEX campaign_tries_campaign ON campaign_tries(campaign_id, prompt_index, try_number);
+"""
+
 _CAPTURE_TABLES = [
     "captures",
     "capture_items",
@@ -242,6 +274,7 @@ MIGRATIONS: list[str] = [
     _V2 + _append_only_triggers(["tokens", "attestations"]),
     _V3 + _append_only_triggers(_CAPTURE_TABLES),
     _V4 + _append_only_triggers(["works", "work_documents", "charts"]),
+    _V5 + _append_only_triggers(["campaigns", "campaign_tries"]),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
