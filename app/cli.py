@@ -7,7 +7,9 @@ are one sentence on stderr with a meaningful exit code; progress goes to stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import signal
 import sys
 import time
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.compare import works as works_mod
 from app.config import default_operator
 from app.core import attest
 from app.core import items as items_mod
@@ -321,6 +324,50 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if report.intact else EXIT_PROBLEMS
 
 
+def cmd_works_add(args: argparse.Namespace) -> int:
+    results = []
+    with Case.open(args.case) as case:
+        for path in args.files:
+            file = Path(path)
+            if not file.is_file():
+                raise ProofshotError(f"{path} is not a readable file.")
+            title = args.title if args.title and len(args.files) == 1 else (args.title or file.stem)
+            if args.title and len(args.files) > 1:
+                title = f"{args.title} ({file.stem})"
+            work_id = works_mod.add_work_file(
+                case,
+                file,
+                title=title,
+                owner=args.owner or "",
+                registration=args.registration or "",
+                registration_date=args.registration_date or "",
+            )
+            results.append(works_mod.get_work(case, work_id).as_dict())
+    if args.json:
+        _print_json(results)
+    else:
+        for work in results:
+            print(
+                f"Work {work['work_id']}: {work['title']} (item {work['item_id']}, {work['sha256'][:16]})"
+            )
+    return EXIT_OK
+
+
+def cmd_works_list(args: argparse.Namespace) -> int:
+    with Case.open(args.case, read_only=True) as case:
+        listed = [w.as_dict() for w in works_mod.list_works(case)]
+    if args.json:
+        _print_json(listed)
+        return EXIT_OK
+    for w in listed:
+        reg = f", reg. {w['registration']} ({w['registration_date']})" if w["registration"] else ""
+        print(
+            f"{w['work_id']:>4}  {w['title']}  — {w['owner'] or 'owner not given'}{reg}  [item {w['item_id']}]"
+        )
+    print(f"{len(listed)} work(s)")
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.demo.case_builder import build_demo_case  # the demo data is only loaded on request
 
@@ -446,6 +493,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case", type=Path)
     p.add_argument("outdir", type=Path)
 
+    p = add("works", cmd_works_list, "The library of original works: add and list.")
+    works_sub = p.add_subparsers(dest="works_command", metavar="ACTION", required=True)
+    wp = works_sub.add_parser("add", help="Add artwork files as original works.")
+    wp.add_argument("case", type=Path)
+    wp.add_argument("files", nargs="+")
+    wp.add_argument("--title")
+    wp.add_argument("--owner", help="owner or licensor")
+    wp.add_argument("--registration", help="registration number")
+    wp.add_argument("--registration-date")
+    wp.add_argument("--json", action="store_true")
+    wp.set_defaults(handler=cmd_works_add)
+    wp = works_sub.add_parser("list", help="List the original works.")
+    wp.add_argument("case", type=Path)
+    wp.add_argument("--json", action="store_true")
+    wp.set_defaults(handler=cmd_works_list)
+
     p = add("demo", cmd_demo, "Build the demo case from the bundled demo data.")
     p.add_argument("case", type=Path)
     p.add_argument("--operator")
@@ -476,3 +539,8 @@ def run_cli(argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("proofshot: interrupted.\n")
         return 130
+    except BrokenPipeError:
+        # The reader (head, less) went away; that is not an error of ours.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stdout
+        return EXIT_OK

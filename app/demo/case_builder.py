@@ -1,0 +1,76 @@
+"""Build the bundled demo case from ``resources/demo/``: works, generated look-alikes, screenshots.
+
+Everything in the demo is invented for Proofshot (see resources/demo/README.md). The demo
+case is built through the same core functions as any case, so its custody log, hashes and
+provenance are real.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from app.compare import works as works_mod
+from app.core import items as items_mod
+from app.core.case import Case
+from app.core.ingest import Acquisition, add_file
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "demo"
+
+
+def _manifest(root: Path) -> dict[str, Any]:
+    return json.loads((root / "demo.json").read_text("utf-8"))
+
+
+def build_demo_case(
+    path: Path, *, operator: str = "Demo Operator", resources: Path = RESOURCES
+) -> Case:
+    manifest = _manifest(resources)
+    works_info = json.loads((resources / "originals" / "works.json").read_text("utf-8"))
+    case = Case.create(path, title=manifest.get("case", "Demo case"), operator=operator)
+    try:
+        by_file = {w["file"]: w for w in works_info.get("works", [])}
+        chain = works_info.get("licence_chain", [])
+        for entry in manifest["files"]:
+            file = resources / entry["path"]
+            role = entry.get("role")
+            if role == "original-work":
+                info = by_file.get(entry["path"], {})
+                work_id = works_mod.add_work_file(
+                    case,
+                    file,
+                    title=info.get("title") or entry.get("title") or file.stem,
+                    owner=info.get("owner", works_info.get("owner", "")),
+                    registration=info.get("registration_number", ""),
+                    registration_date=info.get("registration_date", ""),
+                    facts={
+                        "title_zh": info.get("title_zh", ""),
+                        "created": info.get("created", ""),
+                        "first_published": info.get("first_published", ""),
+                        "work_type": info.get("work_type", ""),
+                        "registration_authority": info.get("registration_authority", ""),
+                        "licensee": works_info.get("licensee", ""),
+                        "licence_chain": chain,
+                    },
+                )
+                item_id = works_mod.get_work(case, work_id).item_id
+            else:
+                kind = "screenshot" if role == "screenshot" else "imported-file"
+                method = "demo-import"
+                item_id = add_file(case, file, Acquisition(kind=kind, method=method)).item_id
+            tags = list(entry.get("tags", []))
+            if role == "generated":
+                tags.append("generated")
+            for tag in tags:
+                items_mod.add_tag(case, [item_id], tag)
+            if role == "screenshot":
+                items_mod.add_note(
+                    case,
+                    item_id,
+                    f"Demo screenshot of {manifest.get('platform', {}).get('name', 'the platform')}.",
+                )
+    except BaseException:
+        case.close()
+        raise
+    return case

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.core.helpers import run_cli
+
+
+def test_demo_builds_a_verifiable_case_with_works_and_prompts(tmp_path: Path) -> None:
+    case = tmp_path / "Demo.proofshot"
+    result = run_cli("demo", case)
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(run_cli("list", case, "--json").stdout)
+    kinds = {e["kind"] for e in listed}
+    assert {"original-work", "imported-file", "screenshot"} <= kinds
+    prompts = {e["provenance"]["prompt"] for e in listed if e["provenance"]["prompt"]}
+    assert "生成星光侠" in prompts and any(p.isascii() for p in prompts)
+    works = json.loads(run_cli("works", "list", case, "--json").stdout)
+    assert len(works) == 4 and all(w["registration"].startswith("国作登字") for w in works)
+    assert json.loads(run_cli("verify", case, "--json").stdout)["intact"] is True
