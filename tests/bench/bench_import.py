@@ -57,6 +57,26 @@ def baseline(paths: list[Path]) -> int:
     return total
 
 
+def durable_baseline(paths: list[Path], out: Path) -> int:
+    """Context, not the target: the same plus the three digests and a durable copy (fsync)."""
+    import os
+
+    out.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for n, path in enumerate(paths):
+        data = path.read_bytes()
+        for algo in ("sha256", "sha512", "sm3"):
+            hashlib.new(algo, data).hexdigest()
+        with Image.open(path) as img:
+            _ = img.size
+        with open(out / f"{n}.bin", "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        total += len(data)
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=1000)
@@ -66,6 +86,11 @@ def main() -> None:
     total_bytes = baseline(paths)  # warm the page cache so both runs read from memory
     mb = total_bytes / 1e6
     base, _ = timed("baseline (read + SHA-256 + Pillow header, 1 thread)", lambda: baseline(paths))
+    shutil.rmtree(args.workdir / "copies", ignore_errors=True)
+    durable, _ = timed(
+        "context: + SHA-512 + SM3 + write + fsync, 1 thread", lambda: durable_baseline(paths, args.workdir / "copies")
+    )
+    shutil.rmtree(args.workdir / "copies", ignore_errors=True)
     case_dir = args.workdir / "Bench.proofshot"
     shutil.rmtree(case_dir, ignore_errors=True)
     with Case.create(case_dir, operator="bench") as case:
@@ -75,7 +100,7 @@ def main() -> None:
         )
     assert len(summary.imported) == len(paths), summary.refused[:3]
     rows = [("run", "seconds", "files/s", "MB/s", "cores used")]
-    for t in (base, imp):
+    for t in (base, durable, imp):
         rows.append((t.label, f"{t.seconds:.2f}", f"{len(paths) / t.seconds:.0f}", f"{mb / t.seconds:.0f}", f"{t.cores_used:.2f}"))
     print(f"{len(paths)} PNGs, 1920x1080, {mb:.0f} MB in all")
     print(table(rows))
