@@ -1,0 +1,111 @@
+"""Match campaign outputs against the case's original works with the similarity engine.
+
+This module is the one place a campaign calls ``app.compare``; :func:`match_outputs` is the
+seam to rewire if the engine's entry points change. It uses the engine's public API: the
+feature cache (features are rebuilt from the bytes whenever the cache is missing or stale),
+the hash index over the works, and :func:`app.compare.batch.match_batch`, which ranks the
+shortlisted works of each output with the calibrated :func:`~app.compare.comparison.compare`.
+
+Bands are the engine's: ``high`` (strong evidence of reproduction), ``medium`` (a likely
+match for a person to review) and ``low`` (no reliable evidence). An output "matches" a work
+when its band is high or medium, as the engine's batch flags it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.compare.batch import Query, match_batch
+from app.compare.cache import FeatureCache
+from app.compare.comparison import ENGINE_VERSION
+from app.compare.index import WorkIndex
+from app.compare.loading import CannotCompare
+from app.compare.scoring import BANDS
+from app.config import cache_dir
+from app.core.case import Case
+
+MATCHING_BANDS = ("high", "medium")
+"""Bands that count as a match in a campaign summary (the engine's "flagged")."""
+TOP = 10
+ENGINE = {"engine": ENGINE_VERSION, "bands": list(BANDS), "matching_bands": list(MATCHING_BANDS)}
+
+
+@dataclass(frozen=True)
+class Work:
+    id: int
+    item_id: int
+    title: str
+    registration: str
+    sha256: str
+
+
+def current_works(case: Case) -> list[Work]:
+    """The works in force: not superseded by a later edit, backed by an item not withdrawn."""
+    rows = case.conn.execute(
+        "SELECT w.id, w.item_id, w.title, w.registration, i.sha256 FROM works w"
+        " JOIN items i ON i.id = w.item_id"
+        " WHERE w.id NOT IN (SELECT supersedes FROM works WHERE supersedes IS NOT NULL)"
+        " AND w.item_id NOT IN (SELECT item_id FROM withdrawals) ORDER BY w.id"
+    ).fetchall()
+    return [Work(int(a), int(b), str(c), str(d), str(e)) for a, b, c, d, e in rows]
+
+
+def feature_cache() -> FeatureCache:
+    return FeatureCache(cache_dir() / "features")
+
+
+def match_outputs(
+    case: Case, item_ids: Iterable[int], *, workers: int = 2
+) -> dict[int, list[dict[str, Any]]]:
+    """For each item, the works it was compared with: ``[{work_id, score, band}]``, best first.
+
+    An item that cannot be compared (not decodable, featureless) maps to an empty list, as
+    does every item when the case has no works. Call on the thread that owns ``case``; the
+    engine spreads the image work over ``workers`` threads.
+    """
+    ids = list(dict.fromkeys(int(i) for i in item_ids))
+    result: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    works = current_works(case)
+    if not ids or not works:
+        return result
+    cache = feature_cache()
+    features = {}
+    for work in works:
+        try:
+            features[str(work.id)] = cache.features(case.objects.path_for(work.sha256))
+        except CannotCompare:
+            continue
+    if not features:
+        return result
+    index = WorkIndex.from_features(features.items())
+    sha_by_item = dict(
+        case.conn.execute(
+            f"SELECT id, sha256 FROM items WHERE id IN ({','.join('?' * len(ids))})", ids
+        ).fetchall()
+    )
+    queries: list[Query] = []
+    for item_id in ids:
+        sha = sha_by_item.get(item_id)
+        if sha is None:
+            continue
+        try:
+            queries.append((str(item_id), cache.features(case.objects.path_for(sha))))
+        except CannotCompare as exc:
+            queries.append((str(item_id), exc))
+    for batch in match_batch(queries, index, features, workers=workers, top=TOP):
+        result[int(batch.query_id)] = [
+            {"work_id": int(m.work_id), "score": round(float(m.score), 4), "band": m.band}
+            for m in batch.matches
+            if m.score is not None and m.band is not None
+        ]
+    return result
+
+
+def best_band(matches: Sequence[dict[str, Any]]) -> str | None:
+    """The strongest band among an output's comparisons (None when it was not compared)."""
+    for band in BANDS:
+        if any(m.get("band") == band for m in matches):
+            return band
+    return None
