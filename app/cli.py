@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.capture import commands as capture_commands
 from app.capture.campaigns import commands as campaign_commands
 from app.compare import works as works_mod
 from app.config import default_operator
@@ -510,6 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
     wp.add_argument("--json", action="store_true")
     wp.set_defaults(handler=cmd_works_list)
 
+    capture_commands.register(add)
     campaign_commands.register(add)
 
     p = add("demo", cmd_demo, "Build the demo case from the bundled demo data.")

@@ -1,0 +1,1062 @@
+"""A capture session on one browser tab: recording on and off, and "Capture now".
+
+The same object serves the GUI's capture workspace and the headless runner. It speaks to
+the tab only through the DevTools protocol (:class:`~app.capture.cdp.CdpClient`) and to the
+case only through a :class:`~app.capture.writer.CaseWriter`, so it imports no Qt and may be
+driven from any thread except the Qt main thread (whose event loop must keep running
+meanwhile, since Chromium answers DevTools commands from it).
+
+While recording:
+  every exchange -> WARC (request, response with the exact bytes, metadata with TLS facts)
+                 -> generation binder -> generation events stored with their output images
+  screencast frames -> session video at a constant frame rate
+  page submits (the injected script) -> prompts "as typed"
+Stopping stores the session: environment record, video and WACZ, linked by one capture
+record of kind ``session``. "Capture now" stores a capture of kind ``page``: full-page and
+viewport screenshots, the DOM, an MHTML snapshot and every image shown, as served.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import importlib
+import json
+import logging
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import unquote_to_bytes
+
+from app.capture import environment as env_mod
+from app.capture import store
+from app.capture.cdp import CdpClient, CdpError, CdpTimeout
+from app.capture.exchanges import Exchange, iso_utc
+from app.capture.generations import (
+    PAGE_BINDING,
+    PAGE_SCRIPT,
+    GenerationBinder,
+    GenerationEvent,
+    image_media_type,
+    image_size,
+)
+from app.capture.recorder import NetworkRecorder
+from app.capture.video import SessionVideo
+from app.capture.warc import ArchivePage, WaczError, WarcSink, package_wacz
+from app.capture.writer import CaseWriter
+from app.config import cache_dir
+from app.core import attest
+from app.core.canonical import canonical_json
+from app.core.case import Case
+from app.core.errors import ProofshotError
+from app.core.ingest import Acquisition, commit_prepared, prepare_bytes
+from app.core.tsa import TsaConfig
+from app.core.tsa_settings import tsa_configs
+
+log = logging.getLogger(__name__)
+
+MAX_SCREENSHOT_SIDE = 16384
+MAX_SCREENSHOT_PIXELS = 60_000_000
+IMAGE_CACHE_BYTES = 512 * 1024 * 1024
+MAX_PAGE_IMAGES = 500
+
+Notify = Callable[[str, dict[str, Any]], None]
+RawFrameSink = Callable[[int, int, int, bytes], None]
+
+
+class FrameSource(Protocol):
+    """Frames of the browser view for the session video, from the GUI side.
+
+    ``start`` begins calling ``sink(width, height, stride, bgrx_bytes)`` about ``fps``
+    times a second (from any thread); ``stop`` ends it. Grabbing the view costs the page
+    far less than Chromium's screencast, which re-encodes every compositor frame; without a
+    frame source the session falls back to the screencast.
+    """
+
+    def start(self, sink: RawFrameSink, fps: int) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+_LIST_IMAGES_JS = r"""
+(function () {
+  var out = [], seen = {};
+  var add = function (url, how, el) {
+    if (!url || seen[url]) { return; }
+    seen[url] = true;
+    var r = el && el.getBoundingClientRect ? el.getBoundingClientRect() : null;
+    out.push({url: url, how: how, alt: (el && el.alt) || '',
+              naturalWidth: (el && el.naturalWidth) || 0, naturalHeight: (el && el.naturalHeight) || 0,
+              shownWidth: r ? Math.round(r.width) : 0, shownHeight: r ? Math.round(r.height) : 0});
+  };
+  if ((document.contentType || '').indexOf('image/') === 0) { add(location.href, 'image-document', document.images[0]); }
+  for (var i = 0; i < document.images.length && out.length < %MAX%; i++) {
+    var img = document.images[i];
+    add(img.currentSrc || img.src, 'img', img);
+  }
+  var all = document.querySelectorAll('*');
+  for (var j = 0; j < all.length && out.length < %MAX%; j++) {
+    var bg = getComputedStyle(all[j]).backgroundImage;
+    if (bg && bg !== 'none') {
+      var m, re = /url\(["']?([^"')]+)["']?\)/g;
+      while ((m = re.exec(bg)) !== null) { add(new URL(m[1], document.baseURI).href, 'css-background', all[j]); }
+    }
+  }
+  return out;
+})()
+""".replace("%MAX%", str(MAX_PAGE_IMAGES))
+
+_DOM_JS = (
+    "(document.doctype ? new XMLSerializer().serializeToString(document.doctype) + '\\n' : '')"
+    " + document.documentElement.outerHTML"
+)
+
+_BLOB_JS = """
+fetch(%s).then(r => r.arrayBuffer()).then(b => {
+  var s = '', a = new Uint8Array(b);
+  for (var i = 0; i < a.length; i += 32768) { s += String.fromCharCode.apply(null, a.subarray(i, i + 32768)); }
+  return btoa(s);
+})
+"""
+
+
+class SessionError(ProofshotError):
+    """The capture session cannot do what was asked (not connected, not recording, ...)."""
+
+
+@dataclass
+class PageCaptureOutcome:
+    capture_id: int
+    items: dict[str, list[int]]
+    sha256: dict[int, str]
+    final_url: str
+    title: str
+    problems: list[str]
+    images: list[dict[str, Any]]
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "capture_id": self.capture_id,
+            "items": self.items,
+            "sha256": {str(k): v for k, v in self.sha256.items()},
+            "final_url": self.final_url,
+            "title": self.title,
+            "problems": self.problems,
+            "images": self.images,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class SessionOutcome:
+    capture_id: int
+    items: dict[str, list[int]]
+    generation_ids: list[int]
+    page_capture_ids: list[int]
+    exchanges: int
+    problems: list[str]
+    facts: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "capture_id": self.capture_id,
+            "items": self.items,
+            "generation_ids": self.generation_ids,
+            "page_capture_ids": self.page_capture_ids,
+            "exchanges": self.exchanges,
+            "problems": self.problems,
+        }
+
+
+@dataclass
+class _Recording:
+    session_id: str
+    started_at: float
+    target_url: str
+    work_dir: Path
+    warc: WarcSink
+    recorder: NetworkRecorder
+    binder: GenerationBinder
+    video: SessionVideo | None
+    environment_item: Future[int] | None = None
+    pending: list[Future[Any]] = field(default_factory=list)
+    generation_ids: list[int] = field(default_factory=list)
+    page_capture_ids: list[int] = field(default_factory=list)
+    download_ids: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    incomplete: list[dict[str, Any]] = field(default_factory=list)
+    ticker_stop: threading.Event = field(default_factory=threading.Event)
+
+
+class CaptureSession:
+    """Recording and "Capture now" for one tab (see the module docstring)."""
+
+    def __init__(
+        self,
+        client: CdpClient,
+        writer: CaseWriter,
+        *,
+        browser_facts: Callable[[], dict[str, Any]] | None = None,
+        operator: str = "",
+        account: str = "",
+        tsas: Callable[[], list[TsaConfig]] = tsa_configs,
+        notify: Notify | None = None,
+        video_fps: int = 4,
+        request_repaint: Callable[[], None] | None = None,
+        frame_source: FrameSource | None = None,
+    ) -> None:
+        self.client = client
+        self.writer = writer
+        self._browser_facts = browser_facts or (lambda: {})
+        self.operator = operator
+        self.account = account
+        self._tsas = tsas
+        self._notify = notify or (lambda kind, facts: None)
+        self._video_fps = video_fps
+        self._request_repaint = request_repaint
+        self._last_ack = 0.0
+        self._frame_source = frame_source
+        self._rec: _Recording | None = None
+        self._rec_lock = threading.RLock()
+        self._images: OrderedDict[str, Exchange] = OrderedDict()
+        self._images_bytes = 0
+        self._images_lock = threading.Lock()
+        self.navigations: list[dict[str, Any]] = []
+        self.popups: list[dict[str, Any]] = []
+        self.downloads: dict[str, dict[str, Any]] = {}
+        self.dialogs: list[dict[str, Any]] = []
+        self.load_events = 0
+        self.stopped_loading = 0
+        self._downloads_delivered = 0
+        self.main_frame_id = ""
+        self.current_url = ""
+        self._attached = False
+        self._remove_listener: Callable[[], None] | None = None
+
+    # -- wiring -----------------------------------------------------------------------------
+
+    def attach(self) -> None:
+        """Enable the page domains and install the prompt reporter (before any navigation)."""
+        self._remove_listener = self.client.add_listener(self._on_event)
+        self.client.call("Page.enable")
+        self.client.call("Runtime.enable")
+        self.client.call("Runtime.addBinding", {"name": PAGE_BINDING})
+        self.client.call("Page.addScriptToEvaluateOnNewDocument", {"source": PAGE_SCRIPT})
+        tree = self.client.call("Page.getFrameTree").get("frameTree", {})
+        frame = tree.get("frame", {})
+        self.main_frame_id = str(frame.get("id", ""))
+        self.current_url = str(frame.get("url", ""))
+        self._attached = True
+
+    @property
+    def recording(self) -> bool:
+        return self._rec is not None
+
+    @property
+    def session_id(self) -> str | None:
+        rec = self._rec
+        return rec.session_id if rec else None
+
+    def close(self) -> None:
+        """Stop recording (storing what was recorded) and let go of the tab."""
+        if self._rec is not None:
+            try:
+                self.stop_recording()
+            except ProofshotError:
+                log.exception("stopping the recording at close failed")
+        if self._remove_listener is not None:
+            self._remove_listener()
+            self._remove_listener = None
+
+    # -- page events (DevTools dispatcher thread) -------------------------------------------
+
+    def _on_event(self, method: str, p: dict[str, Any]) -> None:
+        rec = self._rec
+        if method == "Page.screencastFrame":
+            self._ack_frame(p.get("sessionId"))
+            if rec is not None and rec.video is not None:
+                try:
+                    rec.video.add_frame(base64.b64decode(p.get("data", "")))
+                except (binascii.Error, ValueError):
+                    pass
+        elif method == "Page.frameNavigated":
+            frame = p.get("frame") or {}
+            if not frame.get("parentId"):
+                self.main_frame_id = str(frame.get("id", self.main_frame_id))
+                self.current_url = str(frame.get("url", ""))
+                entry = {"url": self.current_url, "at": time.time()}
+                self.navigations.append(entry)
+                self._notify("navigated", entry)
+        elif method == "Page.loadEventFired":
+            self.load_events += 1
+        elif method == "Page.frameStoppedLoading" and p.get("frameId") == self.main_frame_id:
+            # Also after a failed load (a dropped connection fires no load event).
+            self.stopped_loading += 1
+        elif method == "Page.windowOpen":
+            entry = {
+                "url": p.get("url"),
+                "window_name": p.get("windowName"),
+                "features": p.get("windowFeatures"),
+                "user_gesture": p.get("userGesture"),
+                "at": time.time(),
+                "outcome": "blocked: Proofshot keeps one tab per capture session",
+            }
+            self.popups.append(entry)
+            if rec is not None:
+                rec.warc.write_event(
+                    str(p.get("url", "")), {"event": "popup", **entry}, entry["at"]
+                )
+            self._notify("popup", entry)
+        elif method == "Page.downloadWillBegin":
+            entry = {
+                "url": p.get("url"),
+                "suggested_filename": p.get("suggestedFilename"),
+                "at": time.time(),
+                "state": "started",
+            }
+            self.downloads[str(p.get("guid"))] = entry
+            if rec is not None:
+                rec.warc.write_event(
+                    str(p.get("url", "")), {"event": "download", **entry}, entry["at"]
+                )
+            self._notify("download-started", entry)
+        elif method == "Page.downloadProgress":
+            entry = self.downloads.get(str(p.get("guid")))
+            if entry is not None and p.get("state") in ("completed", "canceled"):
+                entry["state"] = p["state"]
+                entry["bytes"] = p.get("receivedBytes")
+        elif method == "Page.javascriptDialogOpening":
+            self.dialogs.append(
+                {
+                    "type": p.get("type"),
+                    "message": p.get("message"),
+                    "url": p.get("url"),
+                    "at": time.time(),
+                }
+            )
+        elif method == "Runtime.bindingCalled" and p.get("name") == PAGE_BINDING:
+            if rec is not None:
+                report = rec.binder.on_page_report(str(p.get("payload", "")))
+                if report is not None:
+                    self._notify("page-submit", {"kind": report.kind, "target": report.target})
+        elif method == "Proofshot.disconnected":
+            if rec is not None:
+                rec.problems.append(f"The browser connection ended: {p.get('reason')}.")
+            self._notify("disconnected", p)
+
+    def _ack_frame(self, frame_session: Any) -> None:
+        """Acknowledge a screencast frame, at most ``2 x fps`` times a second.
+
+        Chromium sends the next frame only after the last one is acknowledged, so a late
+        acknowledgement throttles its JPEG encoding while a page loads; the latest view
+        still arrives, since Chromium sends the current frame once acknowledged.
+        """
+        interval = 1.0 / (2 * self._video_fps)
+        now = time.monotonic()
+        wait = self._last_ack + interval - now
+
+        def ack() -> None:
+            self._last_ack = time.monotonic()
+            try:
+                self.client.send("Page.screencastFrameAck", {"sessionId": frame_session})
+            except CdpError:
+                pass
+
+        if wait <= 0:
+            ack()
+        else:
+            timer = threading.Timer(wait, ack)
+            timer.daemon = True
+            timer.start()
+
+    # -- recording --------------------------------------------------------------------------
+
+    def start_recording(self, target_url: str = "") -> str:
+        """Start recording; returns the session id. Blocking: call off the Qt main thread."""
+        with self._rec_lock:
+            if self._rec is not None:
+                return self._rec.session_id
+            if not self._attached:
+                self.attach()
+            session_id = uuid.uuid4().hex
+            base = cache_dir() / "capture-sessions"
+            base.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=f"{session_id[:8]}-", dir=base))
+            warc = WarcSink(
+                work / f"session-{session_id[:8]}.warc.gz",
+                session_id=session_id,
+                operator=self.operator,
+            )
+            rec_holder: dict[str, _Recording] = {}
+
+            def on_exchange(ex: Exchange) -> None:
+                self._on_exchange(rec_holder["rec"], ex)
+
+            recorder = NetworkRecorder(self.client, on_exchange)
+            binder = GenerationBinder(lambda ev: self._on_generation(rec_holder["rec"], ev))
+            video = SessionVideo(work / "session-video", session_id=session_id, fps=self._video_fps)
+            rec = _Recording(
+                session_id=session_id,
+                started_at=time.time(),
+                target_url=target_url or self.current_url,
+                work_dir=work,
+                warc=warc,
+                recorder=recorder,
+                binder=binder,
+                video=video,
+            )
+            rec_holder["rec"] = rec
+            self._rec = rec
+            recorder.start()
+            video.start()
+            if self._frame_source is not None:
+                video.source = "grabs of the browser view (Qt)"
+                self._frame_source.start(video.add_raw_frame, self._video_fps)
+            else:
+                try:
+                    self.client.call(
+                        "Page.startScreencast",
+                        {"format": "jpeg", "quality": 60, "maxWidth": 1280, "maxHeight": 960},
+                    )
+                except CdpError as exc:
+                    rec.problems.append(f"The session video could not start: {exc}.")
+            threading.Thread(
+                target=self._tick, args=(rec,), name="binder-tick", daemon=True
+            ).start()
+            # The WACZ packager takes a second or two to import; do it now, not at stop.
+            threading.Thread(target=_preload_packager, name="wacz-preload", daemon=True).start()
+        self._notify("recording-started", {"session_id": session_id})
+        rec.environment_item = self._store_environment(rec)
+        return session_id
+
+    def _tick(self, rec: _Recording) -> None:
+        while not rec.ticker_stop.wait(1.0):
+            rec.binder.tick()
+
+    def _store_environment(self, rec: _Recording) -> Future[int]:
+        """Take the environment record now (DNS, hosts, proxies, clock vs TSA) and store it."""
+        try:
+            browser = self._browser_facts()
+        except Exception as exc:  # the Qt side could not report; say so in the record
+            browser = {"error": f"browser facts unavailable: {exc}"}
+        try:
+            browser["devtools"] = self._devtools_facts()
+        except CdpError as exc:
+            browser["devtools"] = {"error": str(exc)}
+        record = env_mod.collect_environment(
+            rec.target_url,
+            session_id=rec.session_id,
+            browser=browser,
+            tsas=self._tsas(),
+            operator=self.operator,
+            account=self.account,
+        )
+        data = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+        def write(case: Case) -> int:
+            staged = prepare_bytes(
+                case.objects,
+                data,
+                Acquisition(
+                    kind="environment",
+                    method="environment-record",
+                    source=f"proofshot:session/{rec.session_id}/environment",
+                    source_facts={"session_id": rec.session_id, "target_url": rec.target_url},
+                ),
+            )
+            return commit_prepared(case, [staged])[0].item_id
+
+        future = self.writer.submit(write)
+        rec.pending.append(future)
+        return future
+
+    def _devtools_facts(self) -> dict[str, Any]:
+        version = self.client.call("Browser.getVersion", timeout=5)
+        return {
+            "protocol_version": version.get("protocolVersion"),
+            "product": version.get("product"),
+            "revision": version.get("revision"),
+            "user_agent": version.get("userAgent"),
+            "js_version": version.get("jsVersion"),
+        }
+
+    def _on_exchange(self, rec: _Recording, ex: Exchange) -> None:
+        """Recorder worker thread: archive the exchange, keep images, feed the binder."""
+        try:
+            rec.warc.write_exchange(ex)
+        except Exception as exc:  # the archive is evidence too: say it is incomplete
+            log.exception("WARC write failed for %s", ex.url)
+            rec.problems.append(
+                f"An exchange could not be written to the web archive ({ex.url}): {exc}."
+            )
+        if ex.truncated or ex.failure:
+            rec.incomplete.append(
+                {
+                    "url": ex.url,
+                    "status": ex.status,
+                    "failure": ex.failure,
+                    "truncated": ex.truncated,
+                    "note": ex.body_note,
+                }
+            )
+        if ex.body is not None and image_media_type(ex.body) is not None:
+            self._remember_image(ex)
+        rec.binder.on_exchange(ex)
+
+    def _remember_image(self, ex: Exchange) -> None:
+        with self._images_lock:
+            old = self._images.pop(ex.url, None)
+            if old is not None:
+                self._images_bytes -= len(old.body or b"")
+            self._images[ex.url] = ex
+            self._images_bytes += len(ex.body or b"")
+            while self._images_bytes > IMAGE_CACHE_BYTES and self._images:
+                _, dropped = self._images.popitem(last=False)
+                self._images_bytes -= len(dropped.body or b"")
+
+    def _on_generation(self, rec: _Recording, event: GenerationEvent) -> None:
+        """Hash the outputs here, then store the generation on the case's thread."""
+        session_id = rec.session_id
+
+        def write(case: Case) -> int:
+            staged = store.prepare_generation_outputs(case.objects, event, session_id=session_id)
+            gen_id, _outputs = store.store_generation(
+                case, event, session_id=session_id, prepared=staged
+            )
+            rec.generation_ids.append(gen_id)
+            return gen_id
+
+        future = self.writer.submit(write)
+        rec.pending.append(future)
+
+        def done(f: Future[int]) -> None:
+            if f.exception() is None:
+                self._notify(
+                    "generation",
+                    {
+                        "generation_id": f.result(),
+                        "prompt": event.prompt,
+                        "outputs": len(event.outputs),
+                        "binding": event.binding,
+                    },
+                )
+            else:
+                rec.problems.append(f"A generation could not be stored: {f.exception()}.")
+
+        future.add_done_callback(done)
+
+    def downloads_pending(self) -> int:
+        """Downloads the browser started whose bytes (or failure) have not been handed in."""
+        return max(0, len(self.downloads) - self._downloads_delivered)
+
+    def note_download_failure(self, info: dict[str, Any]) -> None:
+        """A download that did not complete: named in the session's problems."""
+        self._downloads_delivered += 1
+        rec = self._rec
+        text = f"A download from {info.get('url')} did not complete ({info.get('state')}: {info.get('reason', '')})."
+        if rec is not None:
+            rec.problems.append(text)
+        self._notify("download-failed", info)
+
+    def add_download(self, data: bytes, *, url: str, facts: dict[str, Any]) -> Future[int]:
+        """Keep a file the page made the browser download (the bytes Chromium saved)."""
+        self._downloads_delivered += 1
+        rec = self._rec
+        session_id = rec.session_id if rec else "not-recording"
+        future = self.writer.submit(
+            lambda case: store.store_download(
+                case, data, url=url, facts=facts, session_id=session_id
+            )
+        )
+        if rec is not None:
+            rec.pending.append(future)
+            future.add_done_callback(
+                lambda f: rec.download_ids.append(f.result()) if f.exception() is None else None
+            )
+        return future
+
+    def wait_network_settled(self, quiet: float, timeout: float) -> bool:
+        """Wait until no request is open and nothing finished for ``quiet`` seconds."""
+        rec = self._rec
+        if rec is None:
+            time.sleep(min(quiet, timeout))
+            return True
+        deadline = time.monotonic() + timeout
+        last_count = -1
+        last_change = time.monotonic()
+        while time.monotonic() < deadline:
+            count = rec.recorder.count
+            if count != last_count or rec.recorder.open_count():
+                last_count = count
+                last_change = time.monotonic()
+            elif time.monotonic() - last_change >= quiet:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def stop_recording(self) -> SessionOutcome:
+        """Stop; store environment, video and WACZ under one ``session`` capture record."""
+        with self._rec_lock:
+            rec = self._rec
+            if rec is None:
+                raise SessionError("Recording is not on.")
+            if self._frame_source is not None:
+                self._frame_source.stop()
+            else:
+                try:
+                    self.client.call("Page.stopScreencast", timeout=5)
+                except CdpError:
+                    pass
+            rec.recorder.stop()
+            rec.ticker_stop.set()
+            rec.binder.flush("recording stopped")
+            video = rec.video.stop() if rec.video is not None else None
+            if rec.video is not None and rec.video.error:
+                rec.problems.append(rec.video.error)
+            self._rec = None
+        ended = time.time()
+        for future in list(rec.pending):
+            try:
+                future.result(timeout=300)
+            except Exception as exc:
+                rec.problems.append(f"Part of the session could not be stored: {exc}.")
+        rec.warc.close()
+        parts: list[store.Part] = []
+        if video is not None:
+            parts.append(
+                store.Part(
+                    "video",
+                    video.path.read_bytes(),
+                    "video",
+                    f"proofshot:session/{rec.session_id}/video",
+                    {"session_id": rec.session_id, **video.facts()},
+                )
+            )
+        else:
+            rec.problems.append(
+                "No video frame arrived from the browser; the session has no video."
+            )
+        wacz_path = rec.work_dir / f"session-{rec.session_id[:8]}.wacz"
+        pages = [
+            ArchivePage(n["url"], n["at"]) for n in self.navigations if n["at"] >= rec.started_at
+        ]
+        try:
+            package_wacz(
+                rec.warc.path,
+                wacz_path,
+                pages,
+                title=f"Proofshot session {rec.session_id[:8]}",
+                description=f"Recorded from {rec.target_url}" if rec.target_url else "",
+            )
+            parts.append(
+                store.Part(
+                    "wacz",
+                    wacz_path.read_bytes(),
+                    "web-archive",
+                    f"proofshot:session/{rec.session_id}/wacz",
+                    {
+                        "session_id": rec.session_id,
+                        "warc_records": rec.warc.records,
+                        "warc_responses": rec.warc.responses,
+                        "format": "WACZ 1.1.1 (py-wacz)",
+                    },
+                )
+            )
+        except WaczError as exc:
+            rec.problems.append(str(exc))
+        linked: list[tuple[str, int]] = []
+        if rec.environment_item is not None and rec.environment_item.exception() is None:
+            linked.append(("environment", rec.environment_item.result()))
+        linked += [("download", i) for i in rec.download_ids]
+        facts = {
+            "session_id": rec.session_id,
+            "target_url": rec.target_url,
+            "operator": self.operator,
+            "site_account": self.account,
+            "exchanges": rec.recorder.count,
+            "incomplete_exchanges": rec.incomplete,
+            "navigations": [
+                {"url": n["url"], "at": iso_utc(n["at"])}
+                for n in self.navigations
+                if n["at"] >= rec.started_at
+            ],
+            "popups": [_at_iso(p) for p in self.popups if p["at"] >= rec.started_at],
+            "downloads": [_at_iso(d) for d in self.downloads.values() if d["at"] >= rec.started_at],
+            "dialogs": [_at_iso(d) for d in self.dialogs if d["at"] >= rec.started_at],
+            "page_submits": [
+                {
+                    "kind": r.kind,
+                    "target": r.target,
+                    "url": r.url,
+                    "at": iso_utc(r.at),
+                    "fields": r.fields,
+                }
+                for r in rec.binder.reports
+            ],
+            "generation_ids": sorted(rec.generation_ids),
+            "page_capture_ids": rec.page_capture_ids,
+            "video": video.facts() if video is not None else None,
+            "problems": rec.problems,
+        }
+        canonical_json(facts)  # fail here, not inside the transaction, if a fact is not JSON
+        prepared_parts = parts
+
+        def write(case: Case) -> store.StoredCapture:
+            stored = store.store_capture(
+                case,
+                kind="session",
+                requested_url=rec.target_url,
+                final_url=self.current_url,
+                title=f"Recording session {rec.session_id[:8]}",
+                started_at=rec.started_at,
+                ended_at=ended,
+                facts=facts,
+                parts=prepared_parts,
+                linked=linked,
+                method="browser-recording",
+            )
+            _attest(case, self._tsas)
+            return stored
+
+        stored = self.writer.submit(write).result(timeout=600)
+        shutil.rmtree(rec.work_dir, ignore_errors=True)
+        outcome = SessionOutcome(
+            stored.capture_id,
+            stored.items,
+            sorted(rec.generation_ids),
+            list(rec.page_capture_ids),
+            rec.recorder.count,
+            list(rec.problems),
+            facts,
+        )
+        self._notify("recording-stopped", outcome.as_dict())
+        return outcome
+
+    # -- capture now ------------------------------------------------------------------------
+
+    def capture_now(self, requested_url: str = "") -> PageCaptureOutcome:
+        """Store the page as it is now. Blocking: call off the Qt main thread."""
+        if not self._attached:
+            self.attach()
+        t0 = time.monotonic()
+        started = time.time()
+        rec = self._rec
+        problems: list[str] = []
+        if rec is not None:
+            rec.recorder.wait_idle(timeout=3.0)
+        first_url, first_frame = self._frame_state()
+        title = self._evaluate("document.title", default="") or ""
+        parts: list[store.Part] = []
+        base_facts = {
+            "page_url": first_url,
+            "title": title,
+            "session_id": rec.session_id if rec else None,
+            "recording": rec is not None,
+        }
+
+        # The MHTML snapshot is serialised by the renderer while the browser takes the
+        # screenshots: in parallel, the capture takes the longer of the two, not their sum.
+        mhtml: Future[dict[str, Any]] = Future()
+
+        def snapshot() -> None:
+            try:
+                mhtml.set_result(
+                    self.client.call("Page.captureSnapshot", {"format": "mhtml"}, timeout=60)
+                )
+            except BaseException as exc:
+                mhtml.set_exception(exc)
+
+        threading.Thread(target=snapshot, name="mhtml-snapshot", daemon=True).start()
+        metrics = self.client.call("Page.getLayoutMetrics")
+        viewport = metrics.get("cssLayoutViewport") or metrics.get("layoutViewport") or {}
+        content = metrics.get("cssContentSize") or metrics.get("contentSize") or {}
+        try:
+            shot = self._screenshot({"format": "png", "optimizeForSpeed": True}, timeout=20)
+            parts.append(
+                store.Part(
+                    "screenshot-viewport",
+                    base64.b64decode(shot["data"]),
+                    "screenshot",
+                    first_url,
+                    {**base_facts, "what": "viewport screenshot", "viewport": viewport},
+                )
+            )
+        except (CdpError, KeyError) as exc:
+            problems.append(f"The viewport screenshot failed: {exc}.")
+        full_w = int(max(content.get("width", 0), viewport.get("clientWidth", 0)) or 1)
+        full_h = int(max(content.get("height", 0), viewport.get("clientHeight", 0)) or 1)
+        clip_w = min(full_w, MAX_SCREENSHOT_SIDE)
+        clip_h = min(full_h, MAX_SCREENSHOT_SIDE, max(1, MAX_SCREENSHOT_PIXELS // clip_w))
+        clipped = (clip_w, clip_h) != (full_w, full_h)
+        try:
+            shot = self._screenshot(
+                {
+                    "format": "png",
+                    "captureBeyondViewport": True,
+                    "optimizeForSpeed": True,
+                    "clip": {"x": 0, "y": 0, "width": clip_w, "height": clip_h, "scale": 1},
+                },
+                timeout=40,
+            )
+            facts = {
+                **base_facts,
+                "what": "full-page screenshot (beyond the viewport)",
+                "page_size": [full_w, full_h],
+                "captured_size": [clip_w, clip_h],
+            }
+            if clipped:
+                facts["clipped"] = (
+                    f"the page is {full_w}x{full_h} CSS pixels; the screenshot covers the top-left"
+                    f" {clip_w}x{clip_h} (limit {MAX_SCREENSHOT_SIDE} px a side,"
+                    f" {MAX_SCREENSHOT_PIXELS} pixels)"
+                )
+                problems.append(
+                    "The page is larger than a screenshot can hold; the full-page screenshot is clipped."
+                )
+            parts.append(
+                store.Part(
+                    "screenshot-full",
+                    base64.b64decode(shot["data"]),
+                    "screenshot",
+                    first_url,
+                    facts,
+                )
+            )
+        except (CdpError, KeyError) as exc:
+            problems.append(f"The full-page screenshot failed: {exc}.")
+
+        dom = self._evaluate(_DOM_JS, default=None)
+        if isinstance(dom, str):
+            parts.append(
+                store.Part(
+                    "dom-html",
+                    dom.encode("utf-8"),
+                    "page-html",
+                    first_url,
+                    {**base_facts, "what": "DOM as rendered (outerHTML), UTF-8"},
+                )
+            )
+        else:
+            problems.append("The page's DOM could not be read.")
+        try:
+            snap = mhtml.result(timeout=90)
+            parts.append(
+                store.Part(
+                    "mhtml",
+                    str(snap.get("data", "")).encode("utf-8"),
+                    "page-mhtml",
+                    first_url,
+                    {**base_facts, "what": "MHTML snapshot of the page and its resources"},
+                )
+            )
+        except (CdpError, FutureTimeout) as exc:
+            problems.append(f"The MHTML snapshot failed: {exc}.")
+
+        images, image_parts, image_problems = self._page_images(first_frame, base_facts)
+        parts += image_parts
+        problems += image_problems
+
+        last_url, _ = self._frame_state()
+        ended = time.time()
+        capture_facts: dict[str, Any] = {
+            **base_facts,
+            "images": images,
+            "viewport": viewport,
+            "page_size": [full_w, full_h],
+            "problems": problems,
+        }
+        if last_url != first_url:
+            capture_facts["navigated_during_capture"] = {"from": first_url, "to": last_url}
+            problems.append(
+                f"The page navigated away during the capture (from {first_url} to {last_url}); "
+                "the items taken before and after the change are kept and say which page they show."
+            )
+        if rec is not None:
+            capture_facts["generation_ids_so_far"] = sorted(rec.generation_ids)
+
+        def write(case: Case) -> store.StoredCapture:
+            staged = store.prepare_parts(case.objects, parts, method="browser-capture")
+            stored = store.store_capture(
+                case,
+                kind="page",
+                requested_url=requested_url or first_url,
+                final_url=last_url,
+                title=title,
+                started_at=started,
+                ended_at=ended,
+                facts=capture_facts,
+                parts=parts,
+                prepared=staged,
+            )
+            return stored
+
+        stored = self.writer.submit(write).result(timeout=600)
+        if rec is not None:
+            rec.page_capture_ids.append(stored.capture_id)
+        # Timestamp right away, without holding the caller: the items are stored already.
+        attest_future = self.writer.submit(lambda case: _attest(case, self._tsas))
+        if rec is not None:
+            rec.pending.append(attest_future)
+        outcome = PageCaptureOutcome(
+            stored.capture_id,
+            stored.items,
+            stored.sha256,
+            last_url,
+            title,
+            problems,
+            images,
+            time.monotonic() - t0,
+        )
+        self._notify("captured", outcome.as_dict())
+        return outcome
+
+    def _screenshot(self, params: dict[str, Any], *, timeout: float) -> dict[str, Any]:
+        """A screenshot; if the compositor produces no frame in time, ask for a repaint once."""
+        try:
+            return self.client.call("Page.captureScreenshot", params, timeout=timeout)
+        except CdpTimeout:
+            if self._request_repaint is None:
+                raise
+            log.warning("screenshot timed out; asking the view to repaint and trying again")
+            self._request_repaint()
+            return self.client.call("Page.captureScreenshot", params, timeout=timeout)
+
+    def _frame_state(self) -> tuple[str, str]:
+        try:
+            tree = self.client.call("Page.getFrameTree", timeout=10).get("frameTree", {})
+        except CdpError:
+            return self.current_url, self.main_frame_id
+        frame = tree.get("frame", {})
+        return str(frame.get("url", self.current_url)), str(frame.get("id", self.main_frame_id))
+
+    def _evaluate(self, expression: str, *, default: Any, await_promise: bool = False) -> Any:
+        try:
+            got = self.client.call(
+                "Runtime.evaluate",
+                {"expression": expression, "returnByValue": True, "awaitPromise": await_promise},
+                timeout=30,
+            )
+        except CdpError:
+            return default
+        if got.get("exceptionDetails"):
+            return default
+        return got.get("result", {}).get("value", default)
+
+    def _page_images(
+        self, frame_id: str, base_facts: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], list[store.Part], list[str]]:
+        listed = self._evaluate(_LIST_IMAGES_JS, default=[]) or []
+        images: list[dict[str, Any]] = []
+        parts: list[store.Part] = []
+        problems: list[str] = []
+        for entry in listed:
+            url = str(entry.get("url", ""))
+            shown = {
+                k: entry.get(k)
+                for k in (
+                    "how",
+                    "alt",
+                    "naturalWidth",
+                    "naturalHeight",
+                    "shownWidth",
+                    "shownHeight",
+                )
+            }
+            data, facts, how = self._image_bytes(url, frame_id)
+            info: dict[str, Any] = {"url": url[:2000], **shown, "source": how}
+            if data is None:
+                info["problem"] = facts.get("problem")
+                problems.append(
+                    f"The bytes of an image on the page could not be had ({url[:200]}): {facts.get('problem')}."
+                )
+                images.append(info)
+                continue
+            size = image_size(data)
+            info["bytes"] = len(data)
+            if size:
+                info["width"], info["height"] = size
+            images.append(info)
+            parts.append(
+                store.Part(
+                    "image",
+                    data,
+                    "web-capture",
+                    url if not url.startswith("data:") else f"{base_facts['page_url']}#data-url",
+                    {**base_facts, **facts, "shown_on_page": shown, "bytes_from": how},
+                )
+            )
+        return images, parts, problems
+
+    def _image_bytes(self, url: str, frame_id: str) -> tuple[bytes | None, dict[str, Any], str]:
+        if url.startswith("data:"):
+            header, _, payload = url.partition(",")
+            try:
+                data = (
+                    base64.b64decode(payload)
+                    if header.endswith(";base64")
+                    else unquote_to_bytes(payload)
+                )
+            except (binascii.Error, ValueError) as exc:
+                return None, {"problem": f"unreadable data: URL ({exc})"}, "data-url"
+            return data, {"note": "the image is embedded in the page as a data: URL"}, "data-url"
+        with self._images_lock:
+            ex = self._images.get(url)
+        if ex is not None and ex.body is not None:
+            return ex.body, ex.facts(), "network (recorded exchange)"
+        if url.startswith("blob:"):
+            b64 = self._evaluate(_BLOB_JS % json.dumps(url), default=None, await_promise=True)
+            if not isinstance(b64, str):
+                return None, {"problem": "the blob: URL could not be read back"}, "blob"
+            return (
+                base64.b64decode(b64),
+                {"note": "read back from a blob: URL made by the page script; no network facts"},
+                "blob",
+            )
+        try:
+            got = self.client.call(
+                "Page.getResourceContent", {"frameId": frame_id, "url": url}, timeout=20
+            )
+        except CdpError as exc:
+            return None, {"problem": str(exc)}, "browser resource cache"
+        content = got.get("content", "")
+        data = (
+            base64.b64decode(content) if got.get("base64Encoded") else str(content).encode("utf-8")
+        )
+        return (
+            data,
+            {
+                "url": url,
+                "note": (
+                    "bytes from the browser's resource cache (recording was off, so the exchange's"
+                    " network facts -- IP, TLS, headers -- were not recorded)"
+                ),
+            },
+            "browser resource cache",
+        )
+
+
+def _attest(case: Case, tsas: Callable[[], list[TsaConfig]]) -> None:
+    configs = tsas()
+    if configs:
+        attest.attest_pending(case, configs)
+
+
+def _preload_packager() -> None:
+    try:
+        importlib.import_module("wacz.main")
+    except ImportError:  # reported when the session is packaged
+        pass
+
+
+def _at_iso(entry: dict[str, Any]) -> dict[str, Any]:
+    return {**entry, "at": iso_utc(entry.get("at"))}

@@ -1,0 +1,474 @@
+"""Capture records in the case: page captures, sessions, generations, marks, corrections.
+
+Every row goes in through :meth:`Case.log` inside a transaction, so the custody event
+carries it and ``verify`` can replay it. Bytes become items through the ingest functions
+(hashed while written; duplicates are recognised, never stored twice). The functions that
+take a :class:`~app.core.case.Case` must run on the thread that owns it.
+
+What was recorded is never rewritten: a platform-page mark is a new ``capture_marks`` row;
+an operator's confirmation or correction of a generation is a ``generation_corrections``
+row beside the generation, and :func:`generation_view` applies them for display.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.capture.exchanges import clean_text, iso_utc
+from app.capture.generations import GenerationEvent
+from app.core.canonical import canonical_json
+from app.core.case import Case
+from app.core.errors import ProofshotError
+from app.core.ingest import Acquisition, PreparedItem, commit_prepared, prepare_bytes
+
+CAPTURE_KINDS = ("page", "session")
+PAGE_ROLES = ("terms", "ai-label", "complaint", "home", "recommendation", "model-page")
+"""Platform pages a capture can be marked as: the duties the Guangzhou court checked."""
+CORRECTION_ACTIONS = ("confirm", "add-output", "remove-output", "prompt-note")
+ITEM_ROLES = (
+    "screenshot-full",
+    "screenshot-viewport",
+    "dom-html",
+    "mhtml",
+    "image",
+    "download",
+    "video",
+    "wacz",
+    "environment",
+)
+
+
+class CaptureError(ProofshotError):
+    """A capture record could not be made or changed as asked."""
+
+
+@dataclass
+class Part:
+    """One piece of a capture before it is stored: bytes, role and acquisition facts."""
+
+    role: str
+    data: bytes
+    kind: str
+    source: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class StoredCapture:
+    capture_id: int
+    items: dict[str, list[int]]
+    sha256: dict[int, str]
+    duplicates: list[int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "capture_id": self.capture_id,
+            "items": self.items,
+            "sha256": {str(k): v for k, v in self.sha256.items()},
+            "duplicates": self.duplicates,
+        }
+
+
+def prepare_parts(case_objects: Any, parts: Sequence[Part], *, method: str) -> list[PreparedItem]:
+    """Hash and stage the parts' bytes (any thread; touches no database)."""
+    return [
+        prepare_bytes(
+            case_objects,
+            part.data,
+            Acquisition(kind=part.kind, method=method, source=part.source, source_facts=part.facts),
+        )
+        for part in parts
+    ]
+
+
+def store_capture(
+    case: Case,
+    *,
+    kind: str,
+    requested_url: str,
+    final_url: str,
+    title: str,
+    started_at: float,
+    ended_at: float,
+    facts: dict[str, Any],
+    parts: Sequence[Part] = (),
+    prepared: Sequence[PreparedItem] | None = None,
+    linked: Sequence[tuple[str, int]] = (),
+    method: str = "browser-capture",
+) -> StoredCapture:
+    """Store a capture's parts as items, then the capture record linking them, logged.
+
+    ``prepared`` (from :func:`prepare_parts` on another thread) saves hashing on this one;
+    ``linked`` adds (role, item id) pairs of items already in the case.
+    """
+    if kind not in CAPTURE_KINDS:
+        raise CaptureError(f"Unknown capture kind {kind!r}.")
+    staged = (
+        list(prepared)
+        if prepared is not None
+        else prepare_parts(case.objects, parts, method=method)
+    )
+    roles = [p.role for p in parts]
+    results = commit_prepared(case, staged) if staged else []
+    links: list[tuple[str, int]] = [(roles[i], r.item_id) for i, r in enumerate(results)]
+    links += list(linked)
+    sha = {r.item_id: r.sha256 for r in results}
+    items: dict[str, list[int]] = {}
+    rows = []
+    seen: set[tuple[int, str]] = set()
+    with case.transaction():
+        capture_id = case.next_id("captures")
+        for role, item_id in links:
+            if (item_id, role) in seen:
+                continue
+            seen.add((item_id, role))
+            items.setdefault(role, []).append(item_id)
+            rows.append({"capture_id": capture_id, "item_id": item_id, "role": role})
+        record = {
+            "id": capture_id,
+            "kind": kind,
+            "requested_url": requested_url,
+            "final_url": final_url,
+            "title": clean_text(title),
+            "started_at": iso_utc(started_at),
+            "ended_at": iso_utc(ended_at),
+            "facts": canonical_json(facts),
+        }
+        case.log(
+            f"capture.{kind}-recorded",
+            facts={"capture_id": capture_id, "final_url": final_url, "items": len(rows)},
+            records={"captures": [record], "capture_items": rows},
+        )
+    return StoredCapture(capture_id, items, sha, [r.item_id for r in results if r.duplicate])
+
+
+def store_generation(
+    case: Case,
+    event: GenerationEvent,
+    *,
+    session_id: str,
+    capture_id: int | None = None,
+    prepared: Sequence[PreparedItem] | None = None,
+) -> tuple[int, list[int]]:
+    """Store a generation's output images (bytes as served) and the generation, logged."""
+    staged = (
+        list(prepared)
+        if prepared is not None
+        else prepare_generation_outputs(case.objects, event, session_id=session_id)
+    )
+    results = commit_prepared(case, staged) if staged else []
+    output_ids: list[int] = []
+    for r in results:
+        if r.item_id not in output_ids:
+            output_ids.append(r.item_id)
+    facts = {**event.facts, "session_id": session_id}
+    with case.transaction():
+        gen_id = case.next_id("generations")
+        record = {
+            "id": gen_id,
+            "capture_id": capture_id,
+            "prompt": clean_text(event.prompt),
+            "negative_prompt": clean_text(event.negative_prompt)
+            if event.negative_prompt is not None
+            else None,
+            "parameters": canonical_json(event.parameters),
+            "request_url": event.request_url,
+            "job_id": event.job_id,
+            "submitted_at": iso_utc(event.submitted_at),
+            "returned_at": iso_utc(event.returned_at),
+            "binding": event.binding,
+            "facts": canonical_json(facts),
+        }
+        case.log(
+            "generation.recorded",
+            facts={"generation_id": gen_id, "outputs": len(output_ids), "binding": event.binding},
+            records={
+                "generations": [record],
+                "generation_outputs": [
+                    {"generation_id": gen_id, "item_id": item_id} for item_id in output_ids
+                ],
+            },
+        )
+    return gen_id, output_ids
+
+
+def prepare_generation_outputs(
+    objects: Any, event: GenerationEvent, *, session_id: str
+) -> list[PreparedItem]:
+    """Hash and stage a generation's output images (any thread)."""
+    staged = []
+    for index, out in enumerate(event.outputs):
+        facts = {
+            **out.facts,
+            "session_id": session_id,
+            "binding": out.binding,
+            "output_index": index,
+            "received_at": iso_utc(out.received_at),
+            "prompt": clean_text(event.prompt),
+        }
+        staged.append(
+            prepare_bytes(
+                objects,
+                out.data,
+                Acquisition(
+                    kind="web-capture",
+                    method="browser-recording",
+                    source=out.url,
+                    source_facts=facts,
+                ),
+            )
+        )
+    return staged
+
+
+def store_download(
+    case: Case, data: bytes, *, url: str, facts: dict[str, Any], session_id: str
+) -> int:
+    """A file the page made the browser download, kept as the bytes the browser saved."""
+    staged = prepare_bytes(
+        case.objects,
+        data,
+        Acquisition(
+            kind="web-capture",
+            method="browser-download",
+            source=url,
+            source_facts={**facts, "session_id": session_id},
+        ),
+    )
+    return commit_prepared(case, [staged])[0].item_id
+
+
+def mark_capture(case: Case, capture_id: int, role: str, *, actor: str | None = None) -> int:
+    """Mark a capture as one of the platform's pages (terms, AI label, complaint, ...)."""
+    if role not in PAGE_ROLES:
+        raise CaptureError(
+            f"{role!r} is not a platform page role; use one of: {', '.join(PAGE_ROLES)}."
+        )
+    if case.conn.execute("SELECT 1 FROM captures WHERE id = ?", (capture_id,)).fetchone() is None:
+        raise CaptureError(f"No capture {capture_id} in this case.")
+    with case.transaction():
+        mark_id = case.next_id("capture_marks")
+        case.log(
+            "capture.marked",
+            facts={"capture_id": capture_id, "role": role},
+            records={"capture_marks": [{"id": mark_id, "capture_id": capture_id, "role": role}]},
+            actor=actor,
+        )
+    return mark_id
+
+
+def correct_generation(
+    case: Case, generation_id: int, action: str, value: str = "", *, actor: str | None = None
+) -> int:
+    """Record the operator's confirmation or correction beside a generation (never over it).
+
+    ``add-output`` / ``remove-output`` take an item id as ``value``; ``prompt-note`` takes
+    text; ``confirm`` may carry a remark.
+    """
+    if action not in CORRECTION_ACTIONS:
+        raise CaptureError(
+            f"{action!r} is not a correction; use one of: {', '.join(CORRECTION_ACTIONS)}."
+        )
+    if (
+        case.conn.execute("SELECT 1 FROM generations WHERE id = ?", (generation_id,)).fetchone()
+        is None
+    ):
+        raise CaptureError(f"No generation {generation_id} in this case.")
+    if action in ("add-output", "remove-output"):
+        if not str(value).strip().isdigit():
+            raise CaptureError(f"{action} needs the id of an item.")
+        item_id = int(value)
+        if case.conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is None:
+            raise CaptureError(f"No item {item_id} in this case.")
+        value = str(item_id)
+    if action == "prompt-note" and not value.strip():
+        raise CaptureError("A prompt note needs text.")
+    with case.transaction():
+        corr_id = case.next_id("generation_corrections")
+        case.log(
+            f"generation.{action}",
+            item_id=int(value) if action in ("add-output", "remove-output") else None,
+            facts={"generation_id": generation_id, "action": action, "value": value},
+            records={
+                "generation_corrections": [
+                    {
+                        "id": corr_id,
+                        "generation_id": generation_id,
+                        "action": action,
+                        "value": clean_text(value),
+                    }
+                ]
+            },
+            actor=actor,
+        )
+    return corr_id
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GenerationView:
+    """A generation as recorded, with the operator's corrections applied for display."""
+
+    id: int
+    capture_id: int | None
+    prompt: str
+    negative_prompt: str | None
+    parameters: dict[str, Any]
+    request_url: str
+    job_id: str | None
+    submitted_at: str | None
+    returned_at: str | None
+    binding: str
+    facts: dict[str, Any]
+    recorded_outputs: list[dict[str, Any]]
+    outputs: list[dict[str, Any]]
+    corrections: list[dict[str, Any]]
+    confirmed: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "capture_id": self.capture_id,
+            "prompt": self.prompt,
+            "negative_prompt": self.negative_prompt,
+            "parameters": self.parameters,
+            "request_url": self.request_url,
+            "job_id": self.job_id,
+            "submitted_at": self.submitted_at,
+            "returned_at": self.returned_at,
+            "binding": self.binding,
+            "outputs": [o["sha256"] for o in self.outputs],
+            "output_items": self.outputs,
+            "recorded_outputs": self.recorded_outputs,
+            "corrections": self.corrections,
+            "confirmed": self.confirmed,
+            "facts": self.facts,
+        }
+
+
+def _item_brief(case: Case, item_id: int) -> dict[str, Any]:
+    row = case.conn.execute(
+        "SELECT id, sha256, source, media_type, width, height FROM items WHERE id = ?", (item_id,)
+    ).fetchone()
+    return {
+        "item_id": row[0],
+        "sha256": row[1],
+        "url": row[2],
+        "media_type": row[3],
+        "width": row[4],
+        "height": row[5],
+    }
+
+
+def list_generations(case: Case, *, limit: int = 1000, offset: int = 0) -> list[GenerationView]:
+    """Generations, oldest first, each with recorded outputs and the corrections applied."""
+    rows = case.conn.execute(
+        "SELECT id, capture_id, prompt, negative_prompt, parameters, request_url, job_id,"
+        " submitted_at, returned_at, binding, facts FROM generations ORDER BY id LIMIT ? OFFSET ?",
+        (limit, offset),
+    ).fetchall()
+    views = []
+    for row in rows:
+        gen_id = int(row[0])
+        recorded = [
+            _item_brief(case, int(r[0]))
+            for r in case.conn.execute(
+                "SELECT item_id FROM generation_outputs WHERE generation_id = ? ORDER BY rowid",
+                (gen_id,),
+            )
+        ]
+        corrections = [
+            {"id": c[0], "action": c[1], "value": c[2], "at_utc": c[3], "actor": c[4]}
+            for c in case.conn.execute(
+                "SELECT c.id, c.action, c.value, e.at_utc, e.actor FROM generation_corrections c"
+                " JOIN events e ON e.seq = c.seq WHERE c.generation_id = ? ORDER BY c.id",
+                (gen_id,),
+            )
+        ]
+        current = [o["item_id"] for o in recorded]
+        for c in corrections:
+            if c["action"] == "add-output" and int(c["value"]) not in current:
+                current.append(int(c["value"]))
+            elif c["action"] == "remove-output" and int(c["value"]) in current:
+                current.remove(int(c["value"]))
+        views.append(
+            GenerationView(
+                id=gen_id,
+                capture_id=row[1],
+                prompt=row[2],
+                negative_prompt=row[3],
+                parameters=json.loads(row[4]),
+                request_url=row[5],
+                job_id=row[6],
+                submitted_at=row[7],
+                returned_at=row[8],
+                binding=row[9],
+                facts=json.loads(row[10]),
+                recorded_outputs=recorded,
+                outputs=[_item_brief(case, i) for i in current],
+                corrections=corrections,
+                confirmed=any(c["action"] == "confirm" for c in corrections),
+            )
+        )
+    return views
+
+
+@dataclass(frozen=True)
+class CaptureView:
+    id: int
+    kind: str
+    requested_url: str
+    final_url: str
+    title: str
+    started_at: str
+    ended_at: str
+    facts: dict[str, Any]
+    items: list[dict[str, Any]]
+    marks: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def list_captures(case: Case, *, limit: int = 1000, offset: int = 0) -> list[CaptureView]:
+    rows = case.conn.execute(
+        "SELECT id, kind, requested_url, final_url, title, started_at, ended_at, facts"
+        " FROM captures ORDER BY id LIMIT ? OFFSET ?",
+        (limit, offset),
+    ).fetchall()
+    views = []
+    for row in rows:
+        cap_id = int(row[0])
+        items = [
+            {"role": r[0], **_item_brief(case, int(r[1]))}
+            for r in case.conn.execute(
+                "SELECT role, item_id FROM capture_items WHERE capture_id = ? ORDER BY rowid",
+                (cap_id,),
+            )
+        ]
+        marks = [
+            str(r[0])
+            for r in case.conn.execute(
+                "SELECT role FROM capture_marks WHERE capture_id = ? ORDER BY id", (cap_id,)
+            )
+        ]
+        views.append(
+            CaptureView(
+                cap_id,
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                json.loads(row[7]),
+                items,
+                marks,
+            )
+        )
+    return views

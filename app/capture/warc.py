@@ -1,0 +1,282 @@
+"""The session as a web archive: WARC records written as exchanges complete, then a WACZ.
+
+Each complete exchange becomes a ``request`` and a ``response`` record (``WARC-IP-Address``
+from the connection the browser used) and a ``metadata`` record with the facts a WARC has
+no field for: TLS details, timings, the remote port, redactions. The payload of a response
+record is the body exactly as the browser received it after HTTP content decoding (what
+``Network.getResponseBody`` returns); a ``Content-Encoding`` header is therefore kept as
+``X-Archive-Orig-Content-Encoding`` and ``Content-Length`` set to the payload length, the
+convention replay tools (pywb, ReplayWeb.page) follow, so the archive replays.
+
+Unfinished or failed exchanges get a ``request`` record and a ``metadata`` record naming
+the failure, never a response record pretending to be complete.
+
+Packaging uses the ``wacz`` package (the WACZ tool published on PyPI): its ``create``
+command indexes the WARC and writes ``datapackage.json`` with a SHA-256 of every file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import threading
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from app.capture.exchanges import Exchange, iso_utc, redact_body, redact_headers
+from app.core.errors import ProofshotError
+from app.core.identity import tool_name
+
+_HOP_HEADERS = {"transfer-encoding", "content-length", "content-encoding", "connection"}
+
+
+class WaczError(ProofshotError):
+    """The web archive could not be packaged."""
+
+
+def _warc_date(epoch: float | None) -> str | None:
+    text = iso_utc(epoch)
+    return text.replace("+00:00", "Z") if text else None
+
+
+def _status_line(ex: Exchange) -> str:
+    status = ex.status or 0
+    reason = ex.status_text
+    if not reason:
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = ""
+    return f"{status} {reason}".strip()
+
+
+def _response_headers(ex: Exchange, payload_len: int) -> list[tuple[str, str]]:
+    headers, _ = redact_headers(ex.all_response_headers())
+    out: list[tuple[str, str]] = []
+    for name, value in headers.items():
+        lower = name.lower()
+        if lower == "content-encoding":
+            out.append(("X-Archive-Orig-Content-Encoding", value))
+        elif lower in _HOP_HEADERS:
+            if lower != "content-length":
+                out.append((f"X-Archive-Orig-{name}", value))
+            continue
+        else:
+            # One header per line: DevTools joins repeated headers with a newline.
+            out.extend((name, part) for part in value.split("\n"))
+    out.append(("Content-Length", str(payload_len)))
+    return out
+
+
+def _request_target(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+class WarcSink:
+    """Writes one gzip WARC file, record by record, from any thread."""
+
+    def __init__(self, path: Path, *, session_id: str, operator: str = "") -> None:
+        self.path = path
+        self.session_id = session_id
+        self._lock = threading.Lock()
+        self._file = open(path, "wb")  # noqa: SIM115 - closed in close()
+        self._writer = WARCWriter(self._file, gzip=True)
+        self.records = 0
+        self.responses = 0
+        info = {
+            "software": tool_name(),
+            "format": "WARC File Format 1.1",
+            "isPartOf": f"proofshot-session-{session_id}",
+            "description": "Browser session recorded by Proofshot through the DevTools protocol.",
+        }
+        if operator:
+            info["operator"] = operator
+        record = self._writer.create_warcinfo_record(path.name, info)
+        self._write(record)
+
+    def _write(self, record: Any) -> None:
+        with self._lock:
+            if self._file.closed:
+                return
+            self._writer.write_record(record)
+            self._file.flush()
+            self.records += 1
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._file.closed:
+                self._file.close()
+
+    def write_exchange(self, ex: Exchange) -> None:
+        """Request, response (when complete) and metadata records for one exchange."""
+        if not ex.url.startswith(("http://", "https://")):
+            return
+        date = _warc_date(ex.started_wall or None)
+        req_id = f"<urn:uuid:{uuid.uuid4()}>"
+        resp_id = f"<urn:uuid:{uuid.uuid4()}>"
+        redactions: list[str] = []
+
+        req_headers, red = redact_headers(ex.all_request_headers())
+        redactions += [f"request header {n}" for n in red]
+        body = ex.post_data or b""
+        if body:
+            body, red = redact_body(body, ex.request_content_type)
+            redactions += [f"request body field {n}" for n in red]
+        header_list = [(k, v) for k, v in req_headers.items() if not k.startswith(":")]
+        if body and not any(k.lower() == "content-length" for k, _ in header_list):
+            header_list.append(("Content-Length", str(len(body))))
+        http_req = StatusAndHeaders(
+            f"{ex.method} {_request_target(ex.url)} HTTP/1.1",
+            header_list,
+            is_http_request=True,
+        )
+        warc_req = {"WARC-Record-ID": req_id}
+        if date:
+            warc_req["WARC-Date"] = date
+        has_response = ex.status is not None and ex.body is not None and ex.truncated is None
+        if has_response:
+            warc_req["WARC-Concurrent-To"] = resp_id
+        self._write(
+            self._writer.create_warc_record(
+                ex.url,
+                "request",
+                payload=io.BytesIO(body),
+                length=len(body),
+                warc_headers_dict=warc_req,
+                http_headers=http_req,
+            )
+        )
+
+        if has_response:
+            payload = ex.body or b""
+            if not ex.is_image:
+                payload, red = redact_body(payload, ex.content_type)
+                redactions += [f"response body field {n}" for n in red]
+            http_resp = StatusAndHeaders(
+                _status_line(ex), _response_headers(ex, len(payload)), protocol="HTTP/1.1"
+            )
+            warc_resp = {"WARC-Record-ID": resp_id}
+            resp_date = _warc_date(ex.response_wall or ex.started_wall or None)
+            if resp_date:
+                warc_resp["WARC-Date"] = resp_date
+            if ex.remote_ip:
+                warc_resp["WARC-IP-Address"] = ex.remote_ip
+            self._write(
+                self._writer.create_warc_record(
+                    ex.url,
+                    "response",
+                    payload=io.BytesIO(payload),
+                    length=len(payload),
+                    warc_headers_dict=warc_resp,
+                    http_headers=http_resp,
+                )
+            )
+            self.responses += 1
+
+        facts = ex.facts()
+        facts.pop("request_headers", None)
+        facts.pop("response_headers", None)
+        if redactions:
+            facts["redacted"] = redactions
+        if ex.event_stream:
+            facts["event_stream_messages"] = len(ex.event_stream)
+        meta = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        warc_meta = {"WARC-Concurrent-To": resp_id if has_response else req_id}
+        if date:
+            warc_meta["WARC-Date"] = date
+        if ex.truncated:
+            warc_meta["WARC-Truncated"] = ex.truncated
+        self._write(
+            self._writer.create_warc_record(
+                ex.url,
+                "metadata",
+                payload=io.BytesIO(meta),
+                length=len(meta),
+                warc_content_type="application/json",
+                warc_headers_dict=warc_meta,
+            )
+        )
+
+    def write_event(self, url: str, facts: dict[str, Any], at: float | None = None) -> None:
+        """A metadata record for a session event that is not an exchange (pop-up, download)."""
+        meta = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        headers = {}
+        date = _warc_date(at)
+        if date:
+            headers["WARC-Date"] = date
+        self._write(
+            self._writer.create_warc_record(
+                url or "urn:proofshot:session",
+                "metadata",
+                payload=io.BytesIO(meta),
+                length=len(meta),
+                warc_content_type="application/json",
+                warc_headers_dict=headers,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class ArchivePage:
+    """A page of the session, listed in the WACZ's pages.jsonl (what replay offers first)."""
+
+    url: str
+    at: float
+    title: str = ""
+
+
+def package_wacz(
+    warc_path: Path,
+    out_path: Path,
+    pages: Sequence[ArchivePage],
+    *,
+    title: str,
+    description: str = "",
+) -> Path:
+    """Package the WARC as a WACZ with the ``wacz`` tool (run in-process, output captured)."""
+    from wacz.main import main as wacz_main  # loaded only when a session is packaged
+
+    args = ["create", "-o", str(out_path), "--title", title]
+    if description:
+        args += ["--desc", description]
+    seen: set[str] = set()
+    lines = [json.dumps({"format": "json-pages-1.0", "id": "pages", "title": title})]
+    for page in pages:
+        if not page.url.startswith(("http://", "https://")) or page.url in seen:
+            continue
+        seen.add(page.url)
+        entry = {"id": uuid.uuid4().hex, "url": page.url, "ts": _warc_date(page.at)}
+        if page.title:
+            entry["title"] = page.title
+        lines.append(json.dumps(entry, ensure_ascii=False))
+    if len(lines) > 1:
+        pages_path = out_path.with_name(out_path.stem + "-pages.jsonl")
+        pages_path.write_text("\n".join(lines) + "\n", "utf-8")
+        args += ["-p", str(pages_path), "--copy-pages"]
+    else:
+        args += ["--detect-pages"]
+    args.append(str(warc_path))
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            code = wacz_main(args)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    except Exception as exc:  # the packager's own failures, named for the user
+        raise WaczError(f"The web archive could not be packaged as WACZ: {exc}.") from exc
+    if code not in (0, None) or not out_path.is_file():
+        raise WaczError(
+            "The web archive could not be packaged as WACZ: "
+            + (output.getvalue().strip().splitlines() or ["no output"])[-1]
+        )
+    return out_path
