@@ -20,6 +20,7 @@ from typing import Any
 
 from app import __version__
 from app.capture import commands as capture_commands
+from app.report import commands as report_commands
 from app.capture.campaigns import commands as campaign_commands
 from app.compare import works as works_mod
 from app.config import default_operator
@@ -513,6 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     capture_commands.register(add)
     campaign_commands.register(add)
+    report_commands.register(add)
 
     p = add("demo", cmd_demo, "Build the demo case from the bundled demo data.")
     p.add_argument("case", type=Path)

@@ -1,0 +1,190 @@
+"""CLI commands of the report package: ``export`` and ``verify-bundle``.
+
+``app.cli`` calls :func:`register` with its ``add(name, handler, help)`` helper. The handlers
+return the process exit code: 0 when everything holds, 2 when the command ran but found the
+case (at export) or the bundle not intact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.config import default_operator
+from app.core.errors import ProofshotError
+from app.core.jobs import CancelToken, Progress
+from app.report.export import ExportJob
+from app.report.model import LANGS, PAPERS, PROFILES, ExportOptions
+from app.report.verify_bundle import verify_bundle
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 2
+
+Handler = Callable[[argparse.Namespace], int]
+AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
+
+
+class _StderrProgress:
+    """A line on stderr now and then; stdout stays clean for --json."""
+
+    def __init__(self) -> None:
+        self._last = 0.0
+        self._message = ""
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        if progress.message == self._message and now - self._last < 2.0:
+            return
+        self._last, self._message = now, progress.message
+        total = f"/{progress.total}" if progress.total else ""
+        counter = f" [{progress.done}{total}]" if progress.total else ""
+        sys.stderr.write(f"{progress.message or 'Working'}{counter}\n")
+        sys.stderr.flush()
+
+
+def _cancel_on_sigint() -> CancelToken:
+    token = CancelToken()
+
+    def handler(signum: int, frame: object) -> None:
+        if token.cancelled:
+            raise KeyboardInterrupt
+        token.cancel()
+        sys.stderr.write("\nStopping the export; press Ctrl+C again to abort at once.\n")
+
+    signal.signal(signal.SIGINT, handler)
+    return token
+
+
+def _item_ids(text: str | None) -> tuple[int, ...]:
+    if not text:
+        return ()
+    ids = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit():
+            raise ProofshotError(
+                f"--items takes item ids separated by commas; {part!r} is not an id."
+            )
+        ids.append(int(part))
+    return tuple(dict.fromkeys(ids))
+
+
+def options_from_args(args: argparse.Namespace) -> ExportOptions:
+    return ExportOptions(
+        profile=args.profile,
+        lang=args.lang,
+        tags=tuple(args.tag or ()),
+        items=_item_ids(args.items),
+        bates_prefix=args.bates_prefix,
+        paper=args.paper,
+        max_mb=args.max_mb,
+        sign=Path(args.sign) if args.sign else None,
+        out=Path(args.out).resolve(),
+    )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    options = options_from_args(args)
+    job = ExportJob(
+        Path(args.case),
+        options,
+        actor=getattr(args, "operator", None) or default_operator() or None,
+    )
+    result = job.run(_StderrProgress(), _cancel_on_sigint())
+    if args.json:
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        print(
+            f"Exported {result.exhibits} exhibit(s), {result.pages} page(s); custody event {result.event_seq}."
+        )
+        for path in result.filing:
+            print(f"  filing: {path}")
+        if result.archive_folder is not None:
+            print(f"  archive: {result.archive_folder}")
+            print(f"  zip: {result.archive_zip}")
+        if result.signed is not None:
+            print(f"  signed: {result.signed}")
+        for warning in result.warnings:
+            print(f"  warning: {warning}")
+    return EXIT_OK if result.intact else EXIT_PROBLEMS
+
+
+def _print_bundle_report(report: Any) -> None:
+    verdict = "INTACT" if report.ok else "NOT INTACT"
+    print(
+        f"{verdict}: {report.kind} {report.path}; {report.files_checked} file(s) checked, "
+        f"{len(report.tokens)} token(s), {len(report.signatures)} signature(s)."
+    )
+    if report.chain:
+        print(
+            f"  custody log: {report.chain.get('entries')} entries, head {report.chain.get('head_hash')}"
+        )
+    for label, names in (
+        ("CHANGED", report.changed),
+        ("MISSING", report.missing),
+        ("ADDED", report.added),
+    ):
+        for name in names:
+            print(f"  {label}: {name}")
+    for problem in report.problems:
+        if not any(problem.startswith(p) for p in ("Changed:", "Missing:", "Added:")):
+            print(f"  PROBLEM: {problem}")
+    for note in report.notes:
+        print(f"  note: {note}")
+
+
+def cmd_verify_bundle(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    if not path.exists():
+        raise ProofshotError(f"{path} does not exist.")
+    report = verify_bundle(path)
+    if args.json:
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_bundle_report(report)
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def register(add: AddCommand) -> None:
+    """Add ``export`` and ``verify-bundle`` to the CLI's parser."""
+    p = add(
+        "export",
+        cmd_export,
+        "Export the court bundle: filing PDF volumes, the archive package, optionally a signed PDF.",
+    )
+    p.add_argument("case", type=Path)
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
+    p.add_argument("--profile", choices=PROFILES, default="both")
+    p.add_argument("--lang", choices=LANGS, default="en")
+    p.add_argument(
+        "--tag", action="append", metavar="TAG", help="exhibit items with this tag (repeatable)"
+    )
+    p.add_argument("--items", metavar="ID,...", help="exhibit these item ids (with --tag: either)")
+    p.add_argument("--bates-prefix", default="PS", metavar="P")
+    p.add_argument("--paper", choices=PAPERS, default="letter")
+    p.add_argument(
+        "--max-mb", type=float, default=35.0, metavar="N", help="largest filing volume, in MB"
+    )
+    p.add_argument(
+        "--sign",
+        metavar="P12",
+        help="also write a PAdES-signed PDF/A-3 with the natives attached; the passphrase comes from the keyring",
+    )
+    p.add_argument("--operator", help=argparse.SUPPRESS)
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "verify-bundle",
+        cmd_verify_bundle,
+        "Check an exported bundle (folder, zip or signed PDF) offline; exit 0 only when all holds.",
+    )
+    p.add_argument("path", type=Path)
+    p.add_argument("--json", action="store_true")

@@ -1,0 +1,349 @@
+"""The export job: seal, verify, build the bundle model, write its views, log the export, seal again.
+
+Order matters for what the bundle can prove on its own:
+
+1. If the custody log's last entry is not already a seal, seal it (two TSAs when two answer),
+   so the log shipped in the bundle is timestamped up to its last entry.
+2. Re-verify the whole case (every object re-hashed, the chain recomputed) and print the
+   result in the bundle.
+3. Build the bundle model at the log's head and write the filing PDF(s), the signed PDF and
+   the archive from it.
+4. Log ``export.created`` with the options and the SHA-256 of every top-level file written,
+   then seal again, so the export itself is timestamped in the case.
+
+Same case state and options give a byte-identical filing PDF: nothing in it depends on the
+clock, only on the log's head.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.core import attest, custody
+from app.core.case import Case
+from app.core.errors import ProofshotError
+from app.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
+from app.core.tsa import TsaConfig
+from app.core.tsa_settings import tsa_configs
+from app.core.verify import verify_case
+from app.report import archive as archive_mod
+from app.report.filing import render_filing
+from app.report.model import Bundle, ExportOptions, build_bundle
+from app.report.signing import Attachment, signed_archive_pdf
+
+
+@dataclass
+class ExportResult:
+    filing: list[Path]
+    archive_folder: Path | None
+    archive_zip: Path | None
+    signed: Path | None
+    event_seq: int
+    intact: bool
+    pages: int
+    exhibits: int
+    warnings: list[str] = field(default_factory=list)
+    seals: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "filing": [str(p) for p in self.filing],
+            "archive": None
+            if self.archive_folder is None
+            else {"folder": str(self.archive_folder), "zip": str(self.archive_zip)},
+            "signed": None if self.signed is None else str(self.signed),
+            "event_seq": self.event_seq,
+            "intact": self.intact,
+            "pages": self.pages,
+            "exhibits": self.exhibits,
+            "seals": self.seals,
+            "warnings": self.warnings,
+        }
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _slug(text: str) -> str:
+    cleaned = "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
+    cleaned = "-".join(p for p in cleaned.split("-") if p)[:40]
+    return cleaned or "case"
+
+
+class ExportJob:
+    """Export a case's court bundle; ``run(progress, cancel) -> ExportResult``.
+
+    ``case`` is a case folder (opened for writing, and closed again) or a :class:`Case` the
+    caller already holds open for writing (the GUI's), which is left open.
+    """
+
+    title = "Export bundle"
+
+    def __init__(
+        self,
+        case: Path | str | Case,
+        options: ExportOptions,
+        *,
+        tsas: Sequence[TsaConfig] | None = None,
+        actor: str | None = None,
+    ) -> None:
+        self.case_ref = case
+        self.options = options
+        self.tsas = tsas
+        self.actor = actor
+        self._signer: str | None = None
+
+    def run(
+        self, progress: ProgressCallback | None = None, cancel: CancelToken | None = None
+    ) -> ExportResult:
+        report = progress or no_progress
+        cancel = cancel or CancelToken()
+        if isinstance(self.case_ref, Case):
+            return self._run(self.case_ref, report, cancel)
+        with Case.open(Path(self.case_ref)) as case:
+            return self._run(case, report, cancel)
+
+    def _targets(self, case: Case, bundle_head: int) -> Path:
+        out = self.options.out or (case.path / "exports" / f"export-{bundle_head:06d}")
+        out = Path(out)
+        for name in ("filing", "archive", "archive.zip", "signed"):
+            target = out / name
+            if target.exists() and (target.is_file() or any(target.iterdir())):
+                raise ProofshotError(
+                    f"{target} already exists; export into an empty folder (or a new --out) so no earlier bundle is mixed in."
+                )
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+
+    def _run(self, case: Case, progress: ProgressCallback, cancel: CancelToken) -> ExportResult:
+        if case.read_only:
+            raise ProofshotError(
+                "Exporting records a custody event, so the case must be open for writing."
+            )
+        tsas = list(self.tsas) if self.tsas is not None else tsa_configs()
+        options = self.options
+        out = self._targets(case, custody.head(case.conn)[0])
+        seals = 0
+        # 1. seal the head unless it already is a seal
+        last = case.conn.execute("SELECT action FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        if tsas and (last is None or last[0] != "log.sealed"):
+            progress(Progress(0, None, "Sealing the custody log"))
+            seals += len(attest.seal_log(case, tsas).tokens)
+        cancel.raise_if_cancelled()
+        # 2. verify
+        verification = verify_case(case, progress, cancel)
+        cancel.raise_if_cancelled()
+        # 3. model and views
+        progress(Progress(0, None, "Building the bundle"))
+        bundle = build_bundle(case, options, verification)
+        created: list[Path] = []
+        work = Path(tempfile.mkdtemp(prefix=".proofshot-export-", dir=out))
+        try:
+            result = self._write(case, bundle, out, work, tsas, created, progress, cancel)
+        except BaseException:
+            for path in created:
+                with contextlib.suppress(OSError):
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+            raise
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        result.intact = bool(verification.intact)
+        # 4. the export is itself a custody event, then sealed
+        files = []
+        for path in [*result.filing, result.signed, result.archive_zip]:
+            if path is not None:
+                files.append(
+                    {
+                        "path": str(path.relative_to(out)),
+                        "size": path.stat().st_size,
+                        "sha256": _sha256(path),
+                    }
+                )
+        if result.archive_folder is not None:
+            manifest = result.archive_folder / archive_mod.MANIFEST_JSON
+            files.append(
+                {
+                    "path": str(manifest.relative_to(out)),
+                    "size": manifest.stat().st_size,
+                    "sha256": _sha256(manifest),
+                }
+            )
+        with case.transaction():
+            event = case.log(
+                "export.created",
+                facts={
+                    "options": options.as_dict(),
+                    "out": str(out),
+                    "files": files,
+                    "bundle_head_seq": bundle.head_seq,
+                    "bundle_head_hash": bundle.head_hash,
+                    "exhibits": len(bundle.exhibits),
+                    "pages": result.pages,
+                    "verification_intact": bool(verification.intact),
+                    "signer": self._signer,
+                },
+                actor=self.actor,
+            )
+        result.event_seq = event.seq
+        if tsas:
+            progress(Progress(0, None, "Sealing the export"))
+            seals += len(attest.seal_log(case, tsas).tokens)
+        result.seals = seals
+        if not verification.intact:
+            result.warnings.append(
+                "The case did not verify as intact at export; the bundle says so on its cover and in the declaration."
+            )
+        return result
+
+    def _write(
+        self,
+        case: Case,
+        bundle: Bundle,
+        out: Path,
+        work: Path,
+        tsas: Sequence[TsaConfig],
+        created: list[Path],
+        progress: ProgressCallback,
+        cancel: CancelToken,
+    ) -> ExportResult:
+        options = bundle.options
+        base = f"{_slug(bundle.case_title)}-exhibits"
+
+        def report(message: str, done: int, total: int) -> None:
+            progress(Progress(done, total, message))
+
+        wants_filing = options.profile in ("filing", "both")
+        wants_archive = options.profile in ("archive", "both")
+        filing_dir = out / "filing" if wants_filing else work / "filing"
+        if wants_filing:
+            created.append(filing_dir)
+        complete = work / f"{base}-complete.pdf" if options.sign else None
+        filing = render_filing(
+            bundle,
+            case.objects.path_for,
+            work / "render",
+            filing_dir,
+            base_name=base,
+            complete_path=complete,
+            cancel=cancel,
+            progress=report,
+        )
+        cancel.raise_if_cancelled()
+        signed: Path | None = None
+        if options.sign is not None:
+            assert complete is not None
+            progress(Progress(0, None, "Signing the archive PDF"))
+            signed_dir = out / "signed"
+            created.append(signed_dir)
+            signed_dir.mkdir(exist_ok=True)
+            attachments = self._attachments(case, bundle, work / "attach")
+            result = signed_archive_pdf(
+                bundle,
+                complete,
+                signed_dir / f"{base}-signed.pdf",
+                work,
+                attachments,
+                options.sign,
+                tsas,
+            )
+            self._signer = result.signer
+            signed = result.path
+            filing.warnings += [
+                f"{name} is too large to attach; it is in the archive only."
+                for name in result.skipped
+            ]
+        cancel.raise_if_cancelled()
+        folder = zip_path = None
+        if wants_archive:
+            folder, zip_path = out / "archive", out / "archive.zip"
+            created += [folder, zip_path]
+            archive_mod.write_archive(
+                case,
+                bundle,
+                folder,
+                zip_path,
+                filing_pdfs=[v.path for v in filing.volumes],
+                signed_pdf=signed,
+                progress=report,
+                cancel_check=cancel.raise_if_cancelled,
+            )
+        return ExportResult(
+            filing=[v.path for v in filing.volumes] if wants_filing else [],
+            archive_folder=folder,
+            archive_zip=zip_path,
+            signed=signed,
+            event_seq=0,
+            intact=True,
+            pages=filing.pages,
+            exhibits=len(bundle.exhibits),
+            warnings=list(filing.warnings),
+        )
+
+    def _attachments(self, case: Case, bundle: Bundle, folder: Path) -> list[Attachment]:
+        """Natives (Source), and the custody log, tokens and model (Supplement), for the signed PDF."""
+        folder.mkdir(parents=True, exist_ok=True)
+        out: list[Attachment] = []
+        for view in bundle.item_views():
+            out.append(
+                Attachment(
+                    view.native_name,
+                    case.objects.path_for(view.item.sha256),
+                    view.item.media_type or "application/octet-stream",
+                    f"Exhibit item {view.label}: native file, SHA-256 {view.item.sha256}",
+                    "Source",
+                )
+            )
+        archive_mod.write_custody_log(case, bundle.head_seq, folder / archive_mod.CUSTODY_LOG)
+        out.append(
+            Attachment(
+                archive_mod.CUSTODY_LOG,
+                folder / archive_mod.CUSTODY_LOG,
+                "application/jsonl",
+                "Custody log (JSON lines)",
+                "Supplement",
+            )
+        )
+        (folder / archive_mod.BUNDLE_JSON).write_text(
+            json.dumps(
+                archive_mod.bundle_json(bundle), ensure_ascii=False, indent=2, sort_keys=True
+            )
+            + "\n",
+            "utf-8",
+        )
+        out.append(
+            Attachment(
+                archive_mod.BUNDLE_JSON,
+                folder / archive_mod.BUNDLE_JSON,
+                "application/json",
+                "Bundle model: exhibits, items, tokens",
+                "Supplement",
+            )
+        )
+        tokens = folder / "tokens"
+        attest.export_tokens(case, tokens)
+        for path in sorted(tokens.iterdir()):
+            mime = {".tsr": "application/timestamp-reply", ".json": "application/json"}.get(
+                path.suffix, "text/plain"
+            )
+            out.append(
+                Attachment(
+                    f"tokens/{path.name}", path, mime, "Timestamp token material", "Supplement"
+                )
+            )
+        return out
+
+
+__all__ = ["ExportJob", "ExportOptions", "ExportResult"]

@@ -1,0 +1,1110 @@
+"""The bundle model: one snapshot of a case, arranged as numbered exhibits, built in one pass.
+
+Every output of an export (the filing PDF, the archive manifests, VERIFY.txt, the
+declarations, the complaint letter) is a view of the :class:`Bundle` built here, never a
+second walk over the database, so they cannot disagree about what Exhibit 3 is or which
+hash it has.
+
+The snapshot is fixed by the custody log's head: every query reads only rows whose ``seq``
+is at or below it. The same case state and options therefore always give the same model,
+which is what makes the filing PDF reproducible byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from app.core import attest, custody
+from app.core.case import Case
+from app.core.errors import ProofshotError
+from app.core.identity import code_sha256, tool_name
+from app.core.items import ITEM_COLUMNS, Item
+from app.core.problems import VerifyReport
+
+PROFILES = ("filing", "archive", "both")
+LANGS = ("en", "zh", "en+zh")
+PAPERS = ("letter", "a4")
+
+COVER_KEYS = (
+    "caption",
+    "court",
+    "matter",
+    "parties",
+    "prepared_by",
+    "declarant",
+    "declarant_role",
+    "platform_name",
+    "platform_operator",
+    "platform_url",
+    "platform_contact",
+)
+"""Cover and declaration facts, read from case settings named ``bundle.<key>``."""
+
+# Chart bands that say "not similar": such outputs are not counted as matching a work.
+NEGATIVE_BANDS = {"none", "low", "dissimilar", "not similar", "no match", "unrelated"}
+
+_EXTENSIONS = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "image/tiff": ".tif",
+    "image/bmp": ".bmp",
+    "text/html": ".html",
+    "application/json": ".json",
+    "text/plain": ".txt",
+    "application/pdf": ".pdf",
+    "video/webm": ".webm",
+    "video/mp4": ".mp4",
+    "multipart/related": ".mhtml",
+    "application/x-mimearchive": ".mhtml",
+    "application/wacz": ".wacz",
+    "application/zip": ".zip",
+    "application/warc": ".warc",
+}
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the user asked for; logged verbatim in the ``export.created`` event."""
+
+    profile: str = "both"
+    lang: str = "en"
+    tags: tuple[str, ...] = ()
+    items: tuple[int, ...] = ()
+    bates_prefix: str = "PS"
+    paper: str = "letter"
+    max_mb: float = 35.0
+    sign: Path | None = None
+    cover: Mapping[str, str] = field(default_factory=dict)
+    out: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise ProofshotError(f"Unknown profile {self.profile!r}; use filing, archive or both.")
+        if self.lang not in LANGS:
+            raise ProofshotError(f"Unknown language {self.lang!r}; use en, zh or en+zh.")
+        if self.paper not in PAPERS:
+            raise ProofshotError(f"Unknown paper size {self.paper!r}; use letter or a4.")
+        if not self.max_mb > 0.2:
+            raise ProofshotError("--max-mb must be more than 0.2 (megabytes per volume).")
+        prefix = self.bates_prefix
+        if len(prefix) > 20 or any(not (c.isalnum() or c in "-_.") for c in prefix):
+            raise ProofshotError(
+                "The Bates prefix may hold up to 20 letters, digits, '-', '_' or '.'."
+            )
+        unknown = set(self.cover) - set(COVER_KEYS)
+        if unknown:
+            raise ProofshotError(f"Unknown cover field(s): {', '.join(sorted(unknown))}.")
+
+    @property
+    def english(self) -> bool:
+        return self.lang in ("en", "en+zh")
+
+    @property
+    def chinese(self) -> bool:
+        return self.lang in ("zh", "en+zh")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "profile": self.profile,
+            "lang": self.lang,
+            "tags": list(self.tags),
+            "items": list(self.items),
+            "bates_prefix": self.bates_prefix,
+            "paper": self.paper,
+            "max_mb": self.max_mb,
+            "sign": self.sign is not None,
+            "cover": dict(sorted(self.cover.items())),
+        }
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    purpose: str
+    tsa_name: str
+    tsa_url: str
+    gen_time: str
+    serial: str
+    policy_oid: str
+    sealed_seq: int | None
+    sealed_hash: str | None
+
+    @property
+    def file_stem(self) -> str:
+        return attest.token_file_stem(self.id, self.tsa_url)
+
+
+@dataclass
+class ItemView:
+    """An item as exhibited: the stored record plus its place in the bundle."""
+
+    item: Item
+    role: str
+    label: str
+    native_name: str
+    tokens: list[TokenInfo]
+    tags: list[str]
+    notes: list[dict[str, Any]]
+    corrections: list[dict[str, Any]]
+
+    @property
+    def is_image(self) -> bool:
+        return self.item.media_type.startswith("image/") and bool(self.item.width)
+
+
+@dataclass
+class GenerationView:
+    id: int
+    capture_id: int | None
+    prompt: str
+    negative_prompt: str | None
+    parameters: Any
+    request_url: str
+    job_id: str | None
+    submitted_at: str | None
+    returned_at: str | None
+    binding: Any
+    facts: dict[str, Any]
+    outputs: list[int]
+    corrections: list[dict[str, Any]]
+    campaign: str | None = None
+    try_number: int | None = None
+
+
+@dataclass
+class CaptureView:
+    id: int
+    kind: str
+    requested_url: str
+    final_url: str
+    title: str
+    started_at: str
+    ended_at: str
+    facts: dict[str, Any]
+    marks: list[str]
+
+
+@dataclass
+class WorkView:
+    id: int
+    title: str
+    owner: str
+    registration: str
+    registration_date: str
+    facts: dict[str, Any]
+    item_id: int
+
+
+@dataclass
+class ChartView:
+    id: int
+    title: str
+    work_id: int
+    item_id: int
+    metrics: dict[str, Any]
+    elements: list[dict[str, Any]]
+    work_exhibit: int = 0
+    output_exhibit: int = 0
+
+    @property
+    def band(self) -> str:
+        return str(self.metrics.get("band") or "")
+
+    @property
+    def positive(self) -> bool:
+        return self.band.strip().lower() not in NEGATIVE_BANDS
+
+
+@dataclass
+class Exhibit:
+    number: int
+    kind: str  # work | platform-page | capture | generation | item | chart
+    title: str
+    title_zh: str
+    source: str
+    purpose: str
+    purpose_zh: str
+    items: list[ItemView] = field(default_factory=list)
+    capture: CaptureView | None = None
+    generations: list[GenerationView] = field(default_factory=list)
+    work: WorkView | None = None
+    chart: ChartView | None = None
+    source_zh: str = ""
+
+    @property
+    def demonstrative(self) -> bool:
+        return self.kind == "chart"
+
+    @property
+    def key(self) -> str:
+        return f"exhibit-{self.number}"
+
+    @property
+    def folder(self) -> str:
+        return f"exhibit-{self.number:03d}"
+
+
+@dataclass
+class PromptSummary:
+    prompt: str
+    tries: int
+    outputs: int
+    matching: int
+    exhibits: list[int]
+    origin: str  # captured | embedded | both
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One custody event as the PDF appendix prints it (payloads stay in the archive)."""
+
+    seq: int
+    at_utc: str
+    actor: str
+    action: str
+    item_id: int | None
+    hash: str
+
+
+@dataclass
+class Site:
+    host: str
+    urls: list[str]
+    server_ips: list[str]
+    tls: list[dict[str, Any]]
+    marks: list[str]
+
+
+@dataclass
+class DeclarationFacts:
+    declarant: str
+    declarant_role: str
+    operators: list[str]
+    methods: list[str]
+    tools: list[str]
+    first_acquired: str
+    last_acquired: str
+    item_count: int
+    exhibit_item_count: int
+    tsa_names: list[str]
+    item_tokens: int
+    seals: list[TokenInfo]
+    unattested: list[int]
+    failed_timestamp_attempts: int
+    derived_items: int
+    sites: list[Site]
+    environment_items: list[int]
+
+
+@dataclass
+class Bundle:
+    case_title: str
+    case_id: str
+    head_seq: int
+    head_hash: str
+    doc_date: str
+    options: ExportOptions
+    cover: dict[str, str]
+    tool: str
+    code_hash: str
+    exhibits: list[Exhibit]
+    prompts: list[PromptSummary]
+    log: list[LogLine]
+    tokens: list[TokenInfo]
+    environment: list[tuple[str, dict[str, Any]]]
+    verification: dict[str, Any]
+    declaration: DeclarationFacts
+    withdrawn: list[dict[str, Any]]
+    works: dict[int, int] = field(default_factory=dict)  # work id -> exhibit number
+    item_exhibit: dict[int, str] = field(default_factory=dict)  # item id -> "3.2"
+
+    @property
+    def document_time(self) -> datetime:
+        return parse_time(self.doc_date) or datetime(2000, 1, 1, tzinfo=UTC)
+
+    def item_views(self) -> Iterable[ItemView]:
+        for exhibit in self.exhibits:
+            yield from exhibit.items
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _offset(text: str) -> timezone:
+    try:
+        sign = -1 if text.startswith("-") else 1
+        hours, minutes = text.lstrip("+-").split(":")
+        return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
+    except (ValueError, AttributeError):
+        return UTC
+
+
+def utc_text(value: str | None) -> str:
+    moment = parse_time(value)
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "—"
+
+
+def local_text(value: str | None, offset: str) -> str:
+    moment = parse_time(value)
+    if not moment:
+        return "—"
+    local = moment.astimezone(_offset(offset))
+    return local.strftime("%Y-%m-%d %H:%M:%S ") + (offset or "+00:00")
+
+
+def beijing_text(value: str | None) -> str:
+    moment = parse_time(value)
+    if not moment:
+        return "—"
+    return moment.astimezone(timezone(timedelta(hours=8))).strftime("%Y年%m月%d日 %H:%M:%S")
+
+
+def extension_for(media_type: str) -> str:
+    if media_type in _EXTENSIONS:
+        return _EXTENSIONS[media_type]
+    guessed = mimetypes.guess_extension(media_type or "")
+    return guessed if guessed and len(guessed) <= 6 else ".bin"
+
+
+def _json(text: str | None, default: Any) -> Any:
+    if text is None:
+        return default
+    try:
+        return json.loads(text)
+    except (ValueError, TypeError):
+        return text
+
+
+def host_of(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
+def short(text: str, limit: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- building -------------------------------------------------------------------------------
+
+
+class _Snapshot:
+    """Reads of the case limited to events at or below the head, in stable orders."""
+
+    def __init__(self, case: Case, head: int) -> None:
+        self.case = case
+        self.conn = case.conn
+        self.head = head
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.conn.execute(sql, [*params]).fetchall()
+
+    def items(self) -> dict[int, Item]:
+        cols = ", ".join(ITEM_COLUMNS)
+        return {
+            int(r[0]): Item.from_row(r)
+            for r in self.rows(f"SELECT {cols} FROM items WHERE seq <= ? ORDER BY id", (self.head,))
+        }
+
+    def annotations(self) -> dict[int, dict[str, Any]]:
+        state: dict[int, dict[str, Any]] = {}
+        for item_id, kind, value, seq, at, actor in self.rows(
+            "SELECT a.item_id, a.kind, a.value, a.seq, e.at_utc, e.actor FROM annotations a"
+            " JOIN events e ON e.seq = a.seq WHERE a.seq <= ? ORDER BY a.id",
+            (self.head,),
+        ):
+            entry = state.setdefault(int(item_id), {"tags": {}, "notes": [], "corrections": []})
+            if kind == "tag":
+                entry["tags"][value] = True
+            elif kind == "untag":
+                entry["tags"].pop(value, None)
+            else:
+                bucket = "notes" if kind == "note" else "corrections"
+                entry[bucket].append({"text": value, "seq": seq, "at_utc": at, "actor": actor})
+        return state
+
+    def withdrawals(self) -> dict[int, dict[str, Any]]:
+        result: dict[int, dict[str, Any]] = {}
+        for item_id, reason, seq, at, actor in self.rows(
+            "SELECT w.item_id, w.reason, w.seq, e.at_utc, e.actor FROM withdrawals w"
+            " JOIN events e ON e.seq = w.seq WHERE w.seq <= ? ORDER BY w.seq",
+            (self.head,),
+        ):
+            result.setdefault(
+                int(item_id),
+                {
+                    "item_id": int(item_id),
+                    "reason": reason,
+                    "seq": seq,
+                    "at_utc": at,
+                    "actor": actor,
+                },
+            )
+        return result
+
+    def tokens(self) -> list[TokenInfo]:
+        return [
+            TokenInfo(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])
+            for r in self.rows(
+                "SELECT id, purpose, tsa_name, tsa_url, gen_time, serial, policy_oid, sealed_seq,"
+                " sealed_hash FROM tokens WHERE seq <= ? ORDER BY id",
+                (self.head,),
+            )
+        ]
+
+    def attestations(self) -> dict[int, list[int]]:
+        result: dict[int, list[int]] = {}
+        for token_id, item_id in self.rows(
+            "SELECT token_id, item_id FROM attestations WHERE seq <= ? ORDER BY token_id, item_id",
+            (self.head,),
+        ):
+            result.setdefault(int(item_id), []).append(int(token_id))
+        return result
+
+
+def _current(rows: list[tuple[Any, ...]], supersedes_index: int) -> list[tuple[Any, ...]]:
+    superseded = {r[supersedes_index] for r in rows if r[supersedes_index] is not None}
+    return [r for r in rows if r[0] not in superseded]
+
+
+def _select(
+    items: Mapping[int, Item],
+    tags: Mapping[int, list[str]],
+    withdrawn: Mapping[int, Any],
+    options: ExportOptions,
+) -> set[int]:
+    wanted_tags = set(options.tags)
+    wanted_ids = set(options.items)
+    unknown = wanted_ids - set(items)
+    if unknown:
+        raise ProofshotError(
+            f"No item {', '.join(str(i) for i in sorted(unknown))} in this case; check --items."
+        )
+    selected = set()
+    for item_id in items:
+        if item_id in withdrawn:
+            continue
+        if (
+            (not wanted_tags and not wanted_ids)
+            or item_id in wanted_ids
+            or wanted_tags & set(tags.get(item_id, []))
+        ):
+            selected.add(item_id)
+    return selected
+
+
+def _cover(case: Case, options: ExportOptions) -> dict[str, str]:
+    settings = case.settings()
+    cover = {key: settings.get(f"bundle.{key}", "").strip() for key in COVER_KEYS}
+    cover.update({k: v.strip() for k, v in options.cover.items()})
+    if not cover["prepared_by"]:
+        cover["prepared_by"] = settings.get("operator", "").strip()
+    if not cover["declarant"]:
+        cover["declarant"] = settings.get("operator", "").strip()
+    return cover
+
+
+def _read_environment(case: Case, item: Item) -> dict[str, Any]:
+    """An environment report item's JSON, or a note that it is not JSON (shown as such)."""
+    path = case.objects.path_for(item.sha256)
+    if item.size > 4 << 20:
+        return {"note": f"environment report of {item.size} bytes; see the native file"}
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError):
+        return {"note": "the environment report is not JSON; see the native file"}
+    return data if isinstance(data, dict) else {"value": data}
+
+
+def build_bundle(
+    case: Case, options: ExportOptions, verification: VerifyReport | None = None
+) -> Bundle:
+    """The whole bundle model for the case as it stands at its custody log's head."""
+    head_seq, head_hash = custody.head(case.conn)
+    snap = _Snapshot(case, head_seq)
+    head_row = case.conn.execute("SELECT at_utc FROM events WHERE seq = ?", (head_seq,)).fetchone()
+    doc_date = str(head_row[0]) if head_row else "2000-01-01T00:00:00+00:00"
+
+    items = snap.items()
+    notes = snap.annotations()
+    tags = {i: sorted(v["tags"]) for i, v in notes.items()}
+    withdrawn = snap.withdrawals()
+    selected = _select(items, tags, withdrawn, options)
+    tokens = snap.tokens()
+    token_by_id = {t.id: t for t in tokens}
+    attested = snap.attestations()
+
+    # Capture-side records.
+    captures = {
+        int(r[0]): CaptureView(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], _json(r[7], {}), [])
+        for r in snap.rows(
+            "SELECT id, kind, requested_url, final_url, title, started_at, ended_at, facts"
+            " FROM captures WHERE seq <= ? ORDER BY id",
+            (head_seq,),
+        )
+    }
+    for capture_id, role in snap.rows(
+        "SELECT capture_id, role FROM capture_marks WHERE seq <= ? ORDER BY id", (head_seq,)
+    ):
+        view = captures.get(int(capture_id))
+        if view is not None and role not in view.marks:
+            view.marks.append(str(role))
+    capture_items: dict[int, list[tuple[int, str]]] = {}
+    for capture_id, item_id, role in snap.rows(
+        "SELECT capture_id, item_id, role FROM capture_items WHERE seq <= ?"
+        " ORDER BY capture_id, item_id, role",
+        (head_seq,),
+    ):
+        capture_items.setdefault(int(capture_id), []).append((int(item_id), str(role)))
+
+    generations: dict[int, GenerationView] = {}
+    for r in snap.rows(
+        "SELECT id, capture_id, prompt, negative_prompt, parameters, request_url, job_id,"
+        " submitted_at, returned_at, binding, facts FROM generations WHERE seq <= ? ORDER BY id",
+        (head_seq,),
+    ):
+        generations[int(r[0])] = GenerationView(
+            int(r[0]),
+            None if r[1] is None else int(r[1]),
+            str(r[2]),
+            r[3],
+            _json(r[4], {}),
+            str(r[5]),
+            r[6],
+            r[7],
+            r[8],
+            _json(r[9], ""),
+            _json(r[10], {}),
+            [],
+            [],
+        )
+    for gen_id, item_id in snap.rows(
+        "SELECT generation_id, item_id FROM generation_outputs WHERE seq <= ?"
+        " ORDER BY generation_id, item_id",
+        (head_seq,),
+    ):
+        if int(gen_id) in generations:
+            generations[int(gen_id)].outputs.append(int(item_id))
+    for gen_id, action, value, seq in snap.rows(
+        "SELECT generation_id, action, value, seq FROM generation_corrections WHERE seq <= ?"
+        " ORDER BY id",
+        (head_seq,),
+    ):
+        if int(gen_id) in generations:
+            generations[int(gen_id)].corrections.append(
+                {"action": action, "value": value, "seq": seq}
+            )
+    campaign_prompts: dict[int, tuple[str, list[str]]] = {
+        int(r[0]): (str(r[1]), list(_json(r[2], []) or []))
+        for r in snap.rows(
+            "SELECT id, name, prompts FROM campaigns WHERE seq <= ? ORDER BY id", (head_seq,)
+        )
+    }
+    tries = snap.rows(
+        "SELECT campaign_id, prompt_index, try_number, status, generation_id, exchange_item_id"
+        " FROM campaign_tries WHERE seq <= ? ORDER BY id",
+        (head_seq,),
+    )
+    exchange_items: dict[int, int] = {}
+    failed_tries: dict[str, int] = {}
+    for campaign_id, prompt_index, try_number, status, gen_id, exchange in tries:
+        name, prompts = campaign_prompts.get(int(campaign_id), ("", []))
+        prompt = ""
+        if 0 <= int(prompt_index) < len(prompts):
+            entry = prompts[int(prompt_index)]
+            prompt = entry.get("prompt", "") if isinstance(entry, dict) else str(entry)
+        if gen_id is not None and int(gen_id) in generations:
+            generations[int(gen_id)].campaign = name
+            generations[int(gen_id)].try_number = int(try_number)
+            if exchange is not None:
+                exchange_items[int(gen_id)] = int(exchange)
+        elif status == "failed" and prompt:
+            failed_tries[prompt] = failed_tries.get(prompt, 0) + 1
+
+    works_rows = _current(
+        snap.rows(
+            "SELECT id, item_id, title, owner, registration, registration_date, facts, supersedes"
+            " FROM works WHERE seq <= ? ORDER BY id",
+            (head_seq,),
+        ),
+        7,
+    )
+    works = {
+        int(r[0]): WorkView(int(r[0]), r[2], r[3], r[4], r[5], _json(r[6], {}), int(r[1]))
+        for r in works_rows
+    }
+    work_docs: dict[int, list[tuple[int, str]]] = {}
+    for work_id, item_id, role in snap.rows(
+        "SELECT work_id, item_id, role FROM work_documents WHERE seq <= ? ORDER BY work_id, item_id",
+        (head_seq,),
+    ):
+        work_docs.setdefault(int(work_id), []).append((int(item_id), str(role)))
+    charts = [
+        ChartView(
+            int(r[0]), r[1], int(r[2]), int(r[3]), _json(r[4], {}) or {}, _json(r[5], []) or []
+        )
+        for r in _current(
+            snap.rows(
+                "SELECT id, title, work_id, item_id, metrics, elements, supersedes FROM charts"
+                " WHERE seq <= ? ORDER BY id",
+                (head_seq,),
+            ),
+            6,
+        )
+    ]
+    # A chart follows its work if the work was corrected after the chart was saved.
+    superseded_by: dict[int, int] = {}
+    for r in snap.rows(
+        "SELECT id, supersedes FROM works WHERE seq <= ? AND supersedes IS NOT NULL ORDER BY id",
+        (head_seq,),
+    ):
+        superseded_by[int(r[1])] = int(r[0])
+    for chart in charts:
+        while chart.work_id in superseded_by:
+            chart.work_id = superseded_by[chart.work_id]
+
+    # -- exhibits ----------------------------------------------------------------------------
+    assigned: set[int] = set()
+    drafts: list[tuple[tuple[Any, ...], Exhibit, list[tuple[int, str]]]] = []
+
+    def live(item_id: int) -> bool:
+        return item_id in items and item_id not in withdrawn
+
+    chart_items = {c.item_id for c in charts if c.item_id in selected}
+    chart_works = {c.work_id for c in charts if c.item_id in selected}
+    for work in works.values():
+        members = [(work.item_id, "original-work")] + [
+            (i, f"licence-document:{role}") for i, role in work_docs.get(work.id, [])
+        ]
+        if not any(i in selected for i, _ in members) and work.id not in chart_works:
+            continue
+        if not live(work.item_id):
+            continue
+        ex = Exhibit(
+            0,
+            "work",
+            f"Original work: {short(work.title, 80)}",
+            f"权利作品：《{short(work.title, 80)}》",
+            work.owner or "—",
+            "The original work, its owner or licensor and its registration.",
+            "权利作品内容、权属及登记情况",
+            work=work,
+        )
+        drafts.append(((1, work.id), ex, [(i, r) for i, r in members if live(i)]))
+        assigned.update(i for i, _ in members)
+
+    gens_by_capture: dict[int, list[GenerationView]] = {}
+    loose_generations: list[GenerationView] = []
+    for gen in generations.values():
+        if gen.capture_id is not None and gen.capture_id in captures:
+            gens_by_capture.setdefault(gen.capture_id, []).append(gen)
+        else:
+            loose_generations.append(gen)
+
+    for capture in captures.values():
+        members = list(capture_items.get(capture.id, []))
+        for gen in gens_by_capture.get(capture.id, []):
+            members += [(i, "generated-output") for i in gen.outputs]
+        members = list(dict.fromkeys(members))
+        seen: set[int] = set()
+        unique = []
+        for item_id, role in members:
+            if item_id not in seen:
+                seen.add(item_id)
+                unique.append((item_id, role))
+        if not any(i in selected for i, _ in unique):
+            continue
+        gens = gens_by_capture.get(capture.id, [])
+        if capture.marks:
+            kind, group = "platform-page", 2
+            roles = ", ".join(capture.marks)
+            title = f"Platform page ({roles}): {short(capture.title or capture.final_url, 70)}"
+            title_zh = f"平台页面（{_marks_zh(capture.marks)}）：{short(capture.title or capture.final_url, 70)}"
+            purpose = f"What the platform itself shows: {roles}."
+            purpose_zh = f"平台自身页面内容：{_marks_zh(capture.marks)}"
+        elif gens:
+            kind, group = "capture", 3
+            title = f"Generation captured on {short(host_of(capture.final_url) or capture.final_url, 50)}: “{short(gens[0].prompt, 60)}”"
+            title_zh = f"在平台以提示词“{short(gens[0].prompt, 60)}”生成的内容及过程"
+            purpose = "The prompt as sent, the images the platform returned, and the capture of the session."
+            purpose_zh = "输入的提示词、平台生成的图片及生成过程"
+        else:
+            kind, group = "capture", 3
+            title = f"Web capture: {short(capture.title or capture.final_url, 80)}"
+            title_zh = f"网页取证：{short(capture.title or capture.final_url, 80)}"
+            purpose = "The page as it was served at the time of capture."
+            purpose_zh = "取证时网页的内容"
+        ex = Exhibit(
+            0,
+            kind,
+            title,
+            title_zh,
+            capture.final_url or capture.requested_url,
+            purpose,
+            purpose_zh,
+            capture=capture,
+            generations=gens,
+        )
+        drafts.append(
+            (
+                (group, capture.started_at or "", 0, capture.id),
+                ex,
+                [m for m in unique if live(m[0])],
+            )
+        )
+        assigned.update(i for i, _ in unique)
+
+    for gen in loose_generations:
+        members = [(i, "generated-output") for i in gen.outputs]
+        if gen.id in exchange_items:
+            members.append((exchange_items[gen.id], "api-exchange"))
+        if not any(i in selected for i, _ in members):
+            continue
+        where = host_of(gen.request_url) or gen.request_url or "the platform"
+        ex = Exhibit(
+            0,
+            "generation",
+            f"Generation on {short(where, 50)}: “{short(gen.prompt, 60)}”",
+            f"以提示词“{short(gen.prompt, 60)}”生成的内容",
+            gen.request_url or "—",
+            "The prompt as sent and the images the platform returned for it.",
+            "输入的提示词及平台生成的图片",
+            generations=[gen],
+        )
+        drafts.append(
+            ((3, gen.submitted_at or "", 1, gen.id), ex, [m for m in members if live(m[0])])
+        )
+        assigned.update(i for i, _ in members)
+
+    for item_id in sorted(selected - assigned):
+        item = items[item_id]
+        prompt = item.provenance.get("prompt") if isinstance(item.provenance, dict) else None
+        if prompt:
+            title = f"Generated image: “{short(prompt, 60)}”"
+            title_zh = f"生成图片：“{short(prompt, 60)}”"
+            purpose = "The image and the generator metadata it carries."
+            purpose_zh = "图片内容及其携带的生成信息"
+        else:
+            name = item.source_facts.get("name") if isinstance(item.source_facts, dict) else None
+            title = f"{_kind_en(item.kind)}: {short(name or item.source or item.sha256[:16], 70)}"
+            title_zh = (
+                f"{_kind_zh(item.kind)}：{short(name or item.source or item.sha256[:16], 70)}"
+            )
+            purpose = "The file as acquired."
+            purpose_zh = "所取得的电子数据"
+        ex = Exhibit(0, "item", title, title_zh, item.source or "—", purpose, purpose_zh)
+        drafts.append(((4, item.acquired_at, item_id), ex, [(item_id, "item")]))
+
+    drafts.sort(key=lambda d: (d[0][0], tuple(str(x) for x in d[0][1:])))
+    exhibits: list[Exhibit] = []
+    item_exhibit: dict[int, str] = {}
+    work_exhibit: dict[int, int] = {}
+    output_exhibit: dict[int, int] = {}
+    for number, (_, ex, members) in enumerate(drafts, start=1):
+        ex.number = number
+        for index, (item_id, role) in enumerate(members, start=1):
+            item = items[item_id]
+            label = f"{number}.{index}"
+            ext = ".wacz" if role == "wacz" else extension_for(item.media_type)
+            native = f"natives/{ex.folder}/{label}-{item.sha256}{ext}"
+            state = notes.get(item_id, {"notes": [], "corrections": []})
+            ex.items.append(
+                ItemView(
+                    item,
+                    role,
+                    label,
+                    native,
+                    [token_by_id[t] for t in attested.get(item_id, []) if t in token_by_id],
+                    tags.get(item_id, []),
+                    list(state["notes"]),
+                    list(state["corrections"]),
+                )
+            )
+            item_exhibit.setdefault(item_id, label)
+            output_exhibit.setdefault(item_id, number)
+        if ex.work is not None:
+            work_exhibit[ex.work.id] = number
+        exhibits.append(ex)
+
+    for chart in charts:
+        if chart.item_id not in chart_items or chart.work_id not in work_exhibit:
+            continue
+        if chart.item_id not in output_exhibit:
+            continue
+        chart.work_exhibit = work_exhibit[chart.work_id]
+        chart.output_exhibit = output_exhibit[chart.item_id]
+        work = works[chart.work_id]
+        number = len(exhibits) + 1
+        exhibits.append(
+            Exhibit(
+                number,
+                "chart",
+                f"Comparison chart (demonstrative): Exhibit {chart.output_exhibit} beside "
+                f"Exhibit {chart.work_exhibit}",
+                f"比对图（演示性）：证据{chart.output_exhibit}与证据{chart.work_exhibit}",
+                f"Prepared with Proofshot from Exhibits {chart.work_exhibit} and {chart.output_exhibit}",
+                f"Illustrates the elements the output shares with “{short(work.title, 50)}”.",
+                f"演示生成图片与权利作品《{short(work.title, 50)}》的相同或近似之处",
+                chart=chart,
+                work=work,
+                source_zh=f"根据证据{chart.work_exhibit}及证据{chart.output_exhibit}使用Proofshot制作",
+            )
+        )
+
+    prompts = _prompt_summary(exhibits, charts, failed_tries)
+    log = [
+        LogLine(int(r[0]), r[1], r[2], r[3], r[4], r[5])
+        for r in case.conn.execute(
+            "SELECT seq, at_utc, actor, action, item_id, hash FROM events WHERE seq <= ? ORDER BY seq",
+            (head_seq,),
+        )
+    ]
+    environment: list[tuple[str, dict[str, Any]]] = []
+    env_ids: list[int] = []
+    for view in (v for ex in exhibits for v in ex.items):
+        if view.item.kind == "environment" or view.role == "environment":
+            environment.append((view.label, _read_environment(case, view.item)))
+            env_ids.append(view.item.id)
+    report = verification.as_dict() if verification is not None else {}
+    cover = _cover(case, options)
+    declaration = _declaration_facts(
+        items,
+        exhibits,
+        tokens,
+        attested,
+        withdrawn,
+        captures,
+        case,
+        head_seq,
+        env_ids,
+        cover,
+    )
+    return Bundle(
+        case_title=case.settings().get("title", ""),
+        case_id=attest.case_id(case),
+        head_seq=head_seq,
+        head_hash=head_hash,
+        doc_date=doc_date,
+        options=options,
+        cover=cover,
+        tool=tool_name(),
+        code_hash=code_sha256(),
+        exhibits=exhibits,
+        prompts=prompts,
+        log=log,
+        tokens=tokens,
+        environment=environment,
+        verification=report,
+        declaration=declaration,
+        withdrawn=list(withdrawn.values()),
+        works=work_exhibit,
+        item_exhibit=item_exhibit,
+    )
+
+
+def _prompt_summary(
+    exhibits: list[Exhibit], charts: list[ChartView], failed_tries: Mapping[str, int]
+) -> list[PromptSummary]:
+    matching_items = {c.item_id for c in charts if c.positive and c.output_exhibit}
+    table: dict[str, dict[str, Any]] = {}
+
+    def entry(prompt: str) -> dict[str, Any]:
+        return table.setdefault(
+            prompt, {"tries": 0, "outputs": set(), "exhibits": set(), "origin": set()}
+        )
+
+    for ex in exhibits:
+        if ex.kind == "chart":
+            continue
+        bound: set[int] = set()
+        for gen in ex.generations:
+            e = entry(gen.prompt)
+            e["tries"] += 1
+            e["outputs"].update(gen.outputs)
+            e["exhibits"].add(ex.number)
+            e["origin"].add("captured")
+            bound.update(gen.outputs)
+        for view in ex.items:
+            prompt = (
+                view.item.provenance.get("prompt")
+                if isinstance(view.item.provenance, dict)
+                else None
+            )
+            if not prompt or view.item.id in bound:
+                continue
+            e = entry(str(prompt))
+            e["tries"] += 1
+            e["outputs"].add(view.item.id)
+            e["exhibits"].add(ex.number)
+            e["origin"].add("embedded")
+    for prompt, count in failed_tries.items():
+        if prompt in table:
+            table[prompt]["tries"] += count
+    result = []
+    for prompt, e in table.items():
+        origin = "both" if len(e["origin"]) > 1 else next(iter(e["origin"]))
+        result.append(
+            PromptSummary(
+                prompt,
+                e["tries"],
+                len(e["outputs"]),
+                len(e["outputs"] & matching_items),
+                sorted(e["exhibits"]),
+                origin,
+            )
+        )
+    result.sort(key=lambda p: (min(p.exhibits) if p.exhibits else 0, p.prompt))
+    return result
+
+
+def _declaration_facts(
+    items: Mapping[int, Item],
+    exhibits: list[Exhibit],
+    tokens: list[TokenInfo],
+    attested: Mapping[int, list[int]],
+    withdrawn: Mapping[int, Any],
+    captures: Mapping[int, CaptureView],
+    case: Case,
+    head_seq: int,
+    env_ids: list[int],
+    cover: Mapping[str, str],
+) -> DeclarationFacts:
+    shown = [v.item for ex in exhibits for v in ex.items]
+    shown_ids = {i.id for i in shown}
+    times = sorted(i.acquired_at for i in shown) or [""]
+    failed = case.conn.execute(
+        "SELECT COUNT(*) FROM events WHERE action = 'timestamp.attempt-failed' AND seq <= ?",
+        (head_seq,),
+    ).fetchone()[0]
+    sites: dict[str, Site] = {}
+    for ex in exhibits:
+        if ex.capture is None:
+            continue
+        cap = ex.capture
+        host = host_of(cap.final_url or cap.requested_url) or cap.final_url
+        site = sites.setdefault(host, Site(host, [], [], [], []))
+        for url in (cap.requested_url, cap.final_url):
+            if url and url not in site.urls:
+                site.urls.append(url)
+        for ip in _find_values(cap.facts, ("server_ip", "ip", "remote_ip", "remote_address")):
+            if str(ip) not in site.server_ips:
+                site.server_ips.append(str(ip))
+        tls = cap.facts.get("tls") if isinstance(cap.facts, dict) else None
+        if isinstance(tls, dict) and tls not in site.tls:
+            site.tls.append(tls)
+        for mark in cap.marks:
+            if mark not in site.marks:
+                site.marks.append(mark)
+    return DeclarationFacts(
+        declarant=cover.get("declarant", ""),
+        declarant_role=cover.get("declarant_role", ""),
+        operators=sorted({i.operator for i in shown if i.operator}),
+        methods=sorted({i.method for i in shown if i.method}),
+        tools=sorted({i.tool for i in shown if i.tool}),
+        first_acquired=times[0],
+        last_acquired=times[-1],
+        item_count=len(items),
+        exhibit_item_count=len(shown_ids),
+        tsa_names=sorted({t.tsa_name or t.tsa_url for t in tokens}),
+        item_tokens=sum(1 for t in tokens if t.purpose == "items"),
+        seals=[t for t in tokens if t.purpose == "seal"],
+        unattested=sorted(i for i in shown_ids if i not in attested),
+        failed_timestamp_attempts=int(failed),
+        derived_items=sum(1 for i in shown if i.parent_id is not None),
+        sites=sorted(sites.values(), key=lambda s: s.host),
+        environment_items=env_ids,
+    )
+
+
+def _find_values(facts: Any, keys: Sequence[str], depth: int = 0) -> list[Any]:
+    """Values under any of ``keys`` anywhere in a facts tree (bounded depth)."""
+    found: list[Any] = []
+    if depth > 4:
+        return found
+    if isinstance(facts, dict):
+        for key, value in sorted(facts.items(), key=lambda kv: str(kv[0])):
+            if key in keys and isinstance(value, str | int):
+                found.append(value)
+            elif isinstance(value, dict | list):
+                found.extend(_find_values(value, keys, depth + 1))
+    elif isinstance(facts, list):
+        for value in facts[:50]:
+            found.extend(_find_values(value, keys, depth + 1))
+    return found
+
+
+_MARKS_ZH = {
+    "terms": "用户协议",
+    "ai-label": "AI生成标识",
+    "complaint": "投诉渠道",
+    "home": "首页",
+    "recommendation": "推荐页",
+}
+
+
+def _marks_zh(marks: Sequence[str]) -> str:
+    return "、".join(_MARKS_ZH.get(m, m) for m in marks)
+
+
+_KIND_EN = {
+    "imported-file": "Imported file",
+    "screenshot": "Screenshot",
+    "web-capture": "Web capture",
+    "page-html": "Page source (HTML)",
+    "page-mhtml": "Page archive (MHTML)",
+    "environment": "Environment report",
+    "video": "Session video",
+    "web-archive": "Web archive (WACZ)",
+    "original-work": "Original work file",
+    "licence-document": "Licence document",
+    "api-exchange": "API exchange",
+    "derived": "Derived file",
+}
+_KIND_ZH = {
+    "imported-file": "导入文件",
+    "screenshot": "截图",
+    "web-capture": "网页取证",
+    "page-html": "网页源代码",
+    "page-mhtml": "网页归档（MHTML）",
+    "environment": "取证环境报告",
+    "video": "录屏视频",
+    "web-archive": "网页存档（WACZ）",
+    "original-work": "作品文件",
+    "licence-document": "授权文件",
+    "api-exchange": "接口请求与响应",
+    "derived": "派生文件",
+}
+
+
+def _kind_en(kind: str) -> str:
+    return _KIND_EN.get(kind, kind)
+
+
+def _kind_zh(kind: str) -> str:
+    return _KIND_ZH.get(kind, kind)
+
+
+kind_en = _kind_en
+kind_zh = _kind_zh
+marks_zh = _marks_zh
