@@ -19,9 +19,7 @@ from typing import Any
 from app.config import default_operator
 from app.core.errors import ProofshotError
 from app.core.jobs import CancelToken, Progress
-from app.report.export import ExportJob
 from app.report.model import LANGS, PAPERS, PROFILES, ExportOptions
-from app.report.verify_bundle import verify_bundle
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 2
@@ -93,6 +91,9 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
 
 def cmd_export(args: argparse.Namespace) -> int:
     options = options_from_args(args)
+    # Loaded on use: pyHanko and the PDF writer cost about a second of CLI start-up.
+    from app.report.export import ExportJob
+
     job = ExportJob(
         Path(args.case),
         options,
@@ -145,6 +146,8 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not path.exists():
         raise ProofshotError(f"{path} does not exist.")
+    from app.report.verify_bundle import verify_bundle  # loaded on use, as above
+
     report = verify_bundle(path)
     if args.json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
