@@ -8,17 +8,16 @@ from pathlib import Path
 
 
 def _is_gui_request(argv: Sequence[str]) -> bool:
+    """No arguments, or one that is a case folder, opens the window; anything else is the CLI.
+
+    Decided from the arguments alone, so opening the window never pays for loading the CLI.
+    """
     if not argv:
         return True
-    from app.cli import COMMANDS, build_parser
-
-    build_parser()  # fills COMMANDS
-    first = argv[0]
-    if first.startswith("-") or first in COMMANDS:
+    if len(argv) != 1 or argv[0].startswith("-"):
         return False
-    return (len(argv) == 1 and (Path(first) / "case.sqlite").exists()) or first.endswith(
-        ".proofshot"
-    )
+    candidate = Path(argv[0])
+    return (candidate / "case.sqlite").is_file() or candidate.name.endswith(".proofshot")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,8 +20,8 @@ from typing import Any
 
 from app import __version__
 from app.capture import commands as capture_commands
-from app.report import commands as report_commands
 from app.capture.campaigns import commands as campaign_commands
+from app.compare import commands as compare_commands
 from app.compare import works as works_mod
 from app.config import default_operator
 from app.core import attest
@@ -35,6 +35,7 @@ from app.core.jobs import CancelToken, Progress
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 from app.core.verify import record_verification, verify_case
+from app.report import commands as report_commands
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 2  # the command ran, and found the case (or bundle) not intact
@@ -514,6 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     capture_commands.register(add)
     campaign_commands.register(add)
+    compare_commands.register(add)
     report_commands.register(add)
 
     p = add("demo", cmd_demo, "Build the demo case from the bundled demo data.")

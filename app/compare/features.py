@@ -2,10 +2,12 @@
 
 An :class:`ImageFeatures` holds three kinds of description, each robust to different edits:
 
-* perceptual hashes (pHash, dHash over a grid of windows, plus the mirror image's) — cheap to
-  compare and indexable, they find candidates among thousands of works;
-* local features (ORB keypoints and binary descriptors, of the image and of its mirror) — they
-  survive crops, rotation, recolouring and overlays, and give the alignment a judge can see;
+* perceptual hashes (pHash, dHash over a grid of windows, of the greyscale image and of its
+  colour-edge image, each also mirrored) — cheap to compare and indexable, they find
+  candidates among thousands of works;
+* local features (ORB keypoints and binary descriptors of the greyscale image and of the
+  edge image, each also of the mirror image) — they survive crops, rotation, recolouring and
+  overlays, and give the alignment a judge can see;
 * a colour palette, a colour hash and a small greyscale thumbnail for SSIM after alignment.
 
 Features are a pure function of the image bytes and :data:`FEATURES_VERSION`, so a cache keyed

@@ -176,10 +176,16 @@ def load_image(
             try:
                 img = img.reduce(factor)
             except (ValueError, NotImplementedError):
-                img = img.convert("RGB").reduce(factor)
+                img = img.convert("RGBA").reduce(factor)  # keeps any transparency
     img, greyscale = _to_rgb(img, notes)
     rgb = np.asarray(img, dtype=np.uint8)
     h, w = rgb.shape[:2]
+    if min(w, h) * min(1.0, work_side / max(w, h)) < MIN_SIDE / 2:
+        raise CannotCompare(
+            "too_small",
+            f"The image is {width} × {height} pixels: too long and narrow to analyse (its short "
+            f"side would be under {MIN_SIDE // 2} pixels once the long side fits {work_side}).",
+        )
     if max(w, h) > work_side:
         ratio = work_side / max(w, h)
         size = (max(1, round(w * ratio)), max(1, round(h * ratio)))

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.core import custody
+from app.core import items as items_mod
 from app.core import tsa as tsa_mod
 from app.core.case import Case
 from app.core.jobs import CancelToken
@@ -92,23 +93,17 @@ def pending_items(case: Case, limit: int | None = None) -> list[tuple[int, str]]
 
 
 def pending_count(case: Case) -> int:
-    return int(
-        case.conn.execute(
-            "SELECT COUNT(*) FROM items WHERE id NOT IN (SELECT item_id FROM attestations)"
-            " AND id NOT IN (SELECT item_id FROM withdrawals)"
-        ).fetchone()[0]
-    )
+    return items_mod.count_pending_attestations(case)
 
 
 def attestation_status(case: Case, item_ids: Sequence[int] | None = None) -> dict[int, str]:
     """'attested' or 'pending' per item ("time not yet attested" in the user's words)."""
-    attested = {int(r[0]) for r in case.conn.execute("SELECT DISTINCT item_id FROM attestations")}
     ids = (
         item_ids
         if item_ids is not None
         else [int(r[0]) for r in case.conn.execute("SELECT id FROM items")]
     )
-    return {i: ("attested" if i in attested else "pending") for i in ids}
+    return items_mod.attestation_status(case, ids)
 
 
 @dataclass(frozen=True)

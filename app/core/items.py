@@ -87,7 +87,7 @@ _SELECT = f"SELECT {', '.join('i.' + c for c in ITEM_COLUMNS)} FROM items i"
 
 # Ids of items holding at least one trusted timestamp. A placeholder selecting nothing until
 # trusted time (app.core.attest) provides its tables; it is the one place to rewire.
-ATTESTED_IDS_SQL = "SELECT NULL WHERE 0"
+ATTESTED_IDS_SQL = "SELECT item_id FROM attestations"
 
 CURRENT_TAGS_SQL = """
 SELECT a.item_id, a.value FROM annotations a
@@ -414,8 +414,8 @@ def attestation_status(case: Case, item_ids: Iterable[int]) -> dict[int, str]:
 
 
 def count_pending_attestations(case: Case) -> int:
-    """Items still waiting for a trusted timestamp (shown in the status bar)."""
-    return count_items(case, ItemFilter(attested=False))
+    """Items still waiting for a trusted timestamp (withdrawn items are never attested)."""
+    return count_items(case, ItemFilter(attested=False, include_withdrawn=False))
 
 
 OPERATOR_PROMPT_PREFIX = "Prompt entered by operator (not captured): "

@@ -29,7 +29,8 @@ def backend_description() -> str:
     except KeyringError as exc:  # pragma: no cover - depends on the desktop
         return f"no usable keyring ({exc})"
     name = type(backend).__name__
-    if "fail" in name.lower() or "null" in name.lower():
+    where = f"{type(backend).__module__}.{name}".lower()
+    if ".fail" in where or ".null" in where:
         return "no keyring backend is available on this system; secrets cannot be stored"
     return f"the system keyring ({type(backend).__module__}.{name})"
 

@@ -39,7 +39,10 @@ def test_list_json_has_the_contract_fields(tmp_path: Path) -> None:
     assert prompts["gen.png"]["prompt"] == "生成星光侠, 长发, 插画风格"
     assert prompts["gen.png"]["negative_prompt"] == "blurry, 低质量"
     assert prompts["gen.png"]["parameters"]["seed"] == 1234
-    assert prompts["plain.png"]["prompt"] is None and "generator-parameters" in prompts["plain.png"]["absent"]
+    assert (
+        prompts["plain.png"]["prompt"] is None
+        and "generator-parameters" in prompts["plain.png"]["absent"]
+    )
 
 
 def test_tag_untag_note_withdraw_show_and_log(tmp_path: Path) -> None:

@@ -28,18 +28,23 @@ def test_sigkill_during_import_never_leaves_a_half_written_item(tmp_path: Path) 
         )
     case_path = tmp_path / "Crash.proofshot"
     run_cli("init", case_path, "--operator", "Crash Tester", check=True)
-    delays = [0.05, 0.15, 0.3, 0.45, 0.6, 0.8, 1.0, 1.3]
+    # Delays count from the importer's first progress line (it has loaded and is reading),
+    # so the kills land inside the import however slow the machine is to start Python.
+    delays = [0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8]
     counts = []
     for delay in delays:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "app", "import", str(case_path), str(src)],
+            [sys.executable, "-m", "app", "import", "--no-timestamp", str(case_path), str(src)],
             cwd=REPO,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
+        assert proc.stderr is not None
+        proc.stderr.readline()  # "Reading files [0/150]"
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
+        proc.stderr.close()
         with Case.open(case_path, read_only=True) as case:
             report = verify_case(case)
             assert report.intact, (delay, report.problems)

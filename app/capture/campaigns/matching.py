@@ -1,10 +1,11 @@
 """Match campaign outputs against the case's original works with the similarity engine.
 
 This module is the one place a campaign calls ``app.compare``; :func:`match_outputs` is the
-seam to rewire if the engine's entry points change. It uses the engine's public API: the
-feature cache (features are rebuilt from the bytes whenever the cache is missing or stale),
-the hash index over the works, and :func:`app.compare.batch.match_batch`, which ranks the
-shortlisted works of each output with the calibrated :func:`~app.compare.comparison.compare`.
+seam to rewire if the engine's entry points change. It delegates to the case-level matcher
+:func:`app.compare.case_matching.match_case` (the same one ``proofshot match`` and the
+compare view use): features cached by hash, the works' hash index kept between calls, and
+:func:`app.compare.batch.match_batch`, which ranks the shortlisted works of each output with
+the calibrated :func:`~app.compare.comparison.compare`.
 
 Bands are the engine's: ``high`` (strong evidence of reproduction), ``medium`` (a likely
 match for a person to review) and ``low`` (no reliable evidence). An output "matches" a work
@@ -17,13 +18,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.compare.batch import Query, match_batch
+from app.compare import case_matching
 from app.compare.cache import FeatureCache
 from app.compare.comparison import ENGINE_VERSION
-from app.compare.index import WorkIndex
-from app.compare.loading import CannotCompare
 from app.compare.scoring import BANDS
-from app.config import cache_dir
 from app.core.case import Case
 
 MATCHING_BANDS = ("high", "medium")
@@ -53,7 +51,7 @@ def current_works(case: Case) -> list[Work]:
 
 
 def feature_cache() -> FeatureCache:
-    return FeatureCache(cache_dir() / "features")
+    return case_matching.feature_cache()
 
 
 def match_outputs(
@@ -67,38 +65,12 @@ def match_outputs(
     """
     ids = list(dict.fromkeys(int(i) for i in item_ids))
     result: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    works = current_works(case)
-    if not ids or not works:
+    if not ids or not current_works(case):
         return result
-    cache = feature_cache()
-    features = {}
-    for work in works:
-        try:
-            features[str(work.id)] = cache.features(case.objects.path_for(work.sha256))
-        except CannotCompare:
-            continue
-    if not features:
-        return result
-    index = WorkIndex.from_features(features.items())
-    sha_by_item = dict(
-        case.conn.execute(
-            f"SELECT id, sha256 FROM items WHERE id IN ({','.join('?' * len(ids))})", ids
-        ).fetchall()
-    )
-    queries: list[Query] = []
-    for item_id in ids:
-        sha = sha_by_item.get(item_id)
-        if sha is None:
-            continue
-        try:
-            queries.append((str(item_id), cache.features(case.objects.path_for(sha))))
-        except CannotCompare as exc:
-            queries.append((str(item_id), exc))
-    for batch in match_batch(queries, index, features, workers=workers, top=TOP):
-        result[int(batch.query_id)] = [
-            {"work_id": int(m.work_id), "score": round(float(m.score), 4), "band": m.band}
-            for m in batch.matches
-            if m.score is not None and m.band is not None
+    for found in case_matching.match_case(case, ids, workers=workers, top=TOP):
+        result[found.item_id] = [
+            {"work_id": m.work_id, "score": round(m.score, 4), "band": m.band}
+            for m in found.matches
         ]
     return result
 

@@ -1,0 +1,8 @@
+"""The compare workspace (Qt): an output beside the original work it resembles, with the
+element chart; the similarity engine lives in ``app.compare``."""
+
+from app.gui.compare.elements import ElementModel
+from app.gui.compare.views import BlendView, ImagePanel, LinkOverlay
+from app.gui.compare.workspace import CompareWorkspace
+
+__all__ = ["BlendView", "CompareWorkspace", "ElementModel", "ImagePanel", "LinkOverlay"]
