@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
-import signal
 import sys
-import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +21,7 @@ from app.capture.campaigns import commands as campaign_commands
 from app.compare import commands as compare_commands
 from app.compare import works as works_mod
 from app.config import default_operator
+from app.console import StderrProgress, cancel_on_sigint, print_json
 from app.core import attest
 from app.core import items as items_mod
 from app.core.case import Case
@@ -31,7 +29,6 @@ from app.core.custody import iter_events
 from app.core.errors import ProofshotError
 from app.core.identity import runtime_facts
 from app.core.importer import ImportJob
-from app.core.jobs import CancelToken, Progress
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 from app.core.verify import record_verification, verify_case
@@ -42,45 +39,6 @@ EXIT_PROBLEMS = 2  # the command ran, and found the case (or bundle) not intact
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, Handler] = {}
-
-
-def _print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
-
-
-class StderrProgress:
-    """Progress on stderr: an updating line on a terminal, a line every few seconds otherwise."""
-
-    def __init__(self) -> None:
-        self._tty = sys.stderr.isatty()
-        self._last = 0.0
-
-    def __call__(self, progress: Progress) -> None:
-        now = time.monotonic()
-        final = progress.total is not None and progress.done >= progress.total
-        if not final and now - self._last < (0.1 if self._tty else 2.0):
-            return
-        self._last = now
-        total = f"/{progress.total}" if progress.total is not None else ""
-        line = f"{progress.message or 'Working'} [{progress.done}{total}]"
-        if self._tty:
-            sys.stderr.write("\r\033[K" + line + ("\n" if final else ""))
-        else:
-            sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-
-
-def _cancel_on_sigint() -> CancelToken:
-    token = CancelToken()
-
-    def handler(signum: int, frame: object) -> None:
-        if token.cancelled:
-            raise KeyboardInterrupt
-        token.cancel()
-        sys.stderr.write("\nStopping after the files in progress; press Ctrl+C again to abort.\n")
-
-    signal.signal(signal.SIGINT, handler)
-    return token
 
 
 def _operator(args: argparse.Namespace) -> str | None:
@@ -99,7 +57,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     with Case.open(args.case) as case:
         job = ImportJob(case, [Path(p) for p in args.paths], tags=args.tag or [])
-        summary = job.run(StderrProgress(), _cancel_on_sigint())
+        with cancel_on_sigint(
+            "Stopping after the files in progress; press Ctrl+C again to abort."
+        ) as cancel:
+            summary = job.run(StderrProgress(), cancel)
         timestamp = None
         if not args.no_timestamp and (summary.imported or summary.duplicates):
             # Attest right after storing: the items are safe already; a TSA failure only
@@ -108,7 +69,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         result = summary.as_dict()
         result["timestamp"] = timestamp.as_dict() if timestamp else None
-        _print_json(result)
+        print_json(result)
     else:
         print(
             f"Imported {len(summary.imported)}, duplicates {len(summary.duplicates)}, refused {len(summary.refused)}."
@@ -158,7 +119,7 @@ def cmd_timestamp(args: argparse.Namespace) -> int:
         outcome = attest.attest_pending(case, tsas)
         seal = attest.seal_log(case, tsas) if args.seal else None
     if args.json:
-        _print_json({**outcome.as_dict(), "seal": seal.as_dict() if seal else None})
+        print_json({**outcome.as_dict(), "seal": seal.as_dict() if seal else None})
     else:
         _print_timestamp_outcome(outcome)
         if seal is not None:
@@ -192,7 +153,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows = items_mod.list_items(case, flt)
         tags = items_mod.tags_by_item(case)
         if args.json:
-            _print_json([_item_json(case, it, tags.get(it.id, [])) for it in rows])
+            print_json([_item_json(case, it, tags.get(it.id, [])) for it in rows])
             return EXIT_OK
         for it in rows:
             prompt = it.provenance.get("prompt") or ""
@@ -220,7 +181,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             events=events,
         )
         if args.json:
-            _print_json(data)
+            print_json(data)
             return EXIT_OK
         for key in ("id", "kind", "media_type", "size", "width", "height", "sha256", "sha512", "sm3",
                     "acquired_at", "local_offset", "operator", "method", "tool", "source"):  # fmt: skip
@@ -294,7 +255,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     with Case.open(args.case, read_only=True) as case:
         events = list(iter_events(case.conn))
     if args.json:
-        _print_json([e.as_dict() for e in events])
+        print_json([e.as_dict() for e in events])
         return EXIT_OK
     for e in events:
         target = f" item {e.item_id}" if e.item_id is not None else ""
@@ -315,7 +276,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         if not case.read_only:
             record_verification(case, report, actor=_operator(args))
     if args.json:
-        _print_json(report.as_dict())
+        print_json(report.as_dict())
     else:
         verdict = "INTACT" if report.intact else "NOT INTACT"
         print(
@@ -348,7 +309,7 @@ def cmd_works_add(args: argparse.Namespace) -> int:
             )
             results.append(works_mod.get_work(case, work_id).as_dict())
     if args.json:
-        _print_json(results)
+        print_json(results)
     else:
         for work in results:
             print(
@@ -361,7 +322,7 @@ def cmd_works_list(args: argparse.Namespace) -> int:
     with Case.open(args.case, read_only=True) as case:
         listed = [w.as_dict() for w in works_mod.list_works(case)]
     if args.json:
-        _print_json(listed)
+        print_json(listed)
         return EXIT_OK
     for w in listed:
         reg = f", reg. {w['registration']} ({w['registration_date']})" if w["registration"] else ""

@@ -9,14 +9,13 @@ starts as fast as before.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from app.capture.store import list_generations
 from app.config import default_operator
+from app.console import print_json
 from app.core.case import Case
 
 EXIT_OK = 0
@@ -45,10 +44,6 @@ class _StepAction(argparse.Action):
         namespace.steps = steps
 
 
-def _print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
-
-
 def cmd_capture(args: argparse.Namespace) -> int:
     from app.capture.script import Step
     from app.gui.browser.headless import run_headless_capture  # Qt is loaded only here
@@ -72,7 +67,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
         with Case.open(case_path, read_only=True) as case:
             generations = [g.as_dict() for g in list_generations(case) if g.id in wanted]
     if args.json:
-        _print_json({**result.as_dict(), "generations": generations})
+        print_json({**result.as_dict(), "generations": generations})
     else:
         page = result.page
         print(f"Recorded {args.url} ({result.seconds:.1f} s).")
@@ -101,7 +96,7 @@ def cmd_generations(args: argparse.Namespace) -> int:
     with Case.open(args.case, read_only=True) as case:
         views = list_generations(case)
     if args.json:
-        _print_json([v.as_dict() for v in views])
+        print_json([v.as_dict() for v in views])
         return EXIT_OK
     for v in views:
         confirmed = " confirmed" if v.confirmed else ""

@@ -14,14 +14,9 @@ or work; 1 when the case has no works.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
-import signal
 import sys
 import textwrap
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +28,10 @@ from app.compare.case_matching import (
     snapshot,
 )
 from app.compare.scoring import BAND_SENTENCES
+from app.console import StderrProgress, cancel_on_sigint, print_json
 from app.core import items as items_mod
 from app.core.case import Case
 from app.core.errors import ProofshotError
-from app.core.jobs import CancelToken, Progress
 
 Handler = Callable[[argparse.Namespace], int]
 AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
@@ -45,52 +40,6 @@ EXIT_OK = 0
 EXIT_CANNOT_COMPARE = 2
 EXIT_INTERRUPTED = 130
 WIDTH = 100
-
-
-def _print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
-
-
-class _StderrProgress:
-    """An updating line on a terminal, a line every few seconds otherwise."""
-
-    def __init__(self) -> None:
-        self._tty = sys.stderr.isatty()
-        self._last = 0.0
-
-    def __call__(self, progress: Progress) -> None:
-        now = time.monotonic()
-        final = progress.total is not None and progress.done >= progress.total
-        if not final and now - self._last < (0.2 if self._tty else 5.0):
-            return
-        self._last = now
-        total = f"/{progress.total}" if progress.total is not None else ""
-        line = f"{progress.message} [{progress.done}{total}]"
-        sys.stderr.write(
-            ("\r\033[K" + line + ("\n" if final else "")) if self._tty else line + "\n"
-        )
-        sys.stderr.flush()
-
-
-@contextlib.contextmanager
-def _cancel_on_sigint() -> Iterator[CancelToken]:
-    """The first Ctrl+C stops after the images in progress; the second aborts."""
-    token = CancelToken()
-
-    def handler(signum: int, frame: object) -> None:
-        if token.cancelled:
-            raise KeyboardInterrupt
-        token.cancel()
-        sys.stderr.write("\nStopping after the images in progress; Ctrl+C again aborts.\n")
-
-    if threading.current_thread() is not threading.main_thread():
-        yield token
-        return
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield token
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _value(value: object) -> str:
@@ -130,16 +79,19 @@ def _wrapped(text: str, indent: int) -> list[str]:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    with _cancel_on_sigint() as cancel, Case.open(args.case, read_only=True) as case:
+    with (
+        cancel_on_sigint("Stopping after the images in progress; Ctrl+C again aborts.") as cancel,
+        Case.open(args.case, read_only=True) as case,
+    ):
         item_ids = [items_mod.get_item(case, ref).id for ref in args.item] if args.item else None
-        results = match_case(case, item_ids, workers=2, progress=_StderrProgress(), cancel=cancel)
+        results = match_case(case, item_ids, workers=2, progress=StderrProgress(), cancel=cancel)
         labels = {
             i: (src.rstrip("/").rsplit("/", 1)[-1] or kind)
             for i, src, kind in case.conn.execute("SELECT id, source, kind FROM items")
         }
         works = len(snapshot(case))
     if args.json:
-        _print_json([r.as_dict() for r in results])
+        print_json([r.as_dict() for r in results])
     else:
         for result in results:
             print("\n".join(_render_item(result, labels.get(result.item_id, ""))))
@@ -203,7 +155,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     with Case.open(args.case, read_only=True) as case:
         record = compare_item(case, args.item, args.work)
     if args.json:
-        _print_json(record)
+        print_json(record)
     else:
         print(render_comparison(record))
     return EXIT_CANNOT_COMPARE if record.get("cannot_compare") else EXIT_OK

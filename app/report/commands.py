@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from app.config import default_operator
+from app.console import StderrProgress, cancel_on_sigint
 from app.core.errors import ProofshotError
-from app.core.jobs import CancelToken, Progress
 from app.report.model import LANGS, PAPERS, PROFILES, ExportOptions
 
 EXIT_OK = 0
@@ -26,37 +24,6 @@ EXIT_PROBLEMS = 2
 
 Handler = Callable[[argparse.Namespace], int]
 AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
-
-
-class _StderrProgress:
-    """A line on stderr now and then; stdout stays clean for --json."""
-
-    def __init__(self) -> None:
-        self._last = 0.0
-        self._message = ""
-
-    def __call__(self, progress: Progress) -> None:
-        now = time.monotonic()
-        if progress.message == self._message and now - self._last < 2.0:
-            return
-        self._last, self._message = now, progress.message
-        total = f"/{progress.total}" if progress.total else ""
-        counter = f" [{progress.done}{total}]" if progress.total else ""
-        sys.stderr.write(f"{progress.message or 'Working'}{counter}\n")
-        sys.stderr.flush()
-
-
-def _cancel_on_sigint() -> CancelToken:
-    token = CancelToken()
-
-    def handler(signum: int, frame: object) -> None:
-        if token.cancelled:
-            raise KeyboardInterrupt
-        token.cancel()
-        sys.stderr.write("\nStopping the export; press Ctrl+C again to abort at once.\n")
-
-    signal.signal(signal.SIGINT, handler)
-    return token
 
 
 def _item_ids(text: str | None) -> tuple[int, ...]:
@@ -99,7 +66,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         options,
         actor=getattr(args, "operator", None) or default_operator() or None,
     )
-    result = job.run(_StderrProgress(), _cancel_on_sigint())
+    with cancel_on_sigint("Stopping the export; press Ctrl+C again to abort at once.") as cancel:
+        result = job.run(StderrProgress(), cancel)
     if args.json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -14,14 +14,10 @@ prompt file or settings, 10 no key.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import getpass
 import json
-import signal
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +40,9 @@ from app.capture.campaigns.runner import run_campaign
 from app.capture.campaigns.settings import CampaignSpec, RunSettings
 from app.capture.campaigns.store import get_campaign, latest_campaign
 from app.config import default_operator
+from app.console import StderrProgress, cancel_on_sigint, print_json
 from app.core.case import Case
 from app.core.errors import ProofshotError
-from app.core.jobs import CancelToken, Progress
 
 Handler = Callable[[argparse.Namespace], int]
 AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
@@ -54,55 +50,6 @@ AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
 EXIT_OK = 0
 EXIT_STOPPED = 11
 EXIT_INTERRUPTED = 130
-
-
-def _print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
-
-
-class _StderrProgress:
-    """An updating line on a terminal, a line every few seconds otherwise."""
-
-    def __init__(self) -> None:
-        self._tty = sys.stderr.isatty()
-        self._last = 0.0
-
-    def __call__(self, progress: Progress) -> None:
-        now = time.monotonic()
-        final = progress.total is not None and progress.done >= progress.total
-        if not final and now - self._last < (0.2 if self._tty else 5.0):
-            return
-        self._last = now
-        total = f"/{progress.total}" if progress.total is not None else ""
-        line = f"{progress.message} [{progress.done}{total} tries]"
-        sys.stderr.write(
-            ("\r\033[K" + line + ("\n" if final else "")) if self._tty else line + "\n"
-        )
-        sys.stderr.flush()
-
-
-@contextlib.contextmanager
-def _pause_on_sigint() -> Iterator[CancelToken]:
-    """The first Ctrl+C pauses (tries in flight finish and are kept); the second aborts."""
-    token = CancelToken()
-
-    def handler(signum: int, frame: object) -> None:
-        if token.cancelled:
-            raise KeyboardInterrupt
-        token.cancel()
-        sys.stderr.write(
-            "\nPausing: finishing the tries in flight; run the same command again to continue. "
-            "Press Ctrl+C again to stop at once.\n"
-        )
-
-    if threading.current_thread() is not threading.main_thread():
-        yield token
-        return
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield token
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _parameters(pairs: Sequence[str] | None) -> dict[str, Any]:
@@ -165,13 +112,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         match=not args.no_match,
         client=ClientSettings(timeout=args.timeout, ca_file=args.ca_file),
     )
-    with _pause_on_sigint() as cancel, Case.open(args.case) as case:
+    with (
+        cancel_on_sigint(
+            "Pausing: finishing the tries in flight; run the same command again to continue. "
+            "Press Ctrl+C again to stop at once."
+        ) as cancel,
+        Case.open(args.case) as case,
+    ):
         result = run_campaign(
             case,
             spec,
             credential,
             settings,
-            progress=_StderrProgress(),
+            progress=StderrProgress(unit="tries"),
             cancel=cancel,
             new=args.new,
             actor=_operator(args),
@@ -182,7 +135,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             else None
         )
     if args.json:
-        _print_json({"run": result.as_dict(), "report": report})
+        print_json({"run": result.as_dict(), "report": report})
     else:
         verb = "Continued" if result.resumed else "Started"
         print(
@@ -219,7 +172,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     with Case.open(args.case, read_only=True) as case:
         rows = campaigns_status(case)
     if args.json:
-        _print_json(rows)
+        print_json(rows)
     else:
         print(render_status(rows))
     return EXIT_OK
@@ -240,7 +193,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             record_matches(case, campaign, actor=_operator(args))
         report = campaign_report(case, campaign)
     if args.json:
-        _print_json(report)
+        print_json(report)
     else:
         print(render_report(report))
     return EXIT_OK
