@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DEMO   ?= $(CURDIR)/.demo/Demo.proofshot
 
-.PHONY: setup system-deps run test bench lint format screenshots demo clean
+.PHONY: setup system-deps run test bench lint format screenshots demo package package-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,5 +42,11 @@ format: setup
 screenshots: setup demo
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py $(DEMO) docs/screenshots
 
+package: setup
+	bash scripts/package.sh
+
+package-check: setup
+	bash scripts/package_check.sh
+
 clean:
-	rm -rf $(VENV) .demo .pytest_cache
+	rm -rf $(VENV) .demo .pytest_cache build dist

@@ -27,7 +27,7 @@ from app.core import items as items_mod
 from app.core.case import Case
 from app.core.custody import iter_events
 from app.core.errors import ProofshotError
-from app.core.identity import runtime_facts
+from app.core.identity import version_report
 from app.core.importer import ImportJob
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
@@ -488,8 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
 def version_text(verbose: bool) -> str:
     if not verbose:
         return f"proofshot {__version__}"
-    facts = runtime_facts()
-    return "\n".join(f"{k}: {v}" for k, v in facts.items())
+    return "\n".join(f"{k}: {v}" for k, v in version_report(verify=True).items())
 
 
 def run_cli(argv: Sequence[str]) -> int:
