@@ -23,6 +23,9 @@ WORK = Path(tempfile.mkdtemp(prefix="proofshot-shots-"))
 os.environ["PROOFSHOT_CONFIG_DIR"] = str(WORK / "config")
 os.environ["PROOFSHOT_CACHE_DIR"] = str(WORK / "cache")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PROOFSHOT_TSA_URLS", "")  # no network: the status bar shows the queue
+if os.name == "posix" and os.geteuid() == 0:  # Chromium (capture tab) refuses its sandbox as root
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -88,6 +91,60 @@ def tamper_with_one_object(case_path: Path) -> int | None:
     return found[0].id
 
 
+def save_workspaces(app: QApplication, window: MainWindow, case_path: Path, out: Path) -> None:
+    """The capture browser on the local demo AI site, the compare board and the export dialog.
+
+    Saved under names of their own (``workspace-*.png``, ``export-dialog.png``) so the PNGs
+    other scripts make (``capture.png``, ``compare-*.png``, ``bundle-*.png``) are left alone.
+    """
+    from app.demo.site import DemoSite
+
+    site = DemoSite()
+    url = site.start()
+    try:
+        window.workspaces.setCurrentWidget(window.capture)
+        workspace = window.capture.ensure_built()
+        loaded: list[bool] = []
+        workspace.pane.loadFinished.connect(loaded.append)  # type: ignore[attr-defined]
+        # Its first (marker) page must finish, or a load asked for meanwhile can be lost.
+        settle(app, 30.0, lambda: bool(loaded))
+        workspace.load(url + "/")  # type: ignore[attr-defined]
+        settle(app, 30.0, lambda: len(loaded) >= 2)
+        settle(app, 3.0)
+        workspace.pane.request_repaint()  # type: ignore[attr-defined]
+        settle(app, 1.0)
+        save(window, out, "workspace-capture")
+    finally:
+        site.stop()
+
+    output = first_output(case_path)
+    if output is not None:
+        window.workspaces.setCurrentWidget(window.compare)
+        window.compare.show_item(output)
+        settle(app, 30.0, lambda: idle(window) and not window.compare.busy)
+        settle(app, 1.0)
+        save(window, out, "workspace-compare")
+
+    window.show_evidence(EvidencePane.GRID)
+    dialog = window.export_bundle()
+    if dialog is not None:
+        dialog.language.setCurrentIndex(dialog.language.findData("en+zh"))
+        settle(app, 0.5)
+        settle(app, 30.0, lambda: idle(window) and dialog.preview.rowCount() > 0)
+        settle(app, 0.5)
+        save(dialog, out, "export-dialog")
+        dialog.close()
+
+
+def first_output(case_path: Path) -> int | None:
+    """The first generated image in the case that is not an original work."""
+    with Case.open(case_path, read_only=True) as case:
+        for item in items.list_items(case, limit=100):
+            if item.kind == "imported-file":
+                return item.id
+    return None
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__)
@@ -147,6 +204,8 @@ def main(argv: list[str]) -> int:
             settle(app, 0.5)
             save(window.verification.result_dialog, out, "verify-broken")
             window.verification.result_dialog.close()
+
+    save_workspaces(app, window, case_path, out)
 
     window.show_custody_log()
     window.custody.table.selectRow(0)

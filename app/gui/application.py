@@ -13,7 +13,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.config import load_settings, save_settings
@@ -47,6 +47,16 @@ def create_application(argv: list[str] | None = None) -> tuple[QApplication, Lan
     # shorter GIL switch interval than the default 5 ms lets the GUI thread in sooner.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     existing = QApplication.instance()
+    if existing is None:
+        # QtWebEngine reads its DevTools switch once, when Chromium starts; the capture
+        # browser records through it. With an application already running (pytest-qt) the
+        # switch is left as it is: the capture tab then explains that recording is off.
+        from app.capture.devtools import enable_devtools
+
+        enable_devtools()
+        # The capture tab loads QtWebEngine only when first shown; Qt then needs the GL
+        # contexts shared, which can only be set before the application object exists.
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = (
         existing
         if isinstance(existing, QApplication)

@@ -28,6 +28,7 @@ def kind_label(kind: str) -> str:
         "licence-document": QCoreApplication.translate("Kinds", "Licence document"),
         "api-exchange": QCoreApplication.translate("Kinds", "API exchange"),
         "derived": QCoreApplication.translate("Kinds", "Derived image"),
+        "campaign-prompts": QCoreApplication.translate("Kinds", "Campaign prompt list"),
     }
     return labels.get(kind, kind)
 

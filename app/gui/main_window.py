@@ -27,11 +27,15 @@ from PySide6.QtWidgets import (
     QMenu,
     QTabWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.core import items as items_mod
+from app.gui.attester import BackgroundAttester
+from app.gui.campaigns import CampaignPanel
 from app.gui.capture import CaptureFlow
+from app.gui.compare import CompareWorkspace
 from app.gui.custody_view import CustodyLogPane
 from app.gui.evidence_view import EvidencePane
 from app.gui.icons import app_icon
@@ -47,6 +51,48 @@ from app.gui.verify_view import VerifyFlow
 
 PRELOAD_DELAY_MS = 1500
 STATUS_REFRESH_MS = 1500  # while a job runs, counts in the status bar follow it this often
+
+
+class LazyCaptureTab(QWidget):
+    """Stands in for the capture browser until its tab is first shown.
+
+    The browser (QtWebEngine, i.e. Chromium) costs hundreds of milliseconds and much memory
+    to start; a case window that is only used for import and review never pays for it.
+    """
+
+    def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("captureTab")
+        self.session = session
+        self.workspace: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure_built(self) -> QWidget:
+        """Build the real capture workspace (once) and return it."""
+        if self.workspace is None:
+            from app.gui.browser.workspace import CaptureWorkspace  # heavy: QtWebEngine
+
+            operator = self.session.actor() or self.session.view.operator or ""
+            self.workspace = CaptureWorkspace(self.session, self, operator=operator)
+            self.layout().addWidget(self.workspace)
+        return self.workspace
+
+    def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        super().showEvent(event)
+        # Built from the event loop, not inside the tab switch that is showing us.
+        if self.workspace is None:
+            QTimer.singleShot(0, self, self._build_if_shown)
+
+    def _build_if_shown(self) -> None:
+        if self.isVisible() and not self.session.closed:
+            self.ensure_built()
+
+    def shutdown(self) -> None:
+        """Stop recording and release the browser; a never-built tab has nothing to stop."""
+        workspace, self.workspace = self.workspace, None
+        if workspace is not None:
+            workspace.shutdown()  # type: ignore[attr-defined]
 
 
 class MainWindow(QMainWindow):
@@ -71,6 +117,12 @@ class MainWindow(QMainWindow):
         self.workspaces.setDocumentMode(True)
         self.workspaces.addTab(self.evidence, "")
         self.workspaces.addTab(self.custody, "")
+        self.capture = LazyCaptureTab(session, self)
+        self.compare = CompareWorkspace(session, self)
+        self.campaigns = CampaignPanel(session.path, self, session=session)
+        self.add_workspace(self.capture, "")
+        self.add_workspace(self.compare, "")
+        self.add_workspace(self.campaigns, "")
         self.setCentralWidget(self.workspaces)
 
         self.inspector_dock = QDockWidget(self)
@@ -87,6 +139,7 @@ class MainWindow(QMainWindow):
         self.imports = ImportFlow(session, self)
         self.captures = CaptureFlow(session, self)
         self.verification = VerifyFlow(session, self)
+        self.attester = BackgroundAttester(session, self)
 
         self._build_actions()
         self._build_menus()
@@ -205,6 +258,8 @@ class MainWindow(QMainWindow):
         )
         self.act_verify = self._action("actVerify", "Ctrl+Shift+V", self.verify_case)
         self.act_settings = self._action("actSettings", "Ctrl+,", self.settings_requested.emit)
+        self.act_export = self._action("actExport", "Ctrl+E", self.export_bundle)
+        self.act_compare_item = self._action("actCompareItem", None, self.compare_current)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -212,6 +267,8 @@ class MainWindow(QMainWindow):
         self.menu_file.addActions([self.act_new, self.act_open, self.act_close])
         self.menu_file.addSeparator()
         self.menu_file.addActions([self.act_import_files, self.act_import_folder])
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_export)
         self.menu_file.addSeparator()
         self.menu_file.addActions([self.act_settings, self.act_quit])
         self.menu_edit = QMenu(self)
@@ -227,7 +284,7 @@ class MainWindow(QMainWindow):
         self.menu_view.addSeparator()
         self.menu_view.addActions([self.act_inspector, self.act_refresh])
         self.menu_case = QMenu(self)
-        self.menu_case.addActions([self.act_verify])
+        self.menu_case.addActions([self.act_verify, self.act_compare_item])
         for menu in (
             self.menu_file,
             self.menu_edit,
@@ -249,7 +306,15 @@ class MainWindow(QMainWindow):
         self.evidence.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.evidence.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for view in (self.evidence.grid, self.evidence.table):
-            view.addActions([self.act_tag, self.act_untag, self.act_note, self.act_copy_hash])
+            view.addActions(
+                [
+                    self.act_tag,
+                    self.act_untag,
+                    self.act_note,
+                    self.act_copy_hash,
+                    self.act_compare_item,
+                ]
+            )
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -311,6 +376,8 @@ class MainWindow(QMainWindow):
         self.act_untag.setEnabled(writable and selected)
         self.act_note.setEnabled(writable and self.evidence.current_id() is not None)
         self.act_copy_hash.setEnabled(selected)
+        self.act_compare_item.setEnabled(self.evidence.current_id() is not None)
+        self.act_export.setEnabled(writable)
 
     # -- reacting to changes ---------------------------------------------------------------------
 
@@ -427,6 +494,26 @@ class MainWindow(QMainWindow):
     def verify_case(self) -> None:
         self.verification.start()
 
+    def compare_current(self) -> None:
+        """Open the current item on the comparison board next to the original works."""
+        item_id = self.evidence.current_id()
+        if item_id is None:
+            return
+        self.compare.show_item(item_id)
+        self.workspaces.setCurrentWidget(self.compare)
+
+    def export_bundle(self) -> QWidget | None:
+        """The court-bundle export dialog (options, exhibit preview, background export)."""
+        if self.session.read_only:
+            return None
+        from app.gui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
     # -- drag and drop ------------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -474,6 +561,8 @@ class MainWindow(QMainWindow):
             self.act_refresh: self.tr("Re&fresh"),
             self.act_verify: self.tr("&Verify case…"),
             self.act_settings: self.tr("&Settings…"),
+            self.act_export: self.tr("&Export court bundle…"),
+            self.act_compare_item: self.tr("Compare with &works"),
         }
         for action, text in texts.items():
             action.setText(text)
@@ -491,6 +580,9 @@ class MainWindow(QMainWindow):
         self.menu_case.setTitle(self.tr("C&ase"))
         self.workspaces.setTabText(self.workspaces.indexOf(self.evidence), self.tr("Evidence"))
         self.workspaces.setTabText(self.workspaces.indexOf(self.custody), self.tr("Custody log"))
+        self.set_workspace_title(self.capture, self.tr("Capture"))
+        self.set_workspace_title(self.compare, self.tr("Compare"))
+        self.set_workspace_title(self.campaigns, self.tr("Campaigns"))
         self.inspector_dock.setWindowTitle(self.tr("Inspector"))
         self.toolbar.setWindowTitle(self.tr("Main toolbar"))
         self._update_status()
@@ -503,6 +595,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._status_timer.stop()
         self._freeze_timer.stop()
+        self.attester.stop()
+        # The workspaces stop their own work (recording, a running campaign) first: both
+        # still write through the session, which must be open until they are done.
+        self.capture.shutdown()
+        self.campaigns.shutdown()
         self.session.close()
         gc.unfreeze()  # what this window kept alive may be collected again
         super().closeEvent(event)

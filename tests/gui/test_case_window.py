@@ -9,6 +9,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -398,3 +399,35 @@ def test_grid_folds_fetched_pages_into_rows_that_follow_the_width(
     window.evidence.grid.resize(2000, 600)
     qtbot.waitUntil(lambda: grid.columns > 5)
     assert window.evidence.selected_ids() == [10]
+
+
+@pytest.mark.qt_log_ignore(
+    r"This plugin does not support",
+    r"QRhiGles2",
+    r"Failed to create RHI",
+    r"GPUInfo not initialized",
+    r"Vulkan",
+    r"GBM",
+    r"remote-allow-origins",
+)  # Chromium without a GPU in the test machine, not the window
+def test_capture_compare_and_campaign_tabs_are_wired_and_the_browser_starts_only_when_shown(
+    controller: object, qtbot: QtBot, case_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    for flag in ("--no-sandbox", "--disable-gpu"):  # Chromium refuses its sandbox as root
+        if flag not in flags.split():
+            flags = f"{flags} {flag}".strip()
+    monkeypatch.setenv("QTWEBENGINE_CHROMIUM_FLAGS", flags)
+    window = _open(controller, qtbot, case_path)
+    titles = [window.workspaces.tabText(i) for i in range(window.workspaces.count())]
+    assert titles == ["Evidence", "Custody log", "Capture", "Compare", "Campaigns"]
+    assert window.capture.workspace is None  # no Chromium for the first screen
+    window.evidence.select_item(2)
+    window.act_compare_item.trigger()
+    assert window.workspaces.currentWidget() is window.compare
+    window.workspaces.setCurrentWidget(window.capture)
+    qtbot.waitUntil(lambda: window.capture.workspace is not None, timeout=30000)
+    assert window.capture.workspace.parent() is window.capture
+    wait_idle(qtbot, window)
+    controller.close_case(show_start=False)
+    assert window.capture.workspace is None  # shut down before the session closed

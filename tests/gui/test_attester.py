@@ -1,0 +1,88 @@
+"""Trusted time in the window: imported items are attested in the background, or stay queued.
+
+A real RFC 3161 responder on 127.0.0.1 (``tests/tsa_server.py``) answers, or is down; the
+file goes through the window's own import path and the attester runs on the writer thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.core import attest
+from app.core.case import Case
+from tests.core.helpers import png_bytes
+from tests.gui.helpers import wait_idle
+from tests.tsa_server import TsaServer
+
+
+def _trusting_case(case_path: Path, tsa: TsaServer) -> Path:
+    """The fixture's case (all items attested-free) trusting the loopback TSA's root."""
+    with Case.open(case_path) as case:
+        attest.add_trust_anchors(case, tsa.ca_pem)
+    return case_path
+
+
+def _open_and_import(controller: object, qtbot: QtBot, case_path: Path, tmp_path: Path) -> object:
+    assert controller.open_case(case_path)  # type: ignore[attr-defined]
+    window = controller.window  # type: ignore[attr-defined]
+    source = tmp_path / "fresh.png"
+    source.write_bytes(png_bytes((200, 10, 10), size=(64, 48)))
+    window.imports.import_paths([source])
+    return window
+
+
+def test_imported_item_is_attested_in_the_background_by_the_configured_tsa(
+    controller: object,
+    qtbot: QtBot,
+    case_path: Path,
+    tmp_path: Path,
+    tsa_server: TsaServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PROOFSHOT_TSA_URLS", tsa_server.url)
+    window = _open_and_import(controller, qtbot, _trusting_case(case_path, tsa_server), tmp_path)
+    qtbot.waitUntil(lambda: window.session.pending_attestations() == 0, timeout=30000)
+    wait_idle(qtbot, window)
+    assert window.session.item_count() == 7
+    assert set(attest.attestation_status(window.session.view).values()) == {"attested"}
+    assert "0" in window.status_pending.text()
+    assert not window.attester.waiting_to_retry
+
+
+def test_unreachable_tsa_leaves_items_pending_logs_the_attempt_and_schedules_a_retry(
+    controller: object,
+    qtbot: QtBot,
+    case_path: Path,
+    tmp_path: Path,
+    tsa_server: TsaServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tsa_server.mode = "down"
+    monkeypatch.setenv("PROOFSHOT_TSA_URLS", tsa_server.url)
+    window = _open_and_import(controller, qtbot, _trusting_case(case_path, tsa_server), tmp_path)
+    qtbot.waitUntil(lambda: window.attester.waiting_to_retry, timeout=30000)
+    wait_idle(qtbot, window)
+    view = window.session.view
+    failed = view.conn.execute(
+        "SELECT COUNT(*) FROM events WHERE action = 'timestamp.attempt-failed'"
+    ).fetchone()[0]
+    assert failed >= 1
+    assert window.session.item_count() == 7
+    assert window.session.pending_attestations() == 7
+    assert window.attester.backoff.failures >= 1
+    assert "7" in window.status_pending.text()
+
+
+def test_without_a_configured_tsa_the_attester_asks_nobody(
+    controller: object, qtbot: QtBot, case_path: Path, tmp_path: Path
+) -> None:
+    window = _open_and_import(controller, qtbot, case_path, tmp_path)
+    qtbot.waitUntil(lambda: window.session.item_count() == 7, timeout=15000)
+    wait_idle(qtbot, window)
+    qtbot.wait(500)  # longer than the attester's settle delay
+    assert not window.attester.running
+    assert not window.attester.waiting_to_retry
+    assert window.session.pending_attestations() == 7
