@@ -618,6 +618,76 @@
         <source>Problem: {t}</source>
         <translation>问题：{t}</translation>
     </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="690"/>
+        <source>Terms of service</source>
+        <translation>服务条款</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="691"/>
+        <source>AI labelling statement</source>
+        <translation>AI 生成内容标识声明</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="692"/>
+        <source>Complaint page</source>
+        <translation>投诉页面</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="693"/>
+        <source>Home page</source>
+        <translation>首页</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="694"/>
+        <source>Recommendation page</source>
+        <translation>推荐页面</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="695"/>
+        <source>Model page</source>
+        <translation>模型页面</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="701"/>
+        <source>the prompt&apos;s own response named these images</source>
+        <translation>该提示词自身的响应指明了这些图片</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="704"/>
+        <source>the job id of the prompt&apos;s response</source>
+        <translation>该提示词响应中的任务 ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="707"/>
+        <source>time only (images that followed the prompt) — please review</source>
+        <translation>仅依据时间（提示词之后返回的图片）— 请审核</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="710"/>
+        <source>no images came back</source>
+        <translation>未返回任何图片</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="716"/>
+        <source>confirmed the binding</source>
+        <translation>确认了关联</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="717"/>
+        <source>added output item</source>
+        <translation>添加了生成图片证据项</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="718"/>
+        <source>removed output item</source>
+        <translation>移除了生成图片证据项</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="719"/>
+        <source>noted on the prompt</source>
+        <translation>对提示词作了备注</translation>
+    </message>
 </context>
 <context>
     <name>CompareWorkspace</name>
@@ -2773,79 +2843,6 @@ Import files with File ▸ Import (Ctrl+I), drop files or folders here, or take 
         <location filename="../../app/gui/verify_view.py" line="117"/>
         <source>What is wrong</source>
         <translation>问题说明</translation>
-    </message>
-</context>
-<context>
-    <name>widget</name>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="688"/>
-        <source>Terms of service</source>
-        <translation>服务条款</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="689"/>
-        <source>AI labelling statement</source>
-        <translation>AI 生成内容标识声明</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="690"/>
-        <source>Complaint page</source>
-        <translation>投诉页面</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="691"/>
-        <source>Home page</source>
-        <translation>首页</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="692"/>
-        <source>Recommendation page</source>
-        <translation>推荐页面</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="693"/>
-        <source>Model page</source>
-        <translation>模型页面</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="699"/>
-        <source>the prompt&apos;s own response named these images</source>
-        <translation>该提示词自身的响应指明了这些图片</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="700"/>
-        <source>the job id of the prompt&apos;s response</source>
-        <translation>该提示词响应中的任务 ID</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="701"/>
-        <source>time only (images that followed the prompt) — please review</source>
-        <translation>仅依据时间（提示词之后返回的图片）— 请审核</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="702"/>
-        <source>no images came back</source>
-        <translation>未返回任何图片</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="708"/>
-        <source>confirmed the binding</source>
-        <translation>确认了关联</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="709"/>
-        <source>added output item</source>
-        <translation>添加了生成图片证据项</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="710"/>
-        <source>removed output item</source>
-        <translation>移除了生成图片证据项</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/browser/workspace.py" line="711"/>
-        <source>noted on the prompt</source>
-        <translation>对提示词作了备注</translation>
     </message>
 </context>
 </TS>

@@ -21,7 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -683,32 +683,40 @@ class CaptureWorkspace(QWidget):
         super().closeEvent(event)
 
 
+# Labels built in plain functions are translated in the workspace's own context, with literal
+# strings so lupdate files them where Qt looks them up at run time.
 def _page_role_labels(widget: QWidget) -> dict[str, str]:
     return {
-        "terms": widget.tr("Terms of service"),
-        "ai-label": widget.tr("AI labelling statement"),
-        "complaint": widget.tr("Complaint page"),
-        "home": widget.tr("Home page"),
-        "recommendation": widget.tr("Recommendation page"),
-        "model-page": widget.tr("Model page"),
+        "terms": QCoreApplication.translate("CaptureWorkspace", "Terms of service"),
+        "ai-label": QCoreApplication.translate("CaptureWorkspace", "AI labelling statement"),
+        "complaint": QCoreApplication.translate("CaptureWorkspace", "Complaint page"),
+        "home": QCoreApplication.translate("CaptureWorkspace", "Home page"),
+        "recommendation": QCoreApplication.translate("CaptureWorkspace", "Recommendation page"),
+        "model-page": QCoreApplication.translate("CaptureWorkspace", "Model page"),
     }
 
 
 def _binding_label(widget: QWidget, binding: str) -> str:
     return {
-        "same-response": widget.tr("the prompt's own response named these images"),
-        "job-id": widget.tr("the job id of the prompt's response"),
-        "time-window": widget.tr("time only (images that followed the prompt) — please review"),
-        "none": widget.tr("no images came back"),
+        "same-response": QCoreApplication.translate(
+            "CaptureWorkspace", "the prompt's own response named these images"
+        ),
+        "job-id": QCoreApplication.translate(
+            "CaptureWorkspace", "the job id of the prompt's response"
+        ),
+        "time-window": QCoreApplication.translate(
+            "CaptureWorkspace", "time only (images that followed the prompt) — please review"
+        ),
+        "none": QCoreApplication.translate("CaptureWorkspace", "no images came back"),
     }.get(binding, binding)
 
 
 def _correction_label(widget: QWidget, action: str) -> str:
     return {
-        "confirm": widget.tr("confirmed the binding"),
-        "add-output": widget.tr("added output item"),
-        "remove-output": widget.tr("removed output item"),
-        "prompt-note": widget.tr("noted on the prompt"),
+        "confirm": QCoreApplication.translate("CaptureWorkspace", "confirmed the binding"),
+        "add-output": QCoreApplication.translate("CaptureWorkspace", "added output item"),
+        "remove-output": QCoreApplication.translate("CaptureWorkspace", "removed output item"),
+        "prompt-note": QCoreApplication.translate("CaptureWorkspace", "noted on the prompt"),
     }.get(action, action)
 
 
