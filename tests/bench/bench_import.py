@@ -39,7 +39,11 @@ def make_screenshots(folder: Path, count: int) -> list[Path]:
         d.rectangle((0, 64, 280, 1080), fill=(230, 232, 236))
         for line in range(24):
             y = 100 + line * 36
-            d.text((320, y), f"Result {i}-{line}: prompt text " + "x" * rng.randrange(10, 80), fill=(20, 20, 20))
+            d.text(
+                (320, y),
+                f"Result {i}-{line}: prompt text " + "x" * rng.randrange(10, 80),
+                fill=(20, 20, 20),
+            )
         img.paste(noise.rotate(i % 360), (1300, 200 + (i % 300)))
         d.rectangle((1300, 650, 1780, 700), fill=(rng.randrange(256), 120, 200))
         img.save(folder / f"shot-{i:05}.png", compress_level=6)
@@ -80,7 +84,9 @@ def durable_baseline(paths: list[Path], out: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=1000)
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "proofshot-bench-import")
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "proofshot-bench-import"
+    )
     args = parser.parse_args()
     paths = make_screenshots(args.workdir / "png", args.files)
     total_bytes = baseline(paths)  # warm the page cache so both runs read from memory
@@ -88,7 +94,8 @@ def main() -> None:
     base, _ = timed("baseline (read + SHA-256 + Pillow header, 1 thread)", lambda: baseline(paths))
     shutil.rmtree(args.workdir / "copies", ignore_errors=True)
     durable, _ = timed(
-        "context: + SHA-512 + SM3 + write + fsync, 1 thread", lambda: durable_baseline(paths, args.workdir / "copies")
+        "context: + SHA-512 + SM3 + write + fsync, 1 thread",
+        lambda: durable_baseline(paths, args.workdir / "copies"),
     )
     shutil.rmtree(args.workdir / "copies", ignore_errors=True)
     case_dir = args.workdir / "Bench.proofshot"
@@ -101,7 +108,15 @@ def main() -> None:
     assert len(summary.imported) == len(paths), summary.refused[:3]
     rows = [("run", "seconds", "files/s", "MB/s", "cores used")]
     for t in (base, durable, imp):
-        rows.append((t.label, f"{t.seconds:.2f}", f"{len(paths) / t.seconds:.0f}", f"{mb / t.seconds:.0f}", f"{t.cores_used:.2f}"))
+        rows.append(
+            (
+                t.label,
+                f"{t.seconds:.2f}",
+                f"{len(paths) / t.seconds:.0f}",
+                f"{mb / t.seconds:.0f}",
+                f"{t.cores_used:.2f}",
+            )
+        )
     print(f"{len(paths)} PNGs, 1920x1080, {mb:.0f} MB in all")
     print(table(rows))
     ratio = imp.seconds / base.seconds
