@@ -333,6 +333,35 @@ def cmd_works_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _settable_keys() -> list[str]:
+    from app.report.model import COVER_KEYS  # a plain tuple; the PDF writer is not loaded
+
+    return ["title", "operator", *(f"bundle.{key}" for key in COVER_KEYS)]
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    changes: list[tuple[str, str]] = []
+    for pair in args.set or []:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or key not in _settable_keys():
+            raise ProofshotError(
+                f"{pair!r} is not KEY=VALUE with a known key; keys: {', '.join(_settable_keys())}."
+            )
+        changes.append((key, value.strip()))
+    with Case.open(args.case, read_only=not changes) as case:
+        for key, value in changes:
+            case.set_setting(key, value, actor=_operator(args))
+        current = case.settings()
+    shown = {k: v for k, v in sorted(current.items()) if k in _settable_keys()}
+    if args.json:
+        print_json(shown)
+    else:
+        for key in _settable_keys():
+            print(f"{key:>22}: {shown.get(key, '')}")
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.demo.case_builder import build_demo_case  # the demo data is only loaded on request
 
@@ -478,6 +507,14 @@ def build_parser() -> argparse.ArgumentParser:
     campaign_commands.register(add)
     compare_commands.register(add)
     report_commands.register(add)
+
+    p = add(
+        "settings", cmd_settings, "Show or set the case's title, operator and bundle cover facts."
+    )
+    p.add_argument("case", type=Path)
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="e.g. bundle.caption=…")
+    p.add_argument("--operator")
+    p.add_argument("--json", action="store_true")
 
     p = add("demo", cmd_demo, "Build the demo case from the bundled demo data.")
     p.add_argument("case", type=Path)

@@ -30,6 +30,17 @@ def build_demo_case(
     works_info = json.loads((resources / "originals" / "works.json").read_text("utf-8"))
     case = Case.create(path, title=manifest.get("case", "Demo case"), operator=operator)
     try:
+        platform = manifest.get("platform", {})
+        cover = {
+            "caption": f"{works_info.get('licensee', '')} v. the operator of {platform.get('name', 'the platform')} (demo)",
+            "matter": "Reproduction of the Starlume character by an AI image service (invented demo matter)",
+            "parties": f"{works_info.get('licensee', '')}; {works_info.get('owner', '')} (licensor)",
+            "prepared_by": operator,
+            "platform_name": platform.get("name", ""),
+            "platform_url": platform.get("url", ""),
+        }
+        for key, value in cover.items():
+            case.set_setting(f"bundle.{key}", value)
         by_file = {w["file"]: w for w in works_info.get("works", [])}
         chain = works_info.get("licence_chain", [])
         for entry in manifest["files"]:

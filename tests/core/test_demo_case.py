@@ -18,3 +18,14 @@ def test_demo_builds_a_verifiable_case_with_works_and_prompts(tmp_path: Path) ->
     works = json.loads(run_cli("works", "list", case, "--json").stdout)
     assert len(works) == 4 and all(w["registration"].startswith("国作登字") for w in works)
     assert json.loads(run_cli("verify", case, "--json").stdout)["intact"] is True
+
+
+def test_settings_show_and_set_the_bundle_cover_facts(tmp_path: Path) -> None:
+    case = tmp_path / "S.proofshot"
+    run_cli("init", case, check=True)
+    done = run_cli("settings", case, "--set", "bundle.court=Guangzhou Internet Court", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["bundle.court"] == "Guangzhou Internet Court"
+    assert run_cli("log", case, "--json").stdout.count("case.setting-changed") == 1
+    refused = run_cli("settings", case, "--set", "password=x")
+    assert refused.returncode == 1 and "known key" in refused.stderr
