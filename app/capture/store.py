@@ -112,14 +112,14 @@ def store_capture(
         else prepare_parts(case.objects, parts, method=method)
     )
     roles = [p.role for p in parts]
-    results = commit_prepared(case, staged) if staged else []
-    links: list[tuple[str, int]] = [(roles[i], r.item_id) for i, r in enumerate(results)]
-    links += list(linked)
-    sha = {r.item_id: r.sha256 for r in results}
-    items: dict[str, list[int]] = {}
-    rows = []
-    seen: set[tuple[int, str]] = set()
-    with case.transaction():
+    with case.transaction():  # the items and their record: one transaction
+        results = commit_prepared(case, staged) if staged else []
+        links: list[tuple[str, int]] = [(roles[i], r.item_id) for i, r in enumerate(results)]
+        links += list(linked)
+        sha = {r.item_id: r.sha256 for r in results}
+        items: dict[str, list[int]] = {}
+        rows = []
+        seen: set[tuple[int, str]] = set()
         capture_id = case.next_id("captures")
         for role, item_id in links:
             if (item_id, role) in seen:
@@ -159,13 +159,13 @@ def store_generation(
         if prepared is not None
         else prepare_generation_outputs(case.objects, event, session_id=session_id)
     )
-    results = commit_prepared(case, staged) if staged else []
-    output_ids: list[int] = []
-    for r in results:
-        if r.item_id not in output_ids:
-            output_ids.append(r.item_id)
-    facts = {**event.facts, "session_id": session_id}
-    with case.transaction():
+    with case.transaction():  # the items and their record: one transaction
+        results = commit_prepared(case, staged) if staged else []
+        output_ids: list[int] = []
+        for r in results:
+            if r.item_id not in output_ids:
+                output_ids.append(r.item_id)
+        facts = {**event.facts, "session_id": session_id}
         gen_id = case.next_id("generations")
         record = {
             "id": gen_id,

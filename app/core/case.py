@@ -66,6 +66,7 @@ class Case:
         self.conn = conn
         self._lock = lock
         self.read_only = read_only
+        self._depth = 0  # transaction nesting; > 1 means inside a savepoint
         self.objects = ObjectStore(path / "objects")
 
     # -- opening ---------------------------------------------------------------------------
@@ -198,15 +199,36 @@ class Case:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One change = one transaction, holding the change and its custody event."""
+        """One change = one transaction, holding the change and its custody event.
+
+        Nested use (a store function that records items, called inside a caller's transaction
+        that records what the items belong to) becomes a savepoint, so both commit together
+        and a crash never leaves the items without their record.
+        """
         if self.read_only:
             raise CaseReadOnlyError(f"The case at {self.path} is open read-only.")
+        if self._depth:
+            savepoint = f"nested_{self._depth}"
+            self.conn.execute(f"SAVEPOINT {savepoint}")
+            self._depth += 1
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {savepoint}")
+                self.conn.execute(f"RELEASE {savepoint}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE {savepoint}")
+            finally:
+                self._depth -= 1
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             if _is_read_only_error(exc):
                 raise CaseReadOnlyError(f"The case at {self.path} cannot be written to.") from exc
             raise
+        self._depth = 1
         try:
             yield self.conn
         except BaseException:
@@ -223,6 +245,8 @@ class Case:
                         "The disk holding the case is full; the change was not saved."
                     ) from exc
                 raise
+        finally:
+            self._depth = 0
 
     def log(
         self,

@@ -142,3 +142,21 @@ def test_read_only_media_opens_for_reading_and_refuses_writing(tmp_path: Path) -
             assert items.count_items(case) == 1
             with pytest.raises(CaseReadOnlyError):
                 items.add_tag(case, [1], "x")
+
+
+def test_a_nested_transaction_commits_with_the_outer_one_or_not_at_all(tmp_path: Path) -> None:
+    from app.core.ingest import commit_prepared, prepare_bytes
+
+    with make_case(tmp_path) as case:
+        staged = [prepare_bytes(case.objects, png_bytes("red"), Acquisition())]
+        with pytest.raises(RuntimeError), case.transaction():
+            commit_prepared(case, staged)  # a savepoint inside the caller's transaction
+            raise RuntimeError("the caller's own record failed")
+        assert items.count_items(case) == 0
+        assert case.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 1
+        with case.transaction():
+            with pytest.raises(RuntimeError), case.transaction():
+                add_bytes(case, png_bytes("blue"), Acquisition())
+                raise RuntimeError("inner failure is rolled back to its savepoint")
+            add_bytes(case, png_bytes("green"), Acquisition())
+        assert items.count_items(case) == 1

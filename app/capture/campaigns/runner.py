@@ -409,15 +409,15 @@ class CampaignRun:
             if r.exchange is not None:
                 prepared.append(r.exchange)
             prepared.extend(p for p, _ in r.outputs)
-        ingested = commit_prepared(self.case, prepared) if prepared else []
-        ids = iter(ingested)
-        placed: list[tuple[TryResult, int | None, list[int]]] = []
-        for r in batch:
-            exchange_id = next(ids).item_id if r.exchange is not None else None
-            output_ids = [next(ids).item_id for _ in r.outputs]
-            placed.append((r, exchange_id, output_ids))
-            result.exchanges += 1 if exchange_id is not None else 0
-        with self.case.transaction():
+        with self.case.transaction():  # the items and their record: one transaction
+            ingested = commit_prepared(self.case, prepared) if prepared else []
+            ids = iter(ingested)
+            placed: list[tuple[TryResult, int | None, list[int]]] = []
+            for r in batch:
+                exchange_id = next(ids).item_id if r.exchange is not None else None
+                output_ids = [next(ids).item_id for _ in r.outputs]
+                placed.append((r, exchange_id, output_ids))
+                result.exchanges += 1 if exchange_id is not None else 0
             for r, exchange_id, output_ids in placed:
                 if r.status == "interrupted":
                     result.interrupted += 1
