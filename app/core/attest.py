@@ -225,17 +225,12 @@ def _ask(
 ) -> tuple[TimestampToken, dt.datetime] | None:
     requested_at = _now()
     try:
-        token = request_timestamp_for(data.encode("utf-8"), tsa, ca_pems)
+        token = tsa_mod.request_timestamp(data.encode("utf-8"), tsa, ca_pems=ca_pems)
     except TsaError as exc:
         outcome.failures.append({"tsa_url": tsa.url, "reason": exc.reason})
         _log_failure(case, tsa, exc, purpose, count)
         return None
     return token, requested_at
-
-
-def request_timestamp_for(data: bytes, tsa: TsaConfig, ca_pems: Sequence[bytes]) -> TimestampToken:
-    """The one place tokens are requested from (so a benchmark can count requests)."""
-    return tsa_mod.request_timestamp(data, tsa, ca_pems=ca_pems)
 
 
 def attest_pending(

@@ -8,7 +8,7 @@ one transaction on the thread that owns the case.
 
 from __future__ import annotations
 
-import errno as e
+import errno
 import io
 import os
 import stat
@@ -144,12 +144,12 @@ def prepare_file(objects: ObjectStore, path: Path, acquisition: Acquisition) -> 
 def _os_reason(exc: OSError) -> str:
 
     reasons = {
-        e.ENOENT: "the file no longer exists (or a link points nowhere).",
-        e.EACCES: "permission denied.",
-        e.EPERM: "permission denied.",
-        e.ELOOP: "a symbolic link loop.",
-        e.EISDIR: "is a directory.",
-        e.EIO: "the device reported a read error.",
+        errno.ENOENT: "the file no longer exists (or a link points nowhere).",
+        errno.EACCES: "permission denied.",
+        errno.EPERM: "permission denied.",
+        errno.ELOOP: "a symbolic link loop.",
+        errno.EISDIR: "is a directory.",
+        errno.EIO: "the device reported a read error.",
     }
     return reasons.get(exc.errno or 0, f"could not be read ({exc.strerror or exc}).")
 

@@ -186,12 +186,7 @@ def count_items(case: Case, flt: ItemFilter | None = None) -> int:
 
 
 def item_state(case: Case, item_id: int) -> ItemState:
-    tags = sorted(
-        v
-        for (i, v) in case.conn.execute(
-            f"SELECT * FROM ({CURRENT_TAGS_SQL}) WHERE item_id = ?", (item_id,)
-        )
-    )
+    tags = sorted(tags_by_item(case, [item_id]).get(item_id, []))
     notes: list[dict[str, Any]] = []
     corrections: list[dict[str, Any]] = []
     for kind, value, seq, at, actor in case.conn.execute(
@@ -213,12 +208,25 @@ def item_state(case: Case, item_id: int) -> ItemState:
 
 
 def tags_by_item(case: Case, item_ids: Iterable[int] | None = None) -> dict[int, list[str]]:
+    """Current tags per item; with ``item_ids``, only those items are read (in SQL, not after).
+
+    Import and every fetched page of the GUI's grid ask for a handful of items; reading every
+    annotation of the case for each of them made tagging imports quadratic.
+    """
     result: dict[int, list[str]] = {}
-    for item_id, value in case.conn.execute(CURRENT_TAGS_SQL + " ORDER BY a.value"):
-        result.setdefault(int(item_id), []).append(str(value))
-    if item_ids is not None:
-        wanted = set(item_ids)
-        result = {k: v for k, v in result.items() if k in wanted}
+    if item_ids is None:
+        batches: list[list[int]] = [[]]
+    else:
+        wanted = list(dict.fromkeys(int(i) for i in item_ids))
+        batches = [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+    for batch in batches:
+        sql = CURRENT_TAGS_SQL
+        if item_ids is not None:
+            if not batch:
+                continue
+            sql += f" AND a.item_id IN ({', '.join('?' * len(batch))})"
+        for item_id, value in case.conn.execute(sql + " ORDER BY a.value", batch):
+            result.setdefault(int(item_id), []).append(str(value))
     return result
 
 
