@@ -157,7 +157,7 @@ def test_verify_finds_a_token_whose_manifest_or_reply_was_altered(
     assert {"altered-row", "token-manifest-altered", "token-invalid"} <= codes
 
 
-def test_without_a_trusted_root_verify_notes_it_and_with_one_it_is_silent(
+def test_a_token_whose_chain_carries_its_root_verifies_intact_without_trust_notes(
     tmp_path: Path, tsa_server: TsaServer
 ) -> None:
     with _case_with_items(tmp_path) as case:
