@@ -24,8 +24,7 @@ os.environ["PROOFSHOT_CONFIG_DIR"] = str(WORK / "config")
 os.environ["PROOFSHOT_CACHE_DIR"] = str(WORK / "cache")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PROOFSHOT_TSA_URLS", "")  # no network: the status bar shows the queue
-if os.name == "posix" and os.geteuid() == 0:  # Chromium (capture tab) refuses its sandbox as root
-    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")  # root: app adds --no-sandbox
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 

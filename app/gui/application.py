@@ -52,8 +52,10 @@ def create_application(argv: list[str] | None = None) -> tuple[QApplication, Lan
         # browser records through it. With an application already running (pytest-qt) the
         # switch is left as it is: the capture tab then explains that recording is off.
         from app.capture.devtools import enable_devtools
+        from app.gui.browser.chromium import apply_root_rule
 
         enable_devtools()
+        apply_root_rule()  # as root, Chromium starts only without its sandbox
         # The capture tab loads QtWebEngine only when first shown; Qt then needs the GL
         # contexts shared, which can only be set before the application object exists.
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)

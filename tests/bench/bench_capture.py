@@ -29,8 +29,7 @@ from app.capture import devtools
 
 devtools.enable_devtools()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-if hasattr(os, "geteuid") and os.geteuid() == 0:  # Chromium will not sandbox as root
-    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")  # root: app adds --no-sandbox
 os.environ.setdefault("PROOFSHOT_TSA_URLS", "")  # no public TSA from a benchmark
 os.environ.setdefault("PROOFSHOT_CACHE_DIR", tempfile.mkdtemp(prefix="proofshot-bench-cache-"))
 

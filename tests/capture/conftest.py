@@ -4,9 +4,10 @@ QtWebEngine reads its DevTools and Chromium settings once, when it starts, so th
 here, when pytest imports this file -- before any test creates the QApplication:
 
 * DevTools on 127.0.0.1 on a free port (what the app does at start-up);
-* ``--no-sandbox`` (Chromium refuses to sandbox as root), ``--disable-gpu`` (no GPU here) and
-  ``--ignore-certificate-errors`` (the TLS test's server uses a throwaway self-signed
-  certificate). These are test-only: the app never sets them.
+* ``--disable-gpu`` (no GPU here) and ``--ignore-certificate-errors`` (the TLS test's server
+  uses a throwaway self-signed certificate). These are test-only: the app never sets them.
+  ``--no-sandbox`` as root is the app's own rule (:mod:`app.gui.browser.chromium`), applied
+  when ``app.gui.browser`` is imported, as in the app.
 
 One QApplication serves the whole session (pytest-qt's); every test gets its own tab with a
 private profile, its own case folder and its own writer thread.
@@ -26,7 +27,7 @@ import pytest
 
 from app.capture import devtools
 
-TEST_FLAGS = ("--no-sandbox", "--disable-gpu", "--ignore-certificate-errors")
+TEST_FLAGS = ("--disable-gpu", "--ignore-certificate-errors")
 _flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
 os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(
     [*_flags, *(f for f in TEST_FLAGS if f not in _flags)]
@@ -36,6 +37,8 @@ DEVTOOLS_PORT = devtools.enable_devtools()
 # QtWebEngine must be loaded before the session's QApplication exists, whichever test
 # (here or elsewhere in the suite) creates it first.
 import PySide6.QtWebEngineWidgets  # noqa: E402, F401
+
+import app.gui.browser  # noqa: E402, F401  (the app's Chromium switches: no sandbox as root)
 
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]

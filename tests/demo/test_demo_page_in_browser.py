@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # Chromium's sandbox refuses root
+import app.gui.browser  # noqa: F401  (the app's rule: --no-sandbox only as root)
 
 webengine = pytest.importorskip("PySide6.QtWebEngineWidgets")
 

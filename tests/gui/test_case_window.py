@@ -414,7 +414,7 @@ def test_capture_compare_and_campaign_tabs_are_wired_and_the_browser_starts_only
     controller: object, qtbot: QtBot, case_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    for flag in ("--no-sandbox", "--disable-gpu"):  # Chromium refuses its sandbox as root
+    for flag in ("--disable-gpu",):  # no GPU here; as root the app adds --no-sandbox itself
         if flag not in flags.split():
             flags = f"{flags} {flag}".strip()
     monkeypatch.setenv("QTWEBENGINE_CHROMIUM_FLAGS", flags)
