@@ -23,6 +23,12 @@ def config_dir() -> Path:
     return Path(override) if override else Path(_DIRS.user_config_dir)
 
 
+def log_dir() -> Path:
+    """The rotating log file's folder (see :mod:`app.logs`); never inside a case."""
+    override = os.environ.get("PROOFSHOT_LOG_DIR")
+    return Path(override) if override else Path(_DIRS.user_log_dir)
+
+
 def settings_path() -> Path:
     return config_dir() / "settings.json"
 

@@ -26,6 +26,8 @@ def _isolated_user_dirs(
     base = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("PROOFSHOT_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("PROOFSHOT_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("PROOFSHOT_LOG_DIR", str(base / "log"))
+    monkeypatch.delenv("PROOFSHOT_DEBUG", raising=False)
     monkeypatch.delenv("PROOFSHOT_OPERATOR", raising=False)
     # No test may reach a public TSA: unless a test names its loopback TSA, none is asked.
     monkeypatch.setenv("PROOFSHOT_TSA_URLS", "")

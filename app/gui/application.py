@@ -241,10 +241,19 @@ class AppController(QObject):
         self.start.language.blockSignals(False)
 
 
-def run_gui(argv: list[str]) -> int:
-    """Open the window: the start screen, or the case named in ``argv``."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+def run_gui(argv: list[str], *, debug: bool = False) -> int:
+    """Open the window: the start screen, or the case named in ``argv``.
+
+    The safety net comes first: the rotating log file, Qt's messages into it, and the crash
+    dialog for any uncaught exception (:mod:`app.logs`, :mod:`app.gui.crash`).
+    """
+    from app.gui import crash
+    from app.logs import setup_logging
+
+    path = setup_logging(debug=debug)
+    log.info("Log file: %s", path)
     app, languages = create_application()
+    crash.install(app)
     controller = AppController(app, languages)
     if argv:
         if not controller.open_case(Path(argv[0])):
