@@ -292,6 +292,13 @@ def store_items_token(
     return record
 
 
+def log_failed_request(
+    case: Case, tsa: TsaConfig, error: TsaError, *, purpose: str = "items", count: int = 0
+) -> None:
+    """Log a TSA request made elsewhere (off the writer thread) that failed, as ``_ask`` does."""
+    _log_failure(case, tsa, error, purpose, count)
+
+
 def seal_log(
     case: Case, tsas: Sequence[TsaConfig], *, ca_pems: Sequence[bytes] = (), want: int = 2
 ) -> AttestOutcome:

@@ -2,26 +2,85 @@
 
 Every stored item starts "time not yet attested". After each change to the case (an import,
 a capture, …) the window asks the configured timestamp authorities for a token over the
-pending items. The request is network I/O, so it runs on the session's writer thread, never
-on the GUI thread; the core logs every failed attempt (``timestamp.attempt-failed``) and the
-items stay queued. While the TSAs are unreachable, retries follow
+pending items. An attempt has three steps, so that the network never holds up an edit:
+
+1. on the GUI thread, read the batch (pending items, trust anchors) from the session's
+   read-only view -- a few rows;
+2. in the session's worker pool, read the credentials (the keyring may block) and ask the
+   TSAs in order (network I/O, up to each TSA's timeout);
+3. on the writer thread, store the token over the batch -- or log each failed request
+   (``timestamp.attempt-failed``) -- and count what is still pending.
+
+Only step 3 uses the writer, for milliseconds, so a tag or note made while a TSA is slow is
+stored at once. Items stay queued while the TSAs are unreachable; retries follow
 :class:`app.core.attest.Backoff` (30 s doubling to an hour) instead of hammering them on
 every change.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.core.attest import AttestOutcome, Backoff, attest_pending
+from app.core import attest
+from app.core import tsa as tsa_mod
+from app.core.attest import AttestOutcome, Backoff
+from app.core.case import Case
+from app.core.tsa import TimestampToken, TsaConfig, TsaError
 from app.core.tsa_settings import tsa_configs, tsa_urls
 from app.gui.session import CaseSession
 
 SETTLE_MS = 300  # a burst of changes (a folder import) leads to one request, not many
 
 
+@dataclass
+class _Batch:
+    """One attempt: what was asked (read on the GUI thread) and what the TSAs answered."""
+
+    item_ids: list[int]
+    manifest: str
+    anchors: list[bytes]
+    token: TimestampToken | None = None
+    requested_at: dt.datetime | None = None
+    failures: list[tuple[TsaConfig, TsaError]] = field(default_factory=list)
+
+
+def _ask_tsas(batch: _Batch, urls: list[str]) -> _Batch:
+    """Step 2, in the worker pool: no database, only the keyring and the network."""
+    for tsa in tsa_configs(urls):
+        requested_at = dt.datetime.now(dt.UTC)
+        try:
+            batch.token = tsa_mod.request_timestamp(
+                batch.manifest.encode("utf-8"), tsa, ca_pems=batch.anchors
+            )
+        except TsaError as exc:
+            batch.failures.append((tsa, exc))
+            continue
+        batch.requested_at = requested_at
+        break
+    return batch
+
+
+def _store(case: Case, batch: _Batch) -> AttestOutcome:
+    """Step 3, on the writer thread: the token (or the failures) in the case, in milliseconds."""
+    outcome = AttestOutcome()
+    for tsa, error in batch.failures:
+        outcome.failures.append({"tsa_url": tsa.url, "reason": error.reason})
+        attest.log_failed_request(case, tsa, error, count=len(batch.item_ids))
+    if batch.token is not None and batch.requested_at is not None:
+        record = attest.store_items_token(
+            case, batch.manifest, batch.token, batch.requested_at, batch.item_ids
+        )
+        outcome.tokens.append(record["id"])
+        outcome.attested_items = len(batch.item_ids)
+    outcome.pending = attest.pending_count(case)
+    return outcome
+
+
 class BackgroundAttester(QObject):
-    """Attests the session's pending items on its writer thread, retrying with backoff."""
+    """Attests the session's pending items: network in the pool, storing on the writer."""
 
     # The outcome of each attempt (on the GUI thread); tests and the status bar follow it.
     attempted = Signal(object)
@@ -65,21 +124,34 @@ class BackgroundAttester(QObject):
         if self._stopped or self.running or session.closed or session.read_only:
             return False
         urls = tsa_urls()  # the settings file or PROOFSHOT_TSA_URLS; cheap, no keyring
-        if not urls or session.pending_attestations() == 0:
+        if not urls:
+            return False
+        pending = attest.pending_items(session.view, limit=attest.MAX_ITEMS_PER_TOKEN)
+        if not pending:
             return False
         self._retry.stop()
         self.running = True
-
-        def work(case: object) -> AttestOutcome:
-            # Credentials come from the keyring, which may block: read them here too.
-            return attest_pending(case, tsa_configs(urls))  # type: ignore[arg-type]
-
-        session.write(work, self._finished, self._failed, title="attest")
+        batch = _Batch(
+            item_ids=[item_id for item_id, _ in pending],
+            manifest=attest.items_manifest(pending),
+            anchors=attest.trust_anchors(session.view),
+        )
+        session.pool.run(
+            lambda: _ask_tsas(batch, urls), self._answered, self._failed, title="ask TSA"
+        )
         return True
+
+    def _answered(self, batch: _Batch) -> None:
+        if self.session.closed:
+            self.running = False
+            return
+        self.session.write(
+            lambda case: _store(case, batch), self._finished, self._failed, title="attest"
+        )
 
     def _finished(self, outcome: AttestOutcome) -> None:
         self.running = False
-        failed = outcome.pending > 0 and bool(outcome.failures)
+        failed = bool(outcome.failures) and not outcome.tokens
         delay = self.backoff.record(not failed)
         self.attempted.emit(outcome)
         if self._stopped:
@@ -90,7 +162,7 @@ class BackgroundAttester(QObject):
             self.request()
 
     def _failed(self, exc: BaseException) -> None:
-        # Not a TSA refusal (those are logged by the core) but e.g. a closed case.
+        # Not a TSA refusal (those are logged) but e.g. a closed case or an unusable keyring.
         self.running = False
         delay = self.backoff.record(False)
         self.attempted.emit(exc)

@@ -1,17 +1,22 @@
 """Trusted time in the window: imported items are attested in the background, or stay queued.
 
-A real RFC 3161 responder on 127.0.0.1 (``tests/tsa_server.py``) answers, or is down; the
-file goes through the window's own import path and the attester runs on the writer thread.
+A real RFC 3161 responder on 127.0.0.1 (``tests/tsa_server.py``) answers, or is down, or a
+loopback socket accepts and never answers (a hanging TSA); the file goes through the window's
+own import path. The attester asks the TSA in the worker pool and stores through the writer.
 """
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from app.core import attest
+from app.core import items as items_mod
 from app.core.case import Case
 from tests.core.helpers import png_bytes
 from tests.gui.helpers import wait_idle
@@ -86,3 +91,61 @@ def test_without_a_configured_tsa_the_attester_asks_nobody(
     assert not window.attester.running
     assert not window.attester.waiting_to_retry
     assert window.session.pending_attestations() == 7
+
+
+class HangingTsa:
+    """A loopback TCP server that accepts connections and never answers them."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/tsa"
+        self.connections: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections.append(conn)
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.connections:
+            conn.close()
+
+
+def test_an_edit_made_while_the_tsa_hangs_is_stored_at_once(
+    controller: object, qtbot: QtBot, case_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tsa = HangingTsa()
+    try:
+        monkeypatch.setenv("PROOFSHOT_TSA_URLS", tsa.url)
+        assert controller.open_case(case_path)  # type: ignore[attr-defined]
+        window = controller.window  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: len(tsa.connections) == 1, timeout=10000)  # the request is out
+        assert window.attester.running
+        stored: list[float] = []
+        start = time.monotonic()
+        window.session.write(
+            lambda case: items_mod.add_note(case, 1, "Written while the TSA hangs"),
+            lambda _: stored.append(time.monotonic() - start),
+        )
+        qtbot.waitUntil(lambda: bool(stored), timeout=5000)
+        assert stored[0] < 1.0  # the TSA's timeout is 10 s: the edit did not wait for it
+        assert window.attester.running  # ... and the TSA still has not answered
+        notes = window.session.view.conn.execute(
+            "SELECT value FROM annotations WHERE item_id = 1 AND kind = 'note'"
+        ).fetchall()
+        assert [n[0] for n in notes] == ["Written while the TSA hangs"]
+    finally:
+        tsa.close()  # the hanging request now fails: logged, retried later
+    qtbot.waitUntil(lambda: window.attester.waiting_to_retry, timeout=15000)
+    wait_idle(qtbot, window)
+    failed = window.session.view.conn.execute(
+        "SELECT COUNT(*) FROM events WHERE action = 'timestamp.attempt-failed'"
+    ).fetchone()[0]
+    assert failed == 1
+    assert window.session.pending_attestations() == 6
