@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 from app.core import items as items_mod
 from app.gui.attester import BackgroundAttester
 from app.gui.campaigns import CampaignPanel
-from app.gui.capture import CaptureFlow
 from app.gui.compare import CompareWorkspace
 from app.gui.custody_view import CustodyLogPane
 from app.gui.evidence_view import EvidencePane
@@ -44,6 +43,7 @@ from app.gui.inspector import Inspector
 from app.gui.lazy import preload
 from app.gui.messages import show_error
 from app.gui.models import ItemTableModel
+from app.gui.screen_capture import CaptureFlow
 from app.gui.session import CaseSession
 from app.gui.tag_dialog import TagDialog
 from app.gui.thumbnails import ThumbnailCache

@@ -15,7 +15,7 @@ from app.config import load_settings
 from app.core import custody, items
 from app.core.case import Case
 from app.core.tsa_settings import credentials_for
-from app.gui.capture import Grab, RegionSelector, crop_region, grab_full_screen
+from app.gui.screen_capture import Grab, RegionSelector, crop_region, grab_full_screen
 from tests.gui.helpers import wait_idle
 from tests.memory_keyring import MemoryKeyring
 

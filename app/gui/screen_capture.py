@@ -336,7 +336,7 @@ def capture_acquisition(grab: Grab, prompt: str, actor: str | None) -> Acquisiti
     )
 
 
-def store_capture(
+def store_screen_capture(
     case: Case,
     png: bytes,
     acquisition: Acquisition,
@@ -445,7 +445,7 @@ class CaptureFlow(QObject):
         acquisition = capture_acquisition(grab, prompt, actor)
         add_bytes = ingest.add_bytes
         self.session.write(
-            lambda case: store_capture(case, png, acquisition, prompt, tags, add_bytes),
+            lambda case: store_screen_capture(case, png, acquisition, prompt, tags, add_bytes),
             done,
             lambda exc: show_error(self.window, self.tr("Capture not stored"), exc),
             title="screen capture",
