@@ -8,6 +8,10 @@ an annotation marked "entered by operator (not captured)" — see
 Which window is in front cannot be asked portably: on Windows and X11 we ask the system
 (``GetForegroundWindow`` / ``_NET_ACTIVE_WINDOW``); elsewhere (macOS, Wayland) a window
 capture falls back to the full screen and says so in the item's facts.
+
+On a Wayland session ``QScreen`` only sees black, so the pixels come from the XDG desktop
+portal instead (:mod:`app.gui.screen_portal`, chosen by
+:func:`~app.gui.screen_portal.select_backend`); the facts name the backend either way.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ from app.core import items as items_mod
 from app.core.case import Case
 from app.gui.lazy import deferred
 from app.gui.messages import show_error, show_message
+from app.gui.screen_portal import PortalScreenshot, select_backend
 from app.gui.session import CaseSession
 
 if TYPE_CHECKING:
@@ -107,6 +112,7 @@ def _screen_facts(screen: QScreen) -> dict[str, Any]:
         "device_pixel_ratio": screen.devicePixelRatio(),
         "platform": QGuiApplication.platformName(),
         "os": sys.platform,
+        "capture_backend": "qscreen",
     }
 
 
@@ -121,6 +127,19 @@ def grab_window(window_id: int, title: str = "", screen: QScreen | None = None) 
     pixmap = screen.grabWindow(window_id)
     facts = {**_screen_facts(screen), "window_id": hex(window_id), "window_title": title}
     return Grab(pixmap.toImage(), "window", facts)
+
+
+def portal_grab(image: QImage, uri: str, screen: QScreen | None = None) -> Grab:
+    """A full-desktop grab the XDG portal delivered (the whole virtual desktop)."""
+    screen = screen or QGuiApplication.primaryScreen()
+    g = screen.virtualGeometry()
+    facts = {
+        **_screen_facts(screen),
+        "screen_geometry": [g.x(), g.y(), g.width(), g.height()],
+        "capture_backend": "xdg-desktop-portal",
+        "portal_file": uri,
+    }
+    return Grab(image, "full-screen", facts)
 
 
 def crop_region(full: Grab, rect: QRect) -> Grab:
@@ -368,6 +387,7 @@ class CaptureFlow(QObject):
         self.window_countdown_ms = 3000
         self.dialog: CaptureDialog | None = None
         self.selector: RegionSelector | None = None
+        self.portal: PortalScreenshot | None = None
 
     def start(self, mode: str) -> None:
         if mode not in MODES:
@@ -387,6 +407,9 @@ class CaptureFlow(QObject):
 
     def _grab(self, mode: str, restore: bool) -> None:
         screen = self.window.screen() or QGuiApplication.primaryScreen()
+        if select_backend() == "portal":
+            self._grab_through_portal(mode, restore, screen)
+            return
         if mode == "window":
             front = foreground_window()
             if front is not None:
@@ -396,6 +419,34 @@ class CaptureFlow(QObject):
                 grab.facts["window_fallback"] = True
         else:
             grab = grab_full_screen(screen)
+        self._grabbed(grab, mode, restore)
+
+    def _grab_through_portal(self, mode: str, restore: bool, screen: QScreen) -> None:
+        """Wayland: ask the desktop; the answer (or a refusal) arrives later, by signal."""
+        portal = PortalScreenshot(self)
+        self.portal = portal
+
+        def grabbed(image: QImage, uri: str) -> None:
+            grab = portal_grab(image, uri, screen)
+            if mode == "window":  # the portal gives the desktop; no window can be singled out
+                grab.facts["window_fallback"] = True
+            self._grabbed(grab, mode, restore)
+
+        def failed(reason: str) -> None:
+            self._restore(restore)
+            show_message(
+                self.window,
+                self.tr("Screen capture"),
+                self.tr("The screen could not be captured: {reason} Nothing was stored.").format(
+                    reason=reason
+                ),
+            )
+
+        portal.grabbed.connect(grabbed)
+        portal.failed.connect(failed)
+        portal.start()
+
+    def _grabbed(self, grab: Grab, mode: str, restore: bool) -> None:
         if mode == "region":
             self.selector = RegionSelector(grab)
             self.selector.selected.connect(
