@@ -2,9 +2,9 @@
 
 pHash and dHash follow the published algorithms as the ``imagehash`` library implements them
 (pHash: 32 × 32 greyscale, 2-D DCT, the 8 × 8 lowest frequencies against their median; dHash:
-9 × 8 greyscale, each pixel brighter than its right neighbour), computed with OpenCV and SciPy
-in one batch so that many windows of an image can be hashed cheaply. The colour hash is
-``imagehash.colorhash`` itself.
+9 × 8 greyscale, each pixel brighter than its right neighbour), computed with OpenCV and NumPy
+(the DCT as a precomputed matrix product) in one batch so that many windows of an image can be
+hashed cheaply. The colour hash is ``imagehash.colorhash`` itself.
 
 A hash of the whole image does not survive cropping, so each image is also hashed in a fixed
 grid of sub-windows (:data:`WINDOWS`): a crop of a work then has nearly the same hash as the

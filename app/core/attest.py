@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from app.core import custody
 from app.core import items as items_mod
 from app.core import tsa as tsa_mod
+from app.core.backoff import Backoff as Backoff  # re-exported: callers use attest.Backoff
 from app.core.case import Case
 from app.core.jobs import CancelToken
 from app.core.problems import Problem, VerifyReport
@@ -329,26 +330,6 @@ def seal_log(
         outcome.tokens.append(record["id"])
     outcome.pending = pending_count(case)
     return outcome
-
-
-class Backoff:
-    """Retry delays for an offline TSA: 30 s doubling to an hour, reset by a success."""
-
-    def __init__(self, first: float = 30.0, ceiling: float = 3600.0) -> None:
-        self.first = first
-        self.ceiling = ceiling
-        self.failures = 0
-
-    def next_delay(self) -> float:
-        return (
-            min(self.ceiling, self.first * (2 ** max(0, self.failures - 1)))
-            if self.failures
-            else 0.0
-        )
-
-    def record(self, success: bool) -> float:
-        self.failures = 0 if success else self.failures + 1
-        return self.next_delay()
 
 
 # -- trust anchors ---------------------------------------------------------------------------

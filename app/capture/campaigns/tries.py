@@ -37,6 +37,7 @@ from app.capture.campaigns.settings import (
     METHOD,
     RunSettings,
 )
+from app.core.backoff import delay as backoff_delay
 from app.core.case import Case
 from app.core.ingest import Acquisition, PreparedItem, prepare_bytes
 from app.core.jobs import CancelToken
@@ -134,8 +135,10 @@ class TryPerformer:
         self._rng = random.Random()
 
     def backoff(self, attempt: int) -> float:
-        delay = min(self.settings.backoff_ceiling, self.settings.backoff_first * 2 ** (attempt - 1))
-        return delay * (0.5 + self._rng.random() / 2) if self.settings.jitter else delay
+        rng = self._rng if self.settings.jitter else None
+        return backoff_delay(
+            attempt, self.settings.backoff_first, self.settings.backoff_ceiling, rng=rng
+        )
 
     def classify(self, trip: RoundTrip) -> _Verdict:
         if trip.error is not None and trip.response is None:
