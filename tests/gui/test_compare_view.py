@@ -1,5 +1,7 @@
 """The compare workspace (offscreen Qt): ranked works, linked zoom, overlay, swipe,
-difference, matched points, and the element chart saved as a superseding record."""
+difference, matched points, and the element chart saved as a superseding record -- the
+workspace with its two units (PairViewer, ChartEditor) wired together, on the demo case.
+Each unit alone: tests/gui/test_pair_viewer.py and tests/gui/test_chart_editor.py."""
 
 from __future__ import annotations
 
@@ -126,8 +128,8 @@ def test_the_work_picker_is_ranked_by_the_engine_and_the_metrics_are_explained(
     text = workspace.metrics_view.toPlainText()
     assert "distinctive points match after alignment" in text and "SSIM" in text
     assert "Likely match" in workspace.status_label.text()
-    assert workspace.original_panel.has_image() and workspace.output_panel.has_image()
-    assert "Starlume — Portrait" in workspace.original_caption.text()
+    assert workspace.viewer.original_panel.has_image() and workspace.viewer.output_panel.has_image()
+    assert "Starlume — Portrait" in workspace.viewer.original_caption.text()
     # Choosing another work compares that pair instead.
     with qtbot.waitSignal(workspace.compared, timeout=60_000) as compared:
         workspace.work_combo.setCurrentIndex(1)
@@ -140,17 +142,17 @@ def test_linked_zoom_and_pan_keep_the_same_spot_of_the_character_in_both_views(
 ) -> None:
     workspace = open_workspace(qtbot, demo_path, sessions)
     record = show(qtbot, workspace, PORTRAIT_OUTPUT, PORTRAIT_WORK)
-    left, right = workspace.original_panel, workspace.output_panel
+    left, right = workspace.viewer.original_panel, workspace.viewer.output_panel
     left.zoom_by(2.0)
     left.horizontalScrollBar().setValue(left.horizontalScrollBar().value() + 40)
-    centre = workspace.map_point("original", left.centre_stored())
+    centre = workspace.viewer.map_point("original", left.centre_stored())
     rx, ry = right.centre_stored()
     tolerance = 3 / right.screen_per_stored()  # a few screen pixels
     assert abs(rx - centre[0]) <= tolerance and abs(ry - centre[1]) <= tolerance
     scale = record["alignment"]["scale"]  # output pixels per original pixel
     assert right.screen_per_stored() == pytest.approx(left.screen_per_stored() / scale, rel=0.02)
     # Unlinked, the other view stays where it was.
-    workspace.sync_check.setChecked(False)
+    workspace.viewer.sync_check.setChecked(False)
     before = right.centre_stored()
     left.zoom_by(1.5)
     assert right.centre_stored() == pytest.approx(before)
@@ -161,16 +163,16 @@ def test_overlay_swipe_and_difference_show_the_output_aligned_on_the_original(
 ) -> None:
     workspace = open_workspace(qtbot, demo_path, sessions)
     show(qtbot, workspace, PORTRAIT_OUTPUT, PORTRAIT_WORK)
-    blend = workspace.blend_view
+    blend = workspace.viewer.blend_view
     workspace.set_mode("overlay")
-    assert workspace.stack.currentWidget() is workspace.blend_widget
-    assert workspace.amount_slider.isVisible()
-    workspace.amount_slider.setValue(30)
+    assert workspace.viewer.stack.currentWidget() is workspace.viewer.blend_widget
+    assert workspace.viewer.amount_slider.isVisible()
+    workspace.viewer.amount_slider.setValue(30)
     assert blend.warped_item is not None and blend.warped_item.opacity() == pytest.approx(0.3)
-    assert "engine's alignment" in workspace.blend_caption.text()
+    assert "engine's alignment" in workspace.viewer.blend_caption.text()
     save_screenshot(workspace, "compare-overlay", tmp_path)
     workspace.set_mode("swipe")
-    workspace.amount_slider.setValue(40)
+    workspace.viewer.amount_slider.setValue(40)
     assert blend.warped_item.opacity() == 1.0
     width = blend.scene().sceneRect().width()
     clip = blend.warped_item.parentItem().boundingRect()
@@ -179,16 +181,16 @@ def test_overlay_swipe_and_difference_show_the_output_aligned_on_the_original(
     viewport = blend.viewport()
     point = blend.mapFromScene(0.7 * width, 10)
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=point)
-    assert workspace.amount_slider.value() == pytest.approx(70, abs=2)
+    assert workspace.viewer.amount_slider.value() == pytest.approx(70, abs=2)
     workspace.set_mode("difference")
     assert blend.difference_item is not None and blend.difference_item.isVisible()
     assert not blend.warped_item.parentItem().isVisible()
-    assert "Mean difference" in workspace.blend_caption.text()
+    assert "Mean difference" in workspace.viewer.blend_caption.text()
     grab = save_screenshot(workspace, "compare-difference", tmp_path)
     assert Image.open(grab).getextrema()[0][1] > 100  # not a blank picture
     # Overlay keeps its own opacity after the swipe moved.
     workspace.set_mode("overlay")
-    assert workspace.amount_slider.value() == 30
+    assert workspace.viewer.amount_slider.value() == 30
 
 
 def test_matched_points_and_the_lines_joining_them_are_shown_on_demand(
@@ -196,13 +198,13 @@ def test_matched_points_and_the_lines_joining_them_are_shown_on_demand(
 ) -> None:
     workspace = open_workspace(qtbot, demo_path, sessions)
     record = show(qtbot, workspace, PORTRAIT_OUTPUT, PORTRAIT_WORK)
-    overlay = workspace.link_overlay
+    overlay = workspace.viewer.link_overlay
     assert not overlay.isVisible()
-    workspace.points_check.setChecked(True)
+    workspace.viewer.points_check.setChecked(True)
     workspace.grab()  # paints the overlay
     assert overlay.isVisible() and overlay.drawn > 0
     assert len(overlay.pairs) == min(80, len(record["alignment"]["points_original"]))
-    workspace.points_check.setChecked(False)
+    workspace.viewer.points_check.setChecked(False)
     assert not overlay.isVisible()
 
 
@@ -211,20 +213,20 @@ def test_elements_drawn_on_each_picture_are_saved_as_a_chart_and_a_new_save_supe
 ) -> None:
     workspace = open_workspace(qtbot, demo_path, sessions)
     record = show(qtbot, workspace, PORTRAIT_OUTPUT, PORTRAIT_WORK)
-    assert not workspace.save_button.isEnabled()  # nothing to save yet
-    workspace.new_element("Star-core emblem on the chest")
-    assert workspace.mark_button.isChecked()
-    drag(qtbot, workspace.original_panel, (0.38, 0.72), (0.62, 0.97))
-    drag(qtbot, workspace.output_panel, (0.40, 0.74), (0.60, 0.98))
-    workspace.new_element("Visor eyes")
-    workspace.set_shape("ellipse")
-    drag(qtbot, workspace.original_panel, (0.25, 0.38), (0.75, 0.55))
-    drag(qtbot, workspace.output_panel, (0.27, 0.40), (0.73, 0.56))
-    workspace.new_element("Crest fins")
-    workspace.set_shape("arrow")
-    drag(qtbot, workspace.original_panel, (0.10, 0.08), (0.30, 0.24))
-    drag(qtbot, workspace.output_panel, (0.12, 0.10), (0.32, 0.26))
-    model = workspace.element_model
+    assert not workspace.chart.save_button.isEnabled()  # nothing to save yet
+    workspace.chart.new_element("Star-core emblem on the chest")
+    assert workspace.chart.mark_button.isChecked()
+    drag(qtbot, workspace.viewer.original_panel, (0.38, 0.72), (0.62, 0.97))
+    drag(qtbot, workspace.viewer.output_panel, (0.40, 0.74), (0.60, 0.98))
+    workspace.chart.new_element("Visor eyes")
+    workspace.chart.set_shape("ellipse")
+    drag(qtbot, workspace.viewer.original_panel, (0.25, 0.38), (0.75, 0.55))
+    drag(qtbot, workspace.viewer.output_panel, (0.27, 0.40), (0.73, 0.56))
+    workspace.chart.new_element("Crest fins")
+    workspace.chart.set_shape("arrow")
+    drag(qtbot, workspace.viewer.original_panel, (0.10, 0.08), (0.30, 0.24))
+    drag(qtbot, workspace.viewer.output_panel, (0.12, 0.10), (0.32, 0.26))
+    model = workspace.chart.element_model
     assert model.rowCount() == 3
     chest = model.region(0, "original")
     assert chest == {"shape": "rect", "x": pytest.approx(0.38, abs=0.01),
@@ -232,19 +234,19 @@ def test_elements_drawn_on_each_picture_are_saved_as_a_chart_and_a_new_save_supe
                      "h": pytest.approx(0.25, abs=0.01)}  # fmt: skip
     arrow = model.region(2, "output")
     assert arrow["shape"] == "arrow" and arrow["w"] > 0 and arrow["h"] > 0
-    assert workspace.original_panel.element_count() == 3
-    workspace.mark_button.setChecked(False)
+    assert workspace.viewer.original_panel.element_count() == 3
+    workspace.chart.mark_button.setChecked(False)
     save_screenshot(workspace, "compare-side-by-side", tmp_path)
-    workspace.points_check.setChecked(True)
+    workspace.viewer.points_check.setChecked(True)
     save_screenshot(workspace, "compare-matched-points", tmp_path)
-    workspace.points_check.setChecked(False)
-    assert workspace.save_button.isEnabled()
+    workspace.viewer.points_check.setChecked(False)
+    assert workspace.chart.save_button.isEnabled()
     with qtbot.waitSignal(workspace.chart_saved, timeout=30_000) as saved:
-        qtbot.mouseClick(workspace.save_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(workspace.chart.save_button, Qt.MouseButton.LeftButton)
     first = saved.args[0]
     wait_idle(qtbot, workspace)
-    assert "Saved as chart" in workspace.chart_status.text()
-    assert not workspace.save_button.isEnabled()
+    assert "Saved as chart" in workspace.chart.chart_status.text()
+    assert not workspace.chart.save_button.isEnabled()
     with Case.open(demo_path, read_only=True) as case:
         (chart,) = works.list_charts(case, item_id=PORTRAIT_OUTPUT)
         assert chart.id == first and chart.work_id == PORTRAIT_WORK
@@ -255,13 +257,13 @@ def test_elements_drawn_on_each_picture_are_saved_as_a_chart_and_a_new_save_supe
         assert chart.metrics["band"] == "high" and chart.metrics["score"] == record["score"]
         assert len(chart.metrics["metrics"]) == 7
     # Edit and save again: a new chart that supersedes the first.
-    workspace.element_table.setCurrentIndex(model.index(1, 1))
-    workspace.delete_element()
+    workspace.chart.element_table.setCurrentIndex(model.index(1, 1))
+    workspace.chart.delete_element()
     with qtbot.waitSignal(workspace.chart_saved, timeout=30_000) as saved_again:
         assert workspace.save_chart()
     wait_idle(qtbot, workspace)
     second = saved_again.args[0]
-    assert f"replacing chart {first}" in workspace.chart_status.text()
+    assert f"replacing chart {first}" in workspace.chart.chart_status.text()
     with Case.open(demo_path, read_only=True) as case:
         (chart,) = works.list_charts(case, item_id=PORTRAIT_OUTPUT)
         assert chart.id == second and chart.supersedes == first and len(chart.elements) == 2
@@ -280,21 +282,21 @@ def test_a_saved_chart_comes_back_when_the_pair_is_opened_again(
                                     "y": 0.3, "w": 0.2, "h": 0.1}}])  # fmt: skip
     workspace = open_workspace(qtbot, demo_path, sessions)
     show(qtbot, workspace, PORTRAIT_OUTPUT, PORTRAIT_WORK)
-    assert workspace.title_edit.text() == "Portrait chart"
+    assert workspace.chart.title_edit.text() == "Portrait chart"
     assert (
-        workspace.element_model.rowCount() == 1
-        and workspace.element_model.description(0) == "Visor"
+        workspace.chart.element_model.rowCount() == 1
+        and workspace.chart.element_model.description(0) == "Visor"
     )
     assert (
-        workspace.original_panel.element_count() == 1
-        and workspace.output_panel.element_count() == 0
+        workspace.viewer.original_panel.element_count() == 1
+        and workspace.viewer.output_panel.element_count() == 0
     )
-    assert not workspace.save_button.isEnabled()
+    assert not workspace.chart.save_button.isEnabled()
     # Unsaved edits survive a look at another pair.
-    workspace.new_element("Crest")
+    workspace.chart.new_element("Crest")
     show(qtbot, workspace, 5)
     show(qtbot, workspace, PORTRAIT_OUTPUT, PORTRAIT_WORK)
-    assert workspace.element_model.rowCount() == 2 and workspace.save_button.isEnabled()
+    assert workspace.chart.element_model.rowCount() == 2 and workspace.chart.save_button.isEnabled()
 
 
 def test_every_element_needs_a_description_before_the_chart_is_saved(
@@ -302,11 +304,11 @@ def test_every_element_needs_a_description_before_the_chart_is_saved(
 ) -> None:
     workspace = open_workspace(qtbot, demo_path, sessions)
     show(qtbot, workspace, PORTRAIT_OUTPUT, PORTRAIT_WORK)
-    workspace.mark_button.setChecked(True)
-    drag(qtbot, workspace.original_panel, (0.2, 0.2), (0.4, 0.4))  # creates an element
-    assert workspace.element_model.rowCount() == 1
+    workspace.chart.mark_button.setChecked(True)
+    drag(qtbot, workspace.viewer.original_panel, (0.2, 0.2), (0.4, 0.4))  # creates an element
+    assert workspace.chart.element_model.rowCount() == 1
     assert not workspace.save_chart()
-    assert "no description" in workspace.chart_status.text()
+    assert "no description" in workspace.chart.chart_status.text()
     with Case.open(demo_path, read_only=True) as case:
         assert works.list_charts(case) == []
 
@@ -316,9 +318,9 @@ def test_a_read_only_case_shows_comparisons_but_cannot_save_charts(
 ) -> None:
     workspace = open_workspace(qtbot, demo_path, sessions, read_only=True)
     show(qtbot, workspace, PORTRAIT_OUTPUT, PORTRAIT_WORK)
-    workspace.new_element("Visor")
-    assert not workspace.save_button.isEnabled() and not workspace.save_chart()
-    assert "read-only" in workspace.save_button.toolTip()
+    workspace.chart.new_element("Visor")
+    assert not workspace.chart.save_button.isEnabled() and not workspace.save_chart()
+    assert "read-only" in workspace.chart.save_button.toolTip()
 
 
 def test_an_output_that_cannot_be_compared_shows_the_reason_not_a_score(
