@@ -86,6 +86,7 @@ QT_MODULES_USED: tuple[str, ...] = (
     "QtNetwork",
     "QtWebEngineCore",
     "QtWebEngineWidgets",
+    "QtDBus",  # screen capture through the XDG desktop portal on Wayland
     # Imported by the QtWebEngine bindings themselves (checked: importing
     # QtWebEngineWidgets loads exactly these plus the four above).
     "QtWebChannel",
