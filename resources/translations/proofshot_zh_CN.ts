@@ -296,47 +296,47 @@
 <context>
     <name>CaptureDialog</name>
     <message>
-        <location filename="../../app/gui/capture.py" line="246"/>
+        <location filename="../../app/gui/screen_capture.py" line="246"/>
         <source>Save screen capture</source>
         <translation>保存屏幕截图</translation>
     </message>
     <message>
-        <location filename="../../app/gui/capture.py" line="262"/>
+        <location filename="../../app/gui/screen_capture.py" line="262"/>
         <source>{w} × {h} pixels, exactly as the screen delivered them, saved as PNG.</source>
         <translation>{w} × {h} 像素，与屏幕输出完全一致，保存为 PNG。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/capture.py" line="272"/>
+        <location filename="../../app/gui/screen_capture.py" line="272"/>
         <source>The capture is entirely black: this desktop may not allow applications to capture the screen (Wayland does this). Use the system screenshot tool and import the file instead.</source>
         <translation>截图全黑：该桌面环境可能不允许应用程序截屏（Wayland 即如此）。请改用系统截图工具，然后导入该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/capture.py" line="279"/>
+        <location filename="../../app/gui/screen_capture.py" line="279"/>
         <source>The window in front could not be identified on this system, so the whole screen was captured.</source>
         <translation>在此系统上无法识别前台窗口，因此截取了整个屏幕。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/capture.py" line="286"/>
+        <location filename="../../app/gui/screen_capture.py" line="286"/>
         <source>Optional: the prompt you typed into the AI tool, copied here by hand.</source>
         <translation>可选：您在 AI 工具中输入的提示词，在此手工填写。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/capture.py" line="293"/>
+        <location filename="../../app/gui/screen_capture.py" line="293"/>
         <source>A prompt typed here is recorded as entered by you, not as captured from the tool; reports say so.</source>
         <translation>此处填写的提示词将记录为由您录入，而非从工具中采集；报告中会如实说明。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/capture.py" line="298"/>
+        <location filename="../../app/gui/screen_capture.py" line="298"/>
         <source>Tags, separated by commas</source>
         <translation>标签，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../app/gui/capture.py" line="300"/>
+        <location filename="../../app/gui/screen_capture.py" line="300"/>
         <source>Prompt (entered by operator)</source>
         <translation>提示词（操作人员录入）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/capture.py" line="302"/>
+        <location filename="../../app/gui/screen_capture.py" line="302"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
@@ -344,25 +344,30 @@
 <context>
     <name>CaptureFlow</name>
     <message>
-        <location filename="../../app/gui/capture.py" line="378"/>
-        <location filename="../../app/gui/capture.py" line="420"/>
+        <location filename="../../app/gui/screen_capture.py" line="378"/>
+        <location filename="../../app/gui/screen_capture.py" line="420"/>
         <source>Screen capture</source>
         <translation>屏幕截图</translation>
     </message>
     <message>
-        <location filename="../../app/gui/capture.py" line="379"/>
+        <location filename="../../app/gui/screen_capture.py" line="379"/>
         <source>This case is open read-only; a capture cannot be stored in it.</source>
         <translation>此案件以只读方式打开，无法保存截图。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/capture.py" line="421"/>
+        <location filename="../../app/gui/screen_capture.py" line="421"/>
         <source>The screen could not be captured on this system; nothing was stored.</source>
         <translation>在此系统上无法截取屏幕；未保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/capture.py" line="450"/>
+        <location filename="../../app/gui/screen_capture.py" line="450"/>
         <source>Capture not stored</source>
         <translation>截图未保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/screen_capture.py" line="440"/>
+        <source>The screen could not be captured: {reason} Nothing was stored.</source>
+        <translation>无法截取屏幕：{reason} 未存储任何内容。</translation>
     </message>
 </context>
 <context>
@@ -712,156 +717,6 @@
         <translation>案件中的原创作品，按相似度引擎对该生成图片的排名排列</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="418"/>
-        <source>Side by side</source>
-        <translation>并排</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="418"/>
-        <source>Original and output side by side</source>
-        <translation>原作品与生成图片并排显示</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="420"/>
-        <source>Overlay</source>
-        <translation>叠加</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="421"/>
-        <source>The output placed on the original; the slider sets its opacity</source>
-        <translation>将生成图片叠加在原作品上；滑块调节其不透明度</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="424"/>
-        <source>Swipe</source>
-        <translation>滑动对比</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="425"/>
-        <source>Original left of the line, output right of it; drag to move the line</source>
-        <translation>分隔线左侧为原作品，右侧为生成图片；拖动可移动分隔线</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="428"/>
-        <source>Difference</source>
-        <translation>差异</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="429"/>
-        <source>Where the aligned pictures differ: dark is the same, bright is different</source>
-        <translation>对齐后两图不同之处：暗处相同，亮处不同</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="435"/>
-        <source>Matched points</source>
-        <translation>匹配点</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="437"/>
-        <source>Show the points the engine matched, and lines joining each pair</source>
-        <translation>显示引擎匹配的特征点及连接每对点的线</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="439"/>
-        <source>Link zoom and pan</source>
-        <translation>联动缩放和平移</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="441"/>
-        <source>Zoom and pan both pictures together, keeping the same spot in view</source>
-        <translation>两幅图片一起缩放和平移，保持显示同一位置</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="443"/>
-        <source>Zoom in (Ctrl+wheel)</source>
-        <translation>放大（Ctrl+滚轮）</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="444"/>
-        <source>Zoom out (Ctrl+wheel)</source>
-        <translation>缩小（Ctrl+滚轮）</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="445"/>
-        <source>Fit</source>
-        <translation>适应窗口</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="446"/>
-        <source>Fit the pictures in the view</source>
-        <translation>使图片适应视图</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="447"/>
-        <source>1:1</source>
-        <translation>1:1</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="448"/>
-        <source>One screen pixel per displayed pixel</source>
-        <translation>一个屏幕像素对应一个图像像素</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="449"/>
-        <source>Comparison chart (demonstrative)</source>
-        <translation>比对图表（演示性）</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="450"/>
-        <source>Title:</source>
-        <translation>标题：</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="451"/>
-        <source>New element</source>
-        <translation>新建要素</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="453"/>
-        <source>Add a numbered element; then drag on each picture to mark it</source>
-        <translation>添加一个编号要素；然后在每幅图片上拖动以标出它</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="455"/>
-        <source>Mark on pictures</source>
-        <translation>在图片上标注</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="457"/>
-        <source>Drag on the original or the output to mark the selected element&apos;s region</source>
-        <translation>在原作品或生成图片上拖动，标出所选要素的区域</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="459"/>
-        <source>Rectangle</source>
-        <translation>矩形</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="459"/>
-        <source>Ellipse</source>
-        <translation>椭圆</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="459"/>
-        <source>Arrow</source>
-        <translation>箭头</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="461"/>
-        <source>Delete element</source>
-        <translation>删除要素</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="464"/>
-        <source>Demonstrative: saved beside the evidence and logged; the images are never changed. Saving again makes a new version; the earlier one stays in the log.</source>
-        <translation>演示性材料：与证据一并保存并记入日志；图片本身绝不会被修改。再次保存会生成新版本，旧版本仍保留在日志中。</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="468"/>
-        <source>Save chart</source>
-        <translation>保存图表</translation>
-    </message>
-    <message>
         <location filename="../../app/gui/compare/workspace.py" line="526"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
@@ -926,101 +781,256 @@
         <source>Engine {engine}. Measured on the stored files; the evidence is not changed.</source>
         <translation>引擎 {engine}。基于所保存的文件测量；证据未被改动。</translation>
     </message>
+</context>
+<context>
+    <name>ChartEditor</name>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="806"/>
-        <source>Original work</source>
-        <translation>原创作品</translation>
+        <location filename="../../app/gui/compare/chart_editor.py" line="137"/>
+        <source>Comparison chart (demonstrative)</source>
+        <translation>比对图表（演示性）</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="807"/>
-        <source>Output</source>
-        <translation>生成图片</translation>
+        <location filename="../../app/gui/compare/chart_editor.py" line="138"/>
+        <source>Title:</source>
+        <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="810"/>
-        <source> · reg. {number}</source>
-        <translation> · 登记号 {number}</translation>
+        <location filename="../../app/gui/compare/chart_editor.py" line="139"/>
+        <source>New element</source>
+        <translation>新建要素</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="815"/>
-        <source>Original — work {id}: {title}{reg}</source>
-        <translation>原作品 — 作品 {id}：{title}{reg}</translation>
+        <location filename="../../app/gui/compare/chart_editor.py" line="141"/>
+        <source>Add a numbered element; then drag on each picture to mark it</source>
+        <translation>添加一个编号要素；然后在每幅图片上拖动以标出它</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="820"/>
-        <source>Output — item #{id} · SHA-256 {sha}…</source>
-        <translation>生成图片 — 证据项 #{id} · SHA-256 {sha}…</translation>
+        <location filename="../../app/gui/compare/chart_editor.py" line="143"/>
+        <source>Mark on pictures</source>
+        <translation>在图片上标注</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="848"/>
-        <source>Opacity</source>
-        <translation>不透明度</translation>
+        <location filename="../../app/gui/compare/chart_editor.py" line="145"/>
+        <source>Drag on the original or the output to mark the selected element&apos;s region</source>
+        <translation>在原作品或生成图片上拖动，标出所选要素的区域</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="848"/>
-        <source>Divider</source>
-        <translation>分隔线</translation>
+        <location filename="../../app/gui/compare/chart_editor.py" line="149"/>
+        <source>Delete element</source>
+        <translation>删除要素</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="862"/>
-        <source>The output is placed on the original by the engine&apos;s alignment.</source>
-        <translation>生成图片已按引擎的对齐结果叠放在原作品上。</translation>
+        <location filename="../../app/gui/compare/chart_editor.py" line="151"/>
+        <source>Demonstrative: saved beside the evidence and logged; the images are never changed. Saving again makes a new version; the earlier one stays in the log.</source>
+        <translation>演示性材料：与证据一并保存并记入日志；图片本身绝不会被修改。再次保存会生成新版本，旧版本仍保留在日志中。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="865"/>
-        <source>No alignment was found: the output is only scaled into the original&apos;s frame, not matched to it.</source>
-        <translation>未找到对齐关系：生成图片只是缩放至原作品的画幅内，并未与之匹配。</translation>
+        <location filename="../../app/gui/compare/chart_editor.py" line="156"/>
+        <source>Save chart</source>
+        <translation>保存图表</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="870"/>
-        <source>{placement} The slider sets the output&apos;s opacity.</source>
-        <translation>{placement} 滑块调节生成图片的不透明度。</translation>
+        <location filename="../../app/gui/compare/chart_editor.py" line="147"/>
+        <source>Rectangle</source>
+        <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="873"/>
-        <source>{placement} Left of the white line: the original; right of it: the output.</source>
-        <translation>{placement} 白线左侧为原作品，右侧为生成图片。</translation>
+        <location filename="../../app/gui/compare/chart_editor.py" line="147"/>
+        <source>Ellipse</source>
+        <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="877"/>
-        <source>{placement} Dark: the same after alignment; bright: different; hatched: outside the output. Mean difference {mean} of 255.</source>
-        <translation>{placement} 暗处：对齐后相同；亮处：不同；斜线区域：生成图片范围之外。平均差异 {mean}（满分 255）。</translation>
+        <location filename="../../app/gui/compare/chart_editor.py" line="147"/>
+        <source>Arrow</source>
+        <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="994"/>
-        <source>Chart {id}, saved.</source>
-        <translation>图表 {id} 已保存。</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="996"/>
-        <location filename="../../app/gui/compare/workspace.py" line="1019"/>
-        <source>Unsaved changes.</source>
-        <translation>有未保存的更改。</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="996"/>
-        <source>No chart saved yet.</source>
-        <translation>尚未保存图表。</translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/compare/workspace.py" line="1011"/>
+        <location filename="../../app/gui/compare/chart_editor.py" line="222"/>
         <source>Item #{item} compared with “{title}”</source>
         <translation>证据项 #{item} 与“{title}”比对</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="1027"/>
+        <location filename="../../app/gui/compare/chart_editor.py" line="230"/>
+        <source>Unsaved changes.</source>
+        <translation>有未保存的更改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/chart_editor.py" line="238"/>
         <source>The case is open read-only: charts cannot be saved.</source>
         <translation>案件以只读方式打开：无法保存图表。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="1128"/>
+        <location filename="../../app/gui/compare/chart_editor.py" line="203"/>
+        <source>No chart saved yet.</source>
+        <translation>尚未保存图表。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/chart_editor.py" line="201"/>
+        <source>Chart {id}, saved.</source>
+        <translation>图表 {id} 已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/chart_editor.py" line="336"/>
         <source>Saved as chart {id}, replacing chart {old}.</source>
         <translation>已保存为图表 {id}，取代图表 {old}。</translation>
     </message>
     <message>
-        <location filename="../../app/gui/compare/workspace.py" line="1132"/>
+        <location filename="../../app/gui/compare/chart_editor.py" line="340"/>
         <source>Saved as chart {id}.</source>
         <translation>已保存为图表 {id}。</translation>
+    </message>
+</context>
+<context>
+    <name>PairViewer</name>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="228"/>
+        <source>Matched points</source>
+        <translation>匹配点</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="230"/>
+        <source>Show the points the engine matched, and lines joining each pair</source>
+        <translation>显示引擎匹配的特征点及连接每对点的线</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="232"/>
+        <source>Link zoom and pan</source>
+        <translation>联动缩放和平移</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="234"/>
+        <source>Zoom and pan both pictures together, keeping the same spot in view</source>
+        <translation>两幅图片一起缩放和平移，保持显示同一位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="236"/>
+        <source>Zoom in (Ctrl+wheel)</source>
+        <translation>放大（Ctrl+滚轮）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="237"/>
+        <source>Zoom out (Ctrl+wheel)</source>
+        <translation>缩小（Ctrl+滚轮）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="238"/>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="239"/>
+        <source>Fit the pictures in the view</source>
+        <translation>使图片适应视图</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="240"/>
+        <source>1:1</source>
+        <translation>1:1</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="241"/>
+        <source>One screen pixel per displayed pixel</source>
+        <translation>一个屏幕像素对应一个图像像素</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="380"/>
+        <source>The output is placed on the original by the engine&apos;s alignment.</source>
+        <translation>生成图片已按引擎的对齐结果叠放在原作品上。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="382"/>
+        <source>No alignment was found: the output is only scaled into the original&apos;s frame, not matched to it.</source>
+        <translation>未找到对齐关系：生成图片只是缩放至原作品的画幅内，并未与之匹配。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="388"/>
+        <source>{placement} The slider sets the output&apos;s opacity.</source>
+        <translation>{placement} 滑块调节生成图片的不透明度。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="211"/>
+        <source>Side by side</source>
+        <translation>并排</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="211"/>
+        <source>Original and output side by side</source>
+        <translation>原作品与生成图片并排显示</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="213"/>
+        <source>Overlay</source>
+        <translation>叠加</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="214"/>
+        <source>The output placed on the original; the slider sets its opacity</source>
+        <translation>将生成图片叠加在原作品上；滑块调节其不透明度</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="217"/>
+        <source>Swipe</source>
+        <translation>滑动对比</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="218"/>
+        <source>Original left of the line, output right of it; drag to move the line</source>
+        <translation>分隔线左侧为原作品，右侧为生成图片；拖动可移动分隔线</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="221"/>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="222"/>
+        <source>Where the aligned pictures differ: dark is the same, bright is different</source>
+        <translation>对齐后两图不同之处：暗处相同，亮处不同</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="316"/>
+        <source>Original work</source>
+        <translation>原创作品</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="317"/>
+        <source>Output</source>
+        <translation>生成图片</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="390"/>
+        <source>{placement} Left of the white line: the original; right of it: the output.</source>
+        <translation>{placement} 白线左侧为原作品，右侧为生成图片。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="394"/>
+        <source>{placement} Dark: the same after alignment; bright: different; hatched: outside the output. Mean difference {mean} of 255.</source>
+        <translation>{placement} 暗处：对齐后相同；亮处：不同；斜线区域：生成图片范围之外。平均差异 {mean}（满分 255）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="320"/>
+        <source> · reg. {number}</source>
+        <translation> · 登记号 {number}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="325"/>
+        <source>Original — work {id}: {title}{reg}</source>
+        <translation>原作品 — 作品 {id}：{title}{reg}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="330"/>
+        <source>Output — item #{id} · SHA-256 {sha}…</source>
+        <translation>生成图片 — 证据项 #{id} · SHA-256 {sha}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="367"/>
+        <source>Opacity</source>
+        <translation>不透明度</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/compare/pair_viewer.py" line="367"/>
+        <source>Divider</source>
+        <translation>分隔线</translation>
     </message>
 </context>
 <context>
@@ -2445,7 +2455,7 @@ Import files with File ▸ Import (Ctrl+I), drop files or folders here, or take 
 <context>
     <name>RegionSelector</name>
     <message>
-        <location filename="../../app/gui/capture.py" line="199"/>
+        <location filename="../../app/gui/screen_capture.py" line="199"/>
         <source>Drag to select the region to capture; Esc cancels.</source>
         <translation>拖动以选择要截取的区域；按 Esc 取消。</translation>
     </message>
@@ -2843,6 +2853,77 @@ Import files with File ▸ Import (Ctrl+I), drop files or folders here, or take 
         <location filename="../../app/gui/verify_view.py" line="117"/>
         <source>What is wrong</source>
         <translation>问题说明</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <location filename="../../app/gui/crash.py" line="87"/>
+        <source>Proofshot hit an unexpected error</source>
+        <translation>Proofshot 遇到意外错误</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/crash.py" line="90"/>
+        <source>Something went wrong that Proofshot did not expect. Your case is safe: every change is saved as a whole or not at all, so nothing already saved was lost.
+
+The details were written to the log file:
+{path}
+
+Please send the details (or the log file) with a few words on what you did.</source>
+        <translation>发生了 Proofshot 未预料到的错误。您的案件是安全的：每项更改要么完整保存，要么完全不保存，已保存的内容不会丢失。
+
+详细信息已写入日志文件：
+{path}
+
+请将详细信息（或日志文件）连同您当时操作的简要说明一并发送给我们。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/crash.py" line="105"/>
+        <source>Copy details</source>
+        <translation>复制详细信息</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/crash.py" line="107"/>
+        <source>Open log folder</source>
+        <translation>打开日志文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/crash.py" line="124"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>PortalScreenshot</name>
+    <message>
+        <location filename="../../app/gui/screen_portal.py" line="121"/>
+        <source>The desktop did not answer the screenshot request.</source>
+        <translation>桌面未响应截图请求。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/screen_portal.py" line="135"/>
+        <source>There is no desktop session bus to ask for a screenshot.</source>
+        <translation>没有可用于请求截图的桌面会话总线。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/screen_portal.py" line="152"/>
+        <source>The desktop refused the screenshot request: {reason}</source>
+        <translation>桌面拒绝了截图请求：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/screen_portal.py" line="165"/>
+        <source>The screenshot was cancelled.</source>
+        <translation>截图已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/screen_portal.py" line="168"/>
+        <source>The desktop did not allow the screenshot.</source>
+        <translation>桌面不允许截图。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/screen_portal.py" line="172"/>
+        <source>The desktop&apos;s answer named no screenshot file.</source>
+        <translation>桌面的答复中没有截图文件。</translation>
     </message>
 </context>
 </TS>

@@ -151,3 +151,36 @@ def test_a_region_dragged_while_marking_is_announced_and_elements_are_drawn(
     )
     viewer.set_elements([{"description": "Moon", "output": region}], 0)
     assert viewer.output_panel.element_count() == 1 and viewer.original_panel.element_count() == 0
+
+
+def test_the_split_units_keep_their_chinese_translations(qtbot: QtBot, case_path: Path) -> None:
+    """Moving strings to PairViewer/ChartEditor moved their translations' context too."""
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from app.gui.compare.chart_editor import ChartEditor
+    from app.gui.crash import CrashDialog
+    from app.gui.i18n import qm_path
+    from app.gui.session import CaseSession
+
+    translator = QTranslator()
+    assert translator.load(str(qm_path("zh_CN")))
+    app = QCoreApplication.instance()
+    app.installTranslator(translator)
+    try:
+        viewer = PairViewer()
+        qtbot.addWidget(viewer)
+        session = CaseSession(case_path)
+        chart = ChartEditor(session)
+        qtbot.addWidget(chart)
+        crash = CrashDialog("details", Path("/tmp/proofshot.log"))
+        qtbot.addWidget(crash)
+        assert viewer.mode_buttons["side"].text() == "并排"
+        assert viewer.points_check.text() == "匹配点"
+        assert (
+            chart.save_button.text() != "Save chart"
+            and chart.title() != "Comparison chart (demonstrative)"
+        )
+        assert crash.copy_button.text() == "复制详细信息"
+    finally:
+        app.removeTranslator(translator)
+    session.close()

@@ -30,7 +30,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -73,6 +73,47 @@ def _format_value(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.0f}" if value.is_integer() and abs(value) >= 1 else f"{value:.2f}"
     return str(value)
+
+
+def metrics_html(record: dict[str, Any]) -> str:
+    """The metrics table of a comparison record, each with the sentence that explains it.
+
+    Translated in the workspace's context, with literal strings so lupdate files them there.
+    """
+    rows = []
+    for metric in record.get("metrics") or []:
+        label = METRIC_LABELS.get(metric["name"], metric["name"])
+        rows.append(
+            "<tr>"
+            f"<td style='padding:3px 6px 3px 0'><b>{html.escape(label)}</b></td>"
+            f"<td style='padding:3px 6px' align='right'>{_format_value(metric['value'])}</td>"
+            f"<td style='padding:3px 0'>{html.escape(metric['sentence'])}</td>"
+            "</tr>"
+        )
+    parts = []
+    if rows:
+        parts.append(
+            "<table cellspacing='0' width='100%'><tr>"
+            f"<th align='left' style='padding:3px 6px 3px 0'>{html.escape(QCoreApplication.translate('CompareWorkspace', 'Measure'))}</th>"
+            f"<th align='right' style='padding:3px 6px'>{html.escape(QCoreApplication.translate('CompareWorkspace', 'Value'))}</th>"
+            f"<th align='left' style='padding:3px 0'>{html.escape(QCoreApplication.translate('CompareWorkspace', 'What it means'))}</th>"
+            f"</tr>{''.join(rows)}</table>"
+        )
+    elif record.get("cannot_compare"):
+        parts.append(f"<p><b>{html.escape(str(record['cannot_compare']))}</b></p>")
+    for note in record.get("notes") or []:
+        parts.append(f"<p><i>{html.escape(note)}</i></p>")
+    parts.append(
+        "<p style='color:#757575'>"
+        + html.escape(
+            QCoreApplication.translate(
+                "CompareWorkspace",
+                "Engine {engine}. Measured on the stored files; the evidence is not changed.",
+            ).format(engine=record.get("engine", ""))
+        )
+        + "</p>"
+    )
+    return "".join(parts)
 
 
 class CompareWorkspace(QWidget):
@@ -136,6 +177,36 @@ class CompareWorkspace(QWidget):
         # the pictures (their tool row spans the whole workspace, above the splitter)
         self.viewer = PairViewer(self, external_toolbar=True)
 
+        side = self._build_side()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.viewer)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 420])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(pickers)
+        layout.addWidget(self.viewer.toolbar)
+        layout.addWidget(self.splitter, 1)
+
+        self.item_combo.currentIndexChanged.connect(self._item_chosen)
+        self.work_combo.currentIndexChanged.connect(self._work_chosen)
+        # The two units meet only here.
+        self.viewer.region_drawn.connect(self.chart.add_region)
+        self.viewer.mode_changed.connect(
+            lambda mode: self.chart.set_marking_enabled(mode == "side")
+        )
+        self.chart.elements_changed.connect(self.viewer.set_elements)
+        self.chart.marking_changed.connect(self.viewer.set_marking)
+        self.chart.side_view_wanted.connect(lambda: self.viewer.set_mode("side"))
+        self.chart.saved.connect(self.chart_saved)
+        self.chart.failed.connect(self.failed)
+
+    def _build_side(self) -> QWidget:
+        """The right column: score, metrics and the chart editor."""
         # the right column: score, metrics, chart
         side = QWidget(self)
         self.band_label = QLabel(side)
@@ -171,32 +242,7 @@ class CompareWorkspace(QWidget):
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(side_splitter)
         side.setMinimumWidth(380)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.viewer)
-        self.splitter.addWidget(side)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([900, 420])
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(pickers)
-        layout.addWidget(self.viewer.toolbar)
-        layout.addWidget(self.splitter, 1)
-
-        self.item_combo.currentIndexChanged.connect(self._item_chosen)
-        self.work_combo.currentIndexChanged.connect(self._work_chosen)
-        # The two units meet only here.
-        self.viewer.region_drawn.connect(self.chart.add_region)
-        self.viewer.mode_changed.connect(
-            lambda mode: self.chart.set_marking_enabled(mode == "side")
-        )
-        self.chart.elements_changed.connect(self.viewer.set_elements)
-        self.chart.marking_changed.connect(self.viewer.set_marking)
-        self.chart.side_view_wanted.connect(lambda: self.viewer.set_mode("side"))
-        self.chart.saved.connect(self.chart_saved)
-        self.chart.failed.connect(self.failed)
+        return side
 
     def retranslate_ui(self) -> None:
         self.item_label.setText(self.tr("Output:"))
@@ -464,36 +510,4 @@ class CompareWorkspace(QWidget):
             f"background: {colour}; color: white; font-weight: bold; font-size: 14px;"
             " border-radius: 4px; padding: 4px;"
         )
-        rows = []
-        for metric in record.get("metrics") or []:
-            label = METRIC_LABELS.get(metric["name"], metric["name"])
-            rows.append(
-                "<tr>"
-                f"<td style='padding:3px 6px 3px 0'><b>{html.escape(label)}</b></td>"
-                f"<td style='padding:3px 6px' align='right'>{_format_value(metric['value'])}</td>"
-                f"<td style='padding:3px 0'>{html.escape(metric['sentence'])}</td>"
-                "</tr>"
-            )
-        parts = []
-        if rows:
-            parts.append(
-                "<table cellspacing='0' width='100%'><tr>"
-                f"<th align='left' style='padding:3px 6px 3px 0'>{html.escape(self.tr('Measure'))}</th>"
-                f"<th align='right' style='padding:3px 6px'>{html.escape(self.tr('Value'))}</th>"
-                f"<th align='left' style='padding:3px 0'>{html.escape(self.tr('What it means'))}</th>"
-                f"</tr>{''.join(rows)}</table>"
-            )
-        elif record.get("cannot_compare"):
-            parts.append(f"<p><b>{html.escape(str(record['cannot_compare']))}</b></p>")
-        for note in record.get("notes") or []:
-            parts.append(f"<p><i>{html.escape(note)}</i></p>")
-        parts.append(
-            "<p style='color:#757575'>"
-            + html.escape(
-                self.tr(
-                    "Engine {engine}. Measured on the stored files; the evidence is not changed."
-                ).format(engine=record.get("engine", ""))
-            )
-            + "</p>"
-        )
-        self.metrics_view.setHtml("".join(parts))
+        self.metrics_view.setHtml(metrics_html(record))
