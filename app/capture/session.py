@@ -50,6 +50,7 @@ from app.capture.generations import (
     image_size,
 )
 from app.capture.recorder import NetworkRecorder
+from app.capture.redaction import redact_string
 from app.capture.video import SessionVideo
 from app.capture.warc import ArchivePage, WaczError, WarcSink, package_wacz
 from app.capture.writer import CaseWriter
@@ -408,7 +409,7 @@ class CaptureSession:
             rec = _Recording(
                 session_id=session_id,
                 started_at=time.time(),
-                target_url=target_url or self.current_url,
+                target_url=redact_string(target_url or self.current_url),
                 work_dir=work,
                 warc=warc,
                 recorder=recorder,
