@@ -275,7 +275,11 @@ def redact_json_text(text: str) -> tuple[str, list[str]]:
             value = _JSON_STRING.match(text, vstart)
         else:
             value = _SCALAR.match(text, vstart)
-        if value is None or value.group(0) == f'"{REDACTED}"':
+        if (
+            value is None
+            or "[redacted by Proofshot]" in value.group(0)
+            or ("[REDACTED credential" in value.group(0))
+        ):
             pos = vstart
             continue
         names.append(key)
@@ -492,9 +496,11 @@ def secret_forms(secret: str) -> list[str]:
 class SecretScrubber:
     """Replaces every spelling of some known secrets (a campaign's API key) with a mark."""
 
-    def __init__(self, secrets: Iterable[str], mark: str = REDACTED) -> None:
+    def __init__(
+        self, secrets: Iterable[str], mark: str = REDACTED, extra_forms: Iterable[str] = ()
+    ) -> None:
         self.mark = mark
-        forms: set[str] = set()
+        forms: set[str] = {f for f in extra_forms if f}
         for s in secrets:
             forms.update(secret_forms(s))
         self.forms = sorted(forms, key=len, reverse=True)
