@@ -78,13 +78,25 @@ def dns_answers(host: str, port: int) -> dict[str, Any]:
 
 
 def proxy_settings(qt_proxy: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Proxy settings as seen now; a proxy URL is kept without its user name and password."""
-    env = {name: strip_userinfo(os.environ[name]) for name in PROXY_VARS if name in os.environ}
-    system = {k: strip_userinfo(str(v)) for k, v in urllib.request.getproxies().items()}
+    """Proxy settings as seen now; a proxy URL is kept without its user name and password
+    (``userinfo_removed`` names the settings that had them)."""
+    removed: list[str] = []
+
+    def clean(where: str, value: str) -> str:
+        out = strip_userinfo(value)
+        if out != value.strip():
+            removed.append(where)
+        return out
+
+    env = {name: clean(name, os.environ[name]) for name in PROXY_VARS if name in os.environ}
+    system = {k: clean(f"system {k}", str(v)) for k, v in urllib.request.getproxies().items()}
     qt: Any = "not reported"
     if qt_proxy is not None:
-        qt = {k: strip_userinfo(v) if isinstance(v, str) else v for k, v in qt_proxy.items()}
-    return {"environment": env, "system": system, "qt": qt}
+        qt = {k: clean(f"qt {k}", v) if isinstance(v, str) else v for k, v in qt_proxy.items()}
+    out: dict[str, Any] = {"environment": env, "system": system, "qt": qt}
+    if removed:
+        out["userinfo_removed"] = removed
+    return out
 
 
 def clock_check(tsas: Sequence[TsaConfig], datum: bytes) -> dict[str, Any]:
