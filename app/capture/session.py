@@ -40,6 +40,7 @@ from urllib.parse import unquote_to_bytes
 from app.capture import environment as env_mod
 from app.capture import store
 from app.capture.cdp import CdpClient, CdpError, CdpTimeout
+from app.capture.devtools_guard import abort_recording, intrusions, unwatch, watch
 from app.capture.exchanges import Exchange, iso_utc
 from app.capture.generations import (
     PAGE_BINDING,
@@ -419,6 +420,7 @@ class CaptureSession:
             rec_holder["rec"] = rec
             self._rec = rec
             recorder.start()
+            watch(self.client, lambda text: abort_recording(rec, text))  # DevTools guard
             video.start()
             if self._frame_source is not None:
                 video.source = "grabs of the browser view (Qt)"
@@ -611,6 +613,7 @@ class CaptureSession:
             rec = self._rec
             if rec is None:
                 raise SessionError("Recording is not on.")
+            guard_facts = unwatch(self.client)
             if self._frame_source is not None:
                 self._frame_source.stop()
             else:
@@ -685,6 +688,7 @@ class CaptureSession:
             "operator": self.operator,
             "site_account": self.account,
             "exchanges": rec.recorder.count,
+            "devtools_guard": guard_facts,
             "incomplete_exchanges": rec.incomplete,
             "navigations": [
                 {"url": n["url"], "at": iso_utc(n["at"])}
@@ -866,6 +870,7 @@ class CaptureSession:
         images, image_parts, image_problems = self._page_images(first_frame, base_facts)
         parts += image_parts
         problems += image_problems
+        problems += intrusions(self.client)  # another DevTools client attached
 
         last_url, _ = self._frame_state()
         ended = time.time()

@@ -1,0 +1,257 @@
+"""The DevTools guard: notice any other program attaching to the capture browser.
+
+QtWebEngine's DevTools endpoint listens on 127.0.0.1, and Chromium lets any number of
+clients attach to the same tab. Tried on QtWebEngine 6 (Chromium 1xx): a second client that
+attaches to the page's WebSocket and runs ``Runtime.evaluate`` changes the page, and
+*nothing* tells the first client — no ``Target.attachedToTarget``, no
+``Target.targetInfoChanged`` (``attached`` is already true), no ``Inspector.detached``, and
+``/json/list`` lists the page and its ``webSocketDebuggerUrl`` exactly as before. So the
+protocol cannot be asked; the operating system can.
+
+The guard therefore watches the TCP connections to the DevTools port: the endpoint lives in
+this process (QtWebEngine runs Chromium's browser process in it), so every accepted
+connection has its server side here, and its client side is either one of this process's
+own sockets (the recorder, the page client) or someone else's. It polls the kernel's socket
+table every :data:`POLL_SECONDS` (Linux: ``/proc/net/tcp``, ``/proc/net/tcp6``, and this
+process's ``/proc/self/fd`` to know which sockets are its own). A client socket that is not
+this process's — whatever its user — is an intrusion: the recording is stopped, and the
+problem is recorded in the session and the page capture (the headless command exits 2).
+
+Residual risk (``docs/capture.md#security-notes``): a connection opened and closed within
+one poll interval can go unnoticed; on systems without ``/proc`` (Windows, macOS) the guard
+cannot run and the capture's facts say so; and a program running as the same user can still
+read the browser's memory by other means. The guard detects, it cannot prevent.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.05
+ESTABLISHED = "01"
+TCP_TABLES = (Path("/proc/net/tcp"), Path("/proc/net/tcp6"))
+
+_guards: dict[int, DevToolsGuard] = {}
+_guards_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class TcpEntry:
+    local_port: int
+    remote_port: int
+    state: str
+    uid: int
+    inode: int
+
+
+def _port(address: str) -> int:
+    return int(address.rsplit(":", 1)[1], 16)
+
+
+def read_tcp_table(tables: tuple[Path, ...] = TCP_TABLES) -> list[TcpEntry]:
+    """The kernel's TCP socket table (IPv4 and IPv6) of this network namespace."""
+    entries: list[TcpEntry] = []
+    for table in tables:
+        try:
+            lines = table.read_text("ascii").splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            cols = line.split()
+            if len(cols) < 10:
+                continue
+            try:
+                entries.append(
+                    TcpEntry(_port(cols[1]), _port(cols[2]), cols[3], int(cols[7]), int(cols[9]))
+                )
+            except ValueError:
+                continue
+    return entries
+
+
+def own_socket_inodes(pid: int | str = "self") -> set[int]:
+    """Inodes of the sockets a process holds open (``/proc/<pid>/fd``)."""
+    inodes: set[int] = set()
+    base = Path(f"/proc/{pid}/fd")
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return inodes
+    for name in names:
+        try:
+            target = os.readlink(base / name)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(int(target[8:-1]))
+    return inodes
+
+
+def socket_owner(inode: int) -> str:
+    """``pid N (name)`` of the process holding a socket, when this user may see it."""
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return "an unknown process"
+    for pid in pids:
+        if inode in own_socket_inodes(pid):
+            try:
+                name = Path(f"/proc/{pid}/comm").read_text("utf-8").strip()
+            except OSError:
+                name = "?"
+            return f"process {pid} ({name})"
+    return "a process of another user"
+
+
+def foreign_clients(
+    port: int,
+    table: list[TcpEntry],
+    own: set[int],
+) -> list[TcpEntry]:
+    """Client sides of established connections to ``port`` that are not this process's."""
+    clients = {e.local_port: e for e in table if e.remote_port == port and e.state == ESTABLISHED}
+    out = []
+    for server in table:
+        if server.local_port != port or server.state != ESTABLISHED:
+            continue
+        client = clients.get(server.remote_port)
+        if client is None or client.inode == 0 or client.inode in own:
+            continue
+        out.append(client)
+    return out
+
+
+def supported() -> bool:
+    return TCP_TABLES[0].exists() and Path("/proc/self/fd").exists()
+
+
+class DevToolsGuard:
+    """Polls for foreign clients of the DevTools port while a recording runs."""
+
+    def __init__(
+        self,
+        port: int,
+        on_intrusion: Callable[[str], None],
+        *,
+        interval: float = POLL_SECONDS,
+    ) -> None:
+        self.port = port
+        self.on_intrusion = on_intrusion
+        self.interval = interval
+        self.problems: list[str] = []
+        self.available = supported()
+        self._seen: set[int] = set()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def facts(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "active": self.available,
+            "port": self.port,
+            "poll_seconds": self.interval,
+            "intrusions": len(self.problems),
+        }
+        if not self.available:
+            out["reason"] = "this system has no /proc socket table; other clients are not detected"
+        return out
+
+    def start(self) -> DevToolsGuard:
+        if self.available and self._thread is None:
+            self.check()  # anyone already attached before recording started counts too
+            self._thread = threading.Thread(target=self._loop, name="devtools-guard", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.check()
+            except Exception:  # the guard must never break a recording
+                log.exception("DevTools guard check failed")
+
+    def check(self) -> list[str]:
+        """One look at the socket table; returns the new problems (and reports them)."""
+        table = read_tcp_table()
+        found = foreign_clients(self.port, table, own_socket_inodes())
+        if not found:
+            return []
+        # Re-read this process's sockets: one opened between the two reads is not foreign.
+        own = own_socket_inodes()
+        new = []
+        for client in found:
+            if client.inode in own or client.local_port in self._seen:
+                continue
+            self._seen.add(client.local_port)
+            text = (
+                f"Another program ({socket_owner(client.inode)}, user id {client.uid}) "
+                f"connected to the capture browser's DevTools port 127.0.0.1:{self.port} "
+                f"from port {client.local_port} during the recording; it could have changed "
+                "the page or read its cookies, so the recording was stopped and what follows "
+                "is not evidence."
+            )
+            self.problems.append(text)
+            new.append(text)
+            try:
+                self.on_intrusion(text)
+            except Exception:
+                log.exception("DevTools guard callback failed")
+        return new
+
+
+def devtools_port(ws_url: str) -> int | None:
+    try:
+        return urlsplit(ws_url).port
+    except ValueError:
+        return None
+
+
+def watch(client: Any, on_intrusion: Callable[[str], None]) -> DevToolsGuard | None:
+    """Start guarding the DevTools port of ``client`` (a :class:`CdpClient`)."""
+    port = devtools_port(str(getattr(client, "ws_url", "")))
+    if port is None:
+        return None
+    guard = DevToolsGuard(port, on_intrusion)
+    with _guards_lock:
+        _guards[id(client)] = guard
+    return guard.start()
+
+
+def unwatch(client: Any) -> dict[str, Any] | None:
+    """Stop guarding; returns the guard's facts for the session record."""
+    with _guards_lock:
+        guard = _guards.pop(id(client), None)
+    if guard is None:
+        return None
+    guard.stop()
+    return guard.facts()
+
+
+def intrusions(client: Any) -> list[str]:
+    """The problems found so far for ``client``'s port (for the page capture's problems)."""
+    with _guards_lock:
+        guard = _guards.get(id(client))
+    return list(guard.problems) if guard is not None else []
+
+
+def abort_recording(rec: Any, text: str) -> None:
+    """Stop recording exchanges at once and name the problem in the session."""
+    rec.problems.append(text)
+    try:
+        rec.recorder.stop(reason="recording stopped: another program attached to DevTools")
+    except Exception:
+        log.exception("stopping the recorder after an intrusion failed")
