@@ -150,6 +150,8 @@ class DevToolsGuard:
         self.problems: list[str] = []
         self.available = supported()
         self._seen: set[int] = set()
+        self._own: set[int] = set()
+        self.foreign_connections: list[dict[str, Any]] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -158,7 +160,7 @@ class DevToolsGuard:
             "active": self.available,
             "port": self.port,
             "poll_seconds": self.interval,
-            "intrusions": len(self.problems),
+            "foreign_connections": list(self.foreign_connections),
         }
         if not self.available:
             out["reason"] = "this system has no /proc socket table; other clients are not detected"
@@ -187,22 +189,32 @@ class DevToolsGuard:
     def check(self) -> list[str]:
         """One look at the socket table; returns the new problems (and reports them)."""
         table = read_tcp_table()
-        found = foreign_clients(self.port, table, own_socket_inodes())
-        if not found:
+        if not foreign_clients(self.port, table, self._own):
             return []
-        # Re-read this process's sockets: one opened between the two reads is not foreign.
-        own = own_socket_inodes()
+        # Something not known as ours: re-read this process's sockets (a socket of ours
+        # opened since the last look is not foreign).
+        self._own = own = own_socket_inodes()
+        found = foreign_clients(self.port, table, own)
         new = []
         for client in found:
             if client.inode in own or client.local_port in self._seen:
                 continue
             self._seen.add(client.local_port)
+            self.foreign_connections.append(
+                {
+                    "from_port": client.local_port,
+                    "uid": client.uid,
+                    "owner": socket_owner(client.inode),
+                }
+            )
+            if self.problems:  # the recording is already stopped; count, don't repeat
+                continue
             text = (
-                f"Another program ({socket_owner(client.inode)}, user id {client.uid}) "
-                f"connected to the capture browser's DevTools port 127.0.0.1:{self.port} "
-                f"from port {client.local_port} during the recording; it could have changed "
-                "the page or read its cookies, so the recording was stopped and what follows "
-                "is not evidence."
+                f"Another program ({self.foreign_connections[-1]['owner']}, user id "
+                f"{client.uid}) connected to the capture browser's DevTools port "
+                f"127.0.0.1:{self.port} from port {client.local_port} during the recording; "
+                "it could have changed the page or read its cookies, so the recording was "
+                "stopped and what follows is not evidence."
             )
             self.problems.append(text)
             new.append(text)
