@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
+import functools
 import json
 import quopri
 import re
@@ -189,10 +190,10 @@ def _redact_pairs(text: str, secret: Any) -> tuple[str, list[str]]:
 # Inside any text (HTML, JSON, JS, CSS, MHTML, messages): name=value pairs after ? & ; or the
 # JSON-escaped ampersand, and user:password@ in URLs.
 _TEXT_PARAM = re.compile(
-    r"(?P<pre>[?&;]|\\u0026|\\x26|%26)(?P<name>[A-Za-z][A-Za-z0-9_.\-]{0,63})="
+    r"(?P<pre>[?&;]|\\(?:u0026|x26)|%26)(?P<name>[A-Za-z][A-Za-z0-9_.\-]{0,63})="
     r"(?P<value>[^&#\"'\s<>\\;]*)"
 )
-_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.\-]{1,15}://)(?P<info>[^/\s@\"'<>?#]+)@")
+_USERINFO = re.compile(r"://(?P<info>[^/\s@\"'<>?#]+)@")
 
 
 def redact_text(text: str) -> tuple[str, list[str]]:
@@ -210,10 +211,12 @@ def redact_text(text: str) -> tuple[str, list[str]]:
 
     def userinfo(m: re.Match[str]) -> str:
         names.append("url userinfo")
-        return m.group("scheme")
+        return "://"
 
-    text = _TEXT_PARAM.sub(param, text)
-    text = _USERINFO.sub(userinfo, text)
+    if "=" in text:
+        text = _TEXT_PARAM.sub(param, text)
+    if "://" in text and "@" in text:
+        text = _USERINFO.sub(userinfo, text)
     return text, names
 
 
@@ -240,7 +243,8 @@ def redact_headers(headers: dict[str, str]) -> tuple[dict[str, str], list[str]]:
 
 # -- bodies ------------------------------------------------------------------------------------
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+
 _AFTER_KEY = re.compile(r"\s*:\s*")
 _SCALAR = re.compile(r"-?\d[\d.eE+\-]*|true|false")
 
@@ -250,43 +254,57 @@ def redact_json_text(text: str) -> tuple[str, list[str]]:
 
     Only the value of such a field changes; whitespace, key order, escapes and every other
     byte stay as they were (no re-serialisation). A field whose value is an object or an
-    array is searched inside, not replaced whole.
+    array is searched inside, not replaced whole. One pass, linear in the text.
     """
     names: list[str] = []
+    out: list[str] = []
+    done = 0  # text[:done] is already in out
     pos = 0
     n = len(text)
-    while True:
+    while pos < n:
         m = _JSON_STRING.search(text, pos)
         if m is None:
             break
-        colon = _AFTER_KEY.match(text, m.end())
-        if colon is None or text[m.end() : colon.end()].strip() != ":":
-            pos = m.end()
+        pos = m.end()
+        colon = _AFTER_KEY.match(text, pos)
+        if colon is None:
             continue
-        try:
-            key = json.loads(m.group(0))
-        except ValueError:
-            key = m.group(0)[1:-1]
         vstart = colon.end()
-        if not isinstance(key, str) or not is_secret_field(key) or vstart >= n:
-            pos = vstart
+        pos = vstart
+        token = m.group(0)
+        key = _json_key(token)
+        if key is None or not _secret_field_cached(key) or vstart >= n:
             continue
-        if text[vstart] == '"':
-            value = _JSON_STRING.match(text, vstart)
-        else:
-            value = _SCALAR.match(text, vstart)
-        if (
-            value is None
-            or "[redacted by Proofshot]" in value.group(0)
-            or ("[REDACTED credential" in value.group(0))
-        ):
-            pos = vstart
+        value = (_JSON_STRING if text[vstart] == '"' else _SCALAR).match(text, vstart)
+        if value is None:
             continue
+        old = value.group(0)
+        if "[redacted by Proofshot]" in old or "[REDACTED credential" in old:
+            pos = value.end()
+            continue
+        out.append(text[done:vstart])
+        out.append(f'"{REDACTED}"')
+        done = pos = value.end()
         names.append(key)
-        text = text[: value.start()] + f'"{REDACTED}"' + text[value.end() :]
-        n = len(text)
-        pos = vstart + len(REDACTED) + 2
-    return text, names
+    if not names:
+        return text, names
+    out.append(text[done:])
+    return "".join(out), names
+
+
+def _json_key(token: str) -> str | None:
+    if "\\" not in token:
+        return token[1:-1]
+    try:
+        key = json.loads(token)
+    except ValueError:
+        return token[1:-1]
+    return key if isinstance(key, str) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _secret_field_cached(name: str) -> bool:
+    return is_secret_field(name)
 
 
 def redact_form_text(text: str) -> tuple[str, list[str]]:
