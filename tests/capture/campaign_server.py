@@ -27,6 +27,7 @@ actions consumed in order, then :attr:`default_action`):
 ``leak``          200 with ``Set-Cookie`` (:attr:`CampaignServer.cookie`) whose body repeats the
                   key JSON-escaped with ``\\/`` and ``\\uXXXX``, URL-encoded, and in base64
                   (standard, urlsafe unpadded, inside a longer base64 string)
+``signed-url``    200 with a URL answer signed like a cloud blob (``sig=`` the cookie value)
 
 Images: a prompt containing a registered word (:meth:`add_match`) gets a transformed copy of
 that original (a different transform and seed each time, as a generator varies its output);
@@ -263,6 +264,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {"created": 1, "data": [item]}, {"x-request-id": f"req-{sent}"})
         elif kind == "leak":
             self._leak(prompt)
+        elif kind == "signed-url":
+            name = owner._store(owner.image_for(prompt))
+            url = f"/images/{name}?se=2030-01-01&sig={owner.cookie}"
+            self._json(200, {"created": int(time.time()), "data": [{"url": url}]})
         elif kind == "echo-key":
             sent = self.headers.get("Authorization", "")
             self._error(401, f"Incorrect API key provided: {sent.removeprefix('Bearer ')}.")

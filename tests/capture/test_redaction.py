@@ -284,10 +284,11 @@ def test_a_campaign_stores_neither_the_key_in_any_spelling_nor_the_cookie(
     case_path = tmp_path / "Campaign.proofshot"
     with CampaignServer(api_key=CAMPAIGN_KEY) as server:
         server.plan("leaky answer", "leak")
+        server.plan("signed answer", "signed-url")
         with Case.create(case_path, title="Campaign", operator="Tess Tester") as case:
             result = run_campaign(
                 case,
-                spec_for(server.url, "leaky answer\n"),
+                spec_for(server.url, "leaky answer\nsigned answer\n"),
                 Credential(CAMPAIGN_KEY, "test"),
                 fast(),
             )
@@ -297,7 +298,9 @@ def test_a_campaign_stores_neither_the_key_in_any_spelling_nor_the_cookie(
             )
             (sha,) = case.conn.execute(
                 "SELECT sha256 FROM items WHERE kind = 'api-exchange'"
+                " AND json_extract(source_facts, '$.prompt_index') = 0"
             ).fetchone()
+            sources = [r[0] for r in case.conn.execute("SELECT source FROM items")]
             doc = json.loads(case.objects.path_for(sha).read_text("utf-8"))
         cookie = server.cookie
     response = doc["round_trips"][0]["response"]
@@ -310,6 +313,9 @@ def test_a_campaign_stores_neither_the_key_in_any_spelling_nor_the_cookie(
     for field in ("echo_slash", "echo_unicode", "b64", "b64url"):
         assert answer[field] == f"[REDACTED credential sha256:{fingerprint}]", field
     assert f"sha256:{fingerprint}" in answer["blob"]
+    # The signed output URL is the item's source, with its signature redacted.
+    signed = [s for s in sources if "se=2030-01-01" in s]
+    assert len(signed) == 1 and "sig=%5Bredacted" in signed[0]
     bundle = export_bundle(case_path, tmp_path / "bundle")
     searched = assert_nowhere([case_path, bundle], {"key": CAMPAIGN_KEY, "cookie": cookie})
     assert searched > 5

@@ -38,6 +38,7 @@ from app.capture.redaction import (
     SecretScrubber,
     is_secret_header,
     redact_body,
+    redact_text,
     redact_url,
 )
 from app.core.identity import tool_description
@@ -101,7 +102,9 @@ class Redactor:
         self.forms = self._scrubber.forms
 
     def text(self, value: str) -> str:
-        return self._scrubber.text(value)
+        """The key's spellings marked, and credential URL parameters (a signed output URL's
+        ``sig=``/``X-Amz-Signature=``) and URL passwords redacted."""
+        return redact_text(self._scrubber.text(value))[0]
 
     def data(self, value: bytes) -> bytes:
         return self._scrubber.data(value)
