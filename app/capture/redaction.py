@@ -337,6 +337,13 @@ def redact_body(
     """
     if not body or not _is_text(content_type, body):
         return body, []
+    multipart_names: list[str] = []
+    if "multipart/form-data" in content_type.lower():
+        body, multipart_names = redact_multipart(body, content_type)
+        try:
+            body.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            return body, multipart_names  # file parts are binary: fields only
     try:
         text = body.decode(charset)
     except (LookupError, UnicodeDecodeError):
@@ -345,7 +352,7 @@ def redact_body(
             charset = "utf-8"
         except UnicodeDecodeError:
             return body, []
-    names: list[str] = []
+    names: list[str] = list(multipart_names)
     ctype = content_type.lower()
     stripped = text.lstrip()
     if "json" in ctype or stripped[:1] in ("{", "["):
@@ -365,6 +372,39 @@ def redact_body(
         return text.encode(charset), names
     except (LookupError, UnicodeEncodeError):
         return text.encode("utf-8"), names
+
+
+_BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
+_PART_NAME = re.compile(rb'name="([^"]*)"', re.IGNORECASE)
+
+
+def redact_multipart(body: bytes, content_type: str) -> tuple[bytes, list[str]]:
+    """A ``multipart/form-data`` body with the values of credential fields replaced (file
+    parts and every other byte unchanged)."""
+    m = _BOUNDARY.search(content_type)
+    if m is None:
+        return body, []
+    delimiter = b"--" + m.group(1).strip().encode("latin-1")
+    pieces = body.split(delimiter)
+    names: list[str] = []
+    for i, piece in enumerate(pieces):
+        head, sep, value = piece.partition(b"\r\n\r\n")
+        if not sep or b"filename=" in head.lower():
+            continue
+        disposition = next(
+            (ln for ln in head.split(b"\r\n") if ln.lower().startswith(b"content-disposition")),
+            b"",
+        )
+        found = _PART_NAME.search(disposition)
+        if found is None:
+            continue
+        name = found.group(1).decode("utf-8", "replace")
+        if not is_secret_field(name):
+            continue
+        tail = b"\r\n" if value.endswith(b"\r\n") else b""
+        pieces[i] = head + sep + REDACTED.encode() + tail
+        names.append(name)
+    return (delimiter.join(pieces), names) if names else (body, [])
 
 
 def redact_mhtml(data: bytes) -> tuple[bytes, list[str]]:

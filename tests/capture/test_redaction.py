@@ -170,6 +170,14 @@ def test_redaction_changes_only_the_secret_values_and_names_them() -> None:
         b": 42", f': "{REDACTED}"'.encode()
     )
     assert fields == ["auth", "sid"]
+    form = (
+        b'--B\r\nContent-Disposition: form-data; name="prompt"\r\n\r\na cat\r\n'
+        b'--B\r\nContent-Disposition: form-data; name="password"\r\n\r\nS5\r\n'
+        b'--B\r\nContent-Disposition: form-data; name="f"; filename="a.png"\r\n\r\n\xff\xfe\r\n'
+        b"--B--\r\n"
+    )
+    clean, fields = redact_body(form, "multipart/form-data; boundary=B")
+    assert clean == form.replace(b"S5", REDACTED.encode()) and fields == ["password"]
     png = b"\x89PNG\r\n\x1a\n" + b"api_key=S4"
     assert redact_body(png, "image/png") == (png, [])
     for form in forms_of(CAMPAIGN_KEY):
