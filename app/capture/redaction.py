@@ -452,8 +452,29 @@ def redact_mhtml(data: bytes) -> tuple[bytes, list[str]]:
 # -- any JSON-ready record ---------------------------------------------------------------------
 
 
+OWN_KEYS = frozenset(
+    {
+        "session_id",
+        "server_signature_algorithm",
+        "signed_certificate_timestamps",
+        "credential_fingerprint_sha256",
+        "fingerprint_sha256",
+        "credential_source",
+        "redacted",
+        "redacted_headers",
+        "body_redacted",
+    }
+)
+"""Keys of Proofshot's own records that look like credential names but are not (a
+recording's ``session_id`` is Proofshot's, not the site's)."""
+
+
 def redact_value(value: Any, where: str = "") -> tuple[Any, list[str]]:
-    """A JSON-ready structure (facts, records) with credentials redacted at any depth."""
+    """A JSON-ready structure (facts, records) with credentials redacted at any depth.
+
+    Values under credential-like keys (``sid``, ``token``, a header such as ``Cookie``) are
+    replaced, except Proofshot's own keys (:data:`OWN_KEYS`); URLs and ``name=value`` text
+    in any string are redacted as by :func:`redact_text`."""
     names: list[str] = []
 
     def walk(v: Any, path: str) -> Any:
@@ -463,6 +484,7 @@ def redact_value(value: Any, where: str = "") -> tuple[Any, list[str]]:
                 p = f"{path}.{k}" if path else str(k)
                 if (
                     isinstance(k, str)
+                    and k not in OWN_KEYS
                     and (is_secret_field(k) or is_secret_header(k))
                     and isinstance(inner, str | int)
                     and not isinstance(inner, bool)

@@ -36,6 +36,7 @@ from app.capture.redaction import (
     redact_body,
     redact_mhtml,
     redact_url,
+    redact_value,
     secret_forms,
 )
 from app.core.case import Case
@@ -186,6 +187,21 @@ def test_redaction_changes_only_the_secret_values_and_names_them() -> None:
         )
 
 
+def test_records_keep_proofshots_own_keys_and_lose_credentials() -> None:
+    facts = {
+        "session_id": "3f1c",
+        "tls": {"server_signature_algorithm": 2052},
+        "request_headers": {"X-Goog-Api-Key": "S6", "Accept": "*/*"},
+        "problems": ["could not load http://h/x?token=S7&a=1"],
+        "sid": 12345,
+    }
+    clean, names = redact_value(facts)
+    assert clean["session_id"] == "3f1c" and clean["tls"]["server_signature_algorithm"] == 2052
+    assert clean["request_headers"] == {"X-Goog-Api-Key": REDACTED, "Accept": "*/*"}
+    assert "S7" not in clean["problems"][0] and clean["sid"] == REDACTED
+    assert sorted(names) == ["problems[0]", "request_headers.X-Goog-Api-Key", "sid"]
+
+
 def test_mhtml_parts_are_decoded_redacted_and_reencoded() -> None:
     html = '<img src="/p.png?api_key=ABCDEFGH12345678&amp;n=1">' + "x" * 90
     qp = quopri.encodestring(html.encode()).decode()
@@ -243,6 +259,11 @@ def test_a_capture_of_a_leaky_page_stores_no_planted_secret_in_case_or_bundle(
             "SELECT sha256 FROM items WHERE kind = 'environment'"
         ).fetchone()
         environment = json.loads(case.objects.path_for(env_sha).read_bytes())
+        assert environment["session_id"] != REDACTED and len(environment["session_id"]) >= 16
+        (session_facts,) = case.conn.execute(
+            "SELECT facts FROM captures WHERE kind = 'session'"
+        ).fetchone()
+        assert json.loads(session_facts)["session_id"] == environment["session_id"]
         assert "HTTPS_PROXY" in environment["proxy"]["userinfo_removed"]
         assert environment["proxy"]["environment"]["HTTPS_PROXY"] == "http://127.0.0.1:1"
         (dom_facts,) = case.conn.execute(
