@@ -1016,7 +1016,7 @@ class CaptureSession:
                 return None, {"problem": f"unreadable data: URL ({exc})"}, "data-url"
             return data, {"note": "the image is embedded in the page as a data: URL"}, "data-url"
         with self._images_lock:
-            ex = self._images.get(url)
+            ex = self._images.get(redact_string(url))  # exchanges are kept redacted
         if ex is not None and ex.body is not None:
             return ex.body, ex.facts(), "network (recorded exchange)"
         if url.startswith("blob:"):

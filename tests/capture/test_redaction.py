@@ -264,6 +264,12 @@ def test_a_capture_of_a_leaky_page_stores_no_planted_secret_in_case_or_bundle(
             "SELECT facts FROM captures WHERE kind = 'session'"
         ).fetchone()
         assert json.loads(session_facts)["session_id"] == environment["session_id"]
+        (page_facts,) = case.conn.execute(
+            "SELECT facts FROM captures WHERE kind = 'page'"
+        ).fetchone()
+        # The image shown is matched to its (redacted) exchange, so it keeps its network facts.
+        (shown,) = [i for i in json.loads(page_facts)["images"] if "leaky.png" in i["url"]]
+        assert shown["source"] == "network (recorded exchange)", shown
         assert "HTTPS_PROXY" in environment["proxy"]["userinfo_removed"]
         assert environment["proxy"]["environment"]["HTTPS_PROXY"] == "http://127.0.0.1:1"
         (dom_facts,) = case.conn.execute(
