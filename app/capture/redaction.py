@@ -33,8 +33,11 @@ import json
 import quopri
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus, unquote_plus, urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from app.capture.exchanges import Exchange
 
 REDACTED = "[redacted by Proofshot]"
 _REDACTED_Q = quote(REDACTED, safe="")
@@ -606,7 +609,7 @@ class SecretScrubber:
 # -- one exchange ------------------------------------------------------------------------------
 
 
-def redact_exchange(ex: Any) -> list[str]:
+def redact_exchange(ex: Exchange) -> list[str]:
     """Redact an :class:`~app.capture.exchanges.Exchange` in place, before anything stores it.
 
     URL, document URL, redirect target, all four header sets, the request body and a text
@@ -652,7 +655,7 @@ def redact_exchange(ex: Any) -> list[str]:
             ex.body = clean
             ex.body_redacted = True
             names += [f"response body {n}" for n in red]
-    for message in getattr(ex, "event_stream", None) or []:
+    for message in ex.event_stream:
         data = message.get("data")
         if isinstance(data, str):
             clean, red = redact_body(data.encode("utf-8"), "text/event-stream")
@@ -660,5 +663,5 @@ def redact_exchange(ex: Any) -> list[str]:
                 message["data"] = clean.decode("utf-8")
                 names += [f"event stream {n}" for n in red]
     if names:
-        ex.redactions = sorted(set(getattr(ex, "redactions", []) or []) | set(names))
+        ex.redactions = sorted(set(ex.redactions) | set(names))
     return names
