@@ -16,19 +16,25 @@ table every :data:`POLL_SECONDS` (Linux: ``/proc/net/tcp``, ``/proc/net/tcp6``, 
 process's ``/proc/self/fd`` to know which sockets are its own). A client socket that is not
 this process's — whatever its user — is an intrusion: the recording is stopped, and the
 problem is recorded in the session and the page capture (the headless command exits 2).
+A connection opened and closed between two looks still leaves its closing entry (TIME_WAIT,
+60 s) in the table: a port never seen as this process's, outside this process's own
+``/json`` requests (:func:`own_request`), is someone else's too.
 
-Residual risk (``docs/capture.md#security-notes``): a connection opened and closed within
-one poll interval can go unnoticed; on systems without ``/proc`` (Windows, macOS) the guard
-cannot run and the capture's facts say so; and a program running as the same user can still
-read the browser's memory by other means. The guard detects, it cannot prevent.
+Residual risk (``docs/capture.md#security-notes``): a connection made within
+:data:`OWN_REQUEST_GRACE` of one of Proofshot's own ``/json`` requests is taken as Proofshot's;
+on systems without ``/proc`` (Windows, macOS) the guard cannot run and the capture's facts
+say so; the guard stops the recording *after* the other program acted (it detects, it cannot
+prevent); and a program running as the same user can reach the browser by other means.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,8 +42,12 @@ from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.05
+POLL_SECONDS = 0.1
 ESTABLISHED = "01"
+LISTEN = "0A"
+OWN_REQUEST_GRACE = 1.0
+"""Seconds after one of this process's own /json requests during which closed connections
+to the port are taken as its own."""
 TCP_TABLES = (Path("/proc/net/tcp"), Path("/proc/net/tcp6"))
 
 _guards: dict[int, DevToolsGuard] = {}
@@ -57,12 +67,27 @@ def _port(address: str) -> int:
     return int(address.rsplit(":", 1)[1], 16)
 
 
+def _read_proc(path: Path) -> bytes:
+    """A /proc file read with large reads: each read makes the kernel walk its socket table
+    again, so few reads are much cheaper than the default small ones."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
 def read_tcp_table(tables: tuple[Path, ...] = TCP_TABLES) -> list[TcpEntry]:
     """The kernel's TCP socket table (IPv4 and IPv6) of this network namespace."""
     entries: list[TcpEntry] = []
     for table in tables:
         try:
-            lines = table.read_text("ascii").splitlines()[1:]
+            lines = _read_proc(table).decode("ascii", "replace").splitlines()[1:]
         except OSError:
             continue
         for line in lines:
@@ -143,14 +168,20 @@ class DevToolsGuard:
         on_intrusion: Callable[[str], None],
         *,
         interval: float = POLL_SECONDS,
+        reader: Callable[[], list[TcpEntry]] = read_tcp_table,
+        own_inodes: Callable[[], set[int]] = own_socket_inodes,
     ) -> None:
         self.port = port
+        self._read = reader
+        self._own_inodes = own_inodes
         self.on_intrusion = on_intrusion
         self.interval = interval
         self.problems: list[str] = []
         self.available = supported()
         self._seen: set[int] = set()
         self._own: set[int] = set()
+        self._own_peers: set[int] = set()
+        self._baseline: set[int] = set()
         self.foreign_connections: list[dict[str, Any]] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -168,6 +199,8 @@ class DevToolsGuard:
 
     def start(self) -> DevToolsGuard:
         if self.available and self._thread is None:
+            # Connections already closed when recording starts are not this recording's.
+            self._baseline = closed_peers(self.port, self._read())
             self.check()  # anyone already attached before recording started counts too
             self._thread = threading.Thread(target=self._loop, name="devtools-guard", daemon=True)
             self._thread.start()
@@ -188,33 +221,40 @@ class DevToolsGuard:
 
     def check(self) -> list[str]:
         """One look at the socket table; returns the new problems (and reports them)."""
-        table = read_tcp_table()
-        if not foreign_clients(self.port, table, self._own):
-            return []
-        # Something not known as ours: re-read this process's sockets (a socket of ours
-        # opened since the last look is not foreign).
-        self._own = own = own_socket_inodes()
-        found = foreign_clients(self.port, table, own)
+        table = self._read()
+        found = foreign_clients(self.port, table, self._own)
+        if found:
+            # Something not known as ours: re-read this process's sockets (a socket of ours
+            # opened since the last look is not foreign).
+            self._own = self._own_inodes()
+            found = foreign_clients(self.port, table, self._own)
+        for e in table:
+            if e.remote_port == self.port and e.state == ESTABLISHED and e.inode in self._own:
+                self._own_peers.add(e.local_port)
+        reports: list[tuple[int, int | None, str]] = [
+            (c.local_port, c.uid, socket_owner(c.inode)) for c in found
+        ]
+        # A connection that came and went between two looks leaves a closing entry (TIME_WAIT
+        # for 60 s) naming its port; ours are known (seen open, or made by this process's own
+        # /json requests), any other is someone else's.
+        if not own_requests_recent():
+            for peer in closed_peers(self.port, table):
+                if peer not in self._baseline and peer not in self._own_peers:
+                    reports.append((peer, None, "a program that connected and left between looks"))
         new = []
-        for client in found:
-            if client.inode in own or client.local_port in self._seen:
+        for peer, uid, owner in reports:
+            if peer in self._seen:
                 continue
-            self._seen.add(client.local_port)
-            self.foreign_connections.append(
-                {
-                    "from_port": client.local_port,
-                    "uid": client.uid,
-                    "owner": socket_owner(client.inode),
-                }
-            )
+            self._seen.add(peer)
+            self.foreign_connections.append({"from_port": peer, "uid": uid, "owner": owner})
             if self.problems:  # the recording is already stopped; count, don't repeat
                 continue
+            who = f"{owner}, user id {uid}" if uid is not None else owner
             text = (
-                f"Another program ({self.foreign_connections[-1]['owner']}, user id "
-                f"{client.uid}) connected to the capture browser's DevTools port "
-                f"127.0.0.1:{self.port} from port {client.local_port} during the recording; "
-                "it could have changed the page or read its cookies, so the recording was "
-                "stopped and what follows is not evidence."
+                f"Another program ({who}) connected to the capture browser's DevTools port "
+                f"127.0.0.1:{self.port} from port {peer} during the recording; it could have "
+                "changed the page or read its cookies, so the recording was stopped and what "
+                "follows is not evidence."
             )
             self.problems.append(text)
             new.append(text)
@@ -223,6 +263,44 @@ class DevToolsGuard:
             except Exception:
                 log.exception("DevTools guard callback failed")
         return new
+
+
+_own_requests = 0
+_own_requests_until = 0.0
+_own_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def own_request() -> Iterator[None]:
+    """Mark a short request of this process to the DevTools port (``/json/list``): the
+    connection it leaves behind is not someone else's."""
+    global _own_requests, _own_requests_until
+    with _own_lock:
+        _own_requests += 1
+    try:
+        yield
+    finally:
+        with _own_lock:
+            _own_requests -= 1
+            _own_requests_until = time.monotonic() + OWN_REQUEST_GRACE
+
+
+def own_requests_recent() -> bool:
+    with _own_lock:
+        return _own_requests > 0 or time.monotonic() < _own_requests_until
+
+
+def closed_peers(port: int, table: list[TcpEntry]) -> set[int]:
+    """Ports of the other side of connections to ``port`` that are closing or closed."""
+    peers = set()
+    for e in table:
+        if e.state in (ESTABLISHED, LISTEN):
+            continue
+        if e.local_port == port and e.remote_port:
+            peers.add(e.remote_port)
+        elif e.remote_port == port:
+            peers.add(e.local_port)
+    return peers
 
 
 def devtools_port(ws_url: str) -> int | None:

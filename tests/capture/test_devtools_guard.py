@@ -16,7 +16,14 @@ import pytest
 import websocket
 
 from app.capture import devtools
-from app.capture.devtools_guard import TcpEntry, foreign_clients, read_tcp_table, supported
+from app.capture.devtools_guard import (
+    DevToolsGuard,
+    TcpEntry,
+    foreign_clients,
+    own_request,
+    read_tcp_table,
+    supported,
+)
 from app.core.case import Case
 from app.demo.site import DemoSite
 from tests.capture.conftest import REPO, cli_command, subprocess_env
@@ -38,6 +45,30 @@ def test_foreign_clients_are_the_client_sides_this_process_does_not_hold() -> No
     found = foreign_clients(port, table, own={11, 12, 13, 14, 16})
     assert [(c.local_port, c.uid) for c in found] == [(52000, 1001)]
     assert foreign_clients(port, table, own={11, 12, 13, 14, 15, 16}) == []
+
+
+def test_a_connection_that_came_and_went_between_two_looks_is_still_seen() -> None:
+    port = 40000
+    listening = TcpEntry(port, 0, "0A", 0, 11)
+    ours = [TcpEntry(port, 51000, "01", 0, 12), TcpEntry(51000, port, "01", 0, 13)]
+    tables = [
+        [listening, *ours, TcpEntry(port, 50000, "06", 0, 0)],  # closed before recording
+        [listening, *ours, TcpEntry(port, 52000, "06", 0, 0)],  # ours? no: someone else's
+        [listening, TcpEntry(port, 51000, "06", 0, 0), TcpEntry(port, 53000, "06", 0, 0)],
+    ]
+    calls = iter(tables)
+    problems: list[str] = []
+    guard = DevToolsGuard(
+        port, problems.append, reader=lambda: next(calls), own_inodes=lambda: {12, 13}
+    )
+    guard._baseline = {50000}  # what start() would have seen; check() is driven by hand
+    assert guard.check() == []  # the baseline's closed connection is not this recording's
+    assert guard.check() and "from port 52000" in problems[0]
+    # Our own page client closing (51000) is ours; a closed connection made while one of
+    # our own /json requests ran (53000) is taken as ours too.
+    with own_request():
+        assert guard.check() == []
+    assert [c["from_port"] for c in guard.foreign_connections] == [52000]
 
 
 @pytest.mark.skipif(not supported(), reason="the guard reads /proc")
