@@ -12,7 +12,7 @@ The guard therefore watches the TCP connections to the DevTools port: the endpoi
 this process (QtWebEngine runs Chromium's browser process in it), so every accepted
 connection has its server side here, and its client side is either one of this process's
 own sockets (the recorder, the page client) or someone else's. It polls the kernel's socket
-table every :data:`POLL_SECONDS` (Linux: ``/proc/net/tcp``, ``/proc/net/tcp6``, and this
+table every :data:`POLL_SECONDS` (Linux: ``/proc/net/tcp``, and this
 process's ``/proc/self/fd`` to know which sockets are its own). A client socket that is not
 this process's — whatever its user — is an intrusion: the recording is stopped, and the
 problem is recorded in the session and the page capture (the headless command exits 2).
@@ -48,7 +48,10 @@ LISTEN = "0A"
 OWN_REQUEST_GRACE = 1.0
 """Seconds after one of this process's own /json requests during which closed connections
 to the port are taken as its own."""
-TCP_TABLES = (Path("/proc/net/tcp"), Path("/proc/net/tcp6"))
+TCP_TABLES = (Path("/proc/net/tcp"),)
+"""IPv4 only: the endpoint listens on 127.0.0.1, so every connection's server side is here;
+reading the IPv6 table too would double the cost of every look (the kernel walks its whole
+socket hash table for each)."""
 
 _guards: dict[int, DevToolsGuard] = {}
 _guards_lock = threading.Lock()
@@ -142,14 +145,22 @@ def foreign_clients(
     table: list[TcpEntry],
     own: set[int],
 ) -> list[TcpEntry]:
-    """Client sides of established connections to ``port`` that are not this process's."""
-    clients = {e.local_port: e for e in table if e.remote_port == port and e.state == ESTABLISHED}
+    """Client sides of established connections to ``port`` that are not this process's.
+
+    A server side whose client side is not in the table at all (a client on an IPv6 socket
+    reaching 127.0.0.1 through a mapped address, when only the IPv4 table is read) is
+    returned as a client entry with ``inode`` -1 and ``uid`` -1.
+    """
+    clients = {e.local_port: e for e in table if e.remote_port == port and e.state != LISTEN}
     out = []
     for server in table:
         if server.local_port != port or server.state != ESTABLISHED:
             continue
         client = clients.get(server.remote_port)
-        if client is None or client.inode == 0 or client.inode in own:
+        if client is None:
+            out.append(TcpEntry(server.remote_port, port, ESTABLISHED, -1, -1))
+            continue
+        if client.state != ESTABLISHED or client.inode == 0 or client.inode in own:
             continue
         out.append(client)
     return out
@@ -181,6 +192,7 @@ class DevToolsGuard:
         self._seen: set[int] = set()
         self._own: set[int] = set()
         self._own_peers: set[int] = set()
+        self._unmatched: set[int] = set()
         self._baseline: set[int] = set()
         self.foreign_connections: list[dict[str, Any]] = []
         self._stop = threading.Event()
@@ -231,9 +243,18 @@ class DevToolsGuard:
         for e in table:
             if e.remote_port == self.port and e.state == ESTABLISHED and e.inode in self._own:
                 self._own_peers.add(e.local_port)
-        reports: list[tuple[int, int | None, str]] = [
-            (c.local_port, c.uid, socket_owner(c.inode)) for c in found
-        ]
+        reports: list[tuple[int, int | None, str]] = []
+        unmatched = set()
+        for c in found:
+            if c.inode == -1:
+                # Only the server side was seen: report it when it is still so at the next
+                # look (the table is not read atomically) and none of our requests ran.
+                unmatched.add(c.local_port)
+                if c.local_port in self._unmatched and not own_requests_recent():
+                    reports.append((c.local_port, None, "a client not in the IPv4 table"))
+            else:
+                reports.append((c.local_port, c.uid, socket_owner(c.inode)))
+        self._unmatched = unmatched
         # A connection that came and went between two looks leaves a closing entry (TIME_WAIT
         # for 60 s) naming its port; ours are known (seen open, or made by this process's own
         # /json requests), any other is someone else's.

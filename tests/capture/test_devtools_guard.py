@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import websocket
 
-from app.capture import devtools
+from app.capture import devtools, devtools_guard
 from app.capture.devtools_guard import (
     DevToolsGuard,
     TcpEntry,
@@ -69,6 +69,19 @@ def test_a_connection_that_came_and_went_between_two_looks_is_still_seen() -> No
     with own_request():
         assert guard.check() == []
     assert [c["from_port"] for c in guard.foreign_connections] == [52000]
+
+
+def test_a_server_side_without_its_client_is_reported_when_it_stays_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(devtools_guard, "_own_requests_until", 0.0)  # no own request ran
+    port = 40000
+    lonely = TcpEntry(port, 55000, "01", 0, 21)  # its client is on an IPv6 socket
+    tables = iter([[lonely], [lonely]])
+    problems: list[str] = []
+    guard = DevToolsGuard(port, problems.append, reader=lambda: next(tables), own_inodes=set)
+    assert guard.check() == []  # once could be a torn read of the table
+    assert guard.check() and "from port 55000" in problems[0]
 
 
 @pytest.mark.skipif(not supported(), reason="the guard reads /proc")
