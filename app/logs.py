@@ -7,9 +7,10 @@ with ``--debug``) writes ``proofshot.log`` under the platform's user log folder
 :data:`MAX_BYTES` with :data:`BACKUPS` old files kept. ``--debug`` makes it verbose.
 
 What never reaches the log: credentials (``Authorization``/``Cookie`` values, bearer tokens,
-``key=``/``token=``/``password=``-style pairs, OpenAI-style ``sk-`` keys) and image or file
-bytes (``bytes`` reprs and long base64 runs such as ``data:`` URLs), which a prompt's
-pictures would otherwise drag in. :class:`SecretFilter` rewrites each record -- message,
+``key=``/``token=``/``password=``-style pairs, OpenAI-style ``sk-`` keys, and -- through the
+capture side's own rules, :func:`app.capture.redaction.redact_text` -- credential URL
+parameters and ``user:password@`` in URLs) and image or file bytes (``bytes`` reprs and long
+base64 runs such as ``data:`` URLs), which a prompt's pictures would otherwise drag in. :class:`SecretFilter` rewrites each record -- message,
 arguments, traceback -- before any handler of ours formats it; it masks by pattern, so it is
 a second line behind the rule that code never logs a secret in the first place.
 
@@ -28,13 +29,14 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from app.capture.redaction import REDACTED, redact_text
 from app.config import log_dir
 
 LOG_NAME = "proofshot.log"
 MAX_BYTES = 2 * 1024 * 1024
 BACKUPS = 4
 MAX_MESSAGE = 20_000  # characters of one record kept; the rest is cut with a note
-MASK = "[redacted by Proofshot]"
+MASK = REDACTED  # the same marker as in capture records
 FORMAT = "%(asctime)s %(levelname)-8s %(threadName)s %(name)s: %(message)s"
 
 _MARK = "_proofshot_handler"  # set on handlers this module installed, so setup is idempotent
@@ -62,6 +64,7 @@ def redact(text: str) -> str:
     text = _BYTES_REPR.sub("[bytes omitted]", text)
     text = _BASE64_RUN.sub("[base64 omitted]", text)
     text = _URL_USERINFO.sub(lambda m: f"{m.group(1)}{MASK}@", text)
+    text = redact_text(text)[0]  # credential URL parameters, as capture records have them
     text = _PAIR.sub(lambda m: m.group("key") + MASK, text)
     text = _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", text)
     text = _KEY_LIKE.sub(MASK, text)

@@ -114,6 +114,7 @@ def test_the_log_never_holds_secrets_or_image_bytes(log_file: Path) -> None:
     log.warning("prompt image %r", png)
     log.warning("prompt image data:image/png;base64,%s", "iVBORw0KGgo" + "A" * 400)
     log.warning("posting to https://ada:hunter2@tsa.example/ with token=%s", "t0k3nvalue")
+    log.warning("fetched %s", "https://cdn.example/a.png?X-Amz-Signature=5ee3c0ffee&w=2")
     try:
         raise ConnectionError(f"TSA refused password={SECRET}")
     except ConnectionError:
@@ -122,6 +123,7 @@ def test_the_log_never_holds_secrets_or_image_bytes(log_file: Path) -> None:
     for leaked in ("abcdefgh12345678secret", "\\x89PNG", "AAAAAAAAAAAA", "hunter2", SECRET):
         assert leaked not in written
     assert "t0k3nvalue" not in written
+    assert "5ee3c0ffee" not in written and "w=2" in written  # the capture side's URL rules
     assert "[bytes omitted]" in written and "[data URL omitted]" in written
     assert "Traceback" in written and "ConnectionError: TSA refused password=[redacted" in written
 
