@@ -4,6 +4,11 @@
 2. The custody log: every hash recomputed, every link and sequence number checked.
 3. Every row of a logged table against the record its event carries (replay).
 4. Every item's object: present, and its SHA-256, SHA-512 and SM3 recomputed.
+5. Every token against its manifest, trusted only through anchors from outside the case
+   (:mod:`app.core.trust`); warnings for events after the last seal and late timestamps.
+
+The case is opened read-only (:mod:`app.core.preflight` checked it first): verifying never
+sweeps, migrates or merges a write-ahead log.
 
 Nothing is trusted that can be recomputed. Objects without an item (left by an interrupted
 import) are reported as notes, not problems: they prove nothing and harm nothing.
@@ -11,6 +16,7 @@ import) are reported as notes, not problems: they prove nothing and harm nothing
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +27,7 @@ from app.core.case import Case
 from app.core.digests import MultiHasher
 from app.core.jobs import CancelToken, Progress, ProgressCallback
 from app.core.problems import Problem, VerifyReport
+from app.core.trust import TrustStore
 
 CHUNK = 1 << 20
 
@@ -96,8 +103,13 @@ def verify_case(
     cancel: CancelToken | None = None,
     *,
     workers: int = 2,
+    trust: TrustStore | None = None,
+    max_attest_delay: dt.timedelta | None = None,
 ) -> VerifyReport:
     report = VerifyReport()
+    for problem in case.open_problems:
+        report.add(problem)
+    report.notes.extend(case.open_notes)
     conn = case.conn
     try:
         status = conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -192,7 +204,7 @@ def verify_case(
         report.notes.append(
             f"{len(orphans)} stored object(s) belong to no item (an import was interrupted before it was recorded); they are not evidence and change nothing."
         )
-    attest.check_tokens(case, report)
+    attest.check_tokens(case, report, trust=trust, max_attest_delay=max_attest_delay)
     return report
 
 
