@@ -210,6 +210,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         events = [e.as_dict() for e in iter_events(case.conn, item_id=item.id)]
         data = _item_json(case, item, state.tags)
         data.update(
+            timestamps=[_token_json(t, item) for t in attest.list_tokens(case, item_id=item.id)],
             notes=state.notes,
             corrections=state.corrections,
             withdrawal=state.withdrawn,

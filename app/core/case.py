@@ -246,12 +246,28 @@ class Case:
             )
         else:
             uri = f"{db.as_uri()}?mode=ro" if writable_dir else preflight.immutable_uri(db)
-        try:
+
+        def connect(uri: str) -> sqlite3.Connection:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA query_only=ON")
             # An older schema is still readable; it is migrated when next opened for writing.
             cls._check_version(conn, path, allow_empty=False)
+            return conn
+
+        try:
+            try:
+                conn = connect(uri)
+            except sqlite3.OperationalError:
+                # A read-only connection to a WAL database wants its -shm index; on a full
+                # disk it cannot be made. With no WAL to read, the file alone is the case.
+                if wal != preflight.WAL_NONE or "immutable=1" in uri:
+                    raise
+                conn = connect(preflight.immutable_uri(db))
         except sqlite3.DatabaseError as exc:
+            if _disk_full(path, exc):
+                raise StorageFullError(
+                    f"The disk holding the case at {path} is full, so its database cannot be read; free some space."
+                ) from exc
             raise CaseCorruptError(f"The case database at {path} cannot be read: {exc}.") from exc
         case = cls(path, conn, None, read_only=True)
         case.open_notes.extend(notes)
