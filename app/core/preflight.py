@@ -129,7 +129,8 @@ def read_header(case: Path, *, allow_empty: bool = False) -> Header:
         return Header(0, 0)
     if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
         raise CaseCorruptError(
-            f"The case database at {case} is not an SQLite database; it is not a Proofshot case."
+            f"The case database at {case} cannot be read: it is not an SQLite database, so "
+            "this is not a Proofshot case."
         )
     header = Header(
         user_version=int.from_bytes(head[60:64], "big"),
