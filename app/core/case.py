@@ -152,15 +152,9 @@ class Case:
             raise CaseNotFoundError(f"No Proofshot case found at {path}.")
         preflight.check_structure(path)
         header = preflight.read_header(path)
-        wal = preflight.check_wal(path)
         if read_only:
-            case = cls._open_read_only(path, wal)
+            case = cls._open_read_only(path, preflight.check_wal(path, retry=True))
         else:
-            if wal == preflight.WAL_FOREIGN:
-                raise CaseCorruptError(
-                    preflight.foreign_wal_sentence(path)
-                    + " Move that file out of the case folder to open the case for writing."
-                )
             case = cls._open_writable(path, creating=False, maintain=maintain)
         if header.application_id == 0:
             case.open_notes.append(
@@ -186,6 +180,13 @@ class Case:
             lock.close()
             raise CaseLockedError(
                 f"The case at {path} is open in another Proofshot; close it there first."
+            )
+        # Under the lock no other Proofshot writes, so the WAL is judged as it will be read.
+        if not creating and preflight.check_wal(path) == preflight.WAL_FOREIGN:
+            lock.close()
+            raise CaseCorruptError(
+                preflight.foreign_wal_sentence(path)
+                + " Move that file out of the case folder to open the case for writing."
             )
         try:
             conn = sqlite3.connect(path / DB_NAME, isolation_level=None, check_same_thread=False)

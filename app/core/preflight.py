@@ -21,6 +21,7 @@ import shutil
 import sqlite3
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,8 +174,20 @@ def immutable_uri(db: Path) -> str:
     return f"{db.resolve().as_uri()}?immutable=1"
 
 
-def check_wal(case: Path) -> str:
-    """Whether the case's -wal belongs to its database; reads a private copy, writes nothing."""
+def check_wal(case: Path, *, retry: bool = False) -> str:
+    """Whether the case's -wal belongs to its database; reads a private copy, writes nothing.
+
+    ``retry``: without the case lock, another Proofshot may checkpoint between the copy of
+    the database and that of its WAL; a "foreign" verdict is then judged once more.
+    """
+    verdict = _check_wal_once(case)
+    if retry and verdict == WAL_FOREIGN:
+        time.sleep(0.2)
+        verdict = _check_wal_once(case)
+    return verdict
+
+
+def _check_wal_once(case: Path) -> str:
     if not _wal_has_frames(case):
         return WAL_NONE
     db = case / DB_NAME
