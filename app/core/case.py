@@ -245,8 +245,13 @@ class Case:
                 "against it (the database file alone holds no custody log); it was set aside "
                 "and is shown without it."
             )
+        elif writable_dir and (path / (DB_NAME + "-shm")).exists():
+            # Another Proofshot may have the case open: share its WAL index, read-only.
+            uri = f"{db.as_uri()}?mode=ro"
         else:
-            uri = f"{db.as_uri()}?mode=ro" if writable_dir else preflight.immutable_uri(db)
+            # At rest (no WAL index), or read-only media: read the file as it is, creating
+            # no -wal or -shm beside it.
+            uri = preflight.immutable_uri(db)
 
         def connect(uri: str) -> sqlite3.Connection:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)

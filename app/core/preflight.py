@@ -91,14 +91,19 @@ def _check_entry(case: Path, path: Path, *, folder: bool) -> bool:
 
 
 def _check_tree(case: Path, folder: Path, depth: int) -> None:
-    """Every entry below ``folder``: folders down to ``depth``, then regular files only."""
+    """Every entry below ``folder``: regular files, and real folders down to ``depth`` only.
+
+    (A stray regular file such as ``.DS_Store`` is harmless; a link, device or FIFO is not.)
+    """
     with os.scandir(folder) as entries:
         for entry in entries:
             mode = entry.stat(follow_symlinks=False).st_mode
+            if stat.S_ISREG(mode):
+                continue
             if depth > 0 and stat.S_ISDIR(mode):
                 _check_tree(case, Path(entry.path), depth - 1)
-            elif depth > 0 or not stat.S_ISREG(mode):
-                _refuse(case, Path(entry.path), mode, "a folder" if depth > 0 else "a regular file")
+            else:
+                _refuse(case, Path(entry.path), mode, "a regular file")
 
 
 def check_structure(case: Path) -> None:

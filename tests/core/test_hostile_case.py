@@ -213,3 +213,12 @@ def test_verify_never_sweeps_migrates_or_switches_the_journal(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert any("not recorded" in n for n in json.loads(result.stdout)["notes"])
     assert leftover.exists() and _tree_hashes(path) == before
+
+
+def test_reading_a_case_at_rest_writes_nothing_beside_it(tmp_path: Path) -> None:
+    path = _case_with_item(tmp_path, "A.proofshot", "red")
+    before = _tree_hashes(path)
+    for args in (("list", path), ("show", path, "1"), ("log", path), ("verify", path, "--no-log")):
+        assert run_cli(*args).returncode == 0, args
+        assert _tree_hashes(path) == before, args
+    assert not (path / "case.sqlite-wal").exists() and not (path / "case.sqlite-shm").exists()
