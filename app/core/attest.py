@@ -585,7 +585,7 @@ def token_file_stem(token_id: int, tsa_url: str) -> str:
 def export_tokens(case: Case, outdir: Path) -> dict[str, Any]:
     """Write every token with its manifest, chain and the commands to check it, plus tokens.json."""
     outdir.mkdir(parents=True, exist_ok=True)
-    anchors_user = "".join(p.decode("ascii") for p in trust_anchors())
+    store = trust_mod.load_trust()
     mapping: dict[str, list[str]] = {}
     tokens_out = []
     verify_lines = [
@@ -617,9 +617,11 @@ def export_tokens(case: Case, outdir: Path) -> dict[str, Any]:
         stem = token_file_stem(int(tid), tsa_url)
         (outdir / f"{stem}.tsr").write_bytes(base64.b64decode(resp_b64))
         (outdir / f"{stem}.txt").write_bytes(manifest.encode("utf-8"))
-        roots, rest = _split_chain(chain_pem)
+        _roots, rest = _split_chain(chain_pem)
         (outdir / f"{stem}.chain.pem").write_text(rest or chain_pem, "ascii")
-        ca_text = roots + anchors_user
+        # Only a root this machine trusts from outside the case; never the token's own.
+        anchors = store.candidates(_certs(chain_pem, base64.b64decode(resp_b64)))
+        ca_text = "".join(a.pem.decode("ascii") for a in anchors)
         ca_name = f"{stem}.ca.pem"
         (outdir / ca_name).write_text(ca_text, "ascii")
         verify_lines += [
@@ -629,7 +631,12 @@ def export_tokens(case: Case, outdir: Path) -> dict[str, Any]:
         ]
         if not ca_text.strip():
             verify_lines.append(
-                f"# {ca_name} is empty: the TSA did not send its root; put the TSA's published root certificate there."
+                f"# {ca_name} is empty: the exporting machine does not trust this TSA's root; put the TSA's published root certificate there."
+            )
+        else:
+            sources = "; ".join(sorted({a.source for a in anchors}))
+            verify_lines.append(
+                f"# {ca_name} is the root the exporting machine trusted ({sources}); compare its fingerprint with the one the TSA publishes."
             )
         if purpose == "items":
             for item_id in parse_items_manifest(manifest):

@@ -57,6 +57,12 @@ def test_a_self_made_tsa_whose_root_is_only_in_the_case_and_token_is_untrusted(
     human = run_cli("verify", case, "--ca-file", genuine_ca, "--no-log")
     assert human.returncode == 2 and "PROBLEM [token-untrusted]" in human.stdout
 
+    # Exported for the other side, the token offers no root it carried itself.
+    run_cli("export-tokens", case, tmp_path / "tokens", check=True)
+    (ca_pem,) = (tmp_path / "tokens").glob("*.ca.pem")
+    assert ca_pem.read_text() == ""
+    assert "does not trust this TSA's root" in (tmp_path / "tokens" / "VERIFY.txt").read_text()
+
     # The same token, with the forger's root given from outside: then (and only then) trusted.
     forger_ca = _ca_file(tmp_path, forger, "forger-root.pem")
     trusted = run_cli("verify", case, "--ca-file", forger_ca, "--json", "--no-log")
