@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ from app.core import attest
 from app.core import items as items_mod
 from app.core.case import Case
 from app.core.custody import iter_events
-from app.core.errors import ProofshotError
+from app.core.errors import ProofshotError, StorageFullError
 from app.core.identity import version_report
 from app.core.importer import ImportJob
 from app.core.trust import TrustStore, load_trust
@@ -166,8 +167,18 @@ def parse_duration(text: str) -> timedelta:
 
 
 def cmd_export_tokens(args: argparse.Namespace) -> int:
+    outdir = Path(args.outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise ProofshotError(f"{outdir} is a file; name a folder for the tokens.")
     with _open_to_read(args.case) as case:
-        index = attest.export_tokens(case, Path(args.outdir))
+        try:
+            index = attest.export_tokens(case, outdir)
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageFullError(f"The disk holding {outdir} is full.") from exc
+            raise ProofshotError(
+                f"The tokens cannot be written to {outdir}: {exc.strerror or exc}."
+            ) from exc
     print(f"Wrote {len(index['tokens'])} token(s) to {args.outdir}; see VERIFY.txt there.")
     return EXIT_OK
 

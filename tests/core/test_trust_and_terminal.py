@@ -148,6 +148,7 @@ def test_control_characters_from_evidence_never_reach_the_terminal(tmp_path: Pat
 
 def test_path_misuse_prints_one_sentence_without_a_traceback(tmp_path: Path) -> None:
     a_file = write(tmp_path / "notes.txt", b"hello")
+    run_cli("init", tmp_path / "C.proofshot", check=True)
     result = run_cli("init", a_file)
     assert result.returncode == 3
     assert (
@@ -156,6 +157,10 @@ def test_path_misuse_prints_one_sentence_without_a_traceback(tmp_path: Path) -> 
     nested = run_cli("init", a_file / "Case.proofshot")
     assert nested.returncode == 1 and "Traceback" not in nested.stderr
     assert nested.stderr.count("\n") == 1 and "Cannot create a case" in nested.stderr
+    for outdir in (a_file, a_file / "sub"):
+        exported = run_cli("export-tokens", tmp_path / "C.proofshot", outdir)
+        assert exported.returncode == 1 and "Traceback" not in exported.stderr
+        assert exported.stderr.count("\n") == 1, exported.stderr
     listed = run_cli("list", a_file)
     assert listed.returncode == 3 and "is a file, not a Proofshot case folder" in listed.stderr
     assert a_file.read_bytes() == b"hello"
