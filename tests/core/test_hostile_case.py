@@ -127,18 +127,21 @@ def test_a_newer_schema_case_stays_byte_identical_when_refused(tmp_path: Path) -
     assert not (case / "case.sqlite-wal").exists()
 
 
-def _foreign_wal(tmp_path: Path, into: Path) -> None:
+def _foreign_wal(tmp_path: Path, into: Path, *, with_shm: bool) -> None:
     """Case B's live write-ahead log (with B's new item), copied beside A's database."""
     other = tmp_path / "B.proofshot"
     with Case.create(other, title="Other case", operator="Mallory") as b:
         add_bytes(b, png_bytes("green"), Acquisition(source="test://from-case-B"))
         assert (other / "case.sqlite-wal").stat().st_size > 32
         shutil.copyfile(other / "case.sqlite-wal", into / "case.sqlite-wal")
+        if with_shm:
+            shutil.copyfile(other / "case.sqlite-shm", into / "case.sqlite-shm")
 
 
-def test_a_stray_wal_from_another_case_is_never_merged(tmp_path: Path) -> None:
+@pytest.mark.parametrize("with_shm", [False, True], ids=["wal", "wal+shm"])
+def test_a_stray_wal_from_another_case_is_never_merged(tmp_path: Path, with_shm: bool) -> None:
     case = _case_with_item(tmp_path, "A.proofshot", "red")
-    _foreign_wal(tmp_path, case)
+    _foreign_wal(tmp_path, case, with_shm=with_shm)
     before = _tree_hashes(case)
 
     listed = run_cli("list", case, "--json")
@@ -157,11 +160,12 @@ def test_a_stray_wal_from_another_case_is_never_merged(tmp_path: Path) -> None:
     assert imported.returncode == 7 and "not merged" in imported.stderr
     assert "Traceback" not in imported.stderr
     assert _tree_hashes(case) == before  # nothing merged, nothing written, -shm not created
-    assert not (case / "case.sqlite-shm").exists()
+    assert (case / "case.sqlite-shm").exists() == with_shm
 
     with pytest.raises(CaseCorruptError, match="not merged"):
         Case.open(case)
     (case / "case.sqlite-wal").unlink()  # the user sets it aside: A opens as it was
+    # (a -shm left behind is only SQLite's index: rebuilt on the first writable open)
     with Case.open(case) as reopened:
         assert [i.source for i in items.list_items(reopened)] == ["test://A.proofshot"]
 
