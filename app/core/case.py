@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -85,6 +87,7 @@ class Case:
         # What opening found that is not an error: shown by the CLI, listed by ``verify``.
         self.open_notes: list[str] = []
         self.open_problems: list[Problem] = []
+        self._snapshot: Path | None = None  # a private copy read instead of the case's files
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -232,6 +235,7 @@ class Case:
     @classmethod
     def _open_read_only(cls, path: Path, wal: str = preflight.WAL_NONE) -> Case:
         db = (path / DB_NAME).resolve()
+        snapshot: Path | None = None
         notes: list[str] = []
         problems: list[Problem] = []
         writable_dir = os.access(path, os.W_OK)
@@ -248,6 +252,18 @@ class Case:
         elif writable_dir and (path / (DB_NAME + "-shm")).exists():
             # Another Proofshot may have the case open: share its WAL index, read-only.
             uri = f"{db.as_uri()}?mode=ro"
+        elif wal == preflight.WAL_OURS:
+            # Its own WAL, left by a crash (or on read-only media): read a private copy of
+            # both, so the committed changes are seen and nothing is written beside the case.
+            try:
+                snapshot = preflight.snapshot(path)
+            except OSError as exc:
+                if _disk_full(Path(tempfile.gettempdir()), exc):
+                    raise StorageFullError(
+                        "The disk holding the temporary folder is full; the case's write-ahead log cannot be read."
+                    ) from exc
+                raise CaseCorruptError(f"The case at {path} cannot be read: {exc}.") from exc
+            uri = (snapshot / DB_NAME).as_uri()
         else:
             # At rest (no WAL index), or read-only media: read the file as it is, creating
             # no -wal or -shm beside it.
@@ -270,12 +286,15 @@ class Case:
                     raise
                 conn = connect(preflight.immutable_uri(db))
         except sqlite3.DatabaseError as exc:
+            if snapshot is not None:
+                shutil.rmtree(snapshot, ignore_errors=True)
             if _disk_full(path, exc):
                 raise StorageFullError(
                     f"The disk holding the case at {path} is full, so its database cannot be read; free some space."
                 ) from exc
             raise CaseCorruptError(f"The case database at {path} cannot be read: {exc}.") from exc
         case = cls(path, conn, None, read_only=True)
+        case._snapshot = snapshot
         case.open_notes.extend(notes)
         case.open_problems.extend(problems)
         return case
@@ -292,6 +311,9 @@ class Case:
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
+        if self._snapshot is not None:
+            shutil.rmtree(self._snapshot, ignore_errors=True)
+            self._snapshot = None
         if self._lock is not None:
             with contextlib.suppress(OSError):
                 self._lock.close()

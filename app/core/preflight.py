@@ -229,3 +229,19 @@ def foreign_wal_sentence(case: Path) -> str:
         f"the case at {case}: it would replace or rewrite this case's custody log (it was "
         "probably copied from another case). It was set aside and not merged."
     )
+
+
+def snapshot(case: Path) -> Path:
+    """A private copy of the database and its WAL in a new temporary folder (caller removes it).
+
+    For reading a case whose own WAL holds committed changes (after a crash) without
+    creating a WAL index, or anything else, beside it.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="proofshot-read-"))
+    try:
+        shutil.copyfile(case / DB_NAME, folder / DB_NAME, follow_symlinks=False)
+        shutil.copyfile(case / (DB_NAME + "-wal"), folder / (DB_NAME + "-wal"))
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder

@@ -226,3 +226,26 @@ def test_reading_a_case_at_rest_writes_nothing_beside_it(tmp_path: Path) -> None
         assert run_cli(*args).returncode == 0, args
         assert _tree_hashes(path) == before, args
     assert not (path / "case.sqlite-wal").exists() and not (path / "case.sqlite-shm").exists()
+
+
+def test_a_crash_left_wal_of_the_case_itself_is_read_without_writing_beside_it(
+    tmp_path: Path,
+) -> None:
+    with make_case(tmp_path, "Live.proofshot") as case:
+        add_bytes(case, png_bytes("red"), Acquisition(source="test://checkpointed"))
+        case.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        add_bytes(case, png_bytes("blue"), Acquisition(source="test://only-in-the-wal"))
+        crashed = tmp_path / "Crashed.proofshot"  # as a SIGKILL leaves it: db + WAL, no -shm
+        shutil.copytree(case.path, crashed, ignore=shutil.ignore_patterns("*-shm", "case.lock"))
+    assert (crashed / "case.sqlite-wal").stat().st_size > 32
+    before = _tree_hashes(crashed)
+    listed = run_cli("list", crashed, "--json")
+    assert [i["source"] for i in json.loads(listed.stdout)] == [
+        "test://checkpointed",
+        "test://only-in-the-wal",
+    ]
+    verified = run_cli("verify", crashed, "--json", "--no-log")
+    assert verified.returncode == 0 and json.loads(verified.stdout)["items"] == 2
+    assert _tree_hashes(crashed) == before and not (crashed / "case.sqlite-shm").exists()
+    with Case.open(crashed) as reopened:  # a writable open merges its own WAL, as SQLite does
+        assert items.count_items(reopened) == 2
