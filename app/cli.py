@@ -602,7 +602,8 @@ def version_text(verbose: bool) -> str:
 
 def run_cli(argv: Sequence[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(list(argv))
+    with clean_console():  # argparse echoes what it was given in its error messages
+        args = parser.parse_args(list(argv))
     if args.version:
         print(version_text(args.verbose))
         return EXIT_OK

@@ -135,6 +135,11 @@ def test_control_characters_from_evidence_never_reach_the_terminal(tmp_path: Pat
         assert result.returncode == 0, result.stderr
         for bad in ("\x1b", "\x07", "\x9b", "\u202e", "\r", "\x08"):
             assert bad not in result.stdout and bad not in result.stderr, (args, bad)
+    wrong = run_cli("list", case, "--kind")  # argparse's own error, about our argument list
+    assert wrong.returncode == 2 and "\x1b" not in wrong.stderr
+    bad = run_cli(HOSTILE)
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr
+    assert not any(c in bad.stderr for c in "\x1b\x07\x9b\u202e\r\x08")
     listed = run_cli("list", case)
     # The OSC title string goes whole; of the C1 CSI only its harmless parameters remain.
     assert "[evilred1;1Htxt.exedone]" in listed.stdout
