@@ -14,6 +14,7 @@ the token's own certificates (anyone can make a self-signed root and sign with i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import ssl
 import warnings
@@ -120,6 +121,8 @@ def system_store_path() -> Path | None:
     cafile = ssl.get_default_verify_paths().cafile
     if cafile and Path(cafile).is_file():
         return Path(cafile)
+    if os.name == "nt":
+        return None  # the Windows store is read through ssl (see _add_system_roots)
     try:
         import certifi
     except ImportError:
@@ -142,13 +145,31 @@ def load_trust(ca_files: Sequence[Path | str] = (), *, system: bool = True) -> T
             store.add_pem(pem, f"your trusted roots ({user_roots_path()})")
         except ValueError:
             pass  # a damaged user file trusts nothing; verify then reports tokens untrusted
-    path = system_store_path() if system else None
+    if system:
+        _add_system_roots(store)
+    return store
+
+
+def _add_system_roots(store: TrustStore) -> None:
+    """The OS store: a named bundle file (Linux, macOS with OpenSSL, the override); where
+    there is none (Windows), the roots Python's ssl loads from the system; else certifi."""
+    path = system_store_path()
     if path is not None:
         try:
             store.add_pem(path.read_bytes(), f"the OS trust store ({path})")
         except (OSError, ValueError):
             pass
-    return store
+        return
+    if os.environ.get("PROOFSHOT_SYSTEM_TRUST") is not None:
+        return  # turned off
+    try:
+        context = ssl.create_default_context()
+        ders = context.get_ca_certs(binary_form=True)
+    except (ssl.SSLError, OSError):
+        ders = []
+    for der in ders:
+        with contextlib.suppress(ValueError):
+            store.add_pem(bytes(der), "the OS trust store")
 
 
 def max_attest_delay_hours(default: float = 24.0) -> float:
