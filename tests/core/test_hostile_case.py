@@ -19,6 +19,8 @@ from app.core.ingest import Acquisition, add_bytes
 from app.core.preflight import CaseUnsafeError
 from tests.core.helpers import make_case, png_bytes, run_cli, write
 
+posix_only = pytest.mark.skipif(os.name != "posix", reason="symbolic links and FIFOs as on POSIX")
+
 
 def _tree_hashes(root: Path) -> dict[str, str]:
     """Every file below ``root`` (links by their target text), hashed: before == after."""
@@ -47,6 +49,7 @@ def _outside_folder(tmp_path: Path) -> Path:
     return outside
 
 
+@posix_only
 def test_tmp_symlinked_outside_is_refused_and_the_outside_folder_is_untouched(
     tmp_path: Path,
 ) -> None:
@@ -67,6 +70,7 @@ def test_tmp_symlinked_outside_is_refused_and_the_outside_folder_is_untouched(
         Case.open(case)
 
 
+@posix_only
 @pytest.mark.parametrize("target", ["objects/sha256", "case.lock"])
 def test_store_or_lock_symlinked_outside_is_refused_and_nothing_is_written_there(
     tmp_path: Path, target: str
@@ -93,6 +97,7 @@ def test_store_or_lock_symlinked_outside_is_refused_and_nothing_is_written_there
     assert _tree_hashes(watched) == before
 
 
+@posix_only
 def test_a_fifo_or_device_in_the_store_is_refused_without_reading_it(tmp_path: Path) -> None:
     case = _case_with_item(tmp_path, "A.proofshot", "red")
     fifo = case / "objects" / "sha256" / "ab" / ("ab" + "0" * 62)
