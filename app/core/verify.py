@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -87,8 +89,12 @@ def _describe(key: tuple[Any, ...]) -> str:
 
 def _hash_object(path: str) -> tuple[str, str, str, int] | None:
     hasher = MultiHasher()
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        with open(path, "rb") as f:
+        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                return None  # never read a device or FIFO (preflight refuses them already)
             while chunk := f.read(CHUNK):
                 hasher.update(chunk)
     except OSError:
