@@ -157,6 +157,12 @@ class Case:
         header = preflight.read_header(path)
         if read_only:
             case = cls._open_read_only(path, preflight.check_wal(path, retry=True))
+        elif preflight.stray_journal(path, header):
+            raise CaseCorruptError(
+                f"The case at {path} has a rollback journal ({DB_NAME}-journal) that its "
+                "database (in WAL mode) never writes, so it comes from elsewhere; it was not "
+                "played back. Move that file out of the case folder to open the case for writing."
+            )
         else:
             case = cls._open_writable(path, creating=False, maintain=maintain)
         if header.application_id == 0:

@@ -42,6 +42,7 @@ class CaseUnsafeError(CaseCorruptError):
 class Header:
     user_version: int
     application_id: int
+    wal_mode: bool = True  # file format version bytes 18-19 are 2 (WAL)
 
 
 # WAL verdicts
@@ -141,6 +142,7 @@ def read_header(case: Path, *, allow_empty: bool = False) -> Header:
     header = Header(
         user_version=int.from_bytes(head[60:64], "big"),
         application_id=int.from_bytes(head[68:72], "big"),
+        wal_mode=head[18] == 2 and head[19] == 2,
     )
     if header.application_id not in (0, schema.APPLICATION_ID):
         raise CaseCorruptError(
@@ -221,6 +223,16 @@ def _check_wal_once(case: Path) -> str:
     if merged is None or merged[: len(base)] != base:
         return WAL_FOREIGN
     return WAL_OURS
+
+
+def stray_journal(case: Path, header: Header) -> bool:
+    """A non-empty rollback journal beside a WAL-mode database: SQLite would play it back
+    into the database on a writable open, yet a WAL database never writes one."""
+    try:
+        size = os.lstat(case / (DB_NAME + "-journal")).st_size
+    except FileNotFoundError:
+        return False
+    return header.wal_mode and size > 0
 
 
 def foreign_wal_sentence(case: Path) -> str:

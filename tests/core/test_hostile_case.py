@@ -254,3 +254,14 @@ def test_a_crash_left_wal_of_the_case_itself_is_read_without_writing_beside_it(
     assert _tree_hashes(crashed) == before and not (crashed / "case.sqlite-shm").exists()
     with Case.open(crashed) as reopened:  # a writable open merges its own WAL, as SQLite does
         assert items.count_items(reopened) == 2
+
+
+def test_a_stray_rollback_journal_is_never_played_back(tmp_path: Path) -> None:
+    case = _case_with_item(tmp_path, "A.proofshot", "red")
+    write(case / "case.sqlite-journal", b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + b"\0" * 504)
+    before = _tree_hashes(case)
+    tagged = run_cli("tag", case, "x", "1")
+    assert tagged.returncode == 7 and "was not played back" in tagged.stderr
+    listed = run_cli("list", case, "--json")
+    assert listed.returncode == 0 and len(json.loads(listed.stdout)) == 1
+    assert _tree_hashes(case) == before
