@@ -12,13 +12,14 @@ itself a finding an evidence report has to state.
 from __future__ import annotations
 
 import base64
+import json
 import os
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
-from .a1111 import looks_like_a1111, parse_a1111, settings_to_parameters
+from .a1111 import looks_like_a1111
 from .c2pa_manifest import C2paFinding, read_c2pa, supported_mime_types
 from .comfyui import summarise_comfyui
 from .containers import (
@@ -30,11 +31,26 @@ from .containers import (
     sniff_format,
 )
 from .exif import parse_exif
+from .formats import (
+    FORMAT_A1111,
+    FORMAT_COMFYUI_JSON,
+    FORMAT_INVOKEAI_DREAM,
+    FORMAT_UNRECOGNISED,
+    GENERATOR_NAMES,
+    UNRECOGNISED,
+    a1111_finding,
+    is_placeholder,
+    prompt_entry,
+    read_dream,
+    read_text_record,
+)
 from .generators import GeneratorFinding, summarise_invokeai, summarise_novelai
+from .stealth import read_stealth_pnginfo
 from .limits import (
     MAX_ERRORS,
     MAX_PNG_TEXT_STORED_BYTES,
     MAX_SECTION_TEXT_BYTES,
+    MAX_SUMMARY_ITEMS,
     MAX_TEXT_VALUE_BYTES,
     ParseBudget,
     Truncations,
@@ -42,7 +58,7 @@ from .limits import (
 )
 from .xmp import empty_xmp, parse_xmp
 
-EXTRACTOR_VERSION = "provenance/1"
+EXTRACTOR_VERSION = "provenance/2"
 
 GENERATOR_A1111 = "AUTOMATIC1111/Forge"
 GENERATOR_COMFYUI = "ComfyUI"
@@ -85,6 +101,11 @@ def _empty_result() -> dict[str, Any]:
         "extractor_version": EXTRACTOR_VERSION,
         "prompt": None,
         "negative_prompt": None,
+        "prompts": [],
+        "format": None,
+        "records": [],
+        "conflicts": [],
+        "unrecognised": [],
         "parameters": {},
         "generator": None,
         "sources": [],
@@ -139,7 +160,7 @@ def _extract_into(
     if scan is None:
         _apply_c2pa(result, c2pa_finding)
         return
-    _assemble(result, scan, c2pa_finding, truncations)
+    _assemble(result, scan, c2pa_finding, truncations, path)
 
 
 def _c2pa_format_hint(fmt: str | None, declared: str) -> str | None:
@@ -189,7 +210,11 @@ def _apply_c2pa(result: dict[str, Any], finding: C2paFinding) -> None:
 
 
 def _assemble(
-    result: dict[str, Any], scan: ContainerScan, c2pa_finding: C2paFinding, truncations: Truncations
+    result: dict[str, Any],
+    scan: ContainerScan,
+    c2pa_finding: C2paFinding,
+    truncations: Truncations,
+    path: Path | None = None,
 ) -> None:
     errors: list[str] = result["errors"]
     container = result["container"]
@@ -227,7 +252,7 @@ def _assemble(
         errors.append("File contains a JUMBF box, but no C2PA manifest could be read from it.")
 
     candidates = _generator_candidates(
-        result, texts, exif_text, c2pa_finding, xmp_description, truncations
+        result, texts, exif_text, c2pa_finding, xmp_description, truncations, scan, path
     )
     _choose_generator(result, candidates, texts, exif_text, truncations)
 
@@ -361,20 +386,11 @@ def _xmp(
     return description
 
 
-def _a1111_finding(text: str) -> GeneratorFinding:
-    parsed = parse_a1111(text)
-    return GeneratorFinding(
-        summary={},
-        prompt=parsed.prompt,
-        negative_prompt=parsed.negative_prompt,
-        parameters=settings_to_parameters(parsed.settings),
-    )
-
-
 def _comfy_texts(
     texts: dict[str, str], exif_text: dict[str, str]
 ) -> tuple[str | None, str | None, str | None]:
-    """ComfyUI graphs from PNG text chunks, or from EXIF tags ("prompt:{...}") in WebP/JPEG."""
+    """ComfyUI graphs from PNG text chunks, or from EXIF tags in WebP/JPEG: "prompt:{...}"
+    (stock SaveImage WebP) or "Prompt: {...}" / "Workflow: {...}" (save-image-extended)."""
     prompt_json = texts.get("prompt")
     if prompt_json is not None and not prompt_json.lstrip().startswith("{"):
         prompt_json = None  # a plain-text "prompt" chunk from some other tool
@@ -383,13 +399,20 @@ def _comfy_texts(
         return prompt_json, workflow_json, "png"
     for name in _EXIF_COMFY_FIELDS:
         value = exif_text.get(name, "")
-        if value.startswith("prompt:") and prompt_json is None:
-            prompt_json = value[len("prompt:") :]
-        elif value.startswith("workflow:") and workflow_json is None:
-            workflow_json = value[len("workflow:") :]
+        lowered = value[:16].lower()
+        if lowered.startswith("prompt:") and prompt_json is None:
+            prompt_json = value[len("prompt:") :].lstrip()
+        elif lowered.startswith("workflow:") and workflow_json is None:
+            workflow_json = value[len("workflow:") :].lstrip()
     if prompt_json is not None or workflow_json is not None:
         return prompt_json, workflow_json, "exif"
     return None, None, None
+
+
+# One generator record found in the file: where, in which format, which generator.
+Candidate = tuple[str, str, str | None, GeneratorFinding]
+
+_UNRECOGNISED_CHUNKS = ("generation_data", "Dream")
 
 
 def _generator_candidates(
@@ -399,67 +422,151 @@ def _generator_candidates(
     c2pa_finding: C2paFinding,
     xmp_description: str | None,
     truncations: Truncations,
-) -> list[tuple[str, str | None, GeneratorFinding]]:
-    """Every generator record found, as (source name, generator, finding), in priority order:
-    A1111/Forge, ComfyUI, InvokeAI, NovelAI, C2PA, then an XMP description only when it is
-    unmistakably A1111 parameters text."""
-    candidates: list[tuple[str, str | None, GeneratorFinding]] = []
+    scan: ContainerScan | None = None,
+    path: Path | None = None,
+) -> list[Candidate]:
+    """Every generator record found, as (source, format, generator, finding), in the order
+    used to break ties: the PNG ``parameters`` text, EXIF UserComment, ComfyUI graphs,
+    InvokeAI, NovelAI, stealth pnginfo, C2PA, then an XMP description only when it is
+    unmistakably A1111 parameters text. The detector never guesses: a text that is not
+    recognisably one format is kept raw as "generator metadata in an unrecognised format"."""
+    candidates: list[Candidate] = []
+    comfy_from_json: tuple[str | None, str | None, str] | None = None
+
+    def add_text_record(text: str, field_name: str) -> None:
+        nonlocal comfy_from_json
+        fmt, finding = read_text_record(text, field_name)
+        if fmt == FORMAT_UNRECOGNISED:
+            _add_unrecognised(result, field_name, text, truncations)
+        elif fmt == FORMAT_COMFYUI_JSON:
+            graphs = finding.summary["graphs"]
+            comfy_from_json = (
+                json.dumps(graphs["prompt"]) if isinstance(graphs.get("prompt"), dict) else None,
+                json.dumps(graphs["workflow"]) if isinstance(graphs.get("workflow"), dict) else None,
+                field_name,
+            )
+        else:
+            candidates.append((field_name, fmt, _generator_name(fmt, finding), finding))
+
     if "parameters" in texts:
-        candidates.append(("png:parameters", GENERATOR_A1111, _a1111_finding(texts["parameters"])))
+        add_text_record(texts["parameters"], "png:parameters")
     user_comment = exif_text.get("UserComment")
-    if user_comment and parse_a1111(user_comment).settings:
-        candidates.append(("exif:UserComment", GENERATOR_A1111, _a1111_finding(user_comment)))
+    if user_comment and (user_comment.lstrip().startswith("{") or looks_like_a1111_anywhere(user_comment)):
+        add_text_record(user_comment, "exif:UserComment")
+    if "Dream" in texts:
+        candidates.append(
+            ("png:Dream", FORMAT_INVOKEAI_DREAM, GENERATOR_INVOKEAI, read_dream(texts["Dream"]))
+        )
+    for keyword in _UNRECOGNISED_CHUNKS:
+        if keyword in texts and keyword != "Dream":
+            _add_unrecognised(result, f"png:{keyword}", texts[keyword], truncations)
+    plain_prompt = texts.get("prompt")
+    if plain_prompt is not None and not plain_prompt.lstrip().startswith("{"):
+        _add_unrecognised(result, "png:prompt", plain_prompt, truncations)
 
     prompt_json, workflow_json, where = _comfy_texts(texts, exif_text)
+    if where is None and comfy_from_json is not None:
+        prompt_json, workflow_json, where = comfy_from_json
     if where is not None:
         comfy = summarise_comfyui(prompt_json, workflow_json, truncations)
         comfy.summary["found_in"] = where
         result["comfyui"] = comfy.summary
         result["errors"].extend(comfy.errors)
-        candidates.append(("comfyui", GENERATOR_COMFYUI, comfy))
+        candidates.append(("comfyui", "comfyui", GENERATOR_COMFYUI, comfy))
 
     invoke = summarise_invokeai(texts, truncations)
     if invoke is not None:
         result["invokeai"] = invoke.summary
         result["errors"].extend(invoke.errors)
-        candidates.append(("invokeai", GENERATOR_INVOKEAI, invoke))
+        candidates.append(("invokeai", "invokeai", GENERATOR_INVOKEAI, invoke))
 
     novel = summarise_novelai(texts, truncations)
     if novel is not None:
         result["novelai"] = novel.summary
         result["errors"].extend(novel.errors)
-        candidates.append(("novelai", GENERATOR_NOVELAI, novel))
+        candidates.append(("novelai", "novelai", GENERATOR_NOVELAI, novel))
+
+    if scan is not None and path is not None and scan.format == "png" and not candidates:
+        hidden, note = read_stealth_pnginfo(path)
+        if note:
+            result["errors"].append(note)
+        if hidden is not None:
+            add_text_record(hidden, "png:stealth-alpha")
 
     if c2pa_finding.prompt is not None and c2pa_finding.summary is not None:
         generator = c2pa_finding.summary.get("claim_generator")
-        candidates.append(
-            ("c2pa", generator, GeneratorFinding(summary={}, prompt=c2pa_finding.prompt))
-        )
+        finding = GeneratorFinding(summary={}, prompt=c2pa_finding.prompt)
+        finding.prompts = [prompt_entry(c2pa_finding.prompt, "positive")]
+        candidates.append(("c2pa", "c2pa", generator, finding))
 
     if xmp_description is not None and looks_like_a1111(xmp_description):
-        candidates.append(("xmp:description", GENERATOR_A1111, _a1111_finding(xmp_description)))
+        candidates.append(
+            ("xmp:description", FORMAT_A1111, GENERATOR_A1111, a1111_finding(xmp_description))
+        )
     return candidates
+
+
+def looks_like_a1111_anywhere(text: str) -> bool:
+    return bool(text) and "Steps:" in text.rsplit("\n", 1)[-1]
+
+
+def _generator_name(fmt: str, finding: GeneratorFinding) -> str | None:
+    if fmt == FORMAT_A1111:
+        version = finding.parameters.get("other", {}).get("Version", "")
+        if isinstance(version, str) and version.startswith("ComfyUI"):
+            return "ComfyUI (A1111-style parameters text from a save node)"
+        return GENERATOR_A1111
+    return GENERATOR_NAMES.get(fmt)
+
+
+def _add_unrecognised(
+    result: dict[str, Any], field_name: str, text: str, truncations: Truncations
+) -> None:
+    raw, cut = cap_text(text, MAX_TEXT_VALUE_BYTES)
+    if cut:
+        truncations.add(f"unrecognised[{field_name}]")
+    result["unrecognised"].append({"field": field_name, "label": UNRECOGNISED, "raw": raw})
+    result["errors"].append(
+        f"The {field_name} field holds {UNRECOGNISED}; it was kept raw and not read."
+    )
 
 
 def _choose_generator(
     result: dict[str, Any],
-    candidates: list[tuple[str, str | None, GeneratorFinding]],
+    candidates: list[Candidate],
     texts: dict[str, str],
     exif_text: dict[str, str],
     truncations: Truncations,
 ) -> None:
-    """The first candidate with a prompt wins (else the first found, for its settings)."""
-    for source, _, _ in candidates:
+    """Stated rule: the first record (in candidate order) whose prompt is real wins; a
+    record whose prompt is missing or a placeholder such as "unknown" (written by save nodes
+    that could not find it) only wins when no record has a real prompt. Every other record
+    whose positive prompt differs (trailing whitespace aside) is listed in ``conflicts``."""
+    for source, _, _, _ in candidates:
         if source not in result["sources"]:
             result["sources"].append(source)
     result["sources"].sort()
     if not candidates:
         result["absent"].append("generator-parameters")
-    winner = next((c for c in candidates if c[2].prompt is not None), None)
+    winner = next((c for c in candidates if not is_placeholder(c[3].prompt)), None)
+    if winner is None:
+        winner = next((c for c in candidates if c[3].prompt is not None), None)
     if winner is None and candidates:
         winner = candidates[0]
+    for source, fmt, generator, finding in candidates:
+        result["records"].append(
+            {
+                "source": source,
+                "format": fmt,
+                "generator": generator,
+                "prompt": cap_text(finding.prompt, MAX_TEXT_VALUE_BYTES)[0]
+                if finding.prompt is not None
+                else None,
+                "chosen": winner is not None and source == winner[0],
+            }
+        )
     if winner is not None:
-        _, generator, finding = winner
+        source, fmt, generator, finding = winner
         for key, value in (
             ("prompt", finding.prompt),
             ("negative_prompt", finding.negative_prompt),
@@ -470,9 +577,38 @@ def _choose_generator(
                     truncations.add(key)
         result["parameters"] = _bounded_parameters(finding.parameters, truncations)
         result["generator"] = generator
+        result["format"] = fmt
+        result["prompts"] = [
+            _bounded_parameters(p, truncations) for p in finding.prompts[:MAX_SUMMARY_ITEMS]
+        ]
+        chosen = (finding.prompt or "").rstrip()
+        for other in candidates:
+            if other is winner or other[3].prompt is None:
+                continue
+            if other[3].prompt.rstrip() == chosen:
+                continue
+            result["conflicts"].append(
+                {
+                    "field": "prompt",
+                    "source": other[0],
+                    "format": other[1],
+                    "generator": other[2],
+                    "value": cap_text(other[3].prompt, MAX_TEXT_VALUE_BYTES)[0],
+                    "chosen_source": source,
+                    "chosen_value": result["prompt"],
+                    "rule": CHOICE_RULE,
+                }
+            )
     if result["generator"] is None:
         result["generator"] = _fallback_generator(result, texts, exif_text)
     result["absent"].sort()
+
+
+CHOICE_RULE = (
+    "first record with a real prompt, in the order: PNG parameters, EXIF UserComment, "
+    "ComfyUI graph, InvokeAI, NovelAI, stealth pnginfo, C2PA, XMP; placeholder prompts "
+    "such as 'unknown' never win over a real one"
+)
 
 
 def _bounded_parameters(parameters: dict[str, Any], truncations: Truncations) -> dict[str, Any]:
