@@ -111,8 +111,10 @@ def novelai_from_comment(
     finding.prompt = texts.get("Description")
     if isinstance(comment, dict):
         summary["comment"] = json_safe(comment, "novelai.comment", truncations)
-        if finding.prompt is None:
-            finding.prompt = _text(comment.get("prompt"))
+        # The Comment JSON is the generation record; Description is a display copy (NovelAI
+        # WebP exports pad it with NUL characters), so the Comment's prompt is preferred.
+        if _text(comment.get("prompt")) is not None:
+            finding.prompt = comment["prompt"]
         finding.negative_prompt = _text(comment.get("uc"))
         parameters: dict[str, Any] = {}
         for ours, theirs in (
