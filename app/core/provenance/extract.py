@@ -199,6 +199,15 @@ def _apply_c2pa(result: dict[str, Any], finding: C2paFinding) -> None:
         result["sources"].append("c2pa-remote-reference")
         return
     result["sources"].append("c2pa")
+    origin = summary.get("ai_origin")
+    if isinstance(origin, dict) and origin.get("depth"):
+        result["ai_labels"].append(
+            {
+                "source": "c2pa-ingredient",
+                "value": origin["digital_source_type"],
+                "ai_generated": True,
+            }
+        )
     if summary.get("digital_source_type"):
         result["ai_labels"].append(
             {

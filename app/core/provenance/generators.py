@@ -108,13 +108,13 @@ def novelai_from_comment(
         "comment": None,
     }
     finding = GeneratorFinding(summary=summary, errors=errors)
-    finding.prompt = texts.get("Description")
+    # NovelAI WebP exports pad Description with NUL characters; they are not prompt text.
+    description = texts.get("Description")
+    finding.prompt = description.strip("\x00") if description is not None else None
     if isinstance(comment, dict):
         summary["comment"] = json_safe(comment, "novelai.comment", truncations)
-        # The Comment JSON is the generation record; Description is a display copy (NovelAI
-        # WebP exports pad it with NUL characters), so the Comment's prompt is preferred.
-        if _text(comment.get("prompt")) is not None:
-            finding.prompt = comment["prompt"]
+        if finding.prompt is None:
+            finding.prompt = _text(comment.get("prompt"))
         finding.negative_prompt = _text(comment.get("uc"))
         parameters: dict[str, Any] = {}
         for ours, theirs in (
