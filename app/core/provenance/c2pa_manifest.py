@@ -345,7 +345,9 @@ def _statuses(entries: Any) -> list[dict[str, str | None]]:
     return out
 
 
-def _verdict(state: str | None, statuses: list[dict[str, str | None]]) -> tuple[str | None, list[str]]:
+def _verdict(
+    state: str | None, statuses: list[dict[str, str | None]]
+) -> tuple[str | None, list[str]]:
     """Trusted / Valid / Invalid as the C2PA library decided, with the reasons in words."""
     reasons = [
         f"{s['code']}: {s['explanation'] or 'no explanation given'}"
@@ -358,8 +360,7 @@ def _verdict(state: str | None, statuses: list[dict[str, str | None]]) -> tuple[
     if state == "Valid":
         note = (
             "Signature and hashes are valid, but the signing certificate is not on the trust "
-            "list in use"
-            + (" (no trust list was supplied)." if untrusted else ".")
+            "list in use" + (" (no trust list was supplied)." if untrusted else ".")
         )
         return "Valid", [note, *reasons]
     if state == "Invalid":
@@ -367,9 +368,7 @@ def _verdict(state: str | None, statuses: list[dict[str, str | None]]) -> tuple[
     return state, reasons
 
 
-def _walk_ingredients(
-    manifests: dict[str, Any], active: Any, summary: dict[str, Any]
-) -> None:
+def _walk_ingredients(manifests: dict[str, Any], active: Any, summary: dict[str, Any]) -> None:
     """Follow ingredient manifests (parentOf first) for a stated digital source type: an
     edit of an AI image says "composite" in the active manifest while the parent says
     "trainedAlgorithmicMedia"; the AI origin is reported with the manifest that states it."""
@@ -412,7 +411,7 @@ def _source_types(manifest: dict[str, Any]) -> list[str]:
         label, data = assertion.get("label"), assertion.get("data")
         if isinstance(label, str) and label.startswith("c2pa.actions") and isinstance(data, dict):
             for action in data.get("actions") or []:
-                if isinstance(action, dict) and isinstance(action.get("digitalSourceType"), str):
-                    if action["digitalSourceType"] not in found:
-                        found.append(action["digitalSourceType"])
+                source_type = action.get("digitalSourceType") if isinstance(action, dict) else None
+                if isinstance(source_type, str) and source_type not in found:
+                    found.append(source_type)
     return found

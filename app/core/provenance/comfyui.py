@@ -521,7 +521,11 @@ def _parameters(
             settings = _sampler_settings(nodes[later], nodes)
             parameters["hires"] = {
                 "node": _label(later),
-                **{ours: settings[theirs] for ours, theirs in _PARAMETER_NAMES if theirs in settings},
+                **{
+                    ours: settings[theirs]
+                    for ours, theirs in _PARAMETER_NAMES
+                    if theirs in settings
+                },
             }
     elif summary["samplers"]:
         first = summary["samplers"][0]

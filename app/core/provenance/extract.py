@@ -45,7 +45,6 @@ from .formats import (
     read_text_record,
 )
 from .generators import GeneratorFinding, summarise_invokeai, summarise_novelai
-from .stealth import read_stealth_pnginfo
 from .limits import (
     MAX_ERRORS,
     MAX_PNG_TEXT_STORED_BYTES,
@@ -56,6 +55,7 @@ from .limits import (
     Truncations,
     cap_text,
 )
+from .stealth import read_stealth_pnginfo
 from .xmp import empty_xmp, parse_xmp
 
 EXTRACTOR_VERSION = "provenance/2"
@@ -75,17 +75,22 @@ _MAX_ERROR_CHARS = 1000
 _EXIF_COMFY_FIELDS = ("Model", "Make", "ImageDescription", "UserComment")
 
 
-def extract_provenance(path: Path, media_type: str) -> dict[str, Any]:
+def extract_provenance(
+    path: Path, media_type: str, *, trust_anchors: str | None = None
+) -> dict[str, Any]:
     """Extract provenance metadata from the stored original at ``path``.
 
     ``media_type`` is the type the ingest code sniffed or was told; the file's own magic
     bytes decide how it is parsed, and a disagreement is reported. The file is opened
-    read-only and pixels are never decoded. Never raises for bad input.
+    read-only and pixels are never decoded (except the alpha channel of an RGBA PNG whose
+    first column carries the stealth-pnginfo signature). ``trust_anchors`` is PEM text of
+    extra C2PA trust anchors (per case), added to the user's trust list named by
+    ``PROOFSHOT_C2PA_TRUST_ANCHORS``. Never raises for bad input.
     """
     result = _empty_result()
     truncations = Truncations()
     try:
-        _extract_into(Path(path), media_type or "", result, truncations)
+        _extract_into(Path(path), media_type or "", result, truncations, trust_anchors)
     except Exception as exc:  # last line of defence: ingestion must not fail on a file
         result["errors"].append(
             f"Provenance extraction stopped early because of an unexpected "
@@ -132,7 +137,11 @@ def _empty_result() -> dict[str, Any]:
 
 
 def _extract_into(
-    path: Path, media_type: str, result: dict[str, Any], truncations: Truncations
+    path: Path,
+    media_type: str,
+    result: dict[str, Any],
+    truncations: Truncations,
+    trust_anchors: str | None = None,
 ) -> None:
     errors: list[str] = result["errors"]
     declared = media_type.split(";", 1)[0].strip().lower()
@@ -156,7 +165,7 @@ def _extract_into(
         _check_declared_type(fmt, declared, errors)
         scan = scan_container(stream, size, fmt, ParseBudget()) if fmt else None
         c2pa_mime = _c2pa_format_hint(fmt, declared)
-        c2pa_finding = read_c2pa(stream, c2pa_mime, truncations)
+        c2pa_finding = read_c2pa(stream, c2pa_mime, truncations, trust_anchors)
     if scan is None:
         _apply_c2pa(result, c2pa_finding)
         return
@@ -451,7 +460,9 @@ def _generator_candidates(
             graphs = finding.summary["graphs"]
             comfy_from_json = (
                 json.dumps(graphs["prompt"]) if isinstance(graphs.get("prompt"), dict) else None,
-                json.dumps(graphs["workflow"]) if isinstance(graphs.get("workflow"), dict) else None,
+                json.dumps(graphs["workflow"])
+                if isinstance(graphs.get("workflow"), dict)
+                else None,
                 field_name,
             )
         else:
@@ -460,7 +471,9 @@ def _generator_candidates(
     if "parameters" in texts:
         add_text_record(texts["parameters"], "png:parameters")
     user_comment = exif_text.get("UserComment")
-    if user_comment and (user_comment.lstrip().startswith("{") or looks_like_a1111_anywhere(user_comment)):
+    if user_comment and (
+        user_comment.lstrip().startswith("{") or looks_like_a1111_anywhere(user_comment)
+    ):
         add_text_record(user_comment, "exif:UserComment")
     if "Dream" in texts:
         candidates.append(

@@ -145,9 +145,7 @@ def _read_json_record(
     return FORMAT_UNRECOGNISED, unrecognised_finding(raw, field_name)
 
 
-def _finding(
-    fmt: str, prompt: Any, negative: Any, parameters: dict[str, Any]
-) -> GeneratorFinding:
+def _finding(fmt: str, prompt: Any, negative: Any, parameters: dict[str, Any]) -> GeneratorFinding:
     prompt_text, negative_text = _text(prompt), _text(negative)
     prompts = []
     if prompt_text is not None:
@@ -213,9 +211,7 @@ def _fooocus(data: dict[str, Any]) -> GeneratorFinding:
     match = re.fullmatch(r"\(\s*(\d+)\s*,\s*(\d+)\s*\)", resolution or "")
     if match:
         _size(parameters, int(match[1]), int(match[2]))
-    finding = _finding(
-        FORMAT_FOOOCUS, data.get("prompt"), data.get("negative_prompt"), parameters
-    )
+    finding = _finding(FORMAT_FOOOCUS, data.get("prompt"), data.get("negative_prompt"), parameters)
     for key in ("full_prompt", "full_negative_prompt"):
         role = "expanded-positive" if key == "full_prompt" else "expanded-negative"
         for text in data.get(key) or []:

@@ -115,7 +115,10 @@ def _read(path: Path) -> tuple[str | None, str | None]:
     length_bits = int(alpha[_SIG_BITS : _SIG_BITS + _LEN_BITS].translate(_LSB) or b"0", 2)
     start = _SIG_BITS + _LEN_BITS
     if length_bits % 8 or length_bits > MAX_PARSE_BYTES * 8 or start + length_bits > len(alpha):
-        return None, "Stealth pnginfo signature found in the alpha channel, but its length is invalid."
+        return (
+            None,
+            "Stealth pnginfo signature found in the alpha channel, but its length is invalid.",
+        )
     data = _bits_to_bytes(alpha[start : start + length_bits])
     if compressed:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
