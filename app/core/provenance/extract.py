@@ -445,7 +445,7 @@ def _generator_candidates(
 ) -> list[Candidate]:
     """Every generator record found, as (source, format, generator, finding), in the order
     used to break ties: the PNG ``parameters`` text, EXIF UserComment, ComfyUI graphs,
-    InvokeAI, NovelAI, stealth pnginfo, C2PA, then an XMP description only when it is
+    InvokeAI, InvokeAI Dream, NovelAI, stealth pnginfo, C2PA, then an XMP description only when it is
     unmistakably A1111 parameters text. The detector never guesses: a text that is not
     recognisably one format is kept raw as "generator metadata in an unrecognised format"."""
     candidates: list[Candidate] = []
@@ -475,10 +475,6 @@ def _generator_candidates(
         user_comment.lstrip().startswith("{") or looks_like_a1111_anywhere(user_comment)
     ):
         add_text_record(user_comment, "exif:UserComment")
-    if "Dream" in texts:
-        candidates.append(
-            ("png:Dream", FORMAT_INVOKEAI_DREAM, GENERATOR_INVOKEAI, read_dream(texts["Dream"]))
-        )
     for keyword in _UNRECOGNISED_CHUNKS:
         if keyword in texts and keyword != "Dream":
             _add_unrecognised(result, f"png:{keyword}", texts[keyword], truncations)
@@ -501,6 +497,11 @@ def _generator_candidates(
         result["invokeai"] = invoke.summary
         result["errors"].extend(invoke.errors)
         candidates.append(("invokeai", "invokeai", GENERATOR_INVOKEAI, invoke))
+
+    if "Dream" in texts:  # InvokeAI 1.x; 2.x files carry it beside the richer sd-metadata
+        candidates.append(
+            ("png:Dream", FORMAT_INVOKEAI_DREAM, GENERATOR_INVOKEAI, read_dream(texts["Dream"]))
+        )
 
     novel = summarise_novelai(texts, truncations)
     if novel is not None:
@@ -589,6 +590,12 @@ def _choose_generator(
         )
     if winner is not None:
         source, fmt, generator, finding = winner
+        if finding.prompt is not None and is_placeholder(finding.prompt):
+            result["errors"].append(
+                f"The only prompt recorded ({source}) is the placeholder "
+                f"{finding.prompt.strip()!r}, which the writing tool puts there when it could "
+                "not find the prompt; it is not the prompt that was used."
+            )
         for key, value in (
             ("prompt", finding.prompt),
             ("negative_prompt", finding.negative_prompt),
@@ -628,8 +635,8 @@ def _choose_generator(
 
 CHOICE_RULE = (
     "first record with a real prompt, in the order: PNG parameters, EXIF UserComment, "
-    "ComfyUI graph, InvokeAI, NovelAI, stealth pnginfo, C2PA, XMP; placeholder prompts "
-    "such as 'unknown' never win over a real one"
+    "ComfyUI graph, InvokeAI, InvokeAI Dream, NovelAI, stealth pnginfo, C2PA, XMP; "
+    "placeholder prompts such as 'unknown' never win over a real one"
 )
 
 
