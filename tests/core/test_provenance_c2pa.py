@@ -183,6 +183,7 @@ def test_an_unrelated_trust_list_leaves_the_file_untrusted(
     manifest = extract_provenance(path, "image/jpeg")["c2pa"]
     assert manifest["trust_list_applied"] is True
     assert manifest["verdict"] == "Valid"
+    assert manifest["verdict_reasons"][0].endswith("not on the trust list in use.")
     assert manifest["validation_statuses"][0]["code"] == "signingCredential.untrusted"
 
 

@@ -149,6 +149,11 @@ def read_c2pa(
         return finding
     finding.summary, finding.prompt = _summarise(store, truncations)
     finding.summary["trust_list_applied"] = anchors is not None
+    finding.summary["verdict"], finding.summary["verdict_reasons"] = _verdict(
+        finding.summary["validation_state"],
+        finding.summary["validation_statuses"],
+        anchors is not None,
+    )
     finding.summary["embedded"] = bool(embedded)
     finding.summary["remote_url"] = cap_text(remote_url, _SHORT)[0] if remote_url else None
     return finding
@@ -229,9 +234,6 @@ def _summarise(
             for kind in ("success", "informational", "failure")
         }
     summary["validation_statuses"] = _statuses(store.get("validation_status"))
-    summary["verdict"], summary["verdict_reasons"] = _verdict(
-        summary["validation_state"], summary["validation_statuses"]
-    )
     manifest = manifests.get(label) if isinstance(label, str) else None
     if not isinstance(manifest, dict):
         return summary, None
@@ -346,7 +348,7 @@ def _statuses(entries: Any) -> list[dict[str, str | None]]:
 
 
 def _verdict(
-    state: str | None, statuses: list[dict[str, str | None]]
+    state: str | None, statuses: list[dict[str, str | None]], trust_list_applied: bool
 ) -> tuple[str | None, list[str]]:
     """Trusted / Valid / Invalid as the C2PA library decided, with the reasons in words."""
     reasons = [
@@ -354,13 +356,17 @@ def _verdict(
         for s in statuses
         if s["code"] not in _UNTRUSTED
     ]
-    untrusted = [s for s in statuses if s["code"] in _UNTRUSTED]
     if state == "Trusted":
         return "Trusted", ["The signing certificate chains to a trust anchor that was supplied."]
     if state == "Valid":
         note = (
             "Signature and hashes are valid, but the signing certificate is not on the trust "
-            "list in use" + (" (no trust list was supplied)." if untrusted else ".")
+            "list in use"
+            + (
+                "."
+                if trust_list_applied
+                else " (no trust list was supplied: set PROOFSHOT_C2PA_TRUST_ANCHORS)."
+            )
         )
         return "Valid", [note, *reasons]
     if state == "Invalid":
