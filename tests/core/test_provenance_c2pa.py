@@ -18,7 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from app.core.provenance import extract_provenance
-from app.core.provenance.c2pa_manifest import READ_SETTINGS, TRUST_ANCHORS_ENV
+from app.core.provenance.c2pa_manifest import CASE_ANCHORS_FILE, READ_SETTINGS, TRUST_ANCHORS_ENV
+from tests.core.helpers import run_cli
 from tests.core.test_provenance import (  # noqa: F401 - signing_chain is a fixture
     TRAINED,
     c2pa_sign,
@@ -244,3 +245,36 @@ def test_signed_edit_of_an_ai_image_reports_the_ingredient_origin(
         "generator": "StarGen/2.0",
         "ai_generated": True,
     }
+
+
+def test_cli_import_trust_list_option_and_per_case_anchors_give_trusted(
+    tmp_path: Path,
+    signing_chain: tuple[bytes, bytes],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(TRUST_ANCHORS_ENV, raising=False)
+    signed = write(tmp_path, "s.jpg", c2pa_sign(signing_chain, jpeg_bytes(), "image/jpeg"))
+    trust = tmp_path / "trust.pem"
+    trust.write_text(ca_pem(signing_chain[0]))
+
+    case = tmp_path / "Cli.proofshot"
+    assert run_cli("init", case).returncode == 0
+    done = run_cli("import", "--no-timestamp", "--c2pa-trust-list", trust, case, signed)
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(run_cli("show", case, "1", "--json").stdout)
+    assert shown["provenance"]["c2pa"]["verdict"] == "Trusted"
+
+    # Per case: the anchors file in the case folder, no option, no environment.
+    other = tmp_path / "Other.proofshot"
+    assert run_cli("init", other).returncode == 0
+    (other / CASE_ANCHORS_FILE).write_text(ca_pem(signing_chain[0]))
+    assert run_cli("import", "--no-timestamp", other, signed).returncode == 0
+    shown = json.loads(run_cli("show", other, "1", "--json").stdout)
+    assert shown["provenance"]["c2pa"]["verdict"] == "Trusted"
+
+    # Neither: Valid, with the reason.
+    plain = tmp_path / "Plain.proofshot"
+    assert run_cli("init", plain).returncode == 0
+    assert run_cli("import", "--no-timestamp", plain, signed).returncode == 0
+    shown = json.loads(run_cli("show", plain, "1", "--json").stdout)
+    assert shown["provenance"]["c2pa"]["verdict"] == "Valid"

@@ -13,6 +13,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import c2pa
@@ -74,6 +75,21 @@ def load_trust_anchors(extra: str | None = None) -> tuple[str | None, list[str]]
     if extra and "-----BEGIN CERTIFICATE-----" in extra:
         parts.append(extra)
     return ("\n".join(parts) if parts else None), problems
+
+
+CASE_ANCHORS_FILE = "c2pa-trust-anchors.pem"
+
+
+def case_trust_anchors(objects_root: Path) -> str | None:
+    """Per-case extra C2PA trust anchors: ``c2pa-trust-anchors.pem`` in the case folder
+    (beside ``objects/``), e.g. a publisher's own root the examiner was given."""
+    path = Path(objects_root).parent / CASE_ANCHORS_FILE
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_MAX_ANCHOR_BYTES)
+    except OSError:
+        return None
+    return data.decode("ascii", "replace")
 
 
 def _settings(anchors: str | None) -> dict[str, Any]:
