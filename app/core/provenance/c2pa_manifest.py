@@ -377,12 +377,7 @@ def _verdict(
     if state == "Valid":
         note = (
             "Signature and hashes are valid, but the signing certificate is not on the trust "
-            "list in use"
-            + (
-                "."
-                if trust_list_applied
-                else " (no trust list was supplied: set PROOFSHOT_C2PA_TRUST_ANCHORS)."
-            )
+            "list in use" + ("." if trust_list_applied else " (no trust list was supplied).")
         )
         return "Valid", [note, *reasons]
     if state == "Invalid":
