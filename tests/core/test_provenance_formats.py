@@ -159,7 +159,7 @@ def stealth_png(text: str, compressed: bool, size: tuple[int, int] = (40, 30)) -
     bits += f"{len(payload) * 8:032b}" + "".join(f"{b:08b}" for b in payload)
     width, height = size
     assert len(bits) <= width * height
-    image = Image.new("RGBA", size, (200, 100, 50, 255))
+    image = Image.effect_noise(size, 60).convert("RGBA")  # varied rows: every PNG filter
     pixels = image.load()
     for index, bit in enumerate(bits):
         x, y = divmod(index, height)
@@ -170,10 +170,18 @@ def stealth_png(text: str, compressed: bool, size: tuple[int, int] = (40, 30)) -
     return out.getvalue()
 
 
-@pytest.mark.parametrize("compressed", [False, True])
-def test_stealth_pnginfo_in_alpha_is_read(tmp_path: Path, compressed: bool) -> None:
+@pytest.mark.parametrize(
+    ("compressed", "size"),
+    [(False, (60, 70)), (True, (60, 70)), (False, (12, 400)), (True, (9, 1500))],
+    ids=["short-plain", "short-gzip", "tall-plain", "tall-gzip"],
+)
+def test_stealth_pnginfo_in_alpha_is_read(
+    tmp_path: Path, compressed: bool, size: tuple[int, int]
+) -> None:
+    """Short images wrap the signature into later columns (decoded whole); tall ones keep
+    it in column 0, which is unfiltered on its own from the IDAT stream."""
     text = f"{JA_PROMPT}\nNegative prompt: blurry\n{SETTINGS}"
-    path = write(tmp_path, "s.png", stealth_png(text, compressed, (60, 70)))
+    path = write(tmp_path, "s.png", stealth_png(text, compressed, size))
     result = extract_provenance(path, "image/png")
     assert result["prompt"] == JA_PROMPT
     assert result["format"] == "a1111"

@@ -29,10 +29,6 @@ _LSB = bytes(b"01"[i & 1] for i in range(256))
 _MAX_IDAT_SCAN = 64 * 1024 * 1024
 
 
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
 def _header(path: Path) -> tuple[int, int, int, int, int] | None:
     with open(path, "rb") as stream:
         head = stream.read(33)
@@ -42,29 +38,61 @@ def _header(path: Path) -> tuple[int, int, int, int, int] | None:
     return width, height, depth, colour, interlace
 
 
-def _first_rows(path: Path, width: int, rows: int, channels: int) -> bytes | None:
-    """Inflate just enough IDAT data for ``rows`` filtered scanlines."""
-    needed = rows * (1 + width * channels)
+def _column_zero_alpha(path: Path, width: int, rows: int, channels: int) -> bytes:
+    """Alpha of pixel x=0 for the first ``rows`` rows, read without decoding whole rows.
+
+    In every PNG filter the first pixel of a row depends only on its filtered bytes and the
+    pixel above (there is no left neighbour), so column 0 can be unfiltered alone. The
+    IDAT stream is inflated only as far as needed, and the walk stops at the first byte
+    that differs from the signature (after 8 rows for nearly every image).
+    """
+    stride = 1 + width * channels
     inflater = zlib.decompressobj()
-    out = bytearray()
+    buffer = bytearray()
+    alpha = bytearray()
+    previous = bytes(channels)
     scanned = 0
     with open(path, "rb") as stream:
         stream.seek(8)
-        while len(out) < needed and scanned < _MAX_IDAT_SCAN:
+        while len(alpha) < rows and scanned < _MAX_IDAT_SCAN:
             head = stream.read(8)
             if len(head) < 8:
-                return None
-            length, kind = struct.unpack(">I", head[:4])[0], head[4:]
-            if kind == b"IDAT":
-                data = stream.read(length)
-                scanned += length
-                out += inflater.decompress(data, needed - len(out))
-                stream.seek(4, io.SEEK_CUR)
-            elif kind == b"IEND":
                 break
-            else:
+            length, kind = struct.unpack(">I", head[:4])[0], head[4:]
+            if kind == b"IEND":
+                break
+            if kind != b"IDAT":
                 stream.seek(length + 4, io.SEEK_CUR)
-    return bytes(out[:needed]) if len(out) >= needed else None
+                continue
+            pending = stream.read(length)
+            stream.seek(4, io.SEEK_CUR)
+            scanned += length
+            while pending or inflater.unconsumed_tail:
+                data = inflater.unconsumed_tail + pending
+                pending = b""
+                buffer += inflater.decompress(data, 64 * 1024)
+                while len(buffer) >= stride and len(alpha) < rows:
+                    previous = _unfilter_first_pixel(buffer[0], buffer[1 : 1 + channels], previous)
+                    alpha.append(previous[channels - 1])
+                    del buffer[:stride]
+                    if len(alpha) % 8 == 0 and not _signature_prefix_ok(alpha):
+                        return bytes(alpha)
+                if len(alpha) >= rows:
+                    break
+    return bytes(alpha)
+
+
+def _unfilter_first_pixel(kind: int, raw: bytes | bytearray, above: bytes) -> bytes:
+    if kind in (2, 4):  # Up, Paeth (with no left neighbour Paeth predicts "above")
+        return bytes((r + a) & 0xFF for r, a in zip(raw, above, strict=True))
+    if kind == 3:  # Average of left (0) and above
+        return bytes((r + a // 2) & 0xFF for r, a in zip(raw, above, strict=True))
+    return bytes(raw)  # None, Sub (left is 0)
+
+
+def _signature_prefix_ok(alpha: bytes | bytearray) -> bool:
+    got = _bits_to_bytes(bytes(alpha[: len(alpha) - len(alpha) % 8]))
+    return any(sig.startswith(got) for sig in _SIGNATURES)
 
 
 def _alpha_column_major(image: Image.Image) -> bytes:
@@ -96,16 +124,15 @@ def _read(path: Path) -> tuple[str | None, str | None]:
         return None, None
     if Image.MAX_IMAGE_PIXELS and width * height > Image.MAX_IMAGE_PIXELS:
         return None, None
-    rows = min(height, _SIG_BITS)
-    raw = _first_rows(path, width, rows, channels)
-    if raw is None:
-        return None, None
-    ihdr = struct.pack(">IIBBBBB", width, rows, 8, colour, 0, 0, 0)
-    partial = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr)
-    partial += _chunk(b"IDAT", zlib.compress(raw, 1)) + _chunk(b"IEND", b"")
-    with Image.open(io.BytesIO(partial)) as image:
-        image.load()
-        signature = _bits_to_bytes(_alpha_column_major(image)[:_SIG_BITS])
+    if height >= _SIG_BITS:  # the whole signature sits in column 0
+        column = _column_zero_alpha(path, width, _SIG_BITS, channels)
+        if len(column) < _SIG_BITS:
+            return None, None
+        signature = _bits_to_bytes(column)
+    else:  # a short image: the signature wraps into the next columns; decode it (small)
+        with Image.open(path) as image:
+            image.load()
+            signature = _bits_to_bytes(_alpha_column_major(image)[:_SIG_BITS])
     if signature not in _SIGNATURES:
         return None, None
     compressed = _SIGNATURES[signature]
