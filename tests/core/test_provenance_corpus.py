@@ -38,6 +38,10 @@ def test_corpus_file_matches_the_other_projects_expected_values(name: str) -> No
     entry = EXPECTED[name]
     expected = entry["expected"]
     result = extract_provenance(CORPUS / name, "")
+    # Stored and hashed into custody: JSON-serialisable and the same on every read.
+    assert json.dumps(result, sort_keys=True) == json.dumps(
+        extract_provenance(CORPUS / name, ""), sort_keys=True
+    )
 
     assert _same_text(result["prompt"], expected["prompt"]), (result["prompt"], expected["prompt"])
     if expected["prompt"] is not None:
