@@ -278,3 +278,24 @@ def test_cli_import_trust_list_option_and_per_case_anchors_give_trusted(
     assert run_cli("import", "--no-timestamp", plain, signed).returncode == 0
     shown = json.loads(run_cli("show", plain, "1", "--json").stdout)
     assert shown["provenance"]["c2pa"]["verdict"] == "Valid"
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "JPEG"])
+def test_signed_file_of_each_format_reaches_the_sdk_and_a_plain_one_is_absent(
+    tmp_path: Path,
+    signing_chain: tuple[bytes, bytes],  # noqa: F811
+    fmt: str,
+) -> None:
+    """The SDK is skipped only when the container walk saw no C2PA store: a signed file
+    of every parsed format must still be found, a plain one reported absent."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (10, 20, 30)).save(buffer, fmt)
+    mime = {"PNG": "image/png", "WEBP": "image/webp", "JPEG": "image/jpeg"}[fmt]
+    plain = extract_provenance(write(tmp_path, f"plain.{fmt.lower()}", buffer.getvalue()), mime)
+    assert plain["c2pa"] is None and "c2pa" in plain["absent"]
+    signed = c2pa_sign(signing_chain, buffer.getvalue(), mime)
+    result = extract_provenance(write(tmp_path, f"signed.{fmt.lower()}", signed), mime)
+    assert result["c2pa"]["verdict"] == "Valid"
+    assert result["c2pa"]["ai_generated"] is True

@@ -165,11 +165,28 @@ def _extract_into(
         _check_declared_type(fmt, declared, errors)
         scan = scan_container(stream, size, fmt, ParseBudget()) if fmt else None
         c2pa_mime = _c2pa_format_hint(fmt, declared)
-        c2pa_finding = read_c2pa(stream, c2pa_mime, truncations, trust_anchors)
+        if scan is not None and not _may_hold_c2pa(scan):
+            c2pa_finding = C2paFinding(absent=True)
+        else:
+            c2pa_finding = read_c2pa(stream, c2pa_mime, truncations, trust_anchors)
     if scan is None:
         _apply_c2pa(result, c2pa_finding)
         return
     _assemble(result, scan, c2pa_finding, truncations, path)
+
+
+def _may_hold_c2pa(scan: ContainerScan) -> bool:
+    """False only when our own complete walk of a PNG/JPEG/WebP saw no place a C2PA store
+    can live (PNG caBX, JPEG APP11, WebP C2PA chunk) and no XMP that could name a remote
+    manifest (dcterms:provenance). Then the SDK, which would read the whole file through
+    Python callbacks (most of the extraction time on a plain screenshot), is not called and
+    the absence is recorded as it would have reported it."""
+    if not scan.complete or scan.has_jumbf:
+        return True
+    packets = [*scan.xmp]
+    packets += [c.text.encode("utf-8") for c in scan.text_chunks if c.text is not None]
+    packets += [c.raw for c in scan.text_chunks if c.text is None and c.raw is not None]
+    return any(b"provenance" in packet for packet in packets)
 
 
 def _c2pa_format_hint(fmt: str | None, declared: str) -> str | None:
