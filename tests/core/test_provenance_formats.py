@@ -220,3 +220,13 @@ def test_swarmui_jpeg_usercomment_json_keeps_its_hires_apart(tmp_path: Path) -> 
     assert result["prompt"] == JA_PROMPT
     assert result["parameters"]["steps"] == 30
     assert result["parameters"]["hires"] == {"upscale": 1.5, "denoise": 0.3}
+
+
+def test_bare_comfyui_graph_in_usercomment_is_read_as_comfyui(tmp_path: Path) -> None:
+    raw = json.dumps(COMFY_GRAPH)
+    exif = tiff_exif([], [user_comment(b"UNICODE\x00" + raw.encode("utf-16-be"))])
+    result = extract_provenance(write(tmp_path, "g.jpg", jpeg_bytes(exif=exif)), "image/jpeg")
+    assert result["format"] == "comfyui"
+    assert result["prompt"] == "graph prompt"
+    assert result["comfyui"]["found_in"] == "exif:UserComment"
+    assert result["unrecognised"] == []

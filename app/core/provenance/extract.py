@@ -483,6 +483,7 @@ def _generator_candidates(
                 field_name,
             )
         else:
+            result["errors"].extend(finding.errors)
             candidates.append((field_name, fmt, _generator_name(fmt, finding), finding))
 
     if "parameters" in texts:

@@ -22,7 +22,9 @@ import shlex
 from typing import Any
 
 from .a1111 import parse_a1111, settings_to_parameters
+from .comfyui import summarise_comfyui
 from .generators import GeneratorFinding, _number, _text, novelai_from_comment
+from .limits import Truncations
 
 UNRECOGNISED = "generator metadata in an unrecognised format"
 
@@ -34,6 +36,7 @@ FORMAT_HF_SPACE = "hf-space"
 FORMAT_NOVELAI = "novelai"
 FORMAT_COMFYUI_JSON = "comfyui-json"
 FORMAT_INVOKEAI_DREAM = "invokeai-dream"
+FORMAT_CIVITAI = "civitai"
 FORMAT_UNRECOGNISED = "unrecognised"
 
 GENERATOR_NAMES = {
@@ -44,6 +47,7 @@ GENERATOR_NAMES = {
     FORMAT_HF_SPACE: "Hugging Face Space",
     FORMAT_NOVELAI: "NovelAI",
     FORMAT_INVOKEAI_DREAM: "InvokeAI",
+    FORMAT_CIVITAI: "Civitai",
 }
 
 # Values some save nodes write when they could not find the prompt (ComfyUI image-saver
@@ -140,6 +144,11 @@ def _read_json_record(
         return FORMAT_NOVELAI, _novelai_json(data)
     if isinstance(data.get("prompt"), dict) or isinstance(data.get("workflow"), dict):
         return FORMAT_COMFYUI_JSON, GeneratorFinding(summary={"graphs": data})
+    nodes = _api_nodes(data)
+    if isinstance(data.get("extraMetadata"), str) or ("resource-stack" in data and nodes):
+        return FORMAT_CIVITAI, _civitai(data, nodes)
+    if nodes and len(nodes) * 2 >= len(data):  # a bare ComfyUI API graph
+        return FORMAT_COMFYUI_JSON, GeneratorFinding(summary={"graphs": {"prompt": nodes}})
     if isinstance(data.get("prompt"), str) and isinstance(data.get("negative_prompt"), str):
         return FORMAT_HF_SPACE, _hf_space(data)
     return FORMAT_UNRECOGNISED, unrecognised_finding(raw, field_name)
@@ -264,6 +273,59 @@ def _hf_space(data: dict[str, Any]) -> GeneratorFinding:
             }
         parameters["hires"] = {k: v for k, v in hires.items() if v is not None}
     return _finding(FORMAT_HF_SPACE, data.get("prompt"), data.get("negative_prompt"), parameters)
+
+
+def _api_nodes(data: dict[str, Any]) -> dict[str, Any]:
+    """The entries that are ComfyUI API-graph nodes ({"class_type", "inputs"})."""
+    return {
+        key: value
+        for key, value in data.items()
+        if isinstance(value, dict)
+        and "class_type" in value
+        and isinstance(value.get("inputs"), dict)
+    }
+
+
+def _civitai(data: dict[str, Any], nodes: dict[str, Any]) -> GeneratorFinding:
+    """Civitai on-site generations (JPEG UserComment): the ComfyUI API graph that made this
+    file, plus ``extraMetadata``, a JSON string with the original generation's prompt and
+    settings. The original generation is the base pass; when this file's graph ran another
+    sampler (hires/img2img over the original), its settings are ``parameters["hires"]``."""
+    graph = summarise_comfyui(json.dumps(nodes), None, Truncations()) if nodes else None
+    meta: Any = None
+    if isinstance(data.get("extraMetadata"), str):
+        try:
+            meta = json.loads(data["extraMetadata"])
+        except (ValueError, RecursionError):
+            meta = None
+    if not isinstance(meta, dict):
+        finding = graph or GeneratorFinding(summary={})
+        finding.summary = {"format": FORMAT_CIVITAI, "graph": graph.summary if graph else None}
+        return finding
+    parameters: dict[str, Any] = {
+        "steps": _number(meta.get("steps")),
+        "cfg_scale": _number(meta.get("cfgScale")),
+        "seed": _number(meta.get("seed")),
+        "sampler": _text(meta.get("sampler")),
+        "model": _text(meta.get("baseModel")),
+        "clip_skip": _number(meta.get("clipSkip")),
+    }
+    _size(parameters, meta.get("width"), meta.get("height"))
+    if graph is not None and graph.parameters.get("steps") is not None:
+        later = {k: v for k, v in graph.parameters.items() if k not in ("other", "hires")}
+        parameters["hires"] = later
+    finding = _finding(FORMAT_CIVITAI, meta.get("prompt"), meta.get("negativePrompt"), parameters)
+    finding.summary["graph"] = graph.summary if graph else None
+    finding.summary["workflow"] = _text(meta.get("workflowId")) or _text(meta.get("workflow"))
+    graph_prompt = (graph.prompt if graph is not None else None) or ""
+    if graph_prompt and finding.prompt and graph_prompt.rstrip() != finding.prompt.rstrip():
+        finding.prompts.append(prompt_entry(graph_prompt, "graph-positive"))
+        finding.errors.append(
+            "Civitai extraMetadata and the ComfyUI graph in the same UserComment give "
+            "different prompts; the extraMetadata one is shown, the graph's is listed in "
+            "prompts with role 'graph-positive'."
+        )
+    return finding
 
 
 def _novelai_json(data: dict[str, Any]) -> GeneratorFinding:
