@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,15 +145,16 @@ def _upstream_samplers(nodes: dict[str, _Node], start: str) -> list[str]:
         if isinstance(v, _Link) and k.lower() not in _NOT_LATENT_INPUTS
     ]
     seen: set[str] = set()
-    while queue and len(seen) < _MAX_NODES:
-        nid = queue.pop(0)
+    pending = deque(queue)
+    while pending and len(seen) < _MAX_NODES:
+        nid = pending.popleft()
         if nid in seen or nid not in nodes:
             continue
         seen.add(nid)
         if _is_sampler(nodes[nid]):
             found.append(nid)
             continue
-        queue.extend(
+        pending.extend(
             v.source
             for k, v in nodes[nid].inputs.items()
             if isinstance(v, _Link) and k.lower() not in _NOT_LATENT_INPUTS
@@ -168,6 +170,7 @@ def _passes(
     following latent/image inputs back to a sampler fed by no other sampler."""
     if not samplers:
         return None, None
+    samplers = samplers[:MAX_SUMMARY_ITEMS]  # each is one bounded walk; hostile graphs stay cheap
     final = None
     for nid in ordered:
         node = nodes[nid]
@@ -180,7 +183,7 @@ def _passes(
         consumed = {u for nid in samplers for u in _upstream_samplers(nodes, nid)}
         final = next((nid for nid in samplers if nid not in consumed), samplers[0])
     base, seen = final, {final}
-    while True:
+    while len(seen) <= MAX_SUMMARY_ITEMS:
         upstream = [u for u in _upstream_samplers(nodes, base) if u not in seen]
         if not upstream:
             break

@@ -54,6 +54,7 @@ GENERATOR_NAMES = {
 # writes "unknown"); such a record is kept but never wins over one with a real prompt.
 PLACEHOLDER_PROMPTS = {"", "unknown", "none", "null", "n/a"}
 _MAX_JSON_CHARS = 8 * 1024 * 1024
+_MAX_DREAM_CHARS = 64 * 1024
 _DREAM_FLAGS = {
     "-s": ("steps", int),
     "--steps": ("steps", int),
@@ -339,6 +340,8 @@ def _novelai_json(data: dict[str, Any]) -> GeneratorFinding:
 def read_dream(text: str) -> GeneratorFinding:
     """InvokeAI 1.x "Dream" chunk: a quoted prompt (negatives inline in [brackets]) and
     command-line switches."""
+    if len(text) > _MAX_DREAM_CHARS:  # shlex is pure Python; a real Dream line is short
+        return unrecognised_finding(text, "png:Dream")
     try:
         words = shlex.split(text)
     except ValueError:
