@@ -230,3 +230,32 @@ def test_bare_comfyui_graph_in_usercomment_is_read_as_comfyui(tmp_path: Path) ->
     assert result["prompt"] == "graph prompt"
     assert result["comfyui"]["found_in"] == "exif:UserComment"
     assert result["unrecognised"] == []
+
+
+def test_hostile_sampler_chain_and_huge_dream_line_stay_cheap(tmp_path: Path) -> None:
+    import time
+
+    graph: dict[str, object] = {
+        "0": {"class_type": "EmptyLatentImage", "inputs": {"width": 8, "height": 8}},
+        "t": {"class_type": "CLIPTextEncode", "inputs": {"text": "x"}},
+    }
+    for i in range(1, 4000):
+        graph[str(i)] = {
+            "class_type": "KSampler",
+            "inputs": {
+                "seed": i,
+                "steps": 1,
+                "cfg": 1,
+                "positive": ["t", 0],
+                "negative": ["t", 0],
+                "latent_image": [str(i - 1), 0],
+            },
+        }
+    graph["s"] = {"class_type": "SaveImage", "inputs": {"images": ["3999", 0]}}
+    dream = '"' + "word " * 40_000 + '" -s 10'
+    data = png_with(prompt=json.dumps(graph), Dream=dream)
+    started = time.perf_counter()
+    result = extract_provenance(write(tmp_path, "h.png", data), "image/png")
+    assert time.perf_counter() - started < 5
+    assert result["prompt"] == "x"
+    assert any(u["field"] == "png:Dream" for u in result["unrecognised"])

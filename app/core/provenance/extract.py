@@ -517,9 +517,11 @@ def _generator_candidates(
         candidates.append(("invokeai", "invokeai", GENERATOR_INVOKEAI, invoke))
 
     if "Dream" in texts:  # InvokeAI 1.x; 2.x files carry it beside the richer sd-metadata
-        candidates.append(
-            ("png:Dream", FORMAT_INVOKEAI_DREAM, GENERATOR_INVOKEAI, read_dream(texts["Dream"]))
-        )
+        dream = read_dream(texts["Dream"])
+        if dream.summary.get("label") == UNRECOGNISED:
+            _add_unrecognised(result, "png:Dream", texts["Dream"], truncations)
+        else:
+            candidates.append(("png:Dream", FORMAT_INVOKEAI_DREAM, GENERATOR_INVOKEAI, dream))
 
     novel = summarise_novelai(texts, truncations)
     if novel is not None:
