@@ -185,7 +185,8 @@ class WarcSink:
 
         facts = ex.facts()
         facts.pop("request_headers", None)
-        facts.pop("response_headers", None)
+        if not ex.body_missing:  # a missing body: the headers are all there is of the response
+            facts.pop("response_headers", None)
         if redactions:
             facts["redacted"] = redactions
         if ex.event_stream:
