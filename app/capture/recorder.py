@@ -32,6 +32,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.capture.cdp import CdpClient, CdpError
@@ -62,6 +63,37 @@ MAX_DEFER_SECONDS = 1.5
 for Chromium's UI thread; Chromium keeps bodies in its (enlarged) buffer meanwhile."""
 
 
+@dataclass
+class WebSocketLog:
+    """One WebSocket of the tab: handshake and every frame sent and received, with times."""
+
+    request_id: str
+    url: str
+    created_wall: float
+    request_headers: dict[str, str] = field(default_factory=dict)
+    response_headers: dict[str, str] = field(default_factory=dict)
+    status: int | None = None
+    frames: list[dict[str, Any]] = field(default_factory=list)
+    closed_wall: float | None = None
+    errors: list[str] = field(default_factory=list)
+    dropped_frames: int = 0
+
+    def facts(self) -> dict[str, Any]:
+        sent = sum(1 for f in self.frames if f["direction"] == "sent")
+        return {
+            "url": self.url,
+            "status": self.status,
+            "frames_sent": sent,
+            "frames_received": len(self.frames) - sent,
+            "frames_not_kept": self.dropped_frames,
+            "closed": self.closed_wall is not None,
+            "errors": self.errors,
+        }
+
+
+MAX_FRAMES = 20000
+
+
 def _headers(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         return {}
@@ -76,6 +108,8 @@ class NetworkRecorder:
         client: CdpClient,
         on_exchange: Callable[[Exchange], None],
         *,
+        on_ws_frame: Callable[[WebSocketLog, dict[str, Any]], None] | None = None,
+        on_ws_closed: Callable[[WebSocketLog], None] | None = None,
         body_limit: int = MAX_RESOURCE_BUFFER,
         intercept: bool = True,
     ) -> None:
@@ -83,6 +117,10 @@ class NetworkRecorder:
         self._on_exchange = on_exchange
         self._body_limit = body_limit
         self._intercept = intercept
+        self._on_ws_frame = on_ws_frame
+        self._on_ws_closed = on_ws_closed
+        self.sockets: dict[str, WebSocketLog] = {}
+        self._mono_offset: float | None = None  # wall - monotonic DevTools time
         self._taken: dict[str, tuple[bytes | None, str]] = {}
         """Network request id -> (body taken at the response stage or None, how / why not)."""
         self._pauses: ThreadPoolExecutor | None = None
@@ -198,6 +236,8 @@ class NetworkRecorder:
             handler(p)
 
     def _ev_requestWillBeSent(self, p: dict[str, Any]) -> None:
+        if p.get("wallTime") and p.get("timestamp") is not None:
+            self._mono_offset = float(p["wallTime"]) - float(p["timestamp"])
         rid = str(p.get("requestId"))
         req = p.get("request") or {}
         redirect = p.get("redirectResponse")
@@ -271,6 +311,85 @@ class NetworkRecorder:
                 self._extra_response[rid] = p
                 return
         self._apply_extra_response(ex, p)
+
+    # -- WebSockets ------------------------------------------------------------------------
+
+    def _wall(self, mono: Any) -> float:
+        if mono is not None and self._mono_offset is not None:
+            return float(mono) + self._mono_offset
+        return time.time()
+
+    def _ev_webSocketCreated(self, p: dict[str, Any]) -> None:
+        rid = str(p.get("requestId"))
+        self.sockets[rid] = WebSocketLog(rid, str(p.get("url", "")), time.time())
+
+    def _ev_webSocketWillSendHandshakeRequest(self, p: dict[str, Any]) -> None:
+        if p.get("wallTime") and p.get("timestamp") is not None:
+            self._mono_offset = float(p["wallTime"]) - float(p["timestamp"])
+        ws = self.sockets.get(str(p.get("requestId")))
+        if ws is not None:
+            ws.created_wall = float(p.get("wallTime") or ws.created_wall)
+            ws.request_headers = _headers((p.get("request") or {}).get("headers"))
+
+    def _ev_webSocketHandshakeResponseReceived(self, p: dict[str, Any]) -> None:
+        ws = self.sockets.get(str(p.get("requestId")))
+        if ws is not None:
+            resp = p.get("response") or {}
+            ws.status = int(resp.get("status") or 0) or None
+            ws.response_headers = _headers(resp.get("headers"))
+
+    def _frame(self, p: dict[str, Any], direction: str) -> None:
+        ws = self.sockets.get(str(p.get("requestId")))
+        if ws is None:
+            return
+        frame = p.get("response") or {}
+        opcode = int(frame.get("opcode") or 0)
+        payload = str(frame.get("payloadData") or "")
+        entry: dict[str, Any] = {
+            "direction": direction,
+            "opcode": opcode,
+            "at": self._wall(p.get("timestamp")),
+        }
+        if opcode == 2:
+            try:
+                data = base64.b64decode(payload)
+            except ValueError:
+                data = payload.encode("utf-8")
+            entry["data"] = data
+        else:
+            entry["text"] = payload
+        if len(ws.frames) < MAX_FRAMES:
+            ws.frames.append(entry)
+        else:
+            ws.dropped_frames += 1
+        if self._on_ws_frame is not None:
+            try:
+                self._on_ws_frame(ws, entry)
+            except Exception:  # the binder must never stop the recording
+                log.exception("a WebSocket frame could not be read")
+
+    def _ev_webSocketFrameSent(self, p: dict[str, Any]) -> None:
+        self._frame(p, "sent")
+
+    def _ev_webSocketFrameReceived(self, p: dict[str, Any]) -> None:
+        self._frame(p, "received")
+
+    def _ev_webSocketFrameError(self, p: dict[str, Any]) -> None:
+        ws = self.sockets.get(str(p.get("requestId")))
+        if ws is not None:
+            ws.errors.append(str(p.get("errorMessage", "")))
+
+    def _ev_webSocketClosed(self, p: dict[str, Any]) -> None:
+        ws = self.sockets.pop(str(p.get("requestId")), None)
+        if ws is None:
+            return
+        ws.closed_wall = self._wall(p.get("timestamp"))
+        if self._on_ws_closed is not None:
+            self._on_ws_closed(ws)
+
+    def open_sockets(self) -> list[WebSocketLog]:
+        """Sockets still open (call after :meth:`stop`: they were open at the end)."""
+        return list(self.sockets.values())
 
     def _ev_dataReceived(self, p: dict[str, Any]) -> None:
         with self._lock:

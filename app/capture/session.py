@@ -49,7 +49,7 @@ from app.capture.generations import (
     image_media_type,
     image_size,
 )
-from app.capture.recorder import NetworkRecorder
+from app.capture.recorder import NetworkRecorder, WebSocketLog
 from app.capture.video import SessionVideo
 from app.capture.warc import ArchivePage, WaczError, WarcSink, package_wacz
 from app.capture.writer import CaseWriter
@@ -195,6 +195,7 @@ class _Recording:
     download_ids: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     incomplete: list[dict[str, Any]] = field(default_factory=list)
+    websockets: list[dict[str, Any]] = field(default_factory=list)
     ticker_stop: threading.Event = field(default_factory=threading.Event)
 
 
@@ -227,6 +228,8 @@ class CaptureSession:
         self._last_ack = 0.0
         self._frame_source = frame_source
         self._rec: _Recording | None = None
+        self.intercept = True
+        """Take bodies at the Fetch response stage (off only to measure its cost)."""
         self._rec_lock = threading.RLock()
         self._images: OrderedDict[str, Exchange] = OrderedDict()
         self._images_bytes = 0
@@ -402,7 +405,27 @@ class CaptureSession:
             def on_exchange(ex: Exchange) -> None:
                 self._on_exchange(rec_holder["rec"], ex)
 
-            recorder = NetworkRecorder(self.client, on_exchange)
+            def on_ws_frame(ws: WebSocketLog, frame: dict[str, Any]) -> None:
+                payload = frame.get("data")
+                rec_holder["rec"].binder.on_ws_frame(
+                    ws.request_id,
+                    ws.url,
+                    frame["direction"],
+                    payload if payload is not None else str(frame.get("text", "")),
+                    float(frame["at"]),
+                )
+
+            def on_ws_closed(ws: WebSocketLog) -> None:
+                rec_holder["rec"].websockets.append(ws.facts())
+                rec_holder["rec"].warc.write_websocket(ws)
+
+            recorder = NetworkRecorder(
+                self.client,
+                on_exchange,
+                on_ws_frame=on_ws_frame,
+                on_ws_closed=on_ws_closed,
+                intercept=self.intercept,
+            )
             binder = GenerationBinder(lambda ev: self._on_generation(rec_holder["rec"], ev))
             video = SessionVideo(work / "session-video", session_id=session_id, fps=self._video_fps)
             rec = _Recording(
@@ -498,6 +521,17 @@ class CaptureSession:
             log.exception("WARC write failed for %s", ex.url)
             rec.problems.append(
                 f"An exchange could not be written to the web archive ({ex.url}): {exc}."
+            )
+        missing = ex.body_missing or {}
+        if missing.get("stream_open_at_stop"):
+            rec.problems.append(
+                f"A stream was still open when recording stopped ({ex.url}): what arrived is"
+                " in the archive's metadata, the rest was not seen."
+            )
+        elif missing and not ex.failure and not ex.truncated:
+            rec.problems.append(
+                f"The body of {ex.url} could not be read ({missing.get('reason')}; Chromium"
+                f" reported {missing.get('reported_length')} bytes): it is recorded as missing."
             )
         if ex.truncated or ex.failure:
             rec.incomplete.append(
@@ -618,8 +652,22 @@ class CaptureSession:
                 except CdpError:
                     pass
             rec.recorder.stop()
+            stop_at = time.time()
+            for ws in rec.recorder.open_sockets():
+                busy = any(f["at"] >= stop_at - 1.0 for f in ws.frames[-5:])
+                rec.websockets.append({**ws.facts(), "open_at_stop": True})
+                try:
+                    rec.warc.write_websocket(ws, open_at_stop=True)
+                except Exception as exc:
+                    rec.problems.append(f"A WebSocket could not be archived ({ws.url}): {exc}.")
+                if busy:
+                    rec.problems.append(
+                        f"The WebSocket {ws.url} was still carrying messages when recording"
+                        " stopped: later messages were not seen."
+                    )
             rec.ticker_stop.set()
             rec.binder.flush("recording stopped")
+            rec.problems += [p for p in rec.binder.problems if p not in rec.problems]
             video = rec.video.stop() if rec.video is not None else None
             if rec.video is not None and rec.video.error:
                 rec.problems.append(rec.video.error)
@@ -685,6 +733,8 @@ class CaptureSession:
             "site_account": self.account,
             "exchanges": rec.recorder.count,
             "incomplete_exchanges": rec.incomplete,
+            "websockets": rec.websockets,
+            "bodies_taken_at_response_stage": rec.recorder.intercepted,
             "navigations": [
                 {"url": n["url"], "at": iso_utc(n["at"])}
                 for n in self.navigations
