@@ -178,12 +178,19 @@ def _first_text(obj: dict[str, Any], keys: Iterable[str]) -> tuple[str, str] | N
 def _from_mapping(obj: dict[str, Any], origin: str) -> PromptFinding | None:
     hit = _first_text(obj, PROMPT_KEYS)
     if hit is None:
-        # Nested request objects: {"input": {"prompt": ...}}, {"params": {...}}.
+        # Nested request objects: {"input": {"prompt": ...}}, {"params": {...}}, and
+        # lists of objects ({"widgets": [{"prompt": ...}]}).
         for key, value in obj.items():
             if isinstance(value, dict):
                 nested = _from_mapping(value, f"{origin}.{key}")
                 if nested is not None:
                     return nested
+            elif isinstance(value, list) and key not in ("messages", "contents"):
+                for index, inner in enumerate(value):
+                    if isinstance(inner, dict):
+                        nested = _from_mapping(inner, f"{origin}.{key}[{index}]")
+                        if nested is not None:
+                            return nested
         return None
     key, prompt = hit
     finding = PromptFinding(clean_text(prompt), f"{origin}:{key}")
@@ -748,7 +755,13 @@ class GenerationBinder:
             self._maybe_finish()
             return
         self._follow_up(ex)
-        if ex.is_image and image_media_type(ex.body) is not None:
+        if (
+            ex.is_image
+            and ex.url.startswith(("http://", "https://"))
+            and image_media_type(ex.body) is not None
+        ):
+            # blob: and data: URLs are copies of bytes already seen (or inline in a
+            # response): never bound from, since they carry no server, IP or TLS.
             self._remember(ex)
             self._bind_image(ex)
         self._maybe_finish()
@@ -779,14 +792,14 @@ class GenerationBinder:
                 )
                 self._bound_urls.add(ex.url)
 
-    def _window_from_recent(self, gen: _Open) -> None:
+    def _window_from_recent(self, gen: _Open, until: float = float("inf")) -> None:
         """Images seen after the submit, before the generation opened: time candidates."""
         taken = {c.url for c in gen.window_candidates} | {o.url for o in gen.outputs}
         for ex in self._recent:
             started = ex.started_wall or 0.0
             if ex.url in taken or ex.url in self._bound_urls or ex.url in self._ignored_urls:
                 continue
-            if not (gen.submitted <= started <= gen.submitted + self._window):
+            if not (gen.submitted <= started <= min(gen.submitted + self._window, until)):
                 continue
             size = image_size(ex.body or b"")
             if size is None or min(size) < MIN_OUTPUT_SIDE:
@@ -848,7 +861,9 @@ class GenerationBinder:
         gen = next((g for g in reversed(self._open) if g.socket == socket_id), None)
         if gen is None:
             return
-        fake = Exchange(request_id=f"{socket_id}@{at}", url=url, method="WEBSOCKET")
+        # URLs in frames are relative to the socket's origin as http(s).
+        base = url.replace("ws://", "http://", 1).replace("wss://", "https://", 1)
+        fake = Exchange(request_id=f"{socket_id}@{at}", url=base, method="WEBSOCKET")
         named: list[str] = []
         if isinstance(payload, str):
             fake.body = payload.encode("utf-8")
@@ -872,9 +887,6 @@ class GenerationBinder:
                     candidate = match.group(0)
                     if _IMAGE_EXT.search(urlsplit(candidate).path + "?"):
                         named.append(candidate)
-        base = gen.facts.get("page_url") or url.replace("ws://", "http://", 1).replace(
-            "wss://", "https://", 1
-        )
         for value in named:
             absolute = urljoin(base, value)
             if absolute not in gen.expected_urls and absolute not in {o.url for o in gen.outputs}:
@@ -1142,7 +1154,12 @@ class GenerationBinder:
                     "fields": report.fields,
                 },
             }
-            self._window_from_recent(gen)
+            later = [
+                r.at
+                for r in self.reports
+                if r.at > report.at and (r.prompt_field() or {}).get("value", "").strip()
+            ]
+            self._window_from_recent(gen, min(later, default=float("inf")))
             self._open.append(gen)
 
     def flush(self, reason: str = "") -> None:
