@@ -563,7 +563,9 @@ class NetworkRecorder:
         ex.body_note = reason
         ex.body_missing = {
             "reason": reason,
-            "reported_length": ex.data_received,
+            # Decoded bytes Chromium counted arriving, else the bytes it measured on the wire.
+            "reported_length": ex.data_received or ex.encoded_length or 0,
+            "data_received": ex.data_received,
             "declared_length": _declared_length(ex) or None,
             "encoded_length": ex.encoded_length,
         }

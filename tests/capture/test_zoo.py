@@ -175,3 +175,39 @@ def test_warc_of_a_websocket_session_holds_the_frames_as_a_resource_record(
     assert any(PROMPTS[0] in m["payloadData"] for m in sent)
     assert any("/media/" in m["payloadData"] for m in lines if m["type"] == "received")
     assert gzip.decompress(warc)  # a valid gzip WARC
+
+
+def test_without_the_response_stage_a_consumed_body_is_recorded_missing_never_empty(
+    tab: Any, zoo: Zoo
+) -> None:
+    """Interception off (as before #14): the blob-consumed image body is gone from
+    Chromium; it must be a named problem and a metadata record, never an empty 200."""
+    tab.session.intercept = False
+    result = tab.run(
+        lambda: run_script(
+            tab.client, tab.session, f"{zoo.url}/blob-canvas/", two_prompts()[:3], settle=0.5
+        ),
+        timeout=120,
+    )
+    assert result.session is not None
+    api = f"{zoo.url}/api/blob-canvas"
+    missing = [p for p in result.problems if api in p and "could not be read" in p]
+    assert missing, result.problems
+    with Case.open(tab.case_path, read_only=True) as case:
+        sha = case.conn.execute(
+            "SELECT sha256 FROM items WHERE id = ?", (result.session.items["wacz"][0],)
+        ).fetchone()[0]
+        wacz = case.objects.path_for(sha).read_bytes()
+    no_false_bodies(wacz)
+    with zipfile.ZipFile(io.BytesIO(wacz)) as zf:
+        warc = next(zf.read(n) for n in zf.namelist() if n.endswith(".warc.gz"))
+    kinds = []
+    for record in ArchiveIterator(io.BytesIO(warc)):
+        if record.rec_headers.get_header("WARC-Target-URI") != api:
+            continue
+        kinds.append(record.rec_type)
+        if record.rec_type == "metadata":
+            facts = json.loads(record.content_stream().read())
+            assert facts["body_missing"]["reported_length"] > 0
+            assert facts["response_headers"]
+    assert "response" not in kinds and {"request", "metadata"} <= set(kinds)
