@@ -18,6 +18,7 @@ Patterns (path -> how the result reaches the page):
 ``ws``           prompt in a WebSocket frame, image URLs at ``/media/...`` in a reply frame
 ``data-url``     images as ``data:`` URLs inside the JSON reply
 ``avif``         JSON naming AVIF images
+``silent``       a Generate button that sends nothing (a prompt the recorder cannot see)
 """
 
 from __future__ import annotations
@@ -142,6 +143,8 @@ ws.onmessage = async function (e) { var j = JSON.parse(e.data);
   if (j.type === 'delta') { for (var u of j.images) { await show(u); } done(); } };
 function generate(p) { ws.send(JSON.stringify({type: 'rerun', widgets: [
   {id: 'w1', kind: 'text_area', prompt: p}, {id: 'w2', kind: 'button', value: true}]})); }""",
+    "silent": """
+function generate(p) { setTimeout(done, 100); }  // the prompt goes nowhere the recorder sees""",
     "data-url": """
 async function generate(p) {
   var r = await post('/api/data-url', {prompt: p}); var j = await r.json();
