@@ -211,3 +211,36 @@ def test_without_the_response_stage_a_consumed_body_is_recorded_missing_never_em
             assert facts["body_missing"]["reported_length"] > 0
             assert facts["response_headers"]
     assert "response" not in kinds and {"request", "metadata"} <= set(kinds)
+
+
+@pytest.mark.parametrize("pattern", ["blob-img", "ws", "sse"])
+def test_zoo_over_tls_on_loopback_binds_with_the_connections_tls_facts(
+    tab: Any, tmp_path: Path, pattern: str
+) -> None:
+    import ssl
+
+    from tests.capture.test_tls_facts import COMMON_NAME, make_certificate
+
+    cert_path, key_path, _cert = make_certificate(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_path, key_path)
+    with Zoo(ssl_context=context) as cdn, Zoo(ssl_context=context, cdn=cdn) as site:
+        assert site.url.startswith("https://127.0.0.1:")
+        result = tab.run(
+            lambda: run_script(
+                tab.client, tab.session, f"{site.url}/{pattern}/", two_prompts(), settle=1.0
+            ),
+            timeout=180,
+        )
+        gens = check_session(tab.case_path, result, site, RULES[pattern])
+    assert result.problems == [], result.problems
+    with Case.open(tab.case_path, read_only=True) as case:
+        for gen in gens:
+            for item in gen.outputs:
+                facts = json.loads(
+                    case.conn.execute(
+                        "SELECT source_facts FROM items WHERE id = ?", (item["item_id"],)
+                    ).fetchone()[0]
+                )
+                assert facts["tls"]["subject"] == COMMON_NAME
+                assert facts["remote_ip"] == "127.0.0.1"
