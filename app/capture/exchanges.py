@@ -186,6 +186,7 @@ class Exchange:
     body_source: str | None = None  # which DevTools call gave the body
     data_received: int = 0  # decoded body bytes Chromium reported (Network.dataReceived)
     body_missing: dict[str, Any] | None = None  # a body that could not be had: reason, length
+    stream_data: bytearray | None = None  # an event stream's bytes as they arrived
 
     # -- time -----------------------------------------------------------------------------
 

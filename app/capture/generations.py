@@ -102,6 +102,7 @@ JOB_KEYS = (
     "requestId",
     "id",
     "uuid",
+    "event_id",
 )
 JOB_HEADERS = ("x-job-id", "x-task-id", "x-request-id", "x-generation-id")
 _IMAGE_EXT = re.compile(r"\.(png|jpe?g|webp|gif|avif|bmp|tiff?)(\?|#|$)", re.IGNORECASE)
@@ -808,6 +809,27 @@ class GenerationBinder:
                 OutputImage(ex.body or b"", ex.url, "time-window", ex.finished_wall, ex.facts())
             )
             taken.add(ex.url)
+
+    def on_stream(self, ex: Exchange) -> None:
+        """An event stream still open: what it has said so far (outputs it names early)."""
+        if ex.stream_data is None:
+            return
+        snapshot = Exchange(
+            request_id=ex.request_id,
+            url=ex.url,
+            method=ex.method,
+            resource_type=ex.resource_type,
+            response_headers=dict(ex.response_headers),
+            mime_type=ex.mime_type,
+            started_wall=ex.started_wall,
+            started_mono=ex.started_mono,
+            status=ex.status,
+        )
+        snapshot.body = bytes(ex.stream_data)
+        with self._lock:
+            if not any(gen.request_id == ex.request_id for gen in self._open):
+                self._follow_up(snapshot)
+            self._maybe_finish()
 
     def on_ws_frame(
         self, socket_id: str, url: str, direction: str, payload: str | bytes, at: float

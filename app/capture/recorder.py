@@ -110,6 +110,7 @@ class NetworkRecorder:
         *,
         on_ws_frame: Callable[[WebSocketLog, dict[str, Any]], None] | None = None,
         on_ws_closed: Callable[[WebSocketLog], None] | None = None,
+        on_stream: Callable[[Exchange], None] | None = None,
         body_limit: int = MAX_RESOURCE_BUFFER,
         intercept: bool = True,
     ) -> None:
@@ -119,6 +120,7 @@ class NetworkRecorder:
         self._intercept = intercept
         self._on_ws_frame = on_ws_frame
         self._on_ws_closed = on_ws_closed
+        self._on_stream = on_stream
         self.sockets: dict[str, WebSocketLog] = {}
         self._mono_offset: float | None = None  # wall - monotonic DevTools time
         self._taken: dict[str, tuple[bytes | None, str]] = {}
@@ -302,6 +304,17 @@ class NetworkRecorder:
             extra = self._extra_response.pop(rid, None)
         if extra is not None:
             self._apply_extra_response(ex, extra)
+        if "event-stream" in ex.content_type.lower() and not self._client.closed:
+            # Read the stream as it arrives (its messages may name outputs long before it
+            # ends, and it may never end). Called here, on the dispatcher, so the buffered
+            # start comes before every later dataReceived event.
+            try:
+                got = self._client.call(
+                    "Network.streamResourceContent", {"requestId": rid}, timeout=5
+                )
+                ex.stream_data = bytearray(base64.b64decode(got.get("bufferedData") or ""))
+            except (CdpError, ValueError) as exc:
+                log.info("streaming %s not available: %s", ex.url, exc)
 
     def _ev_responseReceivedExtraInfo(self, p: dict[str, Any]) -> None:
         rid = str(p.get("requestId"))
@@ -396,6 +409,19 @@ class NetworkRecorder:
             ex = self._open.get(str(p.get("requestId")))
             if ex is not None:
                 ex.data_received += int(p.get("dataLength") or 0)
+        if ex is None or ex.stream_data is None or not p.get("data"):
+            return
+        try:
+            chunk = base64.b64decode(p["data"])
+        except ValueError:
+            return
+        if len(ex.stream_data) < self._body_limit:
+            ex.stream_data += chunk
+        if self._on_stream is not None and b"\n\n" in chunk:
+            try:
+                self._on_stream(ex)
+            except Exception:  # reading a stream must never stop the recording
+                log.exception("reading the stream %s failed", ex.url)
 
     def _ev_eventSourceMessageReceived(self, p: dict[str, Any]) -> None:
         with self._lock:
@@ -538,6 +564,10 @@ class NetworkRecorder:
                 "Network.getResponseBody", {"requestId": ex.request_id}, timeout=BODY_TIMEOUT
             )
         except CdpError as exc:
+            if ex.stream_data:
+                ex.body = bytes(ex.stream_data)
+                ex.body_source = "Network.streamResourceContent"
+                return
             reason = f"body not available from the browser: {exc}"
             if how:
                 reason += f" (response stage: {how})"
@@ -546,6 +576,10 @@ class NetworkRecorder:
         body = _decoded(got, ex.content_type)
         if body[1]:
             ex.body_note = body[1]
+        if not body[0] and ex.stream_data:
+            ex.body = bytes(ex.stream_data)
+            ex.body_source = "Network.streamResourceContent"
+            return
         if not body[0] and (ex.data_received > 0 or _declared_length(ex) > 0):
             # Chromium measured a body but hands back nothing (a body the page consumed
             # as a blob, say): recording it as an empty response would be false.

@@ -424,6 +424,7 @@ class CaptureSession:
                 on_exchange,
                 on_ws_frame=on_ws_frame,
                 on_ws_closed=on_ws_closed,
+                on_stream=lambda ex: rec_holder["rec"].binder.on_stream(ex),
                 intercept=self.intercept,
             )
             binder = GenerationBinder(lambda ev: self._on_generation(rec_holder["rec"], ev))
