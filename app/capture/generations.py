@@ -685,6 +685,7 @@ class GenerationBinder:
         self._reports: list[PageReport] = []
         self._seen_image_urls: set[str] = set()
         self._recent: list[Exchange] = []
+        self._streams: dict[str, Exchange] = {}
         """Images seen lately, bound or not: a generation that opens late (a page-only
         submit promoted, a stream read once it ended) still considers them."""
         self._bound_urls: set[str] = set()
@@ -737,6 +738,13 @@ class GenerationBinder:
             self._on_exchange(ex)
 
     def _on_exchange(self, ex: Exchange) -> None:
+        self._streams.pop(ex.request_id, None)
+        if ex.body is None and ex.stream_data:
+            # A stream cut off (the page aborted it once done, or recording stopped): what
+            # it said before still counts.
+            snapshot = _stream_snapshot(ex)
+            if snapshot is not None:
+                self._follow_up(snapshot)
         finding = None
         if ex.method.upper() in ("POST", "PUT", "PATCH") or "prompt=" in ex.url:
             finding = find_prompt(ex.method, ex.url, ex.request_content_type, ex.post_data)
@@ -812,21 +820,15 @@ class GenerationBinder:
 
     def on_stream(self, ex: Exchange) -> None:
         """An event stream still open: what it has said so far (outputs it names early)."""
-        if ex.stream_data is None:
+        snapshot = _stream_snapshot(ex)
+        if snapshot is None:
             return
-        snapshot = Exchange(
-            request_id=ex.request_id,
-            url=ex.url,
-            method=ex.method,
-            resource_type=ex.resource_type,
-            response_headers=dict(ex.response_headers),
-            mime_type=ex.mime_type,
-            started_wall=ex.started_wall,
-            started_mono=ex.started_mono,
-            status=ex.status,
-        )
-        snapshot.body = bytes(ex.stream_data)
         with self._lock:
+            # Kept, so that a generation whose request is read later (the recorder reads
+            # bodies in a quiet moment) still finds what the stream already said.
+            self._streams[ex.request_id] = snapshot
+            while len(self._streams) > 20:
+                self._streams.pop(next(iter(self._streams)))
             if not any(gen.request_id == ex.request_id for gen in self._open):
                 self._follow_up(snapshot)
             self._maybe_finish()
@@ -1018,6 +1020,10 @@ class GenerationBinder:
         # while a stream was still open) are matched now.
         self._take_recent(gen)
         self._open.append(gen)
+        if gen.job_id:
+            for snapshot in list(self._streams.values()):
+                if snapshot.request_id != ex.request_id:
+                    self._follow_up(snapshot)
 
     def _match_report(self, prompt: str, at: float) -> PageReport | None:
         best = None
@@ -1264,6 +1270,25 @@ _BINARY_TEXT = re.compile(rb"(?:[\x20-\x7e]|[\xc2-\xf4][\x80-\xbf]+){2,}")
 def binary_strings(data: bytes) -> list[str]:
     """The text runs of a binary (protobuf-style) frame: its string fields, roughly."""
     return [m.group(0).decode("utf-8", "ignore") for m in _BINARY_TEXT.finditer(data[:2_000_000])]
+
+
+def _stream_snapshot(ex: Exchange) -> Exchange | None:
+    """A copy of a streaming exchange whose body is what the stream has delivered so far."""
+    if ex.stream_data is None:
+        return None
+    snapshot = Exchange(
+        request_id=ex.request_id,
+        url=ex.url,
+        method=ex.method,
+        resource_type=ex.resource_type,
+        response_headers=dict(ex.response_headers),
+        mime_type=ex.mime_type,
+        started_wall=ex.started_wall,
+        started_mono=ex.started_mono,
+        status=ex.status,
+    )
+    snapshot.body = bytes(ex.stream_data)
+    return snapshot
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -193,6 +193,10 @@ class WarcSink:
             facts.pop("response_headers", None)
         if redactions:
             facts["redacted"] = redactions
+        if ex.stream_data and not has_response:
+            # What an unfinished stream delivered before it was cut off (decoded bytes).
+            facts["stream_received"] = bytes(ex.stream_data[:1_000_000]).decode("utf-8", "replace")
+            facts["stream_received_bytes"] = len(ex.stream_data)
         if ex.event_stream:
             facts["event_stream_messages"] = len(ex.event_stream)
             facts["event_stream"] = [
