@@ -32,6 +32,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,6 +127,7 @@ class NetworkRecorder:
         self._taken: dict[str, tuple[bytes | None, str]] = {}
         """Network request id -> (body taken at the response stage or None, how / why not)."""
         self._pauses: ThreadPoolExecutor | None = None
+        self._failed_ids: set[str] = set()
         self.intercepted = 0
         self.open_streams: dict[str, str] = {}
         """Network request id -> URL of event streams still open (for the problems list)."""
@@ -449,6 +451,9 @@ class NetworkRecorder:
     def _ev_loadingFailed(self, p: dict[str, Any]) -> None:
         rid = str(p.get("requestId"))
         with self._lock:
+            self._failed_ids.add(rid)
+            if len(self._failed_ids) > 5000:
+                self._failed_ids.clear()
             ex = self._open.pop(rid, None)
         if ex is None:
             return
@@ -631,6 +636,30 @@ class NetworkRecorder:
             if not fulfilled:
                 self._continue(fetch_id)
 
+    def _await(
+        self, method: str, params: dict[str, Any], network_id: str, timeout: float
+    ) -> dict[str, Any] | None:
+        """A DevTools call that gives up early when the request fails or recording stops
+        (a body that will never complete must not hold a worker for the whole timeout)."""
+        msg_id, future = self._client.call_async(method, params)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return future.result(timeout=0.2)
+            except FutureTimeout:
+                pass
+            with self._lock:
+                failed = network_id in self._failed_ids
+            if failed or self._stopping.is_set() or time.monotonic() >= deadline:
+                self._client.forget(msg_id)
+                if not failed:
+                    with self._lock:
+                        self._taken[network_id] = (
+                            None,
+                            f"not complete within {timeout:g} s at the response stage",
+                        )
+                return None
+
     def _take_paused(self, p: dict[str, Any], network_id: str) -> bool:
         """Read the paused response's body; True when it was handed back by fulfilRequest."""
         status = p.get("responseStatusCode")
@@ -659,9 +688,11 @@ class NetworkRecorder:
             return False
         fetch_id = str(p.get("requestId"))
         if length is not None and length <= MAX_INLINE_BODY:
-            got = self._client.call(
-                "Fetch.getResponseBody", {"requestId": fetch_id}, timeout=PAUSE_BODY_TIMEOUT
+            got = self._await(
+                "Fetch.getResponseBody", {"requestId": fetch_id}, network_id, PAUSE_BODY_TIMEOUT
             )
+            if got is None:
+                return False  # the request was cancelled (the page moved on) or too slow
             body, note = _decoded(got, headers.get("content-type", ""))
             with self._lock:
                 self._taken[network_id] = (
