@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import importlib
 import json
 import logging
@@ -37,8 +38,9 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote_to_bytes
 
+from app import __version__
 from app.capture import environment as env_mod
-from app.capture import store
+from app.capture import store, wacz_sign
 from app.capture.cdp import CdpClient, CdpError, CdpTimeout
 from app.capture.exchanges import Exchange, iso_utc
 from app.capture.generations import (
@@ -58,6 +60,7 @@ from app.core import attest
 from app.core.canonical import canonical_json
 from app.core.case import Case
 from app.core.errors import ProofshotError
+from app.core.identity import tool_name
 from app.core.ingest import Acquisition, commit_prepared, prepare_bytes
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
@@ -707,6 +710,7 @@ class CaptureSession:
                 title=f"Proofshot session {rec.session_id[:8]}",
                 description=f"Recorded from {rec.target_url}" if rec.target_url else "",
             )
+            signature = self._sign_wacz(wacz_path)
             parts.append(
                 store.Part(
                     "wacz",
@@ -718,6 +722,7 @@ class CaptureSession:
                         "warc_records": rec.warc.records,
                         "warc_responses": rec.warc.responses,
                         "format": "WACZ 1.1.1 (py-wacz)",
+                        "signature": signature,
                     },
                 )
             )
@@ -792,6 +797,27 @@ class CaptureSession:
         )
         self._notify("recording-stopped", outcome.as_dict())
         return outcome
+
+    def _sign_wacz(self, wacz_path: Path) -> dict[str, Any]:
+        """Sign the WACZ's datapackage digest with the case's key (anonymous WACZ signing).
+
+        The WACZ item's SHA-256, and so its signed digest, is then time-stamped in the
+        capture's RFC 3161 batch with every other item."""
+        try:
+            case_id = self.writer.submit(attest.case_id).result(timeout=30)
+            key = wacz_sign.case_signing_key(case_id)
+            signed = wacz_sign.sign_wacz(wacz_path, key, software=tool_name(), version=__version__)
+        except Exception as exc:  # no keyring: the archive is kept, unsigned, and says so
+            return {"signed": False, "reason": str(exc)}
+        der = base64.b64decode(signed["publicKey"])
+        return {
+            "signed": True,
+            "scheme": "WACZ Signing and Verification 0.1.0, anonymous (ECDSA P-384)",
+            "datapackage_hash": signed["hash"],
+            "created": signed["created"],
+            "public_key_sha256": hashlib.sha256(der).hexdigest(),
+            "key": f"OS keyring: {wacz_sign.SERVICE} / case {case_id}",
+        }
 
     # -- capture now ------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ WARC response record claims a body the archive does not hold.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import io
 import json
@@ -244,3 +245,57 @@ def test_zoo_over_tls_on_loopback_binds_with_the_connections_tls_facts(
                 )
                 assert facts["tls"]["subject"] == COMMON_NAME
                 assert facts["remote_ip"] == "127.0.0.1"
+
+
+def test_session_wacz_is_signed_with_the_cases_keyring_key_and_validates(
+    tab: Any, zoo: Zoo, tmp_path: Path
+) -> None:
+    import hashlib
+    import subprocess
+    import sys
+
+    from app.capture import wacz_sign
+    from app.core.attest import case_id
+
+    result = tab.run(
+        lambda: run_script(
+            tab.client, tab.session, f"{zoo.url}/blob-img/", two_prompts()[:3], settle=0.5
+        ),
+        timeout=120,
+    )
+    assert result.session is not None
+    with Case.open(tab.case_path, read_only=True) as case:
+        wacz_id = result.session.items["wacz"][0]
+        sha, facts = case.conn.execute(
+            "SELECT sha256, source_facts FROM items WHERE id = ?", (wacz_id,)
+        ).fetchone()
+        wacz = tmp_path / "session.wacz"
+        wacz.write_bytes(case.objects.path_for(sha).read_bytes())
+        key = wacz_sign.case_signing_key(case_id(case))
+    signature = json.loads(facts)["signature"]
+    assert signature["signed"] is True
+    checked = wacz_sign.verify_wacz_signature(wacz)
+    assert checked == {
+        "hash_matches": True,
+        "signed": True,
+        "signature_valid": True,
+        "public_key_sha256": signature["public_key_sha256"],
+    }
+    der = base64.b64decode(wacz_sign.public_key_b64(key.public_key()))
+    assert hashlib.sha256(der).hexdigest() == signature["public_key_sha256"]
+    done = subprocess.run(
+        [sys.executable, "-m", "wacz", "validate", "-f", str(wacz)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    # A changed datapackage (say, a WARC swapped and re-hashed) no longer matches the signature.
+    tampered = tmp_path / "tampered.wacz"
+    with zipfile.ZipFile(wacz) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "datapackage.json":
+                data = data.replace(b'"title"', b'"title" ', 1)
+            dst.writestr(info, data)
+    assert wacz_sign.verify_wacz_signature(tampered)["signature_valid"] is False
