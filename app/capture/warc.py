@@ -40,6 +40,12 @@ from app.capture.exchanges import Exchange, iso_utc, redact_body, redact_headers
 from app.core.errors import ProofshotError
 from app.core.identity import tool_name
 
+FACTS_URN = "urn:exchange-facts:"
+"""Metadata records name the exchange they describe as ``urn:exchange-facts:<URL>`` (and
+link to its records by ``WARC-Concurrent-To``), not the URL itself: replay tools index every
+record by its target URI, and pywb served the JSON facts instead of the image when both had
+the image's URL (the ``urn:pageinfo:`` convention of browsertrix-crawler, for the same reason)."""
+EVENT_URN = "urn:session-event:"
 _HOP_HEADERS = {"transfer-encoding", "content-length", "content-encoding", "connection"}
 
 
@@ -211,7 +217,7 @@ class WarcSink:
             warc_meta["WARC-Truncated"] = ex.truncated
         self._write(
             self._writer.create_warc_record(
-                ex.url,
+                FACTS_URN + ex.url,
                 "metadata",
                 payload=io.BytesIO(meta),
                 length=len(meta),
@@ -279,7 +285,7 @@ class WarcSink:
             meta_headers["WARC-Date"] = date
         self._write(
             self._writer.create_warc_record(
-                ws.url,
+                FACTS_URN + ws.url,
                 "metadata",
                 payload=io.BytesIO(data),
                 length=len(data),
@@ -297,7 +303,7 @@ class WarcSink:
             headers["WARC-Date"] = date
         self._write(
             self._writer.create_warc_record(
-                url or "urn:proofshot:session",
+                EVENT_URN + url if url else "urn:proofshot:session",
                 "metadata",
                 payload=io.BytesIO(meta),
                 length=len(meta),
