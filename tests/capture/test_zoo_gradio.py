@@ -80,7 +80,8 @@ def test_real_gradio_app_binds_each_prompt_to_exactly_its_images(
         lambda: run_script(tab.client, tab.session, url + "/", steps, settle=1.5, timeout=60),
         timeout=240,
     )
-    assert [s["outcome"] for s in result.steps if s["step"] == "wait"] == ["appeared"] * 2
+    waits = [s["outcome"] for s in result.steps if s["step"] == "wait"]
+    assert waits == ["appeared"] * 2, (result.steps, result.problems)
     truth = [json.loads(line) for line in truth_path.read_text("utf-8").splitlines()]
     assert [t["prompt"] for t in truth] == list(PROMPTS)
     assert result.session is not None
