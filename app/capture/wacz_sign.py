@@ -10,7 +10,7 @@ of ``datapackage.json`` (which lists the SHA-256 of every file of the package). 
 
 The key is per case, kept in the OS keyring (service :data:`SERVICE`, name = the case id),
 never in the case or an export; its public key is in every signed WACZ and its SHA-256 in
-the session's facts. ADR: docs/decisions/0011-wacz-signing.md.
+the session's facts. ADR: docs/decisions/0012-wacz-signing.md.
 """
 
 from __future__ import annotations
