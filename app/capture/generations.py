@@ -1276,9 +1276,11 @@ def _stream_snapshot(ex: Exchange) -> Exchange | None:
     """A copy of a streaming exchange whose body is what the stream has delivered so far."""
     if ex.stream_data is None:
         return None
+    from app.capture.redaction import redact_string  # a stream is read before its redaction
+
     snapshot = Exchange(
         request_id=ex.request_id,
-        url=ex.url,
+        url=redact_string(ex.url),
         method=ex.method,
         resource_type=ex.resource_type,
         response_headers=dict(ex.response_headers),

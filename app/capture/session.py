@@ -42,6 +42,7 @@ from app import __version__
 from app.capture import environment as env_mod
 from app.capture import store, wacz_sign
 from app.capture.cdp import CdpClient, CdpError, CdpTimeout
+from app.capture.devtools_guard import abort_recording, intrusions, unwatch, watch
 from app.capture.exchanges import Exchange, iso_utc
 from app.capture.generations import (
     PAGE_BINDING,
@@ -52,6 +53,7 @@ from app.capture.generations import (
     image_size,
 )
 from app.capture.recorder import NetworkRecorder, WebSocketLog
+from app.capture.redaction import redact_string
 from app.capture.video import SessionVideo
 from app.capture.warc import ArchivePage, WaczError, WarcSink, package_wacz
 from app.capture.writer import CaseWriter
@@ -412,7 +414,7 @@ class CaptureSession:
                 payload = frame.get("data")
                 rec_holder["rec"].binder.on_ws_frame(
                     ws.request_id,
-                    ws.url,
+                    redact_string(ws.url),
                     frame["direction"],
                     payload if payload is not None else str(frame.get("text", "")),
                     float(frame["at"]),
@@ -435,7 +437,7 @@ class CaptureSession:
             rec = _Recording(
                 session_id=session_id,
                 started_at=time.time(),
-                target_url=target_url or self.current_url,
+                target_url=redact_string(target_url or self.current_url),
                 work_dir=work,
                 warc=warc,
                 recorder=recorder,
@@ -445,6 +447,7 @@ class CaptureSession:
             rec_holder["rec"] = rec
             self._rec = rec
             recorder.start()
+            watch(self.client, lambda text: abort_recording(rec, text))  # DevTools guard
             video.start()
             if self._frame_source is not None:
                 video.source = "grabs of the browser view (Qt)"
@@ -648,6 +651,7 @@ class CaptureSession:
             rec = self._rec
             if rec is None:
                 raise SessionError("Recording is not on.")
+            guard_facts = unwatch(self.client)
             if self._frame_source is not None:
                 self._frame_source.stop()
             else:
@@ -738,6 +742,7 @@ class CaptureSession:
             "operator": self.operator,
             "site_account": self.account,
             "exchanges": rec.recorder.count,
+            "devtools_guard": guard_facts,
             "incomplete_exchanges": rec.incomplete,
             "websockets": rec.websockets,
             "bodies_taken_at_response_stage": rec.recorder.intercepted,
@@ -942,6 +947,7 @@ class CaptureSession:
         images, image_parts, image_problems = self._page_images(first_frame, base_facts)
         parts += image_parts
         problems += image_problems
+        problems += intrusions(self.client)  # another DevTools client attached
 
         last_url, _ = self._frame_state()
         ended = time.time()
@@ -1087,7 +1093,7 @@ class CaptureSession:
                 return None, {"problem": f"unreadable data: URL ({exc})"}, "data-url"
             return data, {"note": "the image is embedded in the page as a data: URL"}, "data-url"
         with self._images_lock:
-            ex = self._images.get(url)
+            ex = self._images.get(redact_string(url))  # exchanges are kept redacted
         if ex is not None and ex.body is not None:
             return ex.body, ex.facts(), "network (recorded exchange)"
         if url.startswith("blob:"):
