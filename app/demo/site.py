@@ -74,13 +74,13 @@ _CONTENT_TYPES = {
 BEHAVIOURS = ("before-notice", "after-notice")
 """How the demo platform behaves on its duties (switch with :meth:`DemoSite.set_behaviour`).
 
-``before-notice``: the English name of the demo work ("Starlume") is refused, the Chinese one
-(星光侠) is not; odd-numbered outputs of a job (the 2nd, 4th) carry neither the visible
+``before-notice``: prompts naming "Starlume hero" are refused, other prompts naming the demo
+work (星光侠, Starlume) are not; odd-numbered outputs of a job (the 2nd, 4th) carry neither the visible
 "AI生成" badge nor the implicit metadata label. ``after-notice``: both names are refused and
 every output is labelled, visibly and in its metadata -- the change a notice should bring.
 """
 REFUSED_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "before-notice": ("starlume",),
+    "before-notice": ("starlume hero",),
     "after-notice": ("starlume", "星光侠"),
 }
 REFUSAL_MESSAGE = (
