@@ -30,6 +30,8 @@ LOGGED_TABLES: dict[str, str] = {
     "charts": "id",
     "campaigns": "id",
     "campaign_tries": "id",
+    "refusals": "id",
+    "duty_checks": "id",
 }
 
 _V1 = """
@@ -266,6 +268,33 @@ CREATE INDEX campaign_tries_campaign ON campaign_tries(campaign_id, prompt_index
 APPLICATION_ID = 0x50526F66  # "PRof"
 _V6 = f"PRAGMA application_id={APPLICATION_ID};"
 
+# Platform duties (issue #20): refusal responses recognised in captures and campaign tries,
+# recorded as such; and each duty check run, with the findings it computed, so a later
+# re-check shows what changed. Both are derived records pointing at the evidence.
+_V7 = """
+CREATE TABLE refusals (
+    id            INTEGER PRIMARY KEY,
+    seq           INTEGER NOT NULL REFERENCES events(seq),
+    generation_id INTEGER REFERENCES generations(id),
+    try_id        INTEGER REFERENCES campaign_tries(id),
+    item_id       INTEGER REFERENCES items(id),
+    platform      TEXT NOT NULL,
+    prompt        TEXT NOT NULL,
+    status        INTEGER,
+    matched       TEXT NOT NULL,
+    excerpt       TEXT NOT NULL
+);
+CREATE TABLE duty_checks (
+    id         INTEGER PRIMARY KEY,
+    seq        INTEGER NOT NULL REFERENCES events(seq),
+    platform   TEXT NOT NULL,
+    checked_at TEXT NOT NULL,
+    from_seq   INTEGER NOT NULL,
+    to_seq     INTEGER NOT NULL,
+    findings   TEXT NOT NULL
+);
+"""
+
 _CAPTURE_TABLES = [
     "captures",
     "capture_items",
@@ -282,6 +311,7 @@ MIGRATIONS: list[str] = [
     _V4 + _append_only_triggers(["works", "work_documents", "charts"]),
     _V5 + _append_only_triggers(["campaigns", "campaign_tries"]),
     _V6,
+    _V7 + _append_only_triggers(["refusals", "duty_checks"]),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
