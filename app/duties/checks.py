@@ -174,6 +174,12 @@ class _Facts:
     tries: list[_Try]
     provenance: dict[int, dict[str, Any]]
     items_source: dict[int, str]
+    pages_of: dict[int, list[int]] = field(default_factory=dict)
+
+    def page_of(self, gen: store.GenerationView) -> int | None:
+        """The last page capture showing the generation (its outputs as finally shown)."""
+        ids = self.pages_of.get(gen.id) or []
+        return ids[-1] if ids else None
 
 
 def _load_facts(case: Case) -> _Facts:
@@ -214,7 +220,39 @@ def _load_facts(case: Case) -> _Facts:
         except ValueError:
             provenance[int(row[0])] = {}
         sources[int(row[0])] = row[2]
-    return _Facts(captures, capture_seq, gens, gen_seq, tries, provenance, sources)
+    facts = _Facts(captures, capture_seq, gens, gen_seq, tries, provenance, sources)
+    facts.pages_of = _gen_pages(facts)
+    return facts
+
+
+def _gen_pages(facts: _Facts) -> dict[int, list[int]]:
+    """Generation id -> ids of the page captures that show it (oldest first).
+
+    A browser capture records its generations on the session capture and on each page
+    capture taken after them (``generation_ids`` / ``page_capture_ids`` /
+    ``generation_ids_so_far``); a generation's own ``capture_id`` counts too.
+    """
+    out: dict[int, list[int]] = {}
+
+    def add(gen_id: Any, cap_id: Any) -> None:
+        if isinstance(gen_id, int) and isinstance(cap_id, int):
+            ids = out.setdefault(gen_id, [])
+            if cap_id not in ids:
+                ids.append(cap_id)
+
+    kinds = {c.id: c.kind for c in facts.captures}
+    for cap in facts.captures:
+        f = cap.facts if isinstance(cap.facts, dict) else {}
+        if cap.kind == "page":
+            for gid in f.get("generation_ids_so_far") or []:
+                add(gid, cap.id)
+        for gid in f.get("generation_ids") or []:
+            for pid in f.get("page_capture_ids") or []:
+                add(gid, pid)
+    for gen in facts.generations:
+        if gen.capture_id is not None and kinds.get(gen.capture_id) == "page":
+            add(gen.id, gen.capture_id)
+    return {g: sorted(ids) for g, ids in out.items()}
 
 
 def _platforms(facts: _Facts) -> list[str]:
@@ -311,14 +349,15 @@ def _compute(
     ]
     tries = [t for t in facts.tries if t.platform == platform and inside(t.seq)]
     caps_by_id = {c.id: c for c in facts.captures}
-    gen_pages = [c for c in caps if any(g.capture_id == c.id for g in gens)]
+    shown = {p for g in gens for p in facts.pages_of.get(g.id, [])}
+    gen_pages = [c for c in caps if c.id in shown]
     marked = {role: [c for c in caps if role in c.marks] for role in store.PAGE_ROLES}
     out = [
         _complaint(reader, gen_pages, caps, marked["complaint"]),
         _terms(reader, gen_pages, marked["terms"]),
         _explicit(reader, gens, caps_by_id, facts),
         _implicit(gens, tries, facts),
-        _keywords(gens, tries, caps_by_id, keywords, refusal_list),
+        _keywords(gens, tries, caps_by_id, facts, keywords, refusal_list),
     ]
     return out
 
@@ -451,7 +490,7 @@ def _explicit(
     page_labels: list[str] = []
     unlabelled: list[int] = []
     for gen in gens:
-        cap = caps_by_id.get(gen.capture_id or -1)
+        cap = caps_by_id.get(facts.page_of(gen) or -1)
         page, page_item = reader.page(cap) if cap is not None else (None, None)
         for out in gen.outputs:
             item_id = int(out["item_id"])
@@ -558,6 +597,7 @@ def _keywords(
     gens: list[store.GenerationView],
     tries: list[_Try],
     caps_by_id: dict[int, store.CaptureView],
+    facts: _Facts,
     keywords: list[str],
     refusal_list: list[refusals.Refusal],
 ) -> Finding:
@@ -581,7 +621,7 @@ def _keywords(
         refused = gen.id in refused_gen
         tried[gen.prompt] = tried.get(gen.prompt, False) or refused
         f.observed.append(gen.submitted_at or "")
-        cap = caps_by_id.get(gen.capture_id or -1)
+        cap = caps_by_id.get(facts.page_of(gen) or -1)
         if refused and refused_gen[gen.id].item_id:
             f.exhibits.append(int(refused_gen[gen.id].item_id or 0))
         elif cap is not None:
@@ -646,7 +686,7 @@ def recognise_refusals(case: Case, facts: _Facts | None = None) -> list[refusals
             continue
         request = gen.facts.get("request") if isinstance(gen.facts, dict) else None
         status = request.get("status") if isinstance(request, dict) else None
-        cap = caps_by_id.get(gen.capture_id or -1)
+        cap = caps_by_id.get(facts.page_of(gen) or -1)
         page, page_item = reader.page(cap) if cap is not None else (None, None)
         hit = refusals.recognise_text(page.text) if page is not None else None
         if hit is None:

@@ -49,6 +49,7 @@ class PageText:
     links: list[tuple[str, str]]  # (absolute href, link text)
     images: list[str]  # absolute src of every <img>
     figures: list[Figure]
+    outside_figures: str = ""
 
     def complaint_links(self) -> list[tuple[str, str]]:
         return [(h, t) for h, t in self.links if COMPLAINT_RE.search(t) or "complain" in h.lower()]
@@ -66,11 +67,7 @@ class PageText:
         return _around(self.text, found) if found else None
 
     def page_text_outside_figures(self) -> str:
-        text = self.text
-        for fig in self.figures:
-            if fig.text:
-                text = text.replace(fig.text, " ")
-        return text
+        return self.outside_figures
 
     def label_for_image(self, url: str) -> tuple[bool, str | None]:
         """(shown on the page, visible label next to it) for an output's URL."""
@@ -97,6 +94,7 @@ class _Parser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.base = base
         self.text: list[str] = []
+        self.outside: list[str] = []
         self.links: list[tuple[str, str]] = []
         self.images: list[str] = []
         self.figures: list[Figure] = []
@@ -139,6 +137,8 @@ class _Parser(HTMLParser):
     def _add_text(self, data: str, *, alt: bool = False) -> None:
         if not alt:
             self.text.append(data)
+            if not self._figure_stack:
+                self.outside.append(data)
         if self._link is not None:
             self._link[1].append(data)
         for _, words in self._figure_stack:
@@ -155,6 +155,7 @@ def parse_html(html: str, url: str) -> PageText:
         parser.links,
         parser.images,
         parser.figures,
+        " ".join(" ".join(parser.outside).split()),
     )
 
 
