@@ -13,7 +13,6 @@ from app.capture import store
 from app.core.case import Case
 from app.core.verify import verify_case
 from app.demo.site import DemoSite
-from app.duties import checks
 from tests.capture.conftest import REPO, cli_command, subprocess_env
 
 pytestmark = pytest.mark.qt
