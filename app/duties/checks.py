@@ -432,45 +432,70 @@ def _terms(
     f = Finding(
         "terms",
         NOT_CHECKED,
-        "No terms page or generation page of this platform was captured.",
-        "未捕获该平台的用户协议页面或生成页面。",
+        "No terms page or generation page of this platform was captured in this check.",
+        "本次检查未捕获该平台的用户协议页面或生成页面。",
     )
     warnings: list[str] = []
     for cap in marked:
         page, _ = reader.page(cap)
         f.observed.append(cap.started_at)
         f.exhibits.extend(_shown_items(cap))
-        if page is not None and page.warning_text():
-            warnings.append(page.warning_text() or "")
+        text = page.warning_text() if page is not None else None
+        if text:
+            warnings.append(text)
     on_page: list[str] = []
+    terms_links: list[str] = []
     for cap in gen_pages:
         page, _ = reader.page(cap)
         if page is None:
             continue
-        if page.warning_text():
-            on_page.append(page.warning_text() or "")
+        terms_links += [h for h, _t in page.terms_links()]
+        # a refusal message is the platform answering a prompt, not a warning to users
+        text = page.warning_text(ignore=refusals.REFUSAL_RE)
+        if text:
+            on_page.append(text)
             f.exhibits.extend(_shown_items(cap))
             f.observed.append(cap.started_at)
     if marked and warnings:
         f.finding = PRESENT
-        f.detail = f"A captured page marked as the terms of service warns users about infringement: “{warnings[0][:160]}”."
+        f.detail = (
+            "A captured page marked as the terms of service warns users about infringement: "
+            f"“{warnings[0][:160]}”."
+        )
         f.detail_zh = f"被标记为用户协议的页面载有侵权风险提示：“{warnings[0][:160]}”。"
     elif marked:
         f.finding = PARTIAL
-        f.detail = "A page marked as the terms of service was captured; its text holds no warning about infringement."
+        f.detail = (
+            "A page marked as the terms of service was captured; its text holds no warning "
+            "about infringement."
+        )
         f.detail_zh = "已捕获被标记为用户协议的页面，但其文字中未见侵权风险提示。"
     elif on_page:
         f.finding = PARTIAL
         f.detail = (
-            f"No terms page was captured; the generation page itself warns: “{on_page[0][:160]}”."
+            "No terms page was captured in this check; the generation page itself warns: "
+            f"“{on_page[0][:160]}”."
         )
-        f.detail_zh = f"未捕获用户协议页面；生成页面本身载有提示：“{on_page[0][:160]}”。"
+        f.detail_zh = f"本次检查未捕获用户协议页面；生成页面本身载有提示：“{on_page[0][:160]}”。"
+    elif terms_links:
+        f.detail = (
+            f"The generation page links to terms ({terms_links[0]}), but that page was not "
+            "captured and marked in this check."
+        )
+        f.detail_zh = (
+            f"生成页面载有用户协议链接（{terms_links[0]}），但本次检查未捕获并标记该页面。"
+        )
     elif gen_pages:
         f.observed = [c.started_at for c in gen_pages]
         f.exhibits = [i for c in gen_pages for i in _shown_items(c)]
         f.finding = ABSENT
-        f.detail = "No page marked as the terms of service was captured, and the generation page's text holds no warning about infringement."
-        f.detail_zh = "未捕获被标记为用户协议的页面，生成页面文字中亦未见侵权风险提示。"
+        f.detail = (
+            "No page marked as the terms of service was captured, the generation page links to "
+            "none, and its text holds no warning about infringement."
+        )
+        f.detail_zh = (
+            "未捕获被标记为用户协议的页面，生成页面未载有用户协议链接，其文字中亦未见侵权风险提示。"
+        )
     return f
 
 

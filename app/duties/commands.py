@@ -42,6 +42,11 @@ def cmd_duties(args: argparse.Namespace) -> int:
                     note=args.note,
                 )
             if args.record:
+                if keywords:  # kept, so the bundle and later checks use the same names
+                    merged = checks.keywords_for(case, keywords)
+                    current = case.settings().get(checks.KEYWORDS_SETTING, "")
+                    if ", ".join(merged) != current:
+                        case.set_setting(checks.KEYWORDS_SETTING, ", ".join(merged))
                 checks.record_check(case, platform=args.platform, keywords=keywords)
     with Case.open(args.case, read_only=True) as case:
         results = checks.compute(case, platform=args.platform, keywords=keywords)

@@ -62,9 +62,13 @@ class PageText:
         found = AI_LABEL_RE.search(self.page_text_outside_figures())
         return _around(self.page_text_outside_figures(), found) if found else None
 
-    def warning_text(self) -> str | None:
-        found = WARNING_RE.search(self.text)
-        return _around(self.text, found) if found else None
+    def warning_text(self, *, ignore: re.Pattern[str] | None = None) -> str | None:
+        """A warning about infringement in the page text (``ignore``: sentences to skip)."""
+        for found in WARNING_RE.finditer(self.text):
+            sentence = _around(self.text, found)
+            if ignore is None or not ignore.search(sentence):
+                return sentence
+        return None
 
     def page_text_outside_figures(self) -> str:
         return self.outside_figures
@@ -84,9 +88,21 @@ def _norm(url: str) -> str:
     return f"{parts.netloc}{parts.path}?{parts.query}" if parts.query else parts.netloc + parts.path
 
 
-def _around(text: str, match: re.Match[str], width: int = 60) -> str:
+_BOUNDARY = re.compile(r"[。！？!?|·]|\.\s")
+
+
+def _around(text: str, match: re.Match[str], width: int = 70) -> str:
+    """The sentence around a match (cut at sentence marks, at most ``width`` either side)."""
     start = max(0, match.start() - width)
-    return " ".join(text[start : match.end() + width].split())
+    before = text[start : match.start()]
+    cuts = list(_BOUNDARY.finditer(before))
+    if cuts:
+        before = before[cuts[-1].end() :]
+    after = text[match.end() : match.end() + width]
+    cut = _BOUNDARY.search(after)
+    if cut:
+        after = after[: cut.start() + 1]
+    return " ".join((before + match.group(0) + after).split())
 
 
 class _Parser(HTMLParser):

@@ -326,6 +326,7 @@ class Bundle:
     withdrawn: list[dict[str, Any]]
     works: dict[int, int] = field(default_factory=dict)  # work id -> exhibit number
     item_exhibit: dict[int, str] = field(default_factory=dict)  # item id -> "3.2"
+    duties: list[Any] = field(default_factory=list)  # app.duties.checks.PlatformDuties
 
     @property
     def document_time(self) -> datetime:
@@ -920,7 +921,15 @@ def build_bundle(
         withdrawn=list(withdrawn.values()),
         works=work_exhibit,
         item_exhibit=item_exhibit,
+        duties=_duties(case, head_seq),
     )
+
+
+def _duties(case: Case, head_seq: int) -> list[Any]:
+    """Platform-duty findings for the "Platform duties" section (issue #20)."""
+    from app.report import duties
+
+    return duties.build(case, head_seq)
 
 
 def _prompt_summary(
