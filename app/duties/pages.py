@@ -105,6 +105,43 @@ def _around(text: str, match: re.Match[str], width: int = 70) -> str:
     return " ".join((before + match.group(0) + after).split())
 
 
+_BLOCKS = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "header",
+        "footer",
+        "nav",
+        "main",
+        "form",
+        "label",
+        "button",
+        "textarea",
+        "select",
+        "option",
+        "figure",
+        "figcaption",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "br",
+        "article",
+        "aside",
+    ]
+)
+
+
 class _Parser(HTMLParser):
     def __init__(self, base: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -120,6 +157,8 @@ class _Parser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        if tag in _BLOCKS:
+            self._break()
         if tag in ("script", "style", "template"):
             self._skip += 1
         elif tag == "a":
@@ -131,10 +170,21 @@ class _Parser(HTMLParser):
                 fig.images.append(src)
             if a.get("alt"):
                 self._add_text(a["alt"], alt=True)
+                self._break()
         elif tag == "figure":
             self._figure_stack.append((Figure(), []))
 
+    def _break(self) -> None:
+        """A block boundary: sentences never run across it ("|" in the joined text)."""
+        self.text.append(" | ")
+        if not self._figure_stack:
+            self.outside.append(" | ")
+        for _, words in self._figure_stack:
+            words.append(" | ")
+
     def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self._break()
         if tag in ("script", "style", "template"):
             self._skip = max(0, self._skip - 1)
         elif tag == "a" and self._link is not None:
@@ -143,7 +193,7 @@ class _Parser(HTMLParser):
             self._link = None
         elif tag == "figure" and self._figure_stack:
             fig, words = self._figure_stack.pop()
-            fig.text = " ".join(" ".join(words).split())
+            fig.text = _squeeze(" ".join(words))
             self.figures.append(fig)
 
     def handle_data(self, data: str) -> None:
@@ -167,12 +217,17 @@ def parse_html(html: str, url: str) -> PageText:
     parser.close()
     return PageText(
         url,
-        " ".join(" ".join(parser.text).split()),
+        _squeeze(" ".join(parser.text)),
         parser.links,
         parser.images,
         parser.figures,
-        " ".join(" ".join(parser.outside).split()),
+        _squeeze(" ".join(parser.outside)),
     )
+
+
+def _squeeze(text: str) -> str:
+    """Whitespace collapsed, runs of block marks collapsed to one."""
+    return re.sub(r"(?:\s*\|\s*)+", " | ", " ".join(text.split())).strip(" |")
 
 
 def html_from_mhtml(data: bytes) -> str | None:

@@ -106,7 +106,7 @@ def story(r: Renderer) -> list[Flowable]:
             rows.append(
                 [
                     P(name, s.cell),
-                    P(_finding_cell(f.finding, lang), s.cell_key, raw=True),
+                    P(_finding_cell(f.finding, lang), s.cell),
                     P(detail, s.cell),
                     _dates(f),
                     P(
