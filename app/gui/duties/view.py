@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTreeWidget,
@@ -97,6 +98,10 @@ class DutiesView(QWidget):
         self.tree.setColumnWidth(1, 90)
         self.tree.setColumnWidth(2, 150)
         self.tree.setColumnWidth(3, 120)
+        self.detail = QPlainTextEdit(self)
+        self.detail.setObjectName("dutiesDetail")
+        self.detail.setReadOnly(True)
+        self.detail.setMaximumHeight(140)
         self.status = QLabel(self)
         self.status.setObjectName("dutiesStatus")
         self.status.setWordWrap(True)
@@ -114,7 +119,9 @@ class DutiesView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.detail)
         layout.addWidget(self.status)
+        self.tree.currentItemChanged.connect(lambda item, _prev: self._show_detail(item))
         self.refresh_button.clicked.connect(self.refresh)
         self.record_button.clicked.connect(self.record_check)
         self.finding_button.clicked.connect(self.add_finding)
@@ -167,6 +174,13 @@ class DutiesView(QWidget):
                 ]
             )
             row.setData(0, Qt.ItemDataRole.UserRole, f.duty)
+            row.setData(
+                4,
+                Qt.ItemDataRole.UserRole,
+                f"{duty.name_en} / {duty.name_zh}\n{f.finding}: {f.detail}\n{f.detail_zh}\n"
+                + self.tr("Relates to: ")
+                + f"{duty.rules_en} / {duty.rules_zh}",
+            )
             row.setToolTip(4, f.detail + "\n\n" + self.tr("Relates to: ") + duty.rules_en)
             for o in pd.operator:
                 if o.duty == f.duty:
@@ -201,6 +215,10 @@ class DutiesView(QWidget):
                 changes=changes,
             )
         )
+
+    def _show_detail(self, item: QTreeWidgetItem | None) -> None:
+        text = item.data(4, Qt.ItemDataRole.UserRole) if item is not None else None
+        self.detail.setPlainText(str(text or (item.text(4) if item is not None else "")))
 
     # -- changes ------------------------------------------------------------------------------
 
