@@ -270,9 +270,10 @@ _V6 = f"PRAGMA application_id={APPLICATION_ID};"
 
 # Platform duties (issue #20): refusal responses recognised in captures and campaign tries,
 # recorded as such; and each duty check run, with the findings it computed, so a later
-# re-check shows what changed. Both are derived records pointing at the evidence.
+# re-check shows what changed. Both are derived records pointing at the evidence. Written
+# to be re-runnable (IF NOT EXISTS), so a case whose version was wound back still opens.
 _V7 = """
-CREATE TABLE refusals (
+CREATE TABLE IF NOT EXISTS refusals (
     id            INTEGER PRIMARY KEY,
     seq           INTEGER NOT NULL REFERENCES events(seq),
     generation_id INTEGER REFERENCES generations(id),
@@ -284,7 +285,7 @@ CREATE TABLE refusals (
     matched       TEXT NOT NULL,
     excerpt       TEXT NOT NULL
 );
-CREATE TABLE duty_checks (
+CREATE TABLE IF NOT EXISTS duty_checks (
     id         INTEGER PRIMARY KEY,
     seq        INTEGER NOT NULL REFERENCES events(seq),
     platform   TEXT NOT NULL,
@@ -311,7 +312,10 @@ MIGRATIONS: list[str] = [
     _V4 + _append_only_triggers(["works", "work_documents", "charts"]),
     _V5 + _append_only_triggers(["campaigns", "campaign_tries"]),
     _V6,
-    _V7 + _append_only_triggers(["refusals", "duty_checks"]),
+    _V7
+    + _append_only_triggers(["refusals", "duty_checks"]).replace(
+        "CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS "
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
