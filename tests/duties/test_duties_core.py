@@ -64,3 +64,53 @@ def test_refusals_are_recognised_from_what_the_platform_said_not_from_a_bare_err
     worked = _exchange(200, '{"refused": false}', [{"status": "stored"}])
     assert refusals.from_exchange_document(worked) is None
     assert refusals.from_exchange_document(b"not json") is None
+
+
+def test_the_demo_site_switches_its_duty_behaviour_over_http() -> None:
+    import urllib.error
+    import urllib.request
+
+    from app.demo.site import DemoSite
+
+    def post(site: DemoSite, path: str, body: dict[str, object]) -> tuple[int, dict[str, object]]:
+        req = urllib.request.Request(
+            site.url + path,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, json.loads(resp.read())
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read())
+
+    with DemoSite() as site:
+        status, out = post(site, "/api/generate", {"prompt": "生成星光侠", "n": 2})
+        assert status == 200 and [i["ai_label"] for i in out["images"]] == [
+            "AI生成 · AI-generated",
+            None,
+        ]
+        status, out = post(site, "/api/generate", {"prompt": "Starlume hero", "n": 1})
+        assert (
+            status == 400 and out["refused"] is True and out["code"] == "content_policy_violation"
+        )
+        assert post(site, "/demo/behaviour?mode=sideways", {})[0] == 400
+        assert post(site, "/demo/behaviour?mode=after-notice", {}) == (
+            200,
+            {"behaviour": "after-notice"},
+        )
+        status, out = post(site, "/api/generate", {"prompt": "生成星光侠", "n": 1})
+        assert status == 400 and out["refused"] is True
+        status, out = post(site, "/api/generate", {"prompt": "a lake", "n": 2})
+        assert [i["ai_label"] for i in out["images"]] == ["AI生成 · AI-generated"] * 2
+
+
+def test_the_duties_core_loads_no_qt() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, app.duties.checks, app.duties.commands, app.report.duties; "
+        "sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
