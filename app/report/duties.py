@@ -61,7 +61,7 @@ def _dates(f: checks.Finding) -> str:
 
 def _finding_cell(value: str, lang: Any) -> str:
     return (
-        f"{value}<br/>{FINDING_ZH.get(value, value)}"
+        f"{value} / {FINDING_ZH.get(value, value)}"
         if lang.en and lang.zh
         else _finding(value, lang)
     )

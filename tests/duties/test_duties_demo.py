@@ -218,6 +218,7 @@ def test_duties_checked_from_captures_and_rechecked_after_a_change(
     assert "partial (check 1) → present (check 2)" in " ".join(section.split())
     assert "Operator's finding" in section and "Interim Measures" in section
     assert "45438" in section
+    assert "partial / 部分有" in section and "<br" not in section
     with Case.open(case_path, read_only=True) as case:
         from app.report.model import ExportOptions, build_bundle
 
