@@ -97,9 +97,18 @@ def story(r: Renderer) -> list[Flowable]:
         for f in pd.current():
             duty = DUTY_BY_KEY[f.duty]
             name = f"{duty.name_en} / {duty.name_zh}" if both else t(duty.name_en, duty.name_zh)
-            detail = (
-                f"{f.detail} / {f.detail_zh}" if both else (f.detail_zh if lang.zh else f.detail)
-            )
+            detail_en, detail_zh = f.detail, f.detail_zh
+            lacking = f.shares.get("unlabelled_items") or []
+            if lacking:  # name the outputs without the label by their exhibit labels
+                detail_en += (
+                    " Outputs without it: " + exhibit_refs(lacking, r.bundle.item_exhibit) + "."
+                )
+                detail_zh += (
+                    "无该标识的图片："
+                    + exhibit_refs(lacking, r.bundle.item_exhibit, zh=True)
+                    + "。"
+                )
+            detail = f"{detail_en} / {detail_zh}" if both else (detail_zh if lang.zh else detail_en)
             rules = (
                 f"{duty.rules_en} / {duty.rules_zh}" if both else t(duty.rules_en, duty.rules_zh)
             )
