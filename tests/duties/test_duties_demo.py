@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,31 @@ def test_duties_checked_from_captures_and_rechecked_after_a_change(
         "Second image has no visible AI mark on the image itself.",
     )
     assert note.returncode == 0, note.stderr
+
+    # a bundle made now names the unlabelled output by its exhibit label
+    done = proofshot(
+        "export",
+        str(case_path),
+        "--out",
+        str(case_path.parent / "first"),
+        "--profile",
+        "filing",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    (pdf,) = json.loads(done.stdout)["filing"]
+    text = subprocess.run(
+        ["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    heading = re.search(r"Appendix [A-J]: Platform duties\n", text)
+    assert heading is not None
+    first_section = " ".join(text[heading.start() :].split())
+    with Case.open(case_path, read_only=True) as case:
+        from app.report.model import ExportOptions, build_bundle
+
+        first_label = build_bundle(case, ExportOptions()).item_exhibit[unlabelled]
+    assert f"Outputs without it: {first_label}." in first_section
+    assert "Partial" in first_section or "partial" in first_section
 
     # the platform changes after a notice; the same checks are repeated
     demo_site.set_behaviour("after-notice")
