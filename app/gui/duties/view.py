@@ -126,6 +126,7 @@ class DutiesView(QWidget):
         self.record_button.clicked.connect(self.record_check)
         self.finding_button.clicked.connect(self.add_finding)
         self.platform.currentIndexChanged.connect(lambda _: self._show())
+        session.changed.connect(lambda _ids: self.refresh() if self.isVisible() else None)
         self.record_button.setEnabled(not session.read_only)
         self.finding_button.setEnabled(not session.read_only)
         self.retranslate_ui()
