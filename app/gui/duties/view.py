@@ -201,6 +201,8 @@ class DutiesView(QWidget):
                 row.addChild(QTreeWidgetItem([self.tr("Over time"), "", "", "", history]))
             self.tree.addTopLevelItem(row)
         self.tree.expandAll()
+        if self.tree.topLevelItemCount():
+            self.tree.setCurrentItem(self.tree.topLevelItem(0))
         recorded = sum(1 for r in pd.rounds if r.check_id is not None)
         changes = len(pd.changes())
         checked = sum(1 for f in pd.current() if f.finding != NOT_CHECKED)
