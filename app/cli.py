@@ -18,6 +18,7 @@ from typing import Any
 from app import __version__
 from app.capture import commands as capture_commands
 from app.capture.campaigns import commands as campaign_commands
+from app.capture.study import commands as study_commands
 from app.compare import commands as compare_commands
 from app.compare import works as works_mod
 from app.config import default_operator
@@ -514,6 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     capture_commands.register(add)
     campaign_commands.register(add)
+    study_commands.register(add)
     compare_commands.register(add)
     report_commands.register(add)
 
