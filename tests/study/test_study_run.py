@@ -264,13 +264,13 @@ def test_a_study_is_frozen_timestamped_run_in_seed_order_reviewed_blind_and_repo
     assert per_prompt["D2"]["tool"]["k"] == 0 and per_prompt["D1"]["tool"]["k"] == 3
     # Human (primary reviewer = the first to answer): named 2 of 3 similar (one unsure).
     assert report["reviewers"] == ["Rita Reviewer", "Sam Second"]
-    human_named = (
-        arm["named"]["human"]
-        if lookalikes[0] in [o["item_id"] for o in outputs if o["arm"] == "named"]
-        else None
-    )
-    if human_named is not None:
-        assert (human_named["k"], human_named["n"]) == (2, 3)
+    for name in ("named", "descriptive", "control"):
+        ids = [o["item_id"] for o in outputs if o["arm"] == name]
+        k = sum(first_answers[i] == "similar" for i in ids)
+        fig = arm[name]["human"]
+        assert (fig["k"], fig["n"]) == (k, len(ids))
+        if 0 < k < len(ids):
+            assert (fig["low"], fig["high"]) == pytest.approx(wilson(k, len(ids)), abs=1e-9)
 
     # Controls: tool false-match rate on control prompts 0/6 with its Wilson interval; decoys 0/15.
     c = report["controls"]
