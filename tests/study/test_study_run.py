@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -301,6 +303,24 @@ def test_a_study_is_frozen_timestamped_run_in_seed_order_reviewed_blind_and_repo
     assert ir["n"] == 15 and ir["kappa"] == pytest.approx(kappa_by_hand(a, b), abs=1e-12)
     assert report["deviations"] == []
 
+    # The bundle: a "Reproduction study" section and the en/zh methods appendix, with the
+    # figures above; its pages rendered to PNG (kept in STUDY_PNG_DIR when set, to look at).
+    text, pngs = render_study_bundle(case.path, case.path.parent / "bundle", tsa_server)
+    assert "Reproduction study / 复现实验" in text
+    assert (
+        "Appendix" in text and "Reproduction study methods" in text and "复现实验方法说明" in text
+    )
+    low, high = wilson(3, 6)
+    assert "3/6 = 50.0 %" in text and f"{low * 100:.1f} – {high * 100:.1f} %" in text
+    assert "0/6 = 0.0 %" in text  # the control-prompt false-match rate
+    assert f"Cohen's kappa {kappa_by_hand(tool, human):.2f}" in text
+    assert "False-match rate on control prompts" in text and "工具在对照提示词上的误判率" in text
+    assert pngs and all(p.stat().st_size > 1000 for p in pngs)
+    keep = os.environ.get("STUDY_PNG_DIR")
+    if keep:
+        for p in pngs:
+            shutil.copy(p, Path(keep) / p.name)
+
 
 def test_exact_interval_is_clopper_pearson_and_kappa_edge_cases() -> None:
     def binom_tail_ge(k: int, n: int, p: float) -> float:
@@ -353,3 +373,49 @@ def test_a_changed_protocol_is_a_new_logged_version_with_its_reason(
     ]
     assert actions == ["study.created", "study.protocol-frozen", "study.protocol-amended"]
     assert verify_case(case).intact
+
+
+def render_study_bundle(case_path: Path, out: Path, tsa: TsaServer) -> tuple[str, list[Path]]:
+    """Export the filing (en+zh), return its text and PNGs (60 dpi) of the study pages."""
+    import subprocess
+
+    from app.core.tsa import TsaConfig
+    from app.report.export import ExportJob
+    from app.report.model import ExportOptions
+
+    result = ExportJob(
+        case_path,
+        ExportOptions(out=out, profile="filing", lang="en+zh"),
+        tsas=[TsaConfig(tsa.url)],
+    ).run()
+    pdf = result.filing[0]
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")
+    wanted = [
+        n
+        for n, page in enumerate(pages, start=1)
+        if "Reproduction study" in page and ("95 %" in page or "methods" in page.lower())
+    ]
+    pngs = []
+    for n in wanted[:6]:
+        stem = out / f"study-page-{n}"
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "60",
+                "-png",
+                "-f",
+                str(n),
+                "-l",
+                str(n),
+                "-singlefile",
+                str(pdf),
+                str(stem),
+            ],
+            check=True,
+        )
+        pngs.append(stem.with_suffix(".png"))
+    return text, pngs
