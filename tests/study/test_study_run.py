@@ -8,7 +8,6 @@ import json
 import math
 import os
 import random
-import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from app.capture.campaigns import ClientSettings, Credential, RunSettings
+from app.capture.campaigns import RunSettings
 from app.capture.study import (
     StudyStateError,
     blind_set,
@@ -30,59 +29,22 @@ from app.capture.study import (
 )
 from app.capture.study.commands import register
 from app.capture.study.stats import cohens_kappa, proportion
-from app.compare.synthetic import make_original, to_png_bytes
 from app.core import attest
 from app.core.case import Case
 from app.core.verify import verify_case
-from tests.capture.campaign_server import CampaignServer, add_demo_works, add_work
+from tests.capture.campaign_server import CampaignServer
+from tests.study.helpers import (
+    CREDENTIAL,
+    LOOKALIKE,
+    PROMPTS,
+    add_study_works,
+    fast_settings,
+    protocol_toml,
+    study_server,
+)
 from tests.tsa_server import TsaServer
 
-KEY = "sk-study-" + secrets.token_hex(16)
-CREDENTIAL = Credential(KEY, "test")
 Z = 1.959963984540054  # the 97.5th percentile of the standard normal
-
-PROMPTS = {
-    "N1": ("named", "生成星光侠"),
-    "D1": ("descriptive", "Starlume flying over a city at night"),
-    "D2": ("descriptive", "a silver hero with a glowing star core on his chest"),
-    "C1": ("control", "a bowl of fruit on a wooden table"),
-    "C2": ("control", "a red bicycle leaning on a brick wall"),
-}
-LOOKALIKE = {"N1", "D1"}  # the server answers these with transformed copies of an original
-
-
-def protocol_toml(url: str, seed: int = 1807, tries: int = 3, extra: str = "") -> bytes:
-    prompts = "\n".join(
-        f'[[prompts]]\nid = "{pid}"\narm = "{arm}"\ntext = "{text}"\n'
-        for pid, (arm, text) in PROMPTS.items()
-    )
-    return f"""
-[study]
-name = "Starlume reproduction study"
-description = "Does the platform reproduce Starlume when asked by name or by description?"
-seed = {seed}
-tries = {tries}
-
-[[platforms]]
-profile = "openai"
-endpoint = "{url}"
-model = "test-model"
-
-{prompts}
-
-[works]
-compare = ["国作登字-2023-F-00012345", "国作登字-2023-F-00012346"]
-controls = ["DECOY-1", "DECOY-2"]
-
-[method]
-matching_bands = ["high", "medium"]
-interval = "wilson"
-
-[review]
-reviewers = 2
-plan = "Two reviewers, blind to prompt, arm and score; similar / not similar / unsure."
-{extra}
-""".encode()
 
 
 def wilson(k: int, n: int) -> tuple[float, float]:
@@ -103,34 +65,19 @@ def kappa_by_hand(a: list[str], b: list[str]) -> float:
 
 @pytest.fixture
 def server() -> Iterator[CampaignServer]:
-    with CampaignServer(api_key=KEY) as srv:
-        srv.add_match("星光侠", Path("resources/demo/originals/starlume_front.png").resolve())
-        srv.add_match(
-            "Starlume flying", Path("resources/demo/originals/starlume_flying.png").resolve()
-        )
+    with study_server() as srv:
         yield srv
 
 
 @pytest.fixture
 def case(tmp_path: Path) -> Iterator[Case]:
     with Case.create(tmp_path / "Study.proofshot", title="Study", operator="Tess Tester") as c:
-        add_demo_works(c)
-        for n in (1, 2):
-            decoy = tmp_path / f"decoy{n}.png"
-            decoy.write_bytes(to_png_bytes(make_original(500 + n, 320)))
-            add_work(c, decoy, f"Unrelated registered work {n}", f"DECOY-{n}")
+        add_study_works(c, tmp_path)
         yield c
 
 
 def settings() -> RunSettings:
-    return RunSettings(
-        concurrency=1,
-        rate_per_second=0,
-        backoff_first=0.05,
-        backoff_ceiling=0.2,
-        jitter=False,
-        client=ClientSettings(timeout=10),
-    )
+    return fast_settings()
 
 
 def test_a_study_is_frozen_timestamped_run_in_seed_order_reviewed_blind_and_reported(
