@@ -328,7 +328,9 @@ def register(add: AddCommand) -> None:
     rv.add_argument("--reviewer", help="the reviewer's name (overrides the file's)")
     rv.add_argument("--list", action="store_true", help="print the blind review set")
 
-    rp = sub.add_parser("report", help="rates with 95 %% intervals, controls, agreement, deviations")
+    rp = sub.add_parser(
+        "report", help="rates with 95 %% intervals, controls, agreement, deviations"
+    )
     rp.set_defaults(handler=cmd_report)
     common(rp)
     rp.add_argument("--no-record", action="store_true", help="do not record fresh matches")

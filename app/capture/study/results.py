@@ -229,6 +229,10 @@ def study_report(case: Case, study: Study) -> dict[str, Any]:
     for v in versions[1:]:
         deviations.append(f"Protocol amended to version {v.version}: {v.reason}")
     for r in run_rows:
+        if r["first_request_at"] and r["protocol_token_time"] is None:
+            deviations.append(
+                f"Campaign {r['campaign_id']}: the protocol had no trusted timestamp when the first request was sent."
+            )
         if r["token_predates_first_request"] is False:
             deviations.append(
                 f"Campaign {r['campaign_id']}: the protocol's trusted time does not predate the first request."

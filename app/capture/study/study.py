@@ -369,19 +369,22 @@ def run_study(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     actor: str | None = None,
+    require_timestamp: bool = True,
 ) -> StudyRunResult:
     """Run (or continue) every platform of the current protocol version.
 
     ``credential_for(endpoint, needs_credential) -> Credential``. Refuses to send anything
     until the version's protocol item holds a trusted timestamp, so the token predates the
     first request; refuses when the similarity engine is not the one the protocol names.
+    ``require_timestamp=False`` (the offline demo only) runs without one; the report then
+    lists it as a deviation.
     """
     from app.compare.comparison import ENGINE_VERSION
 
     settings = settings or RunSettings(concurrency=1)
     version = current_version(case, study.id)
     stamped = token_time(case, version.item_id)
-    if stamped is None:
+    if stamped is None and require_timestamp:
         raise StudyStateError(
             f"Protocol version {version.version} has no trusted timestamp yet; run 'study freeze' "
             "again with a TSA reachable. No request is sent before the protocol is timestamped."
