@@ -100,12 +100,13 @@ CREATE TABLE withdrawals (
 """
 
 
-def _append_only_triggers(tables: list[str]) -> str:
+def _append_only_triggers(tables: list[str], *, if_not_exists: bool = False) -> str:
     parts = []
+    guard = "IF NOT EXISTS " if if_not_exists else ""
     for table in tables:
         for op in ("UPDATE", "DELETE"):
             parts.append(
-                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"CREATE TRIGGER {guard}{table}_no_{op.lower()} BEFORE {op} ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
             )
     return "\n".join(parts)
@@ -264,17 +265,24 @@ CREATE TABLE campaign_tries (
 CREATE INDEX campaign_tries_campaign ON campaign_tries(campaign_id, prompt_index, try_number);
 """
 
+# Identity: the header's application_id marks the file as a Proofshot case (``file`` and
+# other tools read it); older cases without it still open, and get it on their next
+# writable open.
+APPLICATION_ID = 0x50526F66  # "PRof"
+_V6 = f"PRAGMA application_id={APPLICATION_ID};"
+
 # Reproduction studies (issue 18): a study, its frozen protocol versions (each backed by a
 # protocol item), the campaigns run under a version, and blind review answers. All insert-only:
-# a protocol change is a new version row, a changed answer a new review row.
+# a protocol change is a new version row, a changed answer a new review row. Idempotent
+# (IF NOT EXISTS) so it stays self-contained when migrations are renumbered.
 _V_STUDY = """
-CREATE TABLE studies (
+CREATE TABLE IF NOT EXISTS studies (
     id    INTEGER PRIMARY KEY,
     seq   INTEGER NOT NULL REFERENCES events(seq),
     name  TEXT NOT NULL,
     facts TEXT NOT NULL
 );
-CREATE TABLE study_protocols (
+CREATE TABLE IF NOT EXISTS study_protocols (
     id       INTEGER PRIMARY KEY,
     seq      INTEGER NOT NULL REFERENCES events(seq),
     study_id INTEGER NOT NULL REFERENCES studies(id),
@@ -285,7 +293,7 @@ CREATE TABLE study_protocols (
     facts    TEXT NOT NULL,
     UNIQUE (study_id, version)
 );
-CREATE TABLE study_runs (
+CREATE TABLE IF NOT EXISTS study_runs (
     id             INTEGER PRIMARY KEY,
     seq            INTEGER NOT NULL REFERENCES events(seq),
     study_id       INTEGER NOT NULL REFERENCES studies(id),
@@ -295,7 +303,7 @@ CREATE TABLE study_runs (
     schedule       TEXT NOT NULL,
     facts          TEXT NOT NULL
 );
-CREATE TABLE study_reviews (
+CREATE TABLE IF NOT EXISTS study_reviews (
     id          INTEGER PRIMARY KEY,
     seq         INTEGER NOT NULL REFERENCES events(seq),
     study_id    INTEGER NOT NULL REFERENCES studies(id),
@@ -306,7 +314,7 @@ CREATE TABLE study_reviews (
     reviewed_at TEXT NOT NULL,
     facts       TEXT NOT NULL
 );
-CREATE INDEX study_reviews_study ON study_reviews(study_id, reviewer, item_id);
+CREATE INDEX IF NOT EXISTS study_reviews_study ON study_reviews(study_id, reviewer, item_id);
 """
 
 _CAPTURE_TABLES = [
@@ -324,8 +332,11 @@ MIGRATIONS: list[str] = [
     _V3 + _append_only_triggers(_CAPTURE_TABLES),
     _V4 + _append_only_triggers(["works", "work_documents", "charts"]),
     _V5 + _append_only_triggers(["campaigns", "campaign_tries"]),
+    _V6,
     _V_STUDY
-    + _append_only_triggers(["studies", "study_protocols", "study_runs", "study_reviews"]),
+    + _append_only_triggers(
+        ["studies", "study_protocols", "study_runs", "study_reviews"], if_not_exists=True
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
