@@ -77,6 +77,7 @@ class StudyReviewPanel(QWidget):
         self.output_caption = QLabel(self)
         left.addWidget(self.output_caption)
         left.addWidget(self.output_image)
+        left.addStretch(1)
         images.addLayout(left)
         images.addLayout(self.works_box)
         layout = QVBoxLayout(self)
@@ -162,6 +163,7 @@ class StudyReviewPanel(QWidget):
             image.setPixmap(self._pixmap(str(sha)))
             box.addWidget(caption)
             box.addWidget(image)
+            box.addStretch(1)
             self.works_box.addLayout(box)
         self._enable(True)
 
