@@ -26,6 +26,11 @@ ARM_NAMES = {
     "descriptive": ("Test — describes it without naming", "测试组（描述但不点名）"),
     "control": ("Control — unrelated subjects", "对照组（无关主题）"),
 }
+ARM_SHORT = {
+    "named": ("test: named", "测试：点名"),
+    "descriptive": ("test: described", "测试：描述"),
+    "control": ("control", "对照"),
+}
 ANSWER_NAMES = {
     "similar": ("similar", "相似"),
     "not_similar": ("not similar", "不相似"),
@@ -297,8 +302,8 @@ def render(r: Renderer) -> list[Flowable]:
     out.append(Spacer(1, 6))
     out.append(P(t("Deviations from the protocol", "与方案的偏离"), s.h3))
     if study["deviations"]:
-        for d in study["deviations"]:
-            out.append(P(f"• {d}", s.small))
+        for en, zh in zip(study["deviations"], study["deviations_zh"], strict=True):
+            out.append(P(f"• {t(en, zh)}", s.small))
     else:
         out.append(P(t("None recorded.", "无记录。"), s.small))
     out.append(Spacer(1, 6))
@@ -314,7 +319,7 @@ def render(r: Renderer) -> list[Flowable]:
                 o["label"],
                 _exhibits(r, [o["item_id"]]),
                 f"{o['prompt_id']} / {o['try']}",
-                t(*ARM_NAMES[o["arm"]]).split(" — ")[0].split("（")[0],
+                t(*ARM_SHORT[o["arm"]]),
                 o["tool_band"] or "—",
                 answers or "—",
                 str(o["match_seq"] or "—"),
@@ -362,8 +367,13 @@ def methods_blocks(study: dict[str, Any], lang: str) -> list[tuple[str, str]]:
             (
                 "body",
                 f"实验方案在首次请求之前固定为证据文件（第{first.get('version', '—')}版，SHA-256 {first.get('protocol_sha256', '—')}），"
-                f"并由时间戳服务机构签发可信时间（{first.get('token_time') or '无'}）；方案之后的任何修改均作为新版本记录并说明理由。"
-                f"请求顺序由记录的随机种子{p['seed']}打乱，测试与对照交错。每次请求与回复均完整记录，图片与请求绑定并分批取得时间戳。"
+                + (
+                    f"并由时间戳服务机构签发可信时间（{first['token_time']}）"
+                    if first.get("token_time")
+                    else "但未取得可信时间戳（见偏离之处）"
+                )
+                + "；方案之后的任何修改均作为新版本记录并说明理由。"
+                f"请求顺序由记录的随机种子{p['seed']}打乱，测试与对照交错。每次请求与回复均完整记录，图片与请求绑定并分批申请可信时间戳（各证据页显示其时间戳）。"
                 f"相似度由引擎{p['engine']}判定，等级为{'或'.join(p['matching_bands'])}时计为相似。"
                 "人工评审在不知道提示词、组别和分数的情况下将每张图片与作品并排比较，回答相似、不相似或无法判断。"
                 f"比例的95%置信区间按{'Wilson' if p['interval'] == 'wilson' else 'Clopper–Pearson精确'}方法计算（SciPy）。",
@@ -383,8 +393,8 @@ def methods_blocks(study: dict[str, Any], lang: str) -> list[tuple[str, str]]:
                 "样本量有限，区间宽度反映了这一点；结果只适用于所测平台、模型、参数和测试时间；相似度等级是技术判断，"
                 "不等同于法律上的实质性相似认定；评审人数及其独立性见上表。"
                 + (
-                    f"偏离方案之处：{'；'.join(study['deviations'])}"
-                    if study["deviations"]
+                    f"偏离方案之处：{''.join(study['deviations_zh'])}"
+                    if study["deviations_zh"]
                     else "未记录偏离方案之处。"
                 ),
             ),
@@ -404,10 +414,16 @@ def methods_blocks(study: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         (
             "body",
             f"The protocol was frozen as an item before the first request (version {first.get('version', '—')}, "
-            f"SHA-256 {first.get('protocol_sha256', '—')}) and timestamped by a TSA at {first.get('token_time') or 'no time'}; "
-            "any later change is a new, logged version with its reason. The requests were sent in an order "
+            f"SHA-256 {first.get('protocol_sha256', '—')}) "
+            + (
+                f"and timestamped by a TSA at {first['token_time']}; "
+                if first.get("token_time")
+                else "but not timestamped by a TSA (see the deviations); "
+            )
+            + "any later change is a new, logged version with its reason. The requests were sent in an order "
             f"shuffled with the recorded seed {p['seed']}, test and control interleaved. Every exchange was recorded, "
-            "outputs were bound to their requests and attested in batches. Similarity: engine "
+            "outputs were bound to their requests and queued for trusted timestamps in batches (each exhibit "
+            "shows its own). Similarity: engine "
             f"{p['engine']}; an output matches when its band is {' or '.join(p['matching_bands'])}. People reviewed "
             "each output beside the work(s) without seeing its prompt, arm or score, answering similar, not similar "
             "or unsure. 95 % intervals: "

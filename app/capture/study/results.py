@@ -225,35 +225,64 @@ def study_report(case: Case, study: Study) -> dict[str, Any]:
             ),
             "items": [o["item_id"] for o in both],
         }
-    deviations: list[str] = []
+    pairs_dev: list[tuple[str, str]] = []  # (English, Chinese)
     for v in versions[1:]:
-        deviations.append(f"Protocol amended to version {v.version}: {v.reason}")
+        pairs_dev.append(
+            (
+                f"Protocol amended to version {v.version}: {v.reason}",
+                f"实验方案修订为第{v.version}版：{v.reason}",
+            )
+        )
     for r in run_rows:
+        cid = r["campaign_id"]
         if r["first_request_at"] and r["protocol_token_time"] is None:
-            deviations.append(
-                f"Campaign {r['campaign_id']}: the protocol had no trusted timestamp when the first request was sent."
+            pairs_dev.append(
+                (
+                    f"Campaign {cid}: the protocol had no trusted timestamp when the first request was sent.",
+                    f"批量任务{cid}：发送首次请求时实验方案尚无可信时间戳。",
+                )
             )
         if r["token_predates_first_request"] is False:
-            deviations.append(
-                f"Campaign {r['campaign_id']}: the protocol's trusted time does not predate the first request."
+            pairs_dev.append(
+                (
+                    f"Campaign {cid}: the protocol's trusted time does not predate the first request.",
+                    f"批量任务{cid}：实验方案的可信时间并不早于首次请求。",
+                )
             )
         if r["failed"]:
-            deviations.append(
-                f"Campaign {r['campaign_id']}: {r['failed']} request(s) failed after retries."
+            pairs_dev.append(
+                (
+                    f"Campaign {cid}: {r['failed']} request(s) failed after retries.",
+                    f"批量任务{cid}：{r['failed']}次请求经重试后仍失败。",
+                )
             )
-        if r["done"] + r["failed"] < r["planned"]:
-            deviations.append(
-                f"Campaign {r['campaign_id']}: {r['planned'] - r['done'] - r['failed']} request(s) not yet made."
+        missing = r["planned"] - r["done"] - r["failed"]
+        if missing > 0:
+            pairs_dev.append(
+                (
+                    f"Campaign {cid}: {missing} request(s) not yet made.",
+                    f"批量任务{cid}：尚有{missing}次请求未发送。",
+                )
             )
     if current is not None:
         planned_reviewers = current.protocol.reviewers
         if len(reviewers) < planned_reviewers:
-            deviations.append(
-                f"The review plan asks for {planned_reviewers} reviewer(s); {len(reviewers)} answered."
+            pairs_dev.append(
+                (
+                    f"The review plan asks for {planned_reviewers} reviewer(s); {len(reviewers)} answered.",
+                    f"评审方案要求{planned_reviewers}名评审人，实际{len(reviewers)}名作答。",
+                )
             )
         unreviewed = [o["label"] for o in outputs if not o["reviews"]]
         if unreviewed:
-            deviations.append(f"{len(unreviewed)} output(s) not reviewed by anyone.")
+            pairs_dev.append(
+                (
+                    f"{len(unreviewed)} output(s) not reviewed by anyone.",
+                    f"{len(unreviewed)}张生成图片无人评审。",
+                )
+            )
+    deviations = [en for en, _ in pairs_dev]
+    deviations_zh = [zh for _, zh in pairs_dev]
     return {
         "study": {"id": study.id, "name": study.name},
         "protocol": {
@@ -294,6 +323,7 @@ def study_report(case: Case, study: Study) -> dict[str, Any]:
         "reviewers": reviewers,
         "failed_tries": failed,
         "deviations": deviations,
+        "deviations_zh": deviations_zh,
         "matches_recorded": all_recorded,
     }
 
