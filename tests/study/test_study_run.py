@@ -366,3 +366,35 @@ def render_study_bundle(case_path: Path, out: Path, tsa: TsaServer) -> tuple[str
         )
         pngs.append(stem.with_suffix(".png"))
     return text, pngs
+
+
+def test_an_interrupted_study_resumes_in_the_same_order_without_repeating_a_request(
+    case: Case, server: CampaignServer, tsa_server: TsaServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.core.jobs import CancelToken, Progress
+
+    monkeypatch.setenv("PROOFSHOT_TSA_URLS", tsa_server.url)
+    attest.add_trust_anchors(case, tsa_server.ca_pem)
+    data = protocol_toml(server.url, tries=2)
+    study = init_study(case, parse_protocol(data), data, "p.toml")
+    assert freeze(case, study).token_time
+    token = CancelToken()
+
+    def progress(p: Progress) -> None:
+        if p.done >= 4:
+            token.cancel()
+
+    small_batches = settings()
+    small_batches.batch_size = 2  # progress is reported per committed batch
+    first = run_study(
+        case, study, lambda u, n: CREDENTIAL, small_batches, progress=progress, cancel=token
+    )
+    assert not first.complete
+    asked = len(server.generation_requests())
+    assert 4 <= asked < 10
+    second = run_study(case, study, lambda u, n: CREDENTIAL, settings())
+    assert second.complete and second.runs[0]["campaign_id"] == first.runs[0]["campaign_id"]
+    sent = [r.prompt for r in server.generation_requests()]
+    assert sent == [PROMPTS[e["prompt_id"]][1] for e in schedule(parse_protocol(data))]
+    assert case.conn.execute("SELECT COUNT(*) FROM study_runs").fetchone()[0] == 1
+    assert study_report(case, study)["deviations"][-1] == "10 output(s) not reviewed by anyone."
