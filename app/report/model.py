@@ -326,6 +326,7 @@ class Bundle:
     withdrawn: list[dict[str, Any]]
     works: dict[int, int] = field(default_factory=dict)  # work id -> exhibit number
     item_exhibit: dict[int, str] = field(default_factory=dict)  # item id -> "3.2"
+    ocr: dict[int, Any] = field(default_factory=dict)  # item id -> ocr_layer.TextLayer
 
     @property
     def document_time(self) -> datetime:
@@ -920,7 +921,14 @@ def build_bundle(
         withdrawn=list(withdrawn.values()),
         works=work_exhibit,
         item_exhibit=item_exhibit,
+        ocr=_ocr_layers(case, head_seq),
     )
+
+
+def _ocr_layers(case: Case, head_seq: int) -> dict[int, Any]:
+    from app.report import ocr_layer  # issue 19: screenshots' machine-recognised text
+
+    return ocr_layer.load(case, head_seq)
 
 
 def _prompt_summary(
