@@ -44,6 +44,7 @@ from app.gui.inspector import Inspector
 from app.gui.lazy import preload
 from app.gui.messages import show_error
 from app.gui.models import ItemTableModel
+from app.gui.ocr_flow import BackgroundOcr
 from app.gui.session import CaseSession
 from app.gui.tag_dialog import TagDialog
 from app.gui.thumbnails import ThumbnailCache
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         self.captures = CaptureFlow(session, self)
         self.verification = VerifyFlow(session, self)
         self.attester = BackgroundAttester(session, self)
+        self.ocr = BackgroundOcr(session, self)  # screenshots' text, after import/capture
 
         self._build_actions()
         self._build_menus()
@@ -330,6 +332,7 @@ class MainWindow(QMainWindow):
         self.status_job.setObjectName("statusJob")
         status.addWidget(self.status_case, 1)
         status.addPermanentWidget(self.status_job)
+        self.ocr.status_bar = status  # its progress and Cancel appear there while it runs
         status.addPermanentWidget(self.status_items)
         status.addPermanentWidget(self.status_pending)
         status.addPermanentWidget(self.status_mode)
@@ -596,6 +599,7 @@ class MainWindow(QMainWindow):
         self._status_timer.stop()
         self._freeze_timer.stop()
         self.attester.stop()
+        self.ocr.shutdown()
         # The workspaces stop their own work (recording, a running campaign) first: both
         # still write through the session, which must be open until they are done.
         self.capture.shutdown()
