@@ -48,6 +48,9 @@ MACHINE_NOTE = "machine-recognised text (OCR); derived from the image, not part 
 # Page segmentation 4 (one column of lines of varying size) read every rendered UI line that
 # the automatic mode 3 skipped in tests (traditional Chinese lines were dropped); ADR 0012.
 PSM = "4"
+# Sauvola (local) thresholding: the default global Otsu threshold split a UI's two background
+# shades and lost all text of dark-theme screenshots with small type (ADR 0012).
+THRESHOLDING = "2"
 MIN_CONFIDENCE = 30.0  # Tesseract word confidence (0-100) below which a word is dropped
 
 
@@ -247,7 +250,18 @@ def recognise(
         src = Path(tmp) / "in.png"
         prepared.save(src, compress_level=1)
         out = subprocess.run(
-            [exe, str(src), "stdout", "-l", "+".join(languages), "--psm", PSM, "tsv"],
+            [
+                exe,
+                str(src),
+                "stdout",
+                "-l",
+                "+".join(languages),
+                "--psm",
+                PSM,
+                "-c",
+                f"thresholding_method={THRESHOLDING}",
+                "tsv",
+            ],
             capture_output=True,
             text=True,
             env=env,
