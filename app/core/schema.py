@@ -261,6 +261,12 @@ CREATE TABLE campaign_tries (
 CREATE INDEX campaign_tries_campaign ON campaign_tries(campaign_id, prompt_index, try_number);
 """
 
+# Identity: the header's application_id marks the file as a Proofshot case (``file`` and
+# other tools read it); older cases without it still open, and get it on their next
+# writable open.
+APPLICATION_ID = 0x50526F66  # "PRof"
+_V6 = f"PRAGMA application_id={APPLICATION_ID};"
+
 # OCR: text recognised in an image item, a derived record that never changes the item. Each run
 # is a new row (the latest per item is current); lines carry boxes and confidences, and the
 # engine, its version and its model files' hashes are kept with them. ``ocr_fts`` is a
@@ -268,7 +274,7 @@ CREATE INDEX campaign_tries_campaign ON campaign_tries(campaign_id, prompt_index
 # case-folded, no spaces; see app.core.ocr.search_form), written with the row; it is an
 # index, not evidence, and not logged.
 # Self-contained so it can be renumbered: it only creates its own objects.
-_V6_OCR = """
+_V7_OCR = """
 CREATE TABLE ocr_results (
     id             INTEGER PRIMARY KEY,
     seq            INTEGER NOT NULL REFERENCES events(seq),
@@ -300,7 +306,8 @@ MIGRATIONS: list[str] = [
     _V3 + _append_only_triggers(_CAPTURE_TABLES),
     _V4 + _append_only_triggers(["works", "work_documents", "charts"]),
     _V5 + _append_only_triggers(["campaigns", "campaign_tries"]),
-    _V6_OCR + _append_only_triggers(["ocr_results"]),
+    _V6,
+    _V7_OCR + _append_only_triggers(["ocr_results"]),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
