@@ -194,7 +194,7 @@ class Inspector(QWidget):
         QVBoxLayout(self.events_box).addWidget(self.events_view)
 
         # Text recognised in a screenshot (issue 19): shown only for items with an OCR result
-        self.ocr_panel = OcrPanel(session, self)
+        self.ocr_panel = OcrPanel(session, self, preview=self.preview)
 
         self.placeholder = QLabel(self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)

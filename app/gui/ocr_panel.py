@@ -9,9 +9,10 @@ never as a recorded prompt.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGraphicsView,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -27,6 +28,7 @@ from app.core import items as items_mod
 from app.core import ocr
 from app.core.items import Item
 from app.gui.messages import show_error
+from app.gui.preview import PreviewPane
 from app.gui.session import CaseSession
 
 
@@ -35,10 +37,18 @@ class OcrPanel(QGroupBox):
 
     prompt_saved = Signal(int)  # item id, after the note is stored
 
-    def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: CaseSession,
+        parent: QWidget | None = None,
+        *,
+        preview: PreviewPane | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("ocrPanel")
         self.session = session
+        self.preview = preview
+        self._band: QRectF | None = None
         self.item: Item | None = None
         self.record: ocr.OcrRecord | None = None
 
@@ -60,6 +70,15 @@ class OcrPanel(QGroupBox):
         self.prompt_save = QPushButton(self)
         self.prompt_save.setObjectName("ocrPromptSave")
         self.prompt_save.clicked.connect(self.save_prompt)
+        # Marking a region on the preview: while checked, a drag there draws a rubber band and
+        # the text of the lines inside it is offered.
+        self.mark_button = QPushButton(self)
+        self.mark_button.setObjectName("ocrMarkRegion")
+        self.mark_button.setCheckable(True)
+        self.mark_button.setEnabled(preview is not None)
+        self.mark_button.toggled.connect(self._marking)
+        if preview is not None:
+            preview.view.rubberBandChanged.connect(self._rubber_band)
 
         layout = QVBoxLayout(self)
         for w in (
@@ -67,6 +86,7 @@ class OcrPanel(QGroupBox):
             self.lines,
             self.tags_row,
             self.prompt_label,
+            self.mark_button,
             self.prompt_edit,
             self.prompt_save,
         ):
@@ -103,6 +123,7 @@ class OcrPanel(QGroupBox):
         self._fill_tags(record)
         self.prompt_edit.setPlainText(ocr.suggest_prompt(record) or "")
         self.prompt_save.setEnabled(not self.session.read_only)
+        self.mark_button.setChecked(False)
 
     def _fill_tags(self, record: ocr.OcrRecord) -> None:
         while self.tags_layout.count():
@@ -138,6 +159,42 @@ class OcrPanel(QGroupBox):
         text = ocr.text_in_region(self.record.lines, region)
         self.prompt_edit.setPlainText(text)
         return text
+
+    def _marking(self, on: bool) -> None:
+        if self.preview is None:
+            return
+        view = self.preview.view
+        view.setDragMode(
+            QGraphicsView.DragMode.RubberBandDrag if on else QGraphicsView.DragMode.ScrollHandDrag
+        )
+        self._band = None
+
+    def _rubber_band(self, viewport_rect: QRect, from_scene: QPointF, to_scene: QPointF) -> None:
+        """Qt reports the band while it is drawn, then a null rect when the mouse is released."""
+        if not self.mark_button.isChecked():
+            return
+        if not viewport_rect.isNull():
+            self._band = QRectF(from_scene, to_scene).normalized()
+            return
+        if self._band is not None:
+            self.mark_scene_rect(self._band)
+            self._band = None
+            self.mark_button.setChecked(False)
+
+    def mark_scene_rect(self, rect: QRectF) -> str:
+        """A rectangle on the preview (its pixels) mapped to the item's pixels, then offered."""
+        if self.item is None or self.preview is None:
+            return ""
+        shown = self.preview.view.sceneRect()
+        scale = (self.item.width or shown.width()) / max(1.0, shown.width())
+        return self.mark_region(
+            (
+                int(rect.left() * scale),
+                int(rect.top() * scale),
+                int(rect.width() * scale),
+                int(rect.height() * scale),
+            )
+        )
 
     def _selection_changed(self) -> None:
         chosen = self.selected_lines()
@@ -185,4 +242,8 @@ class OcrPanel(QGroupBox):
             )
         )
         self.prompt_save.setText(self.tr("Confirm as prompt (recovered by OCR)"))
+        self.mark_button.setText(self.tr("Mark the prompt's region on the preview"))
+        self.mark_button.setToolTip(
+            self.tr("Then drag a rectangle over the prompt in the picture above")
+        )
         self.lines.setToolTip(self.tr("Machine-recognised lines"))

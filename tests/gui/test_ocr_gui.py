@@ -6,8 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core import custody, ocr
@@ -30,6 +31,28 @@ def _screenshot_case(path: Path, shots: list[int]) -> Path:
                 Acquisition(kind="screenshot", method="screen-capture", source=SHOTS[index].name),
             )
     return path
+
+
+def _drag(widget: QWidget, start: QPoint, end: QPoint) -> None:
+    """A real left-button drag: press, moves with the button held, release."""
+
+    def send(kind: QEvent.Type, pos: QPoint, buttons: Qt.MouseButton) -> None:
+        local = QPointF(pos)
+        event = QMouseEvent(
+            kind,
+            local,
+            QPointF(widget.mapToGlobal(pos)),
+            Qt.MouseButton.LeftButton,
+            buttons,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(widget, event)
+
+    send(QEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton)
+    for step in range(1, 6):
+        pos = start + (end - start) * (step / 5)
+        send(QEvent.Type.MouseMove, pos, Qt.MouseButton.LeftButton)
+    send(QEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
 
 
 def _actions(path: Path, action: str) -> int:
@@ -85,6 +108,22 @@ def test_background_ocr_search_and_prompt_recovery(
     # Marking text: selecting the first line offers that line instead.
     panel.lines.setCurrentRow(0)
     assert "Midjourney" in panel.prompt_edit.toPlainText()
+    # Marking a region on the preview with the mouse offers the text inside it.
+    wait_idle(qtbot, window)
+    view = window.inspector.preview.view
+    assert view.has_image()
+    record = ocr.latest(window.session.view, [1])[1]
+    target = next(ln for ln in record.lines if "Midjourney" in ln.text)
+    scale = view.sceneRect().width() / 1920
+    left, top, width, height = target.box
+    start = view.mapFromScene(QPointF((left - 8) * scale, (top - 6) * scale))
+    end = view.mapFromScene(QPointF((left + width + 8) * scale, (top + height + 6) * scale))
+    panel.prompt_edit.clear()
+    qtbot.mouseClick(panel.mark_button, Qt.MouseButton.LeftButton)
+    assert panel.mark_button.isChecked()
+    _drag(view.viewport(), start, end)
+    assert not panel.mark_button.isChecked()
+    assert panel.prompt_edit.toPlainText() == target.text
     # Back to the prompt line, confirmed by the operator.
     row = next(r for r in range(panel.lines.count()) if "城市" in panel.lines.item(r).text())
     panel.lines.setCurrentRow(row)
