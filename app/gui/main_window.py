@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         session.changed.connect(self._case_changed)
         self.imports.finished.connect(lambda _: self._case_changed(None))
         self.workspaces.currentChanged.connect(lambda _: self._update_actions())
+        # The status bar says how many results a search found by a screenshot's OCR text.
+        self.evidence.filter_bar.filter_changed.connect(lambda *_: self._update_status())
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_REFRESH_MS)
         self._status_timer.timeout.connect(self._tick)
@@ -348,6 +350,13 @@ class MainWindow(QMainWindow):
         text = self.tr("%n item(s)", "", total)
         if shown != total:
             text = self.tr("{shown} of {text} shown").format(shown=shown, text=text)
+        search = self.model.item_filter.text
+        if search:
+            from app.core.ocr import search_ids  # results found by a screenshot's OCR text
+
+            found = len(search_ids(self.session.view, search))
+            if found:
+                text += " · " + self.tr("%n by text in the image (OCR)", "", found)
         self.status_items.setText(text)
         self.status_pending.setText(
             self.tr("%n pending attestation(s)", "", self.session.pending_attestations())

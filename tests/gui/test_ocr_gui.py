@@ -93,6 +93,7 @@ def test_background_ocr_search_and_prompt_recovery(
     bar.search.setText("站在城市里")
     bar.apply_now()
     assert [window.model.summary(r).id for r in range(window.model.rowCount())] == [1]
+    assert "1 by text in the image (OCR)" in window.status_items.text()
     bar.search.setText("astronaut riding")
     bar.apply_now()
     assert [window.model.summary(r).id for r in range(window.model.rowCount())] == [2]
