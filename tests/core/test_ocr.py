@@ -17,10 +17,6 @@ from app.core.jobs import CancelToken
 from tests.core.helpers import run_cli
 from tests.core.ocr_shots import SHOTS, png, render, write_all
 
-pytestmark = pytest.mark.skipif(
-    not Path("/usr/bin/tesseract").exists(), reason="needs scripts/system-deps.sh (tesseract)"
-)
-
 
 @pytest.fixture(scope="module")
 def ocr_case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int], dict]:

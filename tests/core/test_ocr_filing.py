@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PIL import Image
 from reportlab.pdfgen import canvas as rl_canvas
 
@@ -20,10 +19,6 @@ from app.report.model import ExportOptions
 from app.report.ocr_layer import TextLayer
 from app.report.pdf import EvidenceImage
 from tests.core.ocr_shots import SHOTS, render
-
-pytestmark = pytest.mark.skipif(
-    not Path("/usr/bin/tesseract").exists(), reason="needs scripts/system-deps.sh (tesseract)"
-)
 
 
 def _pdftotext(pdf: Path) -> str:

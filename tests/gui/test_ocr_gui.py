@@ -17,10 +17,6 @@ from app.core.ingest import Acquisition, add_bytes
 from tests.core.ocr_shots import SHOTS, png
 from tests.gui.helpers import wait_idle
 
-pytestmark = pytest.mark.skipif(
-    not Path("/usr/bin/tesseract").exists(), reason="needs scripts/system-deps.sh (tesseract)"
-)
-
 
 def _screenshot_case(path: Path, shots: list[int]) -> Path:
     with Case.create(path, title="OCR GUI case", operator="Olga") as case:
@@ -143,6 +139,18 @@ def test_background_ocr_search_and_prompt_recovery(
     qtbot.mouseClick(mj, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
     assert "platform:Midjourney" in window.inspector.tag_chips.text()
+    # A screenshot stored later (a capture or an import) is recognised in the background too.
+    window.session.write(
+        lambda case: add_bytes(
+            case, png(SHOTS[3]), Acquisition(kind="screenshot", source="later capture")
+        )
+    )
+    qtbot.waitUntil(lambda: len(ocr.latest(window.session.view)) == 3, timeout=60000)
+    wait_idle(qtbot, window)
+    bar.search.setText("lighthouse made of glass")
+    bar.apply_now()
+    assert [window.model.summary(r).id for r in range(window.model.rowCount())] == [3]
+    bar.clear()
     # The items themselves were never changed.
     with Case.open(path, read_only=True) as case:
         from app.core.verify import verify_case
