@@ -316,6 +316,8 @@ CREATE TABLE IF NOT EXISTS study_reviews (
     facts       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS study_reviews_study ON study_reviews(study_id, reviewer, item_id);
+"""
+
 # OCR: text recognised in an image item, a derived record that never changes the item. Each run
 # is a new row (the latest per item is current); lines carry boxes and confidences, and the
 # engine, its version and its model files' hashes are kept with them. ``ocr_fts`` is a
