@@ -326,7 +326,7 @@ CREATE INDEX IF NOT EXISTS study_reviews_study ON study_reviews(study_id, review
 # index, not evidence, and not logged.
 # Self-contained so it can be renumbered: it only creates its own objects.
 _V8_OCR = """
-CREATE TABLE ocr_results (
+CREATE TABLE IF NOT EXISTS ocr_results (
     id             INTEGER PRIMARY KEY,
     seq            INTEGER NOT NULL REFERENCES events(seq),
     item_id        INTEGER NOT NULL REFERENCES items(id),
@@ -338,8 +338,8 @@ CREATE TABLE ocr_results (
     lines          TEXT NOT NULL,
     facts          TEXT NOT NULL
 );
-CREATE INDEX ocr_results_item ON ocr_results(item_id);
-CREATE VIRTUAL TABLE ocr_fts USING fts5(text, content='', tokenize='trigram');
+CREATE INDEX IF NOT EXISTS ocr_results_item ON ocr_results(item_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS ocr_fts USING fts5(text, content='', tokenize='trigram');
 """
 
 _CAPTURE_TABLES = [
@@ -362,7 +362,7 @@ MIGRATIONS: list[str] = [
     + _append_only_triggers(
         ["studies", "study_protocols", "study_runs", "study_reviews"], if_not_exists=True
     ),
-    _V8_OCR + _append_only_triggers(["ocr_results"]),
+    _V8_OCR + _append_only_triggers(["ocr_results"], if_not_exists=True),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
