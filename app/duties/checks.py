@@ -508,10 +508,10 @@ def _explicit(
     f = Finding(
         "explicit-label",
         NOT_CHECKED,
-        "No output shown on a captured page.",
+        "No output shown on a captured page or read by OCR.",
         "未见在所捕获页面上显示的生成图片。",
     )
-    checked = labelled = 0
+    checked = labelled = ocr_read = ocr_found = 0
     page_labels: list[str] = []
     unlabelled: list[int] = []
     for gen in gens:
@@ -519,14 +519,17 @@ def _explicit(
         page, page_item = reader.page(cap) if cap is not None else (None, None)
         for out in gen.outputs:
             item_id = int(out["item_id"])
-            read_text = None
-            for read in pages.EXPLICIT_LABEL_READERS:  # e.g. OCR of the output image
-                read_text = read_text or read(reader.case, item_id)
+            # on the image itself: OCR of the output (None = not read)
+            read_text = pages.output_label_from_readers(reader.case, item_id)
             shown, label = page.label_for_image(out["url"]) if page is not None else (False, None)
             if not shown and read_text is None:
                 continue
             checked += 1
             f.exhibits.append(item_id)
+            if read_text is not None:
+                ocr_read += 1
+                ocr_found += bool(read_text)
+                f.observed.append(gen.returned_at or gen.submitted_at or "")
             if label or read_text:
                 labelled += 1
             else:
@@ -552,15 +555,24 @@ def _explicit(
         if page_labels
         else "页面未见总体AI生成提示。"
     )
+    if ocr_read:
+        ocr_en = (
+            f" Text recognised (OCR, machine-read) in {ocr_read} output image(s) holds an AI "
+            f"label in {_pct(ocr_found, ocr_read)}."
+        )
+        ocr_zh = f"对{ocr_read}个生成图片做了文字识别（OCR，机器识读），其中{_pct_zh(ocr_found, ocr_read)}含AI生成标识。"
+    else:
+        ocr_en = " Labels inside the images themselves are not read (no OCR record)."
+        ocr_zh = "未读取图片内部的标识（无OCR记录）。"
+    f.shares.update(ocr_read=ocr_read, ocr_with_label=ocr_found)
     f.detail = (
-        f"A visible AI label is shown next to {_pct(labelled, checked)} outputs on the captured page(s)."
-        + page_en
-        + " Labels inside the images themselves are not read (no OCR record)."
+        f"A visible AI label is shown with {_pct(labelled, checked)} outputs checked "
+        "(next to it on the captured page, or in the image by OCR)." + page_en + ocr_en
     )
     f.detail_zh = (
-        f"所捕获页面上，{_pct_zh(labelled, checked)}生成图片旁显示可见AI生成标识。"
+        f"所检查的生成图片中，{_pct_zh(labelled, checked)}显示可见AI生成标识（页面上图片旁或经OCR识别的图片内）。"
         + page_zh
-        + "未读取图片内部的标识（无OCR记录）。"
+        + ocr_zh
     )
     f.shares["unlabelled_items"] = unlabelled
     return f

@@ -262,18 +262,36 @@ def page_from_capture(
 
 ExplicitLabelReader = Callable[[Any, int], str | None]
 EXPLICIT_LABEL_READERS: list[ExplicitLabelReader] = []
-"""Readers of a visible AI label *on an output image* (``(case, item_id) -> label text``).
+"""Readers of a visible AI label *on an output image* (``(case, item_id) -> text | None``).
 
-The OCR derived record (a separate ``ocr`` table, built in parallel) plugs in here: append a
-reader that returns the recognised label text for an output item, or None. Until one is
-registered, labels on the image itself are reported as not checked, never as absent.
+A reader returns the label text it found, ``""`` when it read the image and found none, and
+``None`` when it did not read that image. :func:`ocr_label` (the OCR derived record,
+``ocr_results``) is registered by default; other readers may be appended.
 """
 
 
-def output_label_from_readers(case: Any, item_id: int) -> tuple[bool, str | None]:
-    """(any reader ran and answered, label text) for an output image."""
+def ocr_label(case: Any, item_id: int) -> str | None:
+    """The AI label in the output's newest OCR record: text, "" (read, none), None (no OCR)."""
+    from app.core import ocr  # the OCR derived record; absent in older cases
+
+    record = ocr.latest(case, [item_id]).get(item_id)
+    if record is None:
+        return None
+    text = " ".join(record.text.split())
+    found = AI_LABEL_RE.search(text)
+    return _around(text, found) if found else ""
+
+
+EXPLICIT_LABEL_READERS.append(ocr_label)
+
+
+def output_label_from_readers(case: Any, item_id: int) -> str | None:
+    """The first answer of the readers: label text, "" (read, no label) or None (not read)."""
+    answer: str | None = None
     for reader in EXPLICIT_LABEL_READERS:
         text = reader(case, item_id)
         if text:
-            return True, text
-    return bool(EXPLICIT_LABEL_READERS), None
+            return text
+        if text == "":
+            answer = ""
+    return answer

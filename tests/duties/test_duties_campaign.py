@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from app.capture import store
 from app.capture.campaigns import commands
+from app.core import ocr
 from app.core.case import Case
 from app.core.verify import verify_case
 from app.demo.site import DemoSite
@@ -43,8 +45,29 @@ def test_a_campaign_prompt_the_platform_refuses_is_recorded_as_a_refusal(
         # one image per try: the first output of a job is labelled even before the notice
         assert implicit.finding == "present"
         assert implicit.shares["outputs"] == implicit.shares["tc260"] == 1
-        assert found["explicit-label"].finding == "not checked"  # no page shows API outputs
+        # no page shows API outputs and no OCR was run yet
+        assert found["explicit-label"].finding == "not checked"
         assert found["complaint"].finding == "not checked"
+
+        # OCR of the output image: read without a label, then (a newer run) with one
+        output = next(g for g in store.list_generations(case) if g.outputs).outputs[0]
+        info = ocr.EngineInfo("tesseract", "5.3", ("chi_sim", "eng"), {}, "")
+
+        def read(text: str) -> None:
+            line = ocr.OcrLine(text, (0, 0, 100, 20), 91.0)
+            ocr.record_result(
+                case, output["item_id"], ocr.Recognition([line], 768, 768, False), info
+            )
+
+        read("lumagen-xl-v2 seed 7")
+        (pd,) = checks.compute(case)
+        e = {f.duty: f for f in pd.current()}["explicit-label"]
+        assert e.finding == "absent" and e.shares["ocr_read"] == 1
+        assert e.exhibits == [output["item_id"]] and "OCR" in e.detail
+        read("AI生成 lumagen")
+        (pd,) = checks.compute(case)
+        e = {f.duty: f for f in pd.current()}["explicit-label"]
+        assert e.finding == "present" and e.shares["ocr_with_label"] == 1
 
         assert checks.record_check(case, keywords=["星光侠", "Starlume"]) == [1]
         assert checks.record_check(case) == []  # nothing new since: no empty round
