@@ -27,6 +27,7 @@ from app.core.errors import ProofshotError
 from app.core.identity import code_sha256, tool_name
 from app.core.items import ITEM_COLUMNS, Item
 from app.core.problems import VerifyReport
+from app.report import study_section
 
 PROFILES = ("filing", "archive", "both")
 LANGS = ("en", "zh", "en+zh")
@@ -326,6 +327,9 @@ class Bundle:
     withdrawn: list[dict[str, Any]]
     works: dict[int, int] = field(default_factory=dict)  # work id -> exhibit number
     item_exhibit: dict[int, str] = field(default_factory=dict)  # item id -> "3.2"
+    study: dict[str, Any] | None = None  # the "Reproduction study" section (study_section)
+    ocr: dict[int, Any] = field(default_factory=dict)  # item id -> ocr_layer.TextLayer
+    duties: list[Any] = field(default_factory=list)  # app.duties.checks.PlatformDuties
 
     @property
     def document_time(self) -> datetime:
@@ -920,7 +924,23 @@ def build_bundle(
         withdrawn=list(withdrawn.values()),
         works=work_exhibit,
         item_exhibit=item_exhibit,
+        study=study_section.study_model(case),
+        ocr=_ocr_layers(case, head_seq),
+        duties=_duties(case, head_seq),
     )
+
+
+def _ocr_layers(case: Case, head_seq: int) -> dict[int, Any]:
+    from app.report import ocr_layer  # issue 19: screenshots' machine-recognised text
+
+    return ocr_layer.load(case, head_seq)
+
+
+def _duties(case: Case, head_seq: int) -> list[Any]:
+    """Platform-duty findings for the "Platform duties" section (issue #20)."""
+    from app.report import duties
+
+    return duties.build(case, head_seq)
 
 
 def _prompt_summary(
