@@ -1,6 +1,6 @@
 """The house keeps its shape: the import-linter contracts in pyproject.toml hold.
 
-``lint-imports`` (import-linter) checks the layers ``gui | cli -> capture | report | demo ->
+``lint-imports`` (import-linter) checks the layers ``gui | cli -> report | demo -> capture ->
 compare -> core -> config`` and that core, capture, compare, report and config import no Qt.
 ``make lint`` runs the same command.
 """
