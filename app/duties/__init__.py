@@ -3,5 +3,5 @@
 Qt-free. :mod:`app.duties.pages` reads page text from captures (links, visible labels,
 warnings); :mod:`app.duties.refusals` recognises refusal responses in captures and campaign
 tries; :mod:`app.duties.checks` computes the findings per platform and per check round and
-records checks and operator findings; :mod:`app.duties.commands` is ``proofshot duties``.
+records checks and operator findings; :mod:`app.cli.duties` is ``proofshot duties``.
 """

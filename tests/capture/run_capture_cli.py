@@ -19,7 +19,7 @@ def main(argv: list[str]) -> int:
     build_parser()
     if "capture" in COMMANDS:
         return run_cli(argv)
-    from app.capture.commands import register
+    from app.cli.capture import register
     from app.core.errors import ProofshotError
 
     parser = argparse.ArgumentParser(prog="proofshot")

@@ -17,8 +17,8 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from app.capture.campaigns import commands
 from app.capture.campaigns.credentials import store_api_key
+from app.cli import campaign as commands
 from app.core.case import Case
 from app.core.verify import verify_case
 from app.demo.site import DemoSite
@@ -27,9 +27,7 @@ from tests.memory_keyring import MemoryKeyring
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "sk-cli-" + secrets.token_hex(20)
-RUN_MAIN = (
-    "import sys; from app.capture.campaigns.commands import main; sys.exit(main(sys.argv[1:]))"
-)
+RUN_MAIN = "import sys; from app.cli.campaign import main; sys.exit(main(sys.argv[1:]))"
 
 
 @pytest.fixture
@@ -292,7 +290,7 @@ def test_ctrl_c_pauses_the_run_and_the_same_command_continues(
 
 def test_the_campaign_core_and_its_commands_load_no_qt() -> None:
     code = (
-        "import sys, app.capture.campaigns, app.capture.campaigns.commands\n"
+        "import sys, app.capture.campaigns, app.cli.campaign\n"
         "bad = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )

@@ -128,7 +128,7 @@ def test_capture_into_a_missing_case_fails_before_starting_a_browser(tmp_path: P
 
 def test_importing_the_capture_commands_loads_no_qt() -> None:
     code = (
-        "import sys, app.cli, app.capture, app.capture.commands, app.capture.session\n"
+        "import sys, app.cli, app.capture, app.cli.capture, app.capture.session\n"
         "bad = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from app.cli import compare as commands
 from app.compare import case_matching as cm
-from app.compare import commands, works
+from app.compare import works
 from app.core import items as items_mod
 from app.core.case import Case
 from app.core.ingest import Acquisition, add_bytes
@@ -189,7 +190,7 @@ def test_match_on_a_case_without_works_says_what_to_do(
 def test_match_runs_as_a_command_with_json_alone_on_stdout(demo: Path) -> None:
     item = item_of(demo, "generated/gen_01_starlume.png")
     result = subprocess.run(
-        [sys.executable, "-m", "app.compare.commands", "match", str(demo), "--item", str(item),
+        [sys.executable, "-m", "app.cli.compare", "match", str(demo), "--item", str(item),
          "--json"],
         cwd=REPO, capture_output=True, text=True, timeout=300, env=dict(os.environ),
     )  # fmt: skip

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.capture import store
-from app.capture.campaigns import commands
+from app.cli import campaign as commands
 from app.core import ocr
 from app.core.case import Case
 from app.core.verify import verify_case

@@ -110,7 +110,7 @@ def test_the_duties_core_loads_no_qt() -> None:
     import sys
 
     code = (
-        "import sys, app.duties.checks, app.duties.commands, app.report.duties; "
+        "import sys, app.duties.checks, app.cli.duties, app.report.duties; "
         "sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -18,10 +18,10 @@ from typing import Any
 import keyring
 import pytest
 
+from app.cli.bundle import register
 from app.core import attest
 from app.core.case import Case
 from app.core.tsa import TsaConfig
-from app.report.commands import register
 from app.report.export import ExportJob, ExportResult
 from app.report.model import ExportOptions
 from tests.memory_keyring import MemoryKeyring

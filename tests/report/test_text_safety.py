@@ -77,7 +77,7 @@ def test_bundled_fonts_have_their_licence_files_and_cover_the_index_headers() ->
 
 def test_the_report_package_never_loads_qt() -> None:
     code = (
-        "import sys, app.report.commands, app.report.export, app.report.verify_bundle, "
+        "import sys, app.cli.bundle, app.report.export, app.report.verify_bundle, "
         "app.report.signing, app.report.pdf\n"
         "assert not any(m.startswith(('PySide6', 'PyQt')) for m in sys.modules), 'Qt loaded'\n"
     )

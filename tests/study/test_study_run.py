@@ -27,8 +27,8 @@ from app.capture.study import (
     schedule,
     study_report,
 )
-from app.capture.study.commands import register
 from app.capture.study.stats import cohens_kappa, proportion
+from app.cli.study import register
 from app.core import attest
 from app.core.case import Case
 from app.core.verify import verify_case

@@ -1,7 +1,7 @@
 """Prompt campaigns: ask an AI platform's API with prompt lists, record every exchange as
 evidence, and count how many outputs match the original works.
 
-GUI-free. The CLI (:mod:`.commands`) and the Qt panel (``app.gui.campaigns``) drive the same
+GUI-free. The CLI (:mod:`app.cli.campaign`) and the Qt panel (``app.gui.campaigns``) drive the same
 calls::
 
     prompts = load_prompts("prompts.txt")

@@ -17,14 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.capture import commands as capture_commands
-from app.capture.campaigns import commands as campaign_commands
-from app.capture.study import commands as study_commands
-from app.compare import commands as compare_commands
+from app.cli import bundle as report_commands
+from app.cli import campaign as campaign_commands
+from app.cli import capture as capture_commands
+from app.cli import compare as compare_commands
+from app.cli import duties as duties_commands
+from app.cli import ocr as ocr_commands
+from app.cli import study as study_commands
 from app.compare import works as works_mod
 from app.config import default_operator
 from app.console import StderrProgress, cancel_on_sigint, clean, clean_console, print_json
-from app.core import attest, ocr_commands
+from app.core import attest
 from app.core import items as items_mod
 from app.core.case import Case
 from app.core.custody import iter_events
@@ -36,8 +39,6 @@ from app.core.trust import TrustStore, load_trust
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 from app.core.verify import record_verification, verify_case
-from app.duties import commands as duties_commands
-from app.report import commands as report_commands
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 2  # the command ran, and found the case (or bundle) not intact

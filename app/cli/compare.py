@@ -193,7 +193,7 @@ def register(add: AddCommand) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m app.compare.commands match|compare …`` without the rest of the CLI."""
+    """``python -m app.cli.compare match|compare …`` without the rest of the CLI."""
     parser = argparse.ArgumentParser(prog="proofshot")
     sub = parser.add_subparsers(dest="command", required=True)
 

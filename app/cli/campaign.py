@@ -2,7 +2,7 @@
 
 ``app.cli`` calls :func:`register` with its ``add(name, handler, help)`` helper; this module
 never imports ``app.cli`` (which imports it), so it carries its own small progress printer
-and Ctrl+C handling. ``python -m app.capture.campaigns.commands campaign …`` runs the same
+and Ctrl+C handling. ``python -m app.cli.campaign campaign …`` runs the same
 commands without the rest of the CLI.
 
 Exit codes: 0 the campaign is complete (every try has a result; failed tries are reported),

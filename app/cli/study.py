@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.capture.campaigns.commands import EXIT_INTERRUPTED, EXIT_STOPPED, AddCommand
 from app.capture.campaigns.credentials import resolve_credential
 from app.capture.campaigns.http import ClientSettings
 from app.capture.campaigns.settings import RunSettings
@@ -21,6 +20,7 @@ from app.capture.study.protocol import load_protocol
 from app.capture.study.results import record_study_matches, study_report, study_status
 from app.capture.study.review import blind_set, load_answers, record_reviews
 from app.capture.study.study import freeze, get_study, init_study, run_study
+from app.cli.campaign import EXIT_INTERRUPTED, EXIT_STOPPED, AddCommand
 from app.config import default_operator
 from app.console import StderrProgress, cancel_on_sigint, print_json
 from app.core.case import Case
