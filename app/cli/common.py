@@ -1,0 +1,28 @@
+"""Shared by the command modules: exit codes and how a command opens a case or names its operator."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from app.config import default_operator
+from app.core.case import Case
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 2  # the command ran, and found the case (or bundle) not intact
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _operator(args: argparse.Namespace) -> str | None:
+    return getattr(args, "operator", None) or default_operator() or None
+
+
+def _open_to_read(path: Path) -> Case:
+    """Open read-only; what the checks before opening found is said on stderr, once."""
+    case = Case.open(path, read_only=True)
+    for problem in case.open_problems:
+        sys.stderr.write(f"proofshot: warning: {problem.message}\n")
+    return case

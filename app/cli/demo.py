@@ -1,0 +1,22 @@
+"""``proofshot demo``: build the demo case."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.cli.common import EXIT_OK, _operator
+from app.core import items as items_mod
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.demo.case_builder import build_demo_case  # the demo data is only loaded on request
+
+    with build_demo_case(Path(args.case), operator=_operator(args) or "Demo Operator") as case:
+        if not getattr(args, "no_study", False):
+            from app.demo.study import add_demo_study  # loopback demo API only
+
+            add_demo_study(case)
+        count = items_mod.count_items(case)
+        print(f"Built the demo case at {case.path} with {count} items.")
+    return EXIT_OK
