@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from app.core.tsa import TsaConfig
 from app.core.verify import verify_case
 from app.report.export import ExportJob
 from app.report.model import ExportOptions, build_bundle
-from tests.report.conftest import export, make_case, run_cli
+from tests.report.conftest import ca_file, export, make_case, run_cli
 from tests.tsa_server import TsaServer
 
 
@@ -41,14 +42,26 @@ def test_export_is_a_custody_event_naming_every_file_with_its_hash_and_seals_the
     facts = exported.payload_obj()["facts"]
     assert facts["options"]["lang"] == "en+zh" and facts["options"]["profile"] == "both"
     files = {f["path"]: f for f in facts["files"]}
-    assert "archive.zip" in files and "archive/manifest.json" in files
+    archive = tmp_path / "out" / "archive"
+    listed_archive = {p[len("archive/") :] for p in files if p.startswith("archive/")}
+    on_disk = {p.relative_to(archive).as_posix() for p in archive.rglob("*") if p.is_file()}
+    # every file of the archive but the anchor written after the seal; the PDFs and model too
+    assert listed_archive == {p for p in on_disk if not p.startswith("anchor/")}
+    assert {"archive/bundle.json", "archive/manifest.json", "archive/SHA256SUMS"} <= set(files)
+    assert {f"filing/{p.name}" for p in result.filing} <= set(files)
     for rel, entry in files.items():
         assert _sha(tmp_path / "out" / rel) == entry["sha256"]
+        assert (tmp_path / "out" / rel).stat().st_size == entry["size"]
+    # the anchor holds the export entry and the seal over it, with the seal's token
+    anchor_lines = (archive / "anchor" / "events.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line)["seq"] for line in anchor_lines] == [exported.seq, exported.seq + 1]
+    assert json.loads(anchor_lines[0])["hash"] == exported.hash
+    assert len(list((archive / "anchor").glob("seal-*.tsr"))) == 1
     # sealed before the bundle was built (so the shipped log is sealed) and after the export
     seals = [e for e in events if e.action == "log.sealed"]
     assert seals[-1].seq == exported.seq + 1
     assert any(s.seq == facts["bundle_head_seq"] for s in seals)
-    assert result.seals == 2
+    assert result.seals == 2 and result.anchored and result.warnings == []
 
 
 def test_cli_export_json_names_the_filing_pdfs_the_archive_and_signed(
@@ -78,7 +91,11 @@ def test_cli_export_json_names_the_filing_pdfs_the_archive_and_signed(
     assert Path(data["archive"]["folder"]).is_dir() and Path(data["archive"]["zip"]).is_file()
     assert data["signed"] is None
     assert "SL-000001" in (PdfReader(data["filing"][0]).pages[0].extract_text() or "")
-    assert run_cli("verify-bundle", data["archive"]["zip"]) == 0
+    assert data["anchored"] is True and data["warnings"] == []
+    assert (
+        run_cli("verify-bundle", data["archive"]["zip"], "--ca-file", ca_file(tsa_server, tmp_path))
+        == 0
+    )
 
 
 def test_tags_and_items_choose_the_exhibits(tmp_path: Path) -> None:
@@ -161,7 +178,12 @@ def test_same_case_state_and_options_give_a_byte_identical_filing_pdf_and_zip(
     assert a.filing[0].name == b.filing[0].name
     assert a.filing[0].read_bytes() == b.filing[0].read_bytes()
     assert a.archive_zip is not None and b.archive_zip is not None
-    assert a.archive_zip.read_bytes() == b.archive_zip.read_bytes()
+    # the archive is the same but for anchor/, which records this export's own time and seal
+    with zipfile.ZipFile(a.archive_zip) as za, zipfile.ZipFile(b.archive_zip) as zb:
+        members_a = {n: za.read(n) for n in za.namelist() if "/anchor/" not in n}
+        members_b = {n: zb.read(n) for n in zb.namelist() if "/anchor/" not in n}
+        assert any("/anchor/" in n for n in za.namelist())
+    assert members_a == members_b
 
 
 def test_max_mb_splits_the_filing_into_labelled_volumes_with_continuous_bates(
