@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -238,3 +241,46 @@ def test_job_reports_progress_accepts_an_open_case_and_can_be_cancelled(tmp_path
             None, token
         )
     assert not (tmp_path / "out2" / "filing").exists()
+
+
+def test_export_attests_pending_items_and_seals_before_rendering(
+    tmp_path: Path, tsa_server: TsaServer
+) -> None:
+    make_case(tmp_path / "case.proofshot", None)  # nothing attested, nothing sealed yet
+    result = export(tmp_path / "case.proofshot", tmp_path / "out", tsa_server, lang="en")
+    with Case.open(tmp_path / "case.proofshot", read_only=True) as case:
+        events = list(custody.iter_events(case.conn))
+    exported = next(e for e in events if e.action == "export.created")
+    before = [e.action for e in events if e.seq < exported.seq]
+    assert "timestamp.attested" in before and before[-1] == "log.sealed"
+    assert result.anchored and not any("no trusted timestamp" in w for w in result.warnings)
+    model = json.loads((tmp_path / "out" / "archive" / "bundle.json").read_text("utf-8"))
+    assert all(item["tokens"] for ex in model["exhibits"] for item in ex["items"])
+
+
+def test_export_out_pointing_at_a_file_is_one_sentence_not_a_traceback(tmp_path: Path) -> None:
+    make_case(tmp_path / "case.proofshot", None)
+    target = tmp_path / "bundle.pdf"
+    target.write_bytes(b"%PDF-1.4 not a folder")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "export",
+            str(tmp_path / "case.proofshot"),
+            "--out",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PROOFSHOT_TSA_URLS": ""},
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("proofshot:")]
+    assert lines == [
+        f"proofshot: {target} is a file; the export needs a folder to write into "
+        "(give --out a new or empty folder)."
+    ]
+    assert target.read_bytes() == b"%PDF-1.4 not a folder"
