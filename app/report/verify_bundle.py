@@ -68,8 +68,9 @@ from app.report.archive import (
 )
 
 CHUNK = 1 << 20
-MAX_SMALL_FILE = 64 << 20
-"""Manifests, bundle.json, token files, the anchor: read whole, so capped."""
+MAX_SMALL_FILE = 16 << 20
+"""Manifests, bundle.json, token files: read whole and parsed, so capped (a 50,000-item
+manifest is about 15 MB; parsed, it stays well inside the 200 MB the verifier may use)."""
 MAX_LOG_LINE = 16 << 20
 MAX_ENTRIES = 200_000
 """Files in a folder or members in a zip."""
@@ -125,7 +126,9 @@ class BundleReport:
     exit_code: int = EXIT_OK
 
     def problem(self, text: str, code: str = "problem") -> None:
-        if text not in self.problems:
+        seen = self.__dict__.setdefault("_seen", set())
+        if text not in seen:
+            seen.add(text)
             self.problems.append(text)
             self.findings.append(Finding(code, text))
         self.ok = False
@@ -134,7 +137,7 @@ class BundleReport:
         return any(f.code == code for f in self.findings)
 
     def as_dict(self) -> dict[str, Any]:
-        data = dict(self.__dict__)
+        data = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
         data["findings"] = [f.__dict__ for f in self.findings]
         return data
 
@@ -566,6 +569,12 @@ def _scan_log(src: _Source, report: BundleReport, keep: set[int]) -> _Log | None
                     log.case_id = str(json.loads(event.payload)["facts"].get("case_id", ""))
             if event.seq in keep:
                 log.hashes[event.seq] = event.hash
+            if len(log.item_hashes) + len(log.tokens) > MAX_ENTRIES:
+                raise _Refused(
+                    "too-large",
+                    f"custody-log.jsonl records more than {MAX_ENTRIES:,} items and tokens; "
+                    "it was not checked further.",
+                )
             if event.action == "item.added":
                 for row in _records(event).get("items", []) or []:
                     with contextlib.suppress(KeyError, TypeError, ValueError):
@@ -579,7 +588,11 @@ def _scan_log(src: _Source, report: BundleReport, keep: set[int]) -> _Log | None
             log.head_seq, log.head_hash = event.seq, event.hash
             yield event
 
-    count, problems = custody.check_chain(events())
+    try:
+        count, problems = custody.check_chain(events())
+    except _Refused as exc:
+        report.problem(exc.message, exc.code)
+        count, problems = log.entries, [custody.ChainProblem(log.head_seq, exc.message)]
     for number in bad_lines[:5]:
         report.problem(f"custody-log.jsonl line {number} cannot be read.", "chain-broken")
     for problem in problems[:20]:
