@@ -217,9 +217,11 @@ def bundle_json(bundle: Bundle) -> dict[str, Any]:
     }
 
 
-CHAIN_CHECK_PY = """import hashlib, json, sys
+CHAIN_CHECK_PY = """import hashlib, json, os, sys
 prev, n = "0" * 64, 0
-for n, line in enumerate(open("custody-log.jsonl", encoding="utf-8"), start=1):
+files = [f for f in ("custody-log.jsonl", "anchor/events.jsonl") if os.path.exists(f)]
+lines = (line for f in files for line in open(f, encoding="utf-8"))
+for n, line in enumerate(lines, start=1):
     e = json.loads(line)
     header = json.dumps([e["seq"], e["at_utc"], e["actor"], e["action"], e["item_id"], e["prev_hash"]],
                         sort_keys=True, separators=(",", ":"), ensure_ascii=False)
