@@ -23,6 +23,7 @@ from typing import Any
 
 import pikepdf
 import pytest
+from cryptography import x509
 
 from app.core import custody
 from app.core.canonical import canonical_json
@@ -171,10 +172,11 @@ def test_a_genuine_sealed_bundle_is_intact_only_with_the_tsa_root_from_outside(
     report = verify_bundle(folder, anchors=anchors_for(module_tsa))
     assert report.verdict == "INTACT" and report.exit_code == 0, report.problems
     assert report.seals[0]["anchor"].startswith("CN=Proofshot Test Root CA A")
-    # The root is in the bundle (tokens/*.ca.pem), yet without it from outside nothing anchors.
-    assert any(
-        module_tsa.ca_pem.strip() in p.read_bytes() for p in (folder / "tokens").glob("*.ca.pem")
-    )
+    # The token itself carries the root (anchor/*.chain.pem is what it sent), yet without the
+    # root from outside nothing anchors: a chain that brings its own root proves nothing.
+    root = x509.load_pem_x509_certificate(module_tsa.ca_pem)
+    (chain,) = (folder / "anchor").glob("seal-*.chain.pem")
+    assert root in x509.load_pem_x509_certificates(chain.read_bytes())
     alone = verify_bundle(folder, anchors=TrustAnchors())
     assert alone.verdict == "INTACT, UNANCHORED" and alone.exit_code == 2
     assert any(n.startswith("Untrusted: seal") for n in alone.notes)
