@@ -100,7 +100,7 @@ def _print_bundle_report(report: Any) -> None:
         if seal.get("trusted") and seal.get("ok"):
             print(
                 f"  anchored: seal {seal['name']} by {seal.get('tsa')} at {seal.get('gen_time')}, "
-                f"chained to trusted root '{seal.get('anchor')}'"
+                f"chained to trusted root '{seal.get('anchor')}' from {seal.get('anchor_source')}"
             )
     for label, names in (
         ("CHANGED", report.changed),

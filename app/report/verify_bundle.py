@@ -48,12 +48,12 @@ from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 
-from app.config import load_settings
+from app.config import config_dir
 from app.core import custody
 from app.core.attest import seal_manifest, token_file_stem
 from app.core.canonical import canonical_json
 from app.core.errors import ProofshotError
-from app.core.tsa import MAX_CLOCK_OFFSET, verify_timestamp
+from app.core.tsa import MAX_CLOCK_OFFSET, parse_timestamp_response, verify_timestamp
 from app.report.archive import (
     ANCHOR_DIR,
     ANCHOR_EVENTS,
@@ -154,26 +154,85 @@ class _Refused(Exception):
 # -- trust anchors ------------------------------------------------------------------------------
 
 
+USER_ROOTS_NAME = "trusted-tsa-roots.pem"
+"""The user's trusted TSA roots in the settings folder (``proofshot timestamp --ca-file``)."""
+
+
 @dataclass(frozen=True)
 class TrustAnchors:
-    """Root certificates from outside the bundle, with where each set came from."""
+    """Root certificates from outside the bundle: one PEM certificate each, and where it came from."""
 
     pems: tuple[bytes, ...] = ()
     sources: tuple[str, ...] = ()
 
+    def for_token(self, tsr: bytes) -> list[bytes]:
+        """The anchors that could end this token's chain (by its certificates' names)."""
+        try:
+            certs = [
+                x509.load_pem_x509_certificate(p) for p in parse_timestamp_response(tsr).certs_pem
+            ]
+        except (ProofshotError, ValueError):
+            return list(self.pems)
+        names = {c.subject for c in certs} | {c.issuer for c in certs}
+        return [pem for pem, cert in self._loaded() if cert.subject in names] or list(self.pems)
 
-def _read_pem_file(path: Path) -> bytes:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ProofshotError(f"The CA file {path} cannot be read ({exc.strerror or exc}).") from exc
-    if b"-----BEGIN CERTIFICATE-----" not in data:
-        raise ProofshotError(f"The CA file {path} holds no PEM certificate.")
-    return data
+    def source_of(self, subject: str) -> str | None:
+        for (_, cert), source in zip(self._loaded(), self._sources(), strict=True):
+            if cert.subject.rfc4514_string() == subject:
+                return source
+        return None
+
+    def _loaded(self) -> list[tuple[bytes, x509.Certificate]]:
+        return _load_each(self.pems)
+
+    def _sources(self) -> tuple[str, ...]:
+        if len(self.sources) == len(self.pems):
+            return self.sources
+        return tuple(self.sources[0] if self.sources else "" for _ in self.pems)
+
+    def summary(self) -> list[str]:
+        return list(dict.fromkeys(self.sources))
+
+
+@functools.lru_cache(maxsize=64)
+def _load_each(pems: tuple[bytes, ...]) -> list[tuple[bytes, x509.Certificate]]:
+    out = []
+    for pem in pems:
+        for cert in _split_pems(pem):
+            out.append((pem, cert))
+    return out
+
+
+def _split_pems(data: bytes) -> list[x509.Certificate]:
+    """Every readable certificate of a PEM blob, skipping any ``cryptography`` warns about."""
+    certs = []
+    end = b"-----END CERTIFICATE-----"
+    for block in data.split(end):
+        start = block.find(b"-----BEGIN CERTIFICATE-----")
+        if start < 0:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                certs.append(x509.load_pem_x509_certificate(block[start:] + end + b"\n"))
+            except Exception:  # malformed, or deprecated (negative serials): not an anchor
+                continue
+    return certs
+
+
+def _each(data: bytes, source: str) -> tuple[list[bytes], list[str]]:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    pems = [c.public_bytes(Encoding.PEM) for c in _split_pems(data)]
+    return pems, [source] * len(pems)
 
 
 def _system_store() -> Path | None:
-    """The OS trust store file (certifi's bundle when the OS names none)."""
+    """The OS trust store file (certifi's bundle when the OS names none);
+    ``PROOFSHOT_SYSTEM_TRUST`` names another file, or with an empty value turns it off."""
+    override = os.environ.get("PROOFSHOT_SYSTEM_TRUST")
+    if override is not None:
+        return Path(override) if override.strip() else None
     paths = ssl.get_default_verify_paths()
     for candidate in (paths.cafile, paths.openssl_cafile):
         if candidate and Path(candidate).is_file():
@@ -186,49 +245,32 @@ def _system_store() -> Path | None:
 
 
 def trust_anchors(ca_files: Sequence[Path] = (), *, system: bool = True) -> TrustAnchors:
-    """``--ca-file`` files, the settings' ``tsa_ca_files``, and (unless off) the OS trust store."""
+    """``--ca-file`` files, the user's trusted roots, and (unless off) the OS trust store."""
     pems: list[bytes] = []
     sources: list[str] = []
     for path in ca_files:
-        pems.append(_read_pem_file(Path(path)))
-        sources.append(f"--ca-file {path}")
-    configured = load_settings().get("tsa_ca_files") or []
-    if isinstance(configured, str):
-        configured = [configured]
-    for path in configured if isinstance(configured, list) else []:
-        with contextlib.suppress(ProofshotError):
-            pems.append(_read_pem_file(Path(str(path))))
-            sources.append(f"settings tsa_ca_files {path}")
-    if system:
-        store = _system_store()
-        if store is not None:
-            pems += _usable_roots(str(store))
-            sources.append(f"OS trust store {store}")
+        try:
+            got = _each(Path(path).read_bytes(), f"--ca-file {path}")
+        except OSError as exc:
+            raise ProofshotError(
+                f"The CA file {path} cannot be read ({exc.strerror or exc})."
+            ) from exc
+        if not got[0]:
+            raise ProofshotError(f"The CA file {path} holds no readable PEM certificate.")
+        pems += got[0]
+        sources += got[1]
+    user = config_dir() / USER_ROOTS_NAME
+    with contextlib.suppress(OSError):
+        got = _each(user.read_bytes(), f"your trusted roots ({user})")
+        pems += got[0]
+        sources += got[1]
+    store = _system_store() if system else None
+    if store is not None:
+        with contextlib.suppress(OSError):
+            got = _each(store.read_bytes(), f"the OS trust store ({store})")
+            pems += got[0]
+            sources += got[1]
     return TrustAnchors(tuple(pems), tuple(sources))
-
-
-@functools.lru_cache(maxsize=4)
-def _usable_roots(store: str) -> tuple[bytes, ...]:
-    """The store's certificates one by one, without those ``cryptography`` warns about."""
-    try:
-        data = Path(store).read_bytes()
-    except OSError:
-        return ()
-    out = []
-    end = b"-----END CERTIFICATE-----"
-    for block in data.split(end):
-        start = block.find(b"-----BEGIN CERTIFICATE-----")
-        if start < 0:
-            continue
-        pem = block[start:] + end + b"\n"
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            try:
-                x509.load_pem_x509_certificate(pem)
-            except Exception:  # malformed or deprecated (negative serials): not an anchor here
-                continue
-        out.append(pem)
-    return tuple(out)
 
 
 # -- sources ------------------------------------------------------------------------------------
@@ -1051,7 +1093,10 @@ class _Checker:
             )
         # Only roots from outside the bundle: the .chain.pem beside the token is never trusted.
         result = verify_timestamp(
-            tsr, expected_manifest.encode("utf-8"), expected_nonce=None, ca_pems=self.anchors.pems
+            tsr,
+            expected_manifest.encode("utf-8"),
+            expected_nonce=None,
+            ca_pems=self.anchors.for_token(tsr),
         )
         hard = [
             p
@@ -1066,6 +1111,9 @@ class _Checker:
             tsa=result.tsa_name,
             serial=result.serial_hex,
             anchor=result.chain[-1] if result.chain and trusted else None,
+            anchor_source=self.anchors.source_of(result.chain[-1])
+            if result.chain and trusted
+            else None,
             problems=result.problems,
         )
         for text in hard:
@@ -1159,7 +1207,9 @@ class _Checker:
             tsr, data = self.read(tsr_name), self.read(txt_name)
             if tsr is None or data is None:
                 continue
-            result = verify_timestamp(tsr, data, expected_nonce=None, ca_pems=self.anchors.pems)
+            result = verify_timestamp(
+                tsr, data, expected_nonce=None, ca_pems=self.anchors.for_token(tsr)
+            )
             hard = [
                 p
                 for p, c in zip(result.problems, result.codes, strict=True)
@@ -1173,6 +1223,9 @@ class _Checker:
                     "ok": not hard,
                     "trusted": trusted and not hard,
                     "anchor": result.chain[-1] if result.chain and trusted else None,
+                    "anchor_source": self.anchors.source_of(result.chain[-1])
+                    if result.chain and trusted
+                    else None,
                     "gen_time": result.gen_time.isoformat() if result.gen_time else None,
                     "tsa": result.tsa_name,
                     "serial": result.serial_hex,
@@ -1376,7 +1429,7 @@ def verify_bundle(path: Path | str, *, anchors: TrustAnchors | None = None) -> B
     """
     path = Path(path)
     anchors = anchors if anchors is not None else trust_anchors()
-    report = BundleReport(str(path), "unknown", trust=list(anchors.sources))
+    report = BundleReport(str(path), "unknown", trust=anchors.summary())
     try:
         st = path.lstat()
     except OSError as exc:

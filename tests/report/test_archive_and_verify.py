@@ -121,13 +121,26 @@ def test_custody_log_checks_with_the_stock_python_snippet_in_verify_txt(bundle: 
     verify_txt = (folder / "VERIFY.txt").read_text("utf-8")
     assert "sha256sum -c SHA256SUMS" in verify_txt and "openssl ts -verify" in verify_txt
     assert "中文" in verify_txt and "如何核验" in verify_txt
-    assert "import hashlib, json, sys" in verify_txt
+    assert "import hashlib, json, os, sys" in verify_txt
     result = subprocess.run(
         [sys.executable, "-c", CHAIN_CHECK_PY], cwd=folder, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-    assert f"head {manifest['head_hash']}" in result.stdout
+    # the chain runs on through anchor/events.jsonl to the seal over the export
+    last = json.loads((folder / "anchor" / "events.jsonl").read_text("utf-8").splitlines()[-1])
+    assert last["action"] == "log.sealed"
+    assert f"head {last['hash']}" in result.stdout
+    broken = folder.parent / "broken-chain"
+    shutil.copytree(folder, broken)
+    lines = (broken / "anchor" / "events.jsonl").read_text("utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["actor"] = "Mallory"
+    lines[0] = json.dumps(first, ensure_ascii=False, sort_keys=True)
+    (broken / "anchor" / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", CHAIN_CHECK_PY], cwd=broken, capture_output=True, text=True
+    )
+    assert result.returncode == 1 and "custody log broken at entry" in result.stderr
 
 
 def test_zip_holds_the_same_files_as_the_folder(bundle: Exported) -> None:
