@@ -93,14 +93,20 @@ def _entry(path: Path, out: Path) -> dict[str, Any]:
     }
 
 
+BUNDLE_FOLDERS = ("filing", "signed", "archive", "notice")
+"""The folders an export writes under ``--out`` (nothing else there is the export's)."""
+
+
 def _listing(out: Path, result: ExportResult) -> list[dict[str, Any]]:
-    """Every file the export wrote, relative to ``out``: the PDFs and every file of the archive."""
+    """Every file the export wrote, relative to ``out``: the PDFs, the archive's every file, the notice."""
     paths = [*result.filing]
     if result.signed is not None:
         paths.append(result.signed)
-    if result.archive_folder is not None:
-        paths += sorted(p for p in result.archive_folder.rglob("*") if p.is_file())
-    return [_entry(p, out) for p in paths]
+    for name in BUNDLE_FOLDERS:
+        folder = out / name
+        if folder.is_dir() and not folder.is_symlink():
+            paths += sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    return [_entry(p, out) for p in dict.fromkeys(paths)]
 
 
 def anchoring_warnings(bundle: Bundle, export_seals: int) -> list[str]:

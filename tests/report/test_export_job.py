@@ -284,3 +284,20 @@ def test_export_out_pointing_at_a_file_is_one_sentence_not_a_traceback(tmp_path:
         "(give --out a new or empty folder)."
     ]
     assert target.read_bytes() == b"%PDF-1.4 not a folder"
+
+
+def test_an_export_whose_tsa_does_not_answer_says_nothing_anchors_it(
+    tmp_path: Path, tsa_server: TsaServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_case(tmp_path / "case.proofshot", None)
+    tsa_server.mode = "down"
+    result = export(tmp_path / "case.proofshot", tmp_path / "out", tsa_server, lang="en")
+    assert not result.anchored and result.seals == 0
+    assert any(w.startswith("Nothing anchors this bundle") for w in result.warnings)
+    assert any("have no trusted timestamp of their own" in w for w in result.warnings)
+    with Case.open(tmp_path / "case.proofshot", read_only=True) as case:
+        actions = [e.action for e in custody.iter_events(case.conn)]
+    assert "timestamp.attempt-failed" in actions  # it tried, before and after rendering
+    assert actions.index("timestamp.attempt-failed") < actions.index("export.created")
+    assert run_cli("verify-bundle", tmp_path / "out" / "archive.zip") == 2
+    assert capsys.readouterr().out.startswith("INTACT, UNANCHORED: zip")
