@@ -345,8 +345,13 @@ class _Source:
                 "too-large",
                 f"{name} is {size:,} bytes, more than the {cap:,} a file read whole may be; it was not read.",
             )
+        parts: list[bytes] = []
+        got = 0
         with self.open(name) as handle:
-            data = handle.read(cap + 1)
+            while got <= cap and (chunk := handle.read(min(CHUNK, cap + 1 - got))):
+                parts.append(chunk)
+                got += len(chunk)
+        data = b"".join(parts)
         if len(data) > cap:
             raise _Refused("too-large", f"{name} is larger than {cap:,} bytes; it was not read.")
         return data
@@ -1460,4 +1465,8 @@ def verify_bundle(path: Path | str, *, anchors: TrustAnchors | None = None) -> B
         report.problem(exc.message, exc.code)
         if exc.code == "damaged-zip":
             report.exit_code = EXIT_CORRUPT
+    except OSError as exc:
+        report.problem(
+            f"{exc.filename or path} cannot be read ({exc.strerror or exc}); the check stopped there."
+        )
     return _finish(report)
