@@ -159,7 +159,12 @@ def test_verify_bundle_passes_an_untouched_folder_and_zip(
 ) -> None:
     root = ca_file(module_tsa, tmp_path)
     assert run_cli("verify-bundle", bundle.result.archive_folder, "--ca-file", root) == 0
-    assert capsys.readouterr().out.startswith("INTACT: folder")
+    out = capsys.readouterr().out
+    assert out.startswith("INTACT: folder")
+    assert (
+        f"chained to trusted root 'CN=Proofshot Test Root CA A,O=Proofshot Test PKI' from --ca-file {root}"
+        in out
+    )
     assert run_cli("verify-bundle", bundle.result.archive_zip, "--json", "--ca-file", root) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["ok"] is True and data["verdict"] == "INTACT" and data["anchored"] is True

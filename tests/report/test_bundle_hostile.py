@@ -145,3 +145,25 @@ def test_a_huge_manifest_is_not_read(bundle: Exported, tmp_path: Path) -> None:
         p.startswith("manifest.json is 3,221,225,472 bytes, more than the")
         for p in report.problems  # type: ignore[attr-defined]
     )
+
+
+def test_zip_slip_paths_and_symlink_members_are_refused_unread(
+    bundle: Exported, tmp_path: Path
+) -> None:
+    assert bundle.result.archive_zip is not None
+    hostile = tmp_path / "slip.zip"
+    with zipfile.ZipFile(bundle.result.archive_zip) as src, zipfile.ZipFile(hostile, "w") as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info))
+        out.writestr("archive/../../evil.sh", b"rm -rf ~\n")
+        out.writestr("/etc/cron.d/evil", b"* * * * * root true\n")
+        link = zipfile.ZipInfo("archive/natives/exhibit-001/link.png")
+        link.external_attr = (0o120777) << 16  # a symlink member pointing at /dev/zero
+        out.writestr(link, "/dev/zero")
+    report, seconds = _timed(hostile)
+    assert seconds < QUICK
+    text = "\n".join(report.problems)  # type: ignore[attr-defined]
+    assert "unsafe path: 'archive/../../evil.sh'" in text
+    assert "unsafe path: '/etc/cron.d/evil'" in text
+    assert "natives/exhibit-001/link.png is a symbolic link inside the zip" in text
+    assert not (tmp_path.parent / "evil.sh").exists()
