@@ -25,8 +25,12 @@ import pikepdf
 import pytest
 from cryptography import x509
 
-from app.core import custody
+from app.core import attest, custody
 from app.core.canonical import canonical_json
+from app.core.case import Case
+from app.core.tsa import TsaConfig
+from app.report.export import ExportJob
+from app.report.model import ExportOptions
 from app.report.verify_bundle import TrustAnchors, verify_bundle
 from tests.report.conftest import Exported, anchors_for, export, make_case, pdftotext, run_cli
 from tests.tsa_server import TsaServer
@@ -349,3 +353,25 @@ def test_a_seal_made_long_after_the_export_time_it_records_is_rejected(
     report = verify_bundle(result.archive_folder, anchors=anchors_for(tsa_server))
     assert report.verdict == "NOT INTACT" and "seal-late" in _codes(report)
     assert any("h after the export time" in p for p in report.problems)
+
+
+def test_two_tsas_seal_the_export_and_either_trusted_root_anchors_it(
+    tmp_path: Path, two_tsa_servers: tuple[TsaServer, TsaServer]
+) -> None:
+    a, b = two_tsa_servers
+    make_case(tmp_path / "case.proofshot", a)
+    with Case.open(tmp_path / "case.proofshot") as case:
+        attest.add_trust_anchors(case, b.ca_pem)  # requests are checked against B's root too
+    opts = ExportOptions(out=tmp_path / "out", profile="archive")
+    result = ExportJob(
+        tmp_path / "case.proofshot", opts, tsas=[TsaConfig(a.url), TsaConfig(b.url)]
+    ).run()
+    assert result.archive_folder is not None and result.anchored
+    assert len(list((result.archive_folder / "anchor").glob("seal-*.tsr"))) == 2
+    only_b = verify_bundle(result.archive_folder, anchors=anchors_for(b))
+    assert only_b.verdict == "INTACT", only_b.problems
+    assert sorted(s["trusted"] for s in only_b.seals) == [False, True]
+    both = TrustAnchors((a.ca_pem, b.ca_pem), ("root A", "root B"))
+    report = verify_bundle(result.archive_folder, anchors=both)
+    assert report.verdict == "INTACT"
+    assert {s["anchor_source"] for s in report.seals} == {"root A", "root B"}
