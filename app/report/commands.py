@@ -2,7 +2,8 @@
 
 ``app.cli`` calls :func:`register` with its ``add(name, handler, help)`` helper. The handlers
 return the process exit code: 0 when everything holds, 2 when the command ran but found the
-case (at export) or the bundle not intact.
+case (at export) not intact or the bundle anything but INTACT (INTACT, UNANCHORED included),
+7 for a zip whose directory cannot be read.
 """
 
 from __future__ import annotations

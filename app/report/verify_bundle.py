@@ -582,7 +582,6 @@ class _Log:
     intact: bool = True
     item_hashes: dict[int, str] = field(default_factory=dict)
     tokens: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> (stem, seq)
-    hashes: dict[int, str] = field(default_factory=dict)  # only for seqs asked for
 
 
 def _records(event: custody.Event) -> dict[str, Any]:
@@ -593,7 +592,7 @@ def _records(event: custody.Event) -> dict[str, Any]:
     return records if isinstance(records, dict) else {}
 
 
-def _scan_log(src: _Source, report: BundleReport, keep: set[int]) -> _Log | None:
+def _scan_log(src: _Source, report: BundleReport) -> _Log | None:
     if not src.has(CUSTODY_LOG):
         report.problem(
             "custody-log.jsonl is missing, so the custody chain cannot be checked.", "missing"
@@ -614,8 +613,6 @@ def _scan_log(src: _Source, report: BundleReport, keep: set[int]) -> _Log | None
             if event.seq == 1:
                 with contextlib.suppress(ValueError, KeyError, AttributeError, TypeError):
                     log.case_id = str(json.loads(event.payload)["facts"].get("case_id", ""))
-            if event.seq in keep:
-                log.hashes[event.seq] = event.hash
             if len(log.item_hashes) + len(log.tokens) > MAX_ENTRIES:
                 raise _Refused(
                     "too-large",
@@ -912,8 +909,7 @@ class _Checker:
             with contextlib.suppress(ValueError, AttributeError):
                 facts = json.loads(export_event.payload).get("facts", {}) or {}
         sealed_list = _sealed_list(facts) if export_event is not None else None
-        keep = {int(facts.get("bundle_head_seq") or 0)}
-        log = _scan_log(src, report, keep)
+        log = _scan_log(src, report)
         anchor_files = self._check_anchor(anchor_events, export_event, log, manifest)
         reference = sealed_list if sealed_list is not None else manifest_entries
         if sealed_list is not None:  # roles and item ids from manifest.json, hashes from the seal
@@ -1369,7 +1365,7 @@ def _verify_pdf(path: Path, report: BundleReport, anchors: TrustAnchors) -> None
                     report.problem(
                         f"Attachment {name} does not match the SHA-256 in its name.", "changed"
                     )
-        log = _scan_log(checker.src, report, set()) if CUSTODY_LOG in attachments else None
+        log = _scan_log(checker.src, report) if CUSTODY_LOG in attachments else None
         if log is not None and printed is not None and printed != (log.head_seq, log.head_hash):
             report.problem(
                 f"Re-chained log: the cover names entry {printed[0]}, hash {printed[1]}, but the attached "
@@ -1428,8 +1424,8 @@ def _looks_like_pdf(path: Path) -> bool:
 def verify_bundle(path: Path | str, *, anchors: TrustAnchors | None = None) -> BundleReport:
     """Check a bundle folder, a bundle zip or a PDF; ``ok`` (exit 0) only for INTACT.
 
-    ``anchors`` are the trust anchors for timestamp tokens; by default the settings' CA
-    files and the OS trust store (see :func:`trust_anchors`). Nothing in the bundle is
+    ``anchors`` are the trust anchors for timestamp tokens; by default the user's trusted
+    roots and the OS trust store (see :func:`trust_anchors`). Nothing in the bundle is
     ever trusted as a root.
     """
     path = Path(path)
