@@ -153,7 +153,9 @@ def make_hostile_set(folder: Path) -> list[Path]:
             "archive/manifest.json",
             json.dumps({"files": [{"path": "natives/b.png", "size": 1 << 30, "sha256": "0" * 64}]}),
         )
-        with zf.open(zipfile.ZipInfo("archive/natives/b.png"), "w", force_zip64=True) as member:
+        info = zipfile.ZipInfo("archive/natives/b.png")
+        info.compress_type = zipfile.ZIP_DEFLATED  # a bare ZipInfo would be stored, not a bomb
+        with zf.open(info, "w", force_zip64=True) as member:
             block = bytes(1 << 20)
             for _ in range(1024):
                 member.write(block)
@@ -194,10 +196,18 @@ def child_hostile(folder: Path, verify: bool) -> None:
             report = verify_bundle(path, anchors=TrustAnchors())
             verdicts.append(
                 f"{path.name}: {report.verdict} (exit {report.exit_code}) in "
-                f"{time.perf_counter() - t0:.2f} s; {report.problems[0][:90]}"
+                f"{time.perf_counter() - t0:.2f} s; {_main_finding(report)[:90]}"
             )
     info = {"seconds": time.perf_counter() - start, "verdicts": verdicts, "peak_mb": _vm_hwm_mb()}
     sys.stdout.write(json.dumps(info) + "\n")
+
+
+def _main_finding(report: object) -> str:
+    """The refusal that answers a hostile input, else the first problem."""
+    findings = getattr(report, "findings", [])
+    hostile = ("zip-bomb", "unsafe", "too-large", "damaged-zip", "damaged")
+    chosen = next((f for f in findings if f.code in hostile), None)
+    return chosen.message if chosen else (findings[0].message if findings else "")
 
 
 def _vm_hwm_mb() -> float:
