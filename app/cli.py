@@ -29,6 +29,7 @@ from app.core.custody import iter_events
 from app.core.errors import ProofshotError
 from app.core.identity import version_report
 from app.core.importer import ImportJob
+from app.core.provenance import TRUST_ANCHORS_ENV
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 from app.core.verify import record_verification, verify_case
@@ -55,6 +56,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.c2pa_trust_list:  # the user's C2PA trust list (PEM) for this import's verdicts
+        os.environ[TRUST_ANCHORS_ENV] = str(Path(args.c2pa_trust_list).resolve())
     with Case.open(args.case) as case:
         job = ImportJob(case, [Path(p) for p in args.paths], tags=args.tag or [])
         with cancel_on_sigint(
@@ -405,6 +408,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-timestamp", action="store_true", help="leave the new items queued for timestamping"
     )
     p.add_argument("--tsa-timeout", type=float, default=10.0, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--c2pa-trust-list",
+        metavar="PEM",
+        help="C2PA trust list (PEM certificates) for the Trusted/Valid/Invalid verdict; "
+        "default: $PROOFSHOT_C2PA_TRUST_ANCHORS",
+    )
     p.add_argument("--json", action="store_true")
 
     p = add("list", cmd_list, "List the items of a case.")
