@@ -33,7 +33,6 @@ import logging
 import os
 import re
 import shutil
-import ssl
 import stat
 import tempfile
 import warnings
@@ -47,12 +46,13 @@ from typing import IO, Any
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
+from cryptography.utils import CryptographyDeprecationWarning
 
-from app.config import config_dir
 from app.core import custody
 from app.core.attest import seal_manifest, token_file_stem
 from app.core.canonical import canonical_json
 from app.core.errors import ProofshotError
+from app.core.trust import load_trust
 from app.core.tsa import MAX_CLOCK_OFFSET, parse_timestamp_response, verify_timestamp
 from app.report.archive import (
     ANCHOR_DIR,
@@ -154,10 +154,6 @@ class _Refused(Exception):
 # -- trust anchors ------------------------------------------------------------------------------
 
 
-USER_ROOTS_NAME = "trusted-tsa-roots.pem"
-"""The user's trusted TSA roots in the settings folder (``proofshot timestamp --ca-file``)."""
-
-
 @dataclass(frozen=True)
 class TrustAnchors:
     """Root certificates from outside the bundle: one PEM certificate each, and where it came from."""
@@ -173,8 +169,10 @@ class TrustAnchors:
             ]
         except (ProofshotError, ValueError):
             return list(self.pems)
+        if not certs:  # the token names no certificate: any anchor might be its signer's
+            return list(self.pems)
         names = {c.subject for c in certs} | {c.issuer for c in certs}
-        return [pem for pem, cert in self._loaded() if cert.subject in names] or list(self.pems)
+        return [pem for pem, cert in self._loaded() if cert.subject in names]
 
     def source_of(self, subject: str) -> str | None:
         for (_, cert), source in zip(self._loaded(), self._sources(), strict=True):
@@ -192,6 +190,15 @@ class TrustAnchors:
 
     def summary(self) -> list[str]:
         return list(dict.fromkeys(self.sources))
+
+
+def _verify_token(
+    tsr: bytes, data: bytes, *, expected_nonce: int | None, ca_pems: Sequence[bytes]
+) -> Any:
+    """:func:`app.core.tsa.verify_timestamp`, quiet about odd certificates of an OS store."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return verify_timestamp(tsr, data, expected_nonce=expected_nonce, ca_pems=ca_pems)
 
 
 @functools.lru_cache(maxsize=64)
@@ -220,57 +227,14 @@ def _split_pems(data: bytes) -> list[x509.Certificate]:
     return certs
 
 
-def _each(data: bytes, source: str) -> tuple[list[bytes], list[str]]:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    pems = [c.public_bytes(Encoding.PEM) for c in _split_pems(data)]
-    return pems, [source] * len(pems)
-
-
-def _system_store() -> Path | None:
-    """The OS trust store file (certifi's bundle when the OS names none);
-    ``PROOFSHOT_SYSTEM_TRUST`` names another file, or with an empty value turns it off."""
-    override = os.environ.get("PROOFSHOT_SYSTEM_TRUST")
-    if override is not None:
-        return Path(override) if override.strip() else None
-    paths = ssl.get_default_verify_paths()
-    for candidate in (paths.cafile, paths.openssl_cafile):
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    try:
-        import certifi
-    except ImportError:
-        return None
-    return Path(certifi.where())
-
-
 def trust_anchors(ca_files: Sequence[Path] = (), *, system: bool = True) -> TrustAnchors:
-    """``--ca-file`` files, the user's trusted roots, and (unless off) the OS trust store."""
-    pems: list[bytes] = []
-    sources: list[str] = []
-    for path in ca_files:
-        try:
-            got = _each(Path(path).read_bytes(), f"--ca-file {path}")
-        except OSError as exc:
-            raise ProofshotError(
-                f"The CA file {path} cannot be read ({exc.strerror or exc})."
-            ) from exc
-        if not got[0]:
-            raise ProofshotError(f"The CA file {path} holds no readable PEM certificate.")
-        pems += got[0]
-        sources += got[1]
-    user = config_dir() / USER_ROOTS_NAME
-    with contextlib.suppress(OSError):
-        got = _each(user.read_bytes(), f"your trusted roots ({user})")
-        pems += got[0]
-        sources += got[1]
-    store = _system_store() if system else None
-    if store is not None:
-        with contextlib.suppress(OSError):
-            got = _each(store.read_bytes(), f"the OS trust store ({store})")
-            pems += got[0]
-            sources += got[1]
-    return TrustAnchors(tuple(pems), tuple(sources))
+    """``--ca-file`` files, the user's trusted roots, and (unless off) the OS trust store.
+
+    The same store ``proofshot verify`` uses (:func:`app.core.trust.load_trust`): never the
+    case's, the bundle's or the token's own certificates.
+    """
+    store = load_trust(list(ca_files), system=system)
+    return TrustAnchors(tuple(a.pem for a in store.anchors), tuple(a.source for a in store.anchors))
 
 
 # -- sources ------------------------------------------------------------------------------------
@@ -1093,7 +1057,7 @@ class _Checker:
                 "seal-mismatch",
             )
         # Only roots from outside the bundle: the .chain.pem beside the token is never trusted.
-        result = verify_timestamp(
+        result = _verify_token(
             tsr,
             expected_manifest.encode("utf-8"),
             expected_nonce=None,
@@ -1208,7 +1172,7 @@ class _Checker:
             tsr, data = self.read(tsr_name), self.read(txt_name)
             if tsr is None or data is None:
                 continue
-            result = verify_timestamp(
+            result = _verify_token(
                 tsr, data, expected_nonce=None, ca_pems=self.anchors.for_token(tsr)
             )
             hard = [
