@@ -19,6 +19,7 @@ from typing import Any
 from app import __version__
 from app.capture import commands as capture_commands
 from app.capture.campaigns import commands as campaign_commands
+from app.capture.study import commands as study_commands
 from app.compare import commands as compare_commands
 from app.compare import works as works_mod
 from app.config import default_operator
@@ -424,6 +425,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from app.demo.case_builder import build_demo_case  # the demo data is only loaded on request
 
     with build_demo_case(Path(args.case), operator=_operator(args) or "Demo Operator") as case:
+        if not getattr(args, "no_study", False):
+            from app.demo.study import add_demo_study  # loopback demo API only
+
+            add_demo_study(case)
         count = items_mod.count_items(case)
         print(f"Built the demo case at {case.path} with {count} items.")
     return EXIT_OK
@@ -586,6 +591,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     capture_commands.register(add)
     campaign_commands.register(add)
+    study_commands.register(add)
     compare_commands.register(add)
     report_commands.register(add)
 
@@ -600,6 +606,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("demo", cmd_demo, "Build the demo case from the bundled demo data.")
     p.add_argument("case", type=Path)
     p.add_argument("--operator")
+    p.add_argument("--no-study", action="store_true", help="leave out the small reproduction study")
     return parser
 
 

@@ -45,6 +45,7 @@ from app.gui.lazy import preload
 from app.gui.messages import show_error
 from app.gui.models import ItemTableModel
 from app.gui.session import CaseSession
+from app.gui.study import StudyReviewPanel
 from app.gui.tag_dialog import TagDialog
 from app.gui.thumbnails import ThumbnailCache
 from app.gui.verify_view import VerifyFlow
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
         self.add_workspace(self.capture, "")
         self.add_workspace(self.compare, "")
         self.add_workspace(self.campaigns, "")
+        self.study_review = StudyReviewPanel(session, self)
+        self.add_workspace(self.study_review, "")
         self.setCentralWidget(self.workspaces)
 
         self.inspector_dock = QDockWidget(self)
@@ -583,6 +586,7 @@ class MainWindow(QMainWindow):
         self.set_workspace_title(self.capture, self.tr("Capture"))
         self.set_workspace_title(self.compare, self.tr("Compare"))
         self.set_workspace_title(self.campaigns, self.tr("Campaigns"))
+        self.set_workspace_title(self.study_review, self.tr("Study review"))
         self.inspector_dock.setWindowTitle(self.tr("Inspector"))
         self.toolbar.setWindowTitle(self.tr("Main toolbar"))
         self._update_status()

@@ -27,6 +27,7 @@ from app.core.errors import ProofshotError
 from app.core.identity import code_sha256, tool_name
 from app.core.items import ITEM_COLUMNS, Item
 from app.core.problems import VerifyReport
+from app.report import study_section
 
 PROFILES = ("filing", "archive", "both")
 LANGS = ("en", "zh", "en+zh")
@@ -326,6 +327,7 @@ class Bundle:
     withdrawn: list[dict[str, Any]]
     works: dict[int, int] = field(default_factory=dict)  # work id -> exhibit number
     item_exhibit: dict[int, str] = field(default_factory=dict)  # item id -> "3.2"
+    study: dict[str, Any] | None = None  # the "Reproduction study" section (study_section)
 
     @property
     def document_time(self) -> datetime:
@@ -935,6 +937,7 @@ def build_bundle(
         withdrawn=list(withdrawn.values()),
         works=work_exhibit,
         item_exhibit=item_exhibit,
+        study=study_section.study_model(case),
     )
 
 

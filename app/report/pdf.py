@@ -42,7 +42,7 @@ from reportlab.platypus import (
 )
 
 from app.core.jobs import CancelToken
-from app.report import declarations
+from app.report import declarations, study_section
 from app.report.fonts import (
     CJK,
     MONO,
@@ -541,6 +541,15 @@ class Renderer:
                     self.lang.t("Summary by prompt", "提示词汇总"),
                 )
             )
+        if b.study:
+            out.append(
+                Section(
+                    "study",
+                    "Reproduction study",
+                    "复现实验",
+                    self.lang.t("Reproduction study", "复现实验"),
+                )
+            )
         for ex in b.exhibits:
             label_en = f"Exhibit {ex.number}" + (" (Demonstrative)" if ex.demonstrative else "")
             label_zh = f"证据{ex.number}" + ("（演示性）" if ex.demonstrative else "")
@@ -565,6 +574,8 @@ class Renderer:
         if self.lang.zh:
             names.append(("declaration-zh", "Capture-process statement", "取证过程说明"))
         names.append(("notice", "Platform notice", "平台投诉通知"))
+        if self.bundle.study:
+            names.append(("study-methods", "Reproduction study methods", "复现实验方法说明"))
         letters = "ABCDEFGHIJ"
         return [
             (f"appendix-{key}", f"Appendix {letters[i]}: {en}", f"附录{letters[i]}：{zh}")
@@ -580,6 +591,8 @@ class Renderer:
         weight = 0
         if self.bundle.prompts:
             current.append("summary")
+        if self.bundle.study:
+            current.append("study")
         for ex in self.bundle.exhibits:
             size = sum(v.item.size for v in ex.items if v.is_image)
             if current and (
@@ -598,6 +611,10 @@ class Renderer:
         story: list[Flowable] = [Marker(key, recorder)]
         if key == "summary":
             story += self.summary()
+        elif key == "study":
+            story += study_section.render(self)
+        elif key == "appendix-study-methods":
+            story += study_section.methods(self)
         elif key.startswith("exhibit-"):
             number = int(key.split("-")[1])
             story += self.exhibit(self.bundle.exhibits[number - 1])

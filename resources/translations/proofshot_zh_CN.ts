@@ -2025,6 +2025,11 @@ Import files with File ▸ Import (Ctrl+I), drop files or folders here, or take 
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../app/gui/main_window.py" line="1"/>
+        <source>Study review</source>
+        <translation>复现实验评审</translation>
+    </message>
+    <message>
         <location filename="../../app/gui/main_window.py" line="339"/>
         <source>Case: {title} — {path}</source>
         <translation>案件：{title} — {path}</translation>
@@ -2843,6 +2848,73 @@ Import files with File ▸ Import (Ctrl+I), drop files or folders here, or take 
         <location filename="../../app/gui/verify_view.py" line="117"/>
         <source>What is wrong</source>
         <translation>问题说明</translation>
+    </message>
+</context>
+<context>
+    <name>StudyReviewPanel</name>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Enter the reviewer&apos;s name first.</source>
+        <translation>请先输入评审人姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>The study&apos;s protocol is not frozen yet.</source>
+        <translation>实验方案尚未固定。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Recording a review answer</source>
+        <translation>正在记录评审结论</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Reviewer</source>
+        <translation>评审人</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Start blind review</source>
+        <translation>开始盲评</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Output</source>
+        <translation>生成图片</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Note (optional): the elements you compared</source>
+        <translation>说明（可选）：比对的要素</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Similar</source>
+        <translation>相似</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Not similar</source>
+        <translation>不相似</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Unsure</source>
+        <translation>无法判断</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Review complete: %n answer(s) recorded.</source>
+        <translation>
+            <numerusform>评审完成：已记录 %n 条结论。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>%n output(s) left after this one.</source>
+        <translation>
+            <numerusform>本张之后还剩 %n 张图片。</numerusform>
+        </translation>
     </message>
 </context>
 </TS>
