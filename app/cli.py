@@ -24,7 +24,7 @@ from app.compare import commands as compare_commands
 from app.compare import works as works_mod
 from app.config import default_operator
 from app.console import StderrProgress, cancel_on_sigint, clean, clean_console, print_json
-from app.core import attest
+from app.core import attest, ocr_commands
 from app.core import items as items_mod
 from app.core.case import Case
 from app.core.custody import iter_events
@@ -202,8 +202,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         flt = items_mod.ItemFilter(text=args.text, tag=args.tag, kind=args.kind)
         rows = items_mod.list_items(case, flt)
         tags = items_mod.tags_by_item(case)
+        ocr_hits = ocr_commands.list_marks(case, args.text)
         if args.json:
-            print_json([_item_json(case, it, tags.get(it.id, [])) for it in rows])
+            print_json(
+                [
+                    {**_item_json(case, it, tags.get(it.id, [])), "ocr_match": it.id in ocr_hits}
+                    for it in rows
+                ]
+            )
             return EXIT_OK
         for it in rows:
             prompt = it.provenance.get("prompt") or ""
@@ -213,6 +219,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                 line += "  [" + ", ".join(tags[it.id]) + "]"
             if prompt:
                 line += f"\n       prompt: {prompt[:100]}"
+            if it.id in ocr_hits:
+                line += f"\n       [OCR] text recognised in the image matches {args.text!r}"
             print(line)
         print(f"{len(rows)} item(s)")
     return EXIT_OK
@@ -231,6 +239,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             withdrawal=state.withdrawn,
             events=events,
         )
+        data["ocr"] = ocr_commands.show_json(case, item.id)
         if args.json:
             print_json(data)
             return EXIT_OK
@@ -255,6 +264,9 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(f"{'note':>13}: {note['text']} ({note['actor']}, {note['at_utc']})")
         if state.withdrawn:
             print(f"{'WITHDRAWN':>13}: {state.withdrawn['reason']}")
+        if data["ocr"]:
+            first = data["ocr"]["text"].replace("\n", " / ")[:100]
+            print(f"{'OCR text':>13}: {first} (machine-recognised, {data['ocr']['engine']})")
         print(f"{'events':>13}: " + "; ".join(f"#{e['seq']} {e['action']}" for e in events))
     return EXIT_OK
 
@@ -594,6 +606,7 @@ def build_parser() -> argparse.ArgumentParser:
     study_commands.register(add)
     compare_commands.register(add)
     report_commands.register(add)
+    ocr_commands.register(add)
 
     p = add(
         "settings", cmd_settings, "Show or set the case's title, operator and bundle cover facts."

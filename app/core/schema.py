@@ -34,6 +34,7 @@ LOGGED_TABLES: dict[str, str] = {
     "study_protocols": "id",
     "study_runs": "id",
     "study_reviews": "id",
+    "ocr_results": "id",
 }
 
 _V1 = """
@@ -317,6 +318,30 @@ CREATE TABLE IF NOT EXISTS study_reviews (
 CREATE INDEX IF NOT EXISTS study_reviews_study ON study_reviews(study_id, reviewer, item_id);
 """
 
+# OCR: text recognised in an image item, a derived record that never changes the item. Each run
+# is a new row (the latest per item is current); lines carry boxes and confidences, and the
+# engine, its version and its model files' hashes are kept with them. ``ocr_fts`` is a
+# full-text index (trigram, contentless) over each row's search form of the text (NFKC,
+# case-folded, no spaces; see app.core.ocr.search_form), written with the row; it is an
+# index, not evidence, and not logged.
+# Self-contained so it can be renumbered: it only creates its own objects.
+_V8_OCR = """
+CREATE TABLE ocr_results (
+    id             INTEGER PRIMARY KEY,
+    seq            INTEGER NOT NULL REFERENCES events(seq),
+    item_id        INTEGER NOT NULL REFERENCES items(id),
+    engine         TEXT NOT NULL,
+    engine_version TEXT NOT NULL,
+    languages      TEXT NOT NULL,
+    models         TEXT NOT NULL,
+    text           TEXT NOT NULL,
+    lines          TEXT NOT NULL,
+    facts          TEXT NOT NULL
+);
+CREATE INDEX ocr_results_item ON ocr_results(item_id);
+CREATE VIRTUAL TABLE ocr_fts USING fts5(text, content='', tokenize='trigram');
+"""
+
 _CAPTURE_TABLES = [
     "captures",
     "capture_items",
@@ -337,6 +362,7 @@ MIGRATIONS: list[str] = [
     + _append_only_triggers(
         ["studies", "study_protocols", "study_runs", "study_reviews"], if_not_exists=True
     ),
+    _V8_OCR + _append_only_triggers(["ocr_results"]),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

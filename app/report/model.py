@@ -328,6 +328,7 @@ class Bundle:
     works: dict[int, int] = field(default_factory=dict)  # work id -> exhibit number
     item_exhibit: dict[int, str] = field(default_factory=dict)  # item id -> "3.2"
     study: dict[str, Any] | None = None  # the "Reproduction study" section (study_section)
+    ocr: dict[int, Any] = field(default_factory=dict)  # item id -> ocr_layer.TextLayer
 
     @property
     def document_time(self) -> datetime:
@@ -938,7 +939,14 @@ def build_bundle(
         works=work_exhibit,
         item_exhibit=item_exhibit,
         study=study_section.study_model(case),
+        ocr=_ocr_layers(case, head_seq),
     )
+
+
+def _ocr_layers(case: Case, head_seq: int) -> dict[int, Any]:
+    from app.report import ocr_layer  # issue 19: screenshots' machine-recognised text
+
+    return ocr_layer.load(case, head_seq)
 
 
 def _prompt_summary(

@@ -339,8 +339,10 @@ class EvidenceImage(Flowable):
         key: str = "",
         placeholder: bool = False,
         styles: Styles | None = None,
+        text_layer: Any = None,
     ) -> None:
         super().__init__()
+        self.text_layer = text_layer  # an ocr_layer.TextLayer drawn invisibly over the image
         self.path = path
         self.img_width = width
         self.img_height = height
@@ -379,6 +381,16 @@ class EvidenceImage(Flowable):
             message = f"This image could not be drawn ({type(exc).__name__}); see the native file."
             canv.drawString(6, self.img_height - 14, message[:120])
         canv.rect(0, 0, self.img_width, self.img_height)
+        if self.text_layer is not None and not self.placeholder:
+            self._draw_text_layer()
+
+    def _draw_text_layer(self) -> None:
+        from app.report.ocr_layer import draw_text_layer
+
+        with PILImage.open(self.path) as im:  # reads the header only
+            size = im.size
+        crop = self.crop or (0, 0, size[0], size[1])
+        draw_text_layer(self.canv, self.text_layer, self.img_width, self.img_height, crop)
 
 
 class ChartFigure(Flowable):
@@ -940,6 +952,15 @@ class Renderer:
             )
         if item.media_notes:
             rows.append((t("Media notes", "媒体说明"), "; ".join(map(str, item.media_notes[:10]))))
+        if view.is_image and item.id in self.bundle.ocr:
+            from app.report.ocr_layer import fact_text
+
+            rows.append(
+                (
+                    t("Text layer", "文字层"),
+                    fact_text(self.bundle.ocr[item.id], self.lang.zh),
+                )
+            )
         if view.tags:
             rows.append((t("Tags", "标签"), ", ".join(view.tags)))
         for note in view.notes:
@@ -993,6 +1014,7 @@ class Renderer:
                     key=item.sha256,
                     placeholder=self.layout_only,
                     styles=s,
+                    text_layer=self.bundle.ocr.get(item.id),
                 )
             )
             note = t(
@@ -1014,6 +1036,7 @@ class Renderer:
                         crop=(0, top, item.width, bottom),
                         placeholder=self.layout_only,
                         styles=s,
+                        text_layer=self.bundle.ocr.get(item.id),
                     )
                 )
                 out.append(
