@@ -35,6 +35,8 @@ LOGGED_TABLES: dict[str, str] = {
     "study_runs": "id",
     "study_reviews": "id",
     "ocr_results": "id",
+    "refusals": "id",
+    "duty_checks": "id",
 }
 
 _V1 = """
@@ -326,7 +328,7 @@ CREATE INDEX IF NOT EXISTS study_reviews_study ON study_reviews(study_id, review
 # index, not evidence, and not logged.
 # Self-contained so it can be renumbered: it only creates its own objects.
 _V8_OCR = """
-CREATE TABLE ocr_results (
+CREATE TABLE IF NOT EXISTS ocr_results (
     id             INTEGER PRIMARY KEY,
     seq            INTEGER NOT NULL REFERENCES events(seq),
     item_id        INTEGER NOT NULL REFERENCES items(id),
@@ -338,8 +340,36 @@ CREATE TABLE ocr_results (
     lines          TEXT NOT NULL,
     facts          TEXT NOT NULL
 );
-CREATE INDEX ocr_results_item ON ocr_results(item_id);
-CREATE VIRTUAL TABLE ocr_fts USING fts5(text, content='', tokenize='trigram');
+CREATE INDEX IF NOT EXISTS ocr_results_item ON ocr_results(item_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS ocr_fts USING fts5(text, content='', tokenize='trigram');
+"""
+
+# Platform duties (issue #20): refusal responses recognised in captures and campaign tries,
+# recorded as such; and each duty check run, with the findings it computed, so a later
+# re-check shows what changed. Both are derived records pointing at the evidence. Written
+# to be re-runnable (IF NOT EXISTS), so a case whose version was wound back still opens.
+_V_DUTIES = """
+CREATE TABLE IF NOT EXISTS refusals (
+    id            INTEGER PRIMARY KEY,
+    seq           INTEGER NOT NULL REFERENCES events(seq),
+    generation_id INTEGER REFERENCES generations(id),
+    try_id        INTEGER REFERENCES campaign_tries(id),
+    item_id       INTEGER REFERENCES items(id),
+    platform      TEXT NOT NULL,
+    prompt        TEXT NOT NULL,
+    status        INTEGER,
+    matched       TEXT NOT NULL,
+    excerpt       TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS duty_checks (
+    id         INTEGER PRIMARY KEY,
+    seq        INTEGER NOT NULL REFERENCES events(seq),
+    platform   TEXT NOT NULL,
+    checked_at TEXT NOT NULL,
+    from_seq   INTEGER NOT NULL,
+    to_seq     INTEGER NOT NULL,
+    findings   TEXT NOT NULL
+);
 """
 
 _CAPTURE_TABLES = [
@@ -362,7 +392,8 @@ MIGRATIONS: list[str] = [
     + _append_only_triggers(
         ["studies", "study_protocols", "study_runs", "study_reviews"], if_not_exists=True
     ),
-    _V8_OCR + _append_only_triggers(["ocr_results"]),
+    _V8_OCR + _append_only_triggers(["ocr_results"], if_not_exists=True),
+    _V_DUTIES + _append_only_triggers(["refusals", "duty_checks"], if_not_exists=True),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
