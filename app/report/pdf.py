@@ -43,6 +43,7 @@ from reportlab.platypus import (
 
 from app.core.jobs import CancelToken
 from app.report import declarations, study_section
+from app.report.facts_labels import break_path, fact_rows, facts_text
 from app.report.fonts import (
     CJK,
     MONO,
@@ -260,6 +261,9 @@ def grid_table(
     )
     return table
 
+
+ARCHIVE_REF = "bundle.json"
+"""The archive file that holds every fact in full (nested details are referenced to it)."""
 
 # -- flowables ---------------------------------------------------------------------------------
 
@@ -754,7 +758,7 @@ class Renderer:
             (t("Registration", "登记号"), w.registration or "—"),
             (t("Registration date", "登记日期"), w.registration_date or "—"),
         ]
-        rows += _flatten(w.facts)[:40]
+        rows += fact_rows(w.facts, t, ARCHIVE_REF)
         docs = [v.label for v in ex.items if v.role.startswith("licence-document")]
         rows.append(
             (
@@ -795,14 +799,16 @@ class Renderer:
         tls = facts.pop("tls", None)
         if isinstance(tls, dict):
             rows.append(
-                (t("TLS certificate (same connection)", "TLS证书（同一连接）"), _flatten_text(tls))
+                (
+                    t("TLS certificate (same connection)", "TLS证书（同一连接）"),
+                    facts_text(tls, t, ARCHIVE_REF),
+                )
             )
         elif tls:
             rows.append((t("TLS certificate (same connection)", "TLS证书（同一连接）"), _text(tls)))
         else:
             rows.append((t("TLS certificate", "TLS证书"), t("none recorded", "未记录")))
-        for key, value in _flatten(facts)[:60]:
-            rows.append((key, value))
+        rows += fact_rows(facts, t, ARCHIVE_REF, limit=60)
         out: list[Flowable] = [P(t("Capture", "取证记录"), s.h2), kv_table(rows, s, self.width)]
         return out
 
@@ -836,14 +842,14 @@ class Renderer:
         ) or t("none", "无")
         rows: list[tuple[str, Any]] = [
             (t("Negative prompt", "反向提示词"), gen.negative_prompt or "—"),
-            (t("Parameters", "参数"), _flatten_text(gen.parameters) or "—"),
+            (t("Parameters", "参数"), facts_text(gen.parameters, t, ARCHIVE_REF) or "—"),
             (t("Request URL", "请求地址"), gen.request_url or "—"),
             (t("Job id", "任务编号"), gen.job_id or "—"),
             (t("Submitted", "提交时间"), self.lang.time(gen.submitted_at)),
             (t("Returned", "返回时间"), self.lang.time(gen.returned_at)),
             (
                 t("Binding of prompt to outputs", "提示词与输出的关联"),
-                _flatten_text(gen.binding) or "—",
+                facts_text(gen.binding, t, ARCHIVE_REF) or "—",
             ),
             (t("Outputs (exhibit items)", "生成的图片（证据编号）"), outputs),
         ]
@@ -851,8 +857,7 @@ class Renderer:
             rows.append(
                 (t("Campaign / try", "批量任务/次数"), f"{gen.campaign} / {gen.try_number}")
             )
-        for key, value in _flatten(gen.facts)[:40]:
-            rows.append((key, value))
+        rows += fact_rows(gen.facts, t, ARCHIVE_REF)
         for c in gen.corrections:
             rows.append(
                 (
@@ -880,7 +885,7 @@ class Renderer:
             out = [CondPageBreak(120), P(head, s.h2)]
         prov = item.provenance if isinstance(item.provenance, dict) else {}
         rows: list[tuple[str, Any]] = [
-            (t("File in the archive", "归档包中的文件"), P(view.native_name, s.mono)),
+            (t("File in the archive", "归档包中的文件"), P(break_path(view.native_name), s.mono)),
             (t("Type", "类型"), f"{item.media_type} ({item.kind})"),
             (t("Size", "大小"), t(f"{item.size:,} bytes", f"{item.size:,} 字节")),
         ]
@@ -923,7 +928,7 @@ class Renderer:
                         x
                         for x in (
                             _text(prov.get("generator") or ""),
-                            _flatten_text(prov.get("parameters") or {}),
+                            facts_text(prov.get("parameters") or {}, t, ARCHIVE_REF),
                         )
                         if x
                     ),
@@ -1018,8 +1023,8 @@ class Renderer:
                 )
             )
             note = t(
-                f"Shown at {scale * 100:.0f}% of its natural size of {item.width} × {item.height} pixels; the native file is {view.native_name}.",
-                f"按原始尺寸{item.width} × {item.height}像素的{scale * 100:.0f}%显示；原始文件为{view.native_name}。",
+                f"Shown at {scale * 100:.0f}% of its natural size of {item.width} × {item.height} pixels; the native file is listed above.",
+                f"按原始尺寸{item.width} × {item.height}像素的{scale * 100:.0f}%显示；原始文件见上表。",
             )
         else:
             slice_h_pt = self.height * 0.88
@@ -1049,8 +1054,8 @@ class Renderer:
                     )
                 )
             note = t(
-                f"A tall image of {item.width} × {item.height} pixels, shown at {scale * 100:.0f}% in {count} consecutive parts; the native file is {view.native_name}.",
-                f"长图，原始尺寸{item.width} × {item.height}像素，按{scale * 100:.0f}%分{count}部分连续显示；原始文件为{view.native_name}。",
+                f"A tall image of {item.width} × {item.height} pixels, shown at {scale * 100:.0f}% in {count} consecutive parts; the native file is listed above.",
+                f"长图，原始尺寸{item.width} × {item.height}像素，按{scale * 100:.0f}%分{count}部分连续显示；原始文件见上表。",
             )
         out.append(P(note, s.small))
         out.append(Spacer(1, 4))
@@ -1219,7 +1224,7 @@ class Renderer:
             out.append(
                 P(t(f"Environment report, item {label}", f"取证环境报告（文件{label}）"), s.h2)
             )
-            rows = _flatten(data)
+            rows = fact_rows(data, t, f"item {label}", limit=10_000)
             out.append(kv_table(rows[:MAX_TABLE_ROWS_INLINE] or [("—", "—")], s, self.width, 170))
             if len(rows) > MAX_TABLE_ROWS_INLINE:
                 out.append(
@@ -1689,32 +1694,6 @@ def _text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _flatten(value: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, str]]:
-    """Key paths and values of a facts tree, bounded so hostile JSON cannot explode the page."""
-    out: list[tuple[str, str]] = []
-    if depth > 5:
-        return [(prefix or "value", _text(value)[:2000])]
-    if isinstance(value, dict):
-        for key in sorted(value, key=str)[:200]:
-            out += _flatten(value[key], f"{prefix}.{key}" if prefix else str(key), depth + 1)
-    elif isinstance(value, list) and value and all(isinstance(v, dict | list) for v in value):
-        for index, entry in enumerate(value[:50]):
-            out += _flatten(entry, f"{prefix}[{index}]", depth + 1)
-    elif isinstance(value, list):
-        out.append((prefix or "value", ", ".join(_text(v) for v in value[:100])))
-    else:
-        out.append((prefix or "value", _text(value)))
-    return out
-
-
-def _flatten_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if value in (None, {}, []):
-        return ""
-    return "; ".join(f"{k}: {v}" for k, v in _flatten(value)[:80])
-
-
 def _c2pa_text(c2pa: Any, lang: Lang) -> str:
     t = lang.t
     if not isinstance(c2pa, dict) or not c2pa:
@@ -1774,7 +1753,9 @@ def _labels_text(labels: Any, lang: Lang) -> str:
     parts = []
     for label in labels[:10]:
         if isinstance(label, dict):
-            parts.append(f"{label.get('source')}: {_text(label.get('value'))}")
+            parts.append(
+                f"{label.get('source')}: {facts_text(label.get('value'), lang.t, ARCHIVE_REF)}"
+            )
         else:
-            parts.append(_text(label))
+            parts.append(facts_text(label, lang.t, ARCHIVE_REF))
     return "\n".join(parts)
