@@ -35,6 +35,7 @@ LOGGED_TABLES: dict[str, str] = {
     "study_runs": "id",
     "study_reviews": "id",
     "ocr_results": "id",
+    "exhibit_register": "id",
 }
 
 _V1 = """
@@ -342,6 +343,22 @@ CREATE INDEX IF NOT EXISTS ocr_results_item ON ocr_results(item_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS ocr_fts USING fts5(text, content='', tokenize='trigram');
 """
 
+# Exhibit register (issue 16): the number each exhibit got the first time it was exported.
+# Insert-only; ``epoch`` starts over with ``export --renumber`` (a new epoch, the old rows kept).
+# ``key`` names what the exhibit is ("capture:3", "work:1", "item:12", "chart:2").
+# Self-contained (IF NOT EXISTS) so it can be renumbered like the study and OCR migrations.
+_V_REGISTER = """
+CREATE TABLE IF NOT EXISTS exhibit_register (
+    id      INTEGER PRIMARY KEY,
+    seq     INTEGER NOT NULL REFERENCES events(seq),
+    epoch   INTEGER NOT NULL,
+    key     TEXT NOT NULL,
+    number  INTEGER NOT NULL,
+    UNIQUE (epoch, key),
+    UNIQUE (epoch, number)
+);
+"""
+
 _CAPTURE_TABLES = [
     "captures",
     "capture_items",
@@ -363,6 +380,7 @@ MIGRATIONS: list[str] = [
         ["studies", "study_protocols", "study_runs", "study_reviews"], if_not_exists=True
     ),
     _V8_OCR + _append_only_triggers(["ocr_results"], if_not_exists=True),
+    _V_REGISTER + _append_only_triggers(["exhibit_register"], if_not_exists=True),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

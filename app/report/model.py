@@ -27,7 +27,7 @@ from app.core.errors import ProofshotError
 from app.core.identity import code_sha256, tool_name
 from app.core.items import ITEM_COLUMNS, Item
 from app.core.problems import VerifyReport
-from app.report import study_section
+from app.report import exhibit_register, study_section
 
 PROFILES = ("filing", "archive", "both")
 LANGS = ("en", "zh", "en+zh")
@@ -86,6 +86,7 @@ class ExportOptions:
     sign: Path | None = None
     cover: Mapping[str, str] = field(default_factory=dict)
     out: Path | None = None
+    renumber: bool = False  # start the exhibit register over (issue 16)
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -124,6 +125,7 @@ class ExportOptions:
             "max_mb": self.max_mb,
             "sign": self.sign is not None,
             "cover": dict(sorted(self.cover.items())),
+            "renumber": self.renumber,
         }
 
 
@@ -240,6 +242,7 @@ class Exhibit:
     work: WorkView | None = None
     chart: ChartView | None = None
     source_zh: str = ""
+    identity: str = ""  # what the exhibit is ("capture:3"), the exhibit register's key
 
     @property
     def demonstrative(self) -> bool:
@@ -541,9 +544,18 @@ def _read_environment(case: Case, item: Item) -> dict[str, Any]:
 
 
 def build_bundle(
-    case: Case, options: ExportOptions, verification: VerifyReport | None = None
+    case: Case,
+    options: ExportOptions,
+    verification: VerifyReport | None = None,
+    *,
+    register: dict[str, int] | None = None,
 ) -> Bundle:
-    """The whole bundle model for the case as it stands at its custody log's head."""
+    """The whole bundle model for the case as it stands at its custody log's head. Exhibit
+    numbers come from the case's exhibit register (or ``register``); exhibits not in it are
+    numbered after the highest."""
+    numbers = exhibit_register.Allocator(
+        exhibit_register.registered(case) if register is None else register
+    )
     head_seq, head_hash = custody.head(case.conn)
     snap = _Snapshot(case, head_seq)
     head_row = case.conn.execute("SELECT at_utc FROM events WHERE seq = ?", (head_seq,)).fetchone()
@@ -824,8 +836,9 @@ def build_bundle(
     item_exhibit: dict[int, str] = {}
     work_exhibit: dict[int, int] = {}
     output_exhibit: dict[int, int] = {}
-    for number, (_, ex, members) in enumerate(drafts, start=1):
-        ex.number = number
+    for _, ex, members in drafts:
+        ex.identity = exhibit_register.identity(ex.kind, ex, members)
+        number = ex.number = numbers.take(ex.identity)
         for index, (item_id, role) in enumerate(members, start=1):
             item = items[item_id]
             label = f"{number}.{index}"
@@ -858,7 +871,7 @@ def build_bundle(
         chart.work_exhibit = work_exhibit[chart.work_id]
         chart.output_exhibit = output_exhibit[chart.item_id]
         work = works[chart.work_id]
-        number = len(exhibits) + 1
+        number = numbers.take(f"chart:{chart.id}")
         exhibits.append(
             Exhibit(
                 number,
@@ -875,6 +888,10 @@ def build_bundle(
             )
         )
 
+    for ex in exhibits:
+        if ex.kind == "chart" and ex.chart is not None:
+            ex.identity = f"chart:{ex.chart.id}"
+    exhibits.sort(key=lambda e: e.number)
     prompts = _prompt_summary(exhibits, charts, failed_tries)
     log = [
         LogLine(int(r[0]), r[1], r[2], r[3], r[4], r[5])

@@ -150,9 +150,14 @@ def test_same_case_state_and_options_give_a_byte_identical_filing_pdf_and_zip(
     tmp_path: Path, tsa_server: TsaServer
 ) -> None:
     from app.core import attest
+    from app.report import exhibit_register
+    from app.report.model import ExportOptions
 
     make_case(tmp_path / "case.proofshot", tsa_server)
     with Case.open(tmp_path / "case.proofshot") as case:
+        # the first export registers the exhibit numbers (an event); do it before the copies
+        # so both start from the same case state
+        exhibit_register.record(case, ExportOptions(lang="en+zh", bates_prefix="X"))
         attest.seal_log(case, [TsaConfig(tsa_server.url)])
     first = Path(shutil.copytree(tmp_path / "case.proofshot", tmp_path / "a.proofshot"))
     second = Path(shutil.copytree(tmp_path / "case.proofshot", tmp_path / "b.proofshot"))
