@@ -43,6 +43,7 @@ from reportlab.platypus import (
 
 from app.core.jobs import CancelToken
 from app.report import declarations, study_section
+from app.report import duties as duties_report
 from app.report.facts_labels import break_path, fact_rows, facts_text
 from app.report.fonts import (
     CJK,
@@ -589,6 +590,8 @@ class Renderer:
             names.append(("declaration-en", "Declaration", "声明（英文）"))
         if self.lang.zh:
             names.append(("declaration-zh", "Capture-process statement", "取证过程说明"))
+        if self.bundle.duties:
+            names.append(("duties", "Platform duties", "平台义务"))
         names.append(("notice", "Platform notice", "平台投诉通知"))
         if self.bundle.study:
             names.append(("study-methods", "Reproduction study methods", "复现实验方法说明"))
@@ -644,14 +647,31 @@ class Renderer:
             story += self.blocks(declarations.declaration_en(self.bundle))
         elif key == "appendix-declaration-zh":
             story += self.blocks(declarations.declaration_zh(self.bundle), cjk=True)
+        elif key == "appendix-duties":
+            story += duties_report.story(self)
         elif key == "appendix-notice":
             if self.lang.en:
                 story += self.blocks(declarations.complaint_en(self.bundle))
+                story += self.duty_lines(zh=False)
             if self.lang.zh:
                 if self.lang.en:
                     story.append(PageBreak())
                 story += self.blocks(declarations.complaint_zh(self.bundle), cjk=True)
+                story += self.duty_lines(zh=True)
         return story
+
+    def duty_lines(self, *, zh: bool) -> list[Flowable]:
+        """The notice cites the "Platform duties" findings (issue #20), if there are any."""
+        lines = duties_report.notice_lines(self.bundle, zh=zh)
+        if not lines:
+            return []
+        base = Styles.cjk(self.styles) if zh else self.styles
+        head = (
+            "平台义务（见附录“平台义务”）"
+            if zh
+            else "Platform duties (see the Platform duties appendix)"
+        )
+        return [P(head, base.h3), *(P(line, base.small) for line in lines)]
 
     def heading(self, key: str) -> list[Flowable]:
         section = self.section_by_key[key]
