@@ -375,6 +375,7 @@ CREATE TABLE IF NOT EXISTS duty_checks (
 
 # Exhibit register (issue 16): the number each exhibit got the first time it was exported.
 # Insert-only; ``epoch`` starts over with ``export --renumber`` (a new epoch, the old rows kept).
+# ``series`` is "exhibit" or "demonstrative" (PDX-1 …, numbered apart);
 # ``key`` names what the exhibit is ("capture:3", "work:1", "item:12", "chart:2").
 # Self-contained (IF NOT EXISTS) so it can be renumbered like the study and OCR migrations.
 _V_REGISTER = """
@@ -382,10 +383,11 @@ CREATE TABLE IF NOT EXISTS exhibit_register (
     id      INTEGER PRIMARY KEY,
     seq     INTEGER NOT NULL REFERENCES events(seq),
     epoch   INTEGER NOT NULL,
+    series  TEXT NOT NULL,
     key     TEXT NOT NULL,
     number  INTEGER NOT NULL,
     UNIQUE (epoch, key),
-    UNIQUE (epoch, number)
+    UNIQUE (epoch, series, number)
 );
 """
 

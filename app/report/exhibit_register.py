@@ -96,10 +96,18 @@ def record(case: Case, options: ExportOptions, *, renumber: bool = False) -> int
     bundle = build_bundle(case, options, None, register=known)
     rows = []
     next_id = case.next_id("exhibit_register")
-    for ex in sorted(bundle.exhibits, key=lambda e: e.number):
+    for ex in bundle.exhibits:
         if ex.identity in known:
             continue
-        rows.append({"id": next_id, "epoch": epoch, "key": ex.identity, "number": ex.number})
+        rows.append(
+            {
+                "id": next_id,
+                "epoch": epoch,
+                "series": "demonstrative" if ex.demonstrative else "exhibit",
+                "key": ex.identity,
+                "number": ex.number,
+            }
+        )
         next_id += 1
     if not rows and not renumber:
         return 0
@@ -110,3 +118,37 @@ def record(case: Case, options: ExportOptions, *, renumber: bool = False) -> int
             records={"exhibit_register": rows},
         )
     return len(rows)
+
+
+def demonstratives_index(
+    rows: list[list[Any]],
+    header: Sequence[str],
+    t: Any,
+    styles: Any,
+    width: float,
+) -> list[Any]:
+    """The demonstratives' own index (PDX-1 … / 演示材料1 …), after the exhibit index."""
+    from reportlab.platypus import Spacer
+
+    from app.report.pdf import P, grid_table
+
+    head = [t("No.", "编号"), *header[1:]]
+    return [
+        Spacer(1, 8),
+        P(t("Demonstratives", "演示材料目录"), styles.h2),
+        P(
+            t(
+                "Demonstratives are aids to explanation prepared with Proofshot; they are not "
+                "evidence and carry no exhibit number.",
+                "演示材料是使用Proofshot制作的说明辅助材料，不是证据，不占用证据编号。",
+            ),
+            styles.small,
+        ),
+        grid_table(
+            head,
+            rows,
+            [48, width * 0.32, width * 0.2, width * 0.26, width - 48 - width * 0.78],
+            styles,
+            cell_style=styles.small,
+        ),
+    ]

@@ -250,11 +250,20 @@ class Exhibit:
 
     @property
     def key(self) -> str:
-        return f"exhibit-{self.number}"
+        return f"pdx-{self.number}" if self.demonstrative else f"exhibit-{self.number}"
 
     @property
     def folder(self) -> str:
-        return f"exhibit-{self.number:03d}"
+        return f"pdx-{self.number:03d}" if self.demonstrative else f"exhibit-{self.number:03d}"
+
+    @property
+    def label_en(self) -> str:
+        """Exhibits and demonstratives are numbered apart: "Exhibit 4", "PDX-1"."""
+        return f"PDX-{self.number}" if self.demonstrative else f"Exhibit {self.number}"
+
+    @property
+    def label_zh(self) -> str:
+        return f"演示材料{self.number}" if self.demonstrative else f"证据{self.number}"
 
 
 @dataclass
@@ -554,8 +563,12 @@ def build_bundle(
     """The whole bundle model for the case as it stands at its custody log's head. Exhibit
     numbers come from the case's exhibit register (or ``register``); exhibits not in it are
     numbered after the highest."""
+    known = exhibit_register.registered(case) if register is None else register
     numbers = exhibit_register.Allocator(
-        exhibit_register.registered(case) if register is None else register
+        {k: n for k, n in known.items() if not k.startswith("chart:")}
+    )
+    pdx_numbers = exhibit_register.Allocator(
+        {k: n for k, n in known.items() if k.startswith("chart:")}
     )
     head_seq, head_hash = custody.head(case.conn)
     snap = _Snapshot(case, head_seq)
@@ -872,7 +885,7 @@ def build_bundle(
         chart.work_exhibit = work_exhibit[chart.work_id]
         chart.output_exhibit = output_exhibit[chart.item_id]
         work = works[chart.work_id]
-        number = numbers.take(f"chart:{chart.id}")
+        number = pdx_numbers.take(f"chart:{chart.id}")
         exhibits.append(
             Exhibit(
                 number,
@@ -892,7 +905,7 @@ def build_bundle(
     for ex in exhibits:
         if ex.kind == "chart" and ex.chart is not None:
             ex.identity = f"chart:{ex.chart.id}"
-    exhibits.sort(key=lambda e: e.number)
+    exhibits.sort(key=lambda e: (e.demonstrative, e.number))
     prompts = _prompt_summary(exhibits, charts, failed_tries)
     log = [
         LogLine(int(r[0]), r[1], r[2], r[3], r[4], r[5])

@@ -44,6 +44,7 @@ from reportlab.platypus import (
 from app.core.jobs import CancelToken
 from app.report import declarations, study_section
 from app.report import duties as duties_report
+from app.report.exhibit_register import demonstratives_index
 from app.report.facts_labels import break_path, fact_rows, facts_text
 from app.report.fonts import (
     CJK,
@@ -568,14 +569,15 @@ class Renderer:
                 )
             )
         for ex in b.exhibits:
-            label_en = f"Exhibit {ex.number}" + (" (Demonstrative)" if ex.demonstrative else "")
-            label_zh = f"证据{ex.number}" + ("（演示性）" if ex.demonstrative else "")
+            label_en = ex.label_en + (" (Demonstrative)" if ex.demonstrative else "")
+            label_zh = ex.label_zh
             title = (
-                self.lang.t(f"Exhibit {ex.number}", f"证据{ex.number}")
+                self.lang.t(ex.label_en, ex.label_zh)
                 + " — "
                 + (ex.title_zh if (self.lang.zh and not self.lang.en) else ex.title)
             )
-            out.append(Section(ex.key, label_en, label_zh, title, ex.number, ex.demonstrative))
+            number = None if ex.demonstrative else ex.number
+            out.append(Section(ex.key, label_en, label_zh, title, number, ex.demonstrative))
         for key, en, zh in self._appendix_names():
             out.append(Section(key, en, zh, self.lang.t(en, zh)))
         return out
@@ -634,9 +636,8 @@ class Renderer:
             story += study_section.render(self)
         elif key == "appendix-study-methods":
             story += study_section.methods(self)
-        elif key.startswith("exhibit-"):
-            number = int(key.split("-")[1])
-            story += self.exhibit(self.bundle.exhibits[number - 1])
+        elif key.startswith(("exhibit-", "pdx-")):
+            story += self.exhibit(next(e for e in self.bundle.exhibits if e.key == key))
         elif key == "appendix-environment":
             story += self.environment()
         elif key == "appendix-custody":
@@ -736,7 +737,7 @@ class Renderer:
     def exhibit(self, ex: Exhibit) -> list[Flowable]:
         s, t = self.styles, self.lang.t
         out: list[Flowable] = []
-        label = t(f"Exhibit {ex.number}", f"证据{ex.number}")
+        label = t(ex.label_en, ex.label_zh)
         title = ex.title if self.lang.en else ex.title_zh
         out.append(P(f"{label} — {title}", s.h1))
         if self.lang.en and self.lang.zh:
@@ -1566,6 +1567,7 @@ class Renderer:
             vol = next((vv["number"] for vv in volumes if vv["first"] <= first <= vv["last"]), 1)
             return text + (t(f" (vol. {vol})", f"（第{vol}册）") if len(volumes) > 1 else "")
 
+        demonstrative_rows: list[list[Any]] = []
         for ex in b.exhibits:
             if self.lang.en and self.lang.zh:
                 name = f"{ex.title}\n{ex.title_zh}"
@@ -1577,7 +1579,12 @@ class Renderer:
             source = (
                 ex.source_zh if (self.lang.zh and not self.lang.en and ex.source_zh) else ex.source
             )
-            rows2.append([str(ex.number), name, source, purpose, page_text(ex.key)])
+            row = [str(ex.number), name, source, purpose, page_text(ex.key)]
+            if ex.demonstrative:
+                row[0] = t(ex.label_en, ex.label_zh)
+                demonstrative_rows.append(row)
+            else:
+                rows2.append(row)
         summary_rows: list[list[Any]] = []
         for section in self.sections:
             if section.key.startswith("appendix-") or section.key == "summary":
@@ -1605,6 +1612,8 @@ class Renderer:
                 cell_style=s.small,
             )
         )
+        if demonstrative_rows:
+            story += demonstratives_index(demonstrative_rows, header, self.lang.t, s, w)
         if b.withdrawn:
             story.append(Spacer(1, 4))
             story.append(

@@ -14,7 +14,16 @@ from tests.tsa_server import TsaServer
 
 def _numbers(out: Path) -> dict[str, int]:
     data = json.loads(next(out.rglob("bundle.json")).read_text("utf-8"))
-    return {f"{e['kind']}|{e['title']}": e["number"] for e in data["exhibits"]}
+    return {
+        f"{e['kind']}|{e['title']}": e["number"] for e in data["exhibits"] if not e["demonstrative"]
+    }
+
+
+def _pdx(out: Path) -> dict[str, int]:
+    data = json.loads(next(out.rglob("bundle.json")).read_text("utf-8"))
+    return {
+        f"{e['kind']}|{e['title']}": e["number"] for e in data["exhibits"] if e["demonstrative"]
+    }
 
 
 def _events(case_path: Path) -> list[dict]:
@@ -36,7 +45,10 @@ def test_numbers_survive_a_new_capture_and_renumber_starts_over(
     export(case_path, tmp_path / "out1", module_tsa, profile="archive")
     first = _numbers(tmp_path / "out1")
     assert sorted(first.values()) == list(range(1, len(first) + 1))
-    assert any(k.startswith("chart|") for k in first)
+    assert not any(k.startswith("chart|") for k in first)  # never an exhibit number
+    first_pdx = _pdx(tmp_path / "out1")
+    assert sorted(first_pdx.values()) == list(range(1, len(first_pdx) + 1))
+    assert first_pdx
 
     # a capture added after the export sorts among the first exhibits (its capture started
     # earliest), so without the register every later exhibit would move
@@ -58,6 +70,7 @@ def test_numbers_survive_a_new_capture_and_renumber_starts_over(
     added = set(second) - set(first)
     assert len(added) == 1
     assert second[added.pop()] == max(first.values()) + 1
+    assert _pdx(tmp_path / "out2") == first_pdx
 
     export(case_path, tmp_path / "out3", module_tsa, profile="archive", renumber=True)
     third = _numbers(tmp_path / "out3")
@@ -66,7 +79,11 @@ def test_numbers_survive_a_new_capture_and_renumber_starts_over(
     events = _events(case_path)
     assert [e["renumbered"] for e in events] == [False, False, True]
     assert [e["epoch"] for e in events] == [1, 1, 2]
-    assert [e["count"] for e in events] == [len(first), 1, len(third)]
+    assert [e["count"] for e in events] == [
+        len(first) + len(first_pdx),
+        1,
+        len(third) + len(first_pdx),
+    ]
 
     # a fourth export with nothing new logs nothing and keeps the renumbered numbers
     export(case_path, tmp_path / "out4", module_tsa, profile="archive")

@@ -124,7 +124,9 @@ def test_exhibits_are_numbered_works_then_platform_pages_then_captures_items_and
         "item",
         "chart",
     ]
-    assert [e.number for e in bundle.exhibits] == list(range(1, 9))
+    # demonstratives are numbered apart (PDX-1 …), never with an exhibit number
+    assert [e.number for e in bundle.exhibits] == [*range(1, 8), 1]
+    assert [e.label_en for e in bundle.exhibits][-2:] == ["Exhibit 7", "PDX-1"]
     capture = bundle.exhibits[3]
     assert [v.role for v in capture.items] == [
         "screenshot-full",
