@@ -42,7 +42,7 @@ from reportlab.platypus import (
 )
 
 from app.core.jobs import CancelToken
-from app.report import declarations, study_section
+from app.report import declarations, demonstratives, study_section
 from app.report import duties as duties_report
 from app.report.exhibit_register import demonstratives_index
 from app.report.facts_labels import break_path, fact_rows, facts_text
@@ -1191,7 +1191,12 @@ class Renderer:
         if "score" in metrics:
             score_rows.append((t("Overall score", "综合得分"), _text(metrics.get("score"))))
         if metrics.get("band"):
-            score_rows.append((t("Band", "等级"), _text(metrics.get("band"))))
+            score_rows.append(
+                (
+                    t("Tool's classification", "工具分级"),
+                    demonstratives.band_text(str(metrics.get("band")), metrics.get("score"), t),
+                )
+            )
         if score_rows:
             out.append(kv_table(score_rows, s, self.width))
             out.append(Spacer(1, 3))
@@ -1200,15 +1205,20 @@ class Renderer:
             if isinstance(m, dict):
                 mrows.append(
                     [
-                        P(m.get("name", ""), s.cell),
+                        P(demonstratives.metric_name(str(m.get("name", "")), t), s.cell),
                         P(_text(m.get("value")), s.cell),
-                        P(m.get("sentence", ""), s.cell),
+                        P(
+                            demonstratives.measured(
+                                str(m.get("name", "")), m.get("value"), m.get("details"), t
+                            ),
+                            s.cell,
+                        ),
                     ]
                 )
         if mrows:
             out.append(
                 grid_table(
-                    [t("Measure", "指标"), t("Value", "数值"), t("What it means", "含义")],
+                    [t("Measure", "指标"), t("Value", "数值"), t("What was measured", "测量结果")],
                     mrows,
                     [110, 60, self.width - 170],
                     s,

@@ -192,7 +192,14 @@ def test_comparison_chart_is_marked_demonstrative_with_numbered_elements(
     assert "DEMONSTRATIVE" in chart and "Numbered elements" in chart
     assert "Star-shaped chest emblem" in chart
     assert "Silver helmet with crest <b>&</b>" in chart
-    assert "The two images are the same picture at a glance." in chart
+    # measured facts in neutral words, in both languages; the band is the tool's classification
+    assert "The two images are the same picture at a glance." not in chart
+    squashed = _squash(chart)
+    assert "Proofshot'sclassification“high”" in squashed and "Proofshot的分级为“高”" in squashed
+    assert "6,600comparedpairs" in squashed and "共6,600对比对" in squashed
+    assert "Perceptualhash/感知哈希" in squashed and "Distinctivepoints/特征点" in squashed
+    for opinion in ("strong evidence", "reproduces", "inlier_ratio"):
+        assert opinion not in chart
     assert "国作登字-2023-F-00012345" in chart
 
 
