@@ -45,6 +45,8 @@ COVER_KEYS = (
     "platform_operator",
     "platform_url",
     "platform_contact",
+    "party",
+    "case_number",
 )
 """Cover and declaration facts, read from case settings named ``bundle.<key>``."""
 

@@ -42,7 +42,7 @@ from reportlab.platypus import (
 )
 
 from app.core.jobs import CancelToken
-from app.report import declarations, demonstratives, study_section
+from app.report import declarations, demonstratives, page_template, study_section
 from app.report import duties as duties_report
 from app.report.exhibit_register import demonstratives_index
 from app.report.facts_labels import break_path, fact_rows, facts_text
@@ -541,6 +541,7 @@ class Renderer:
         self.layout_only = layout_only
         self.sections = self._sections()
         self.section_by_key = {s.key: s for s in self.sections}
+        self.exhibit_by_key = {ex.key: ex for ex in self.bundle.exhibits}
 
     # sections and their labels ---------------------------------------------------------------
 
@@ -569,8 +570,8 @@ class Renderer:
                 )
             )
         for ex in b.exhibits:
-            label_en = ex.label_en + (" (Demonstrative)" if ex.demonstrative else "")
-            label_zh = ex.label_zh
+            label_en = page_template.stamp_label(ex, b.cover, lambda en, zh: en)
+            label_zh = page_template.stamp_label(ex, b.cover, lambda en, zh: zh)
             title = (
                 self.lang.t(ex.label_en, ex.label_zh)
                 + " — "
@@ -1481,8 +1482,12 @@ class Renderer:
         cover = b.cover
         story: list[Flowable] = [Marker("cover", recorder), Spacer(1, 30)]
         story.append(P(t("Exhibit Bundle", "证据材料"), s.title))
-        if cover.get("court"):
-            story.append(P(cover["court"], s.center))
+        story.append(
+            P(
+                t("Court: ", "法院：") + (cover.get("court") or t("not stated", "未填写")),
+                s.center,
+            )
+        )
         story.append(
             P(
                 cover.get("caption") or b.case_title,
