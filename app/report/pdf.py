@@ -46,6 +46,7 @@ from app.report import declarations, demonstratives, page_template, study_sectio
 from app.report import duties as duties_report
 from app.report.exhibit_register import demonstratives_index
 from app.report.facts_labels import break_path, fact_rows, facts_text
+from app.report.flowables import legible_tiles
 from app.report.fonts import (
     CJK,
     MONO,
@@ -1081,6 +1082,28 @@ class Renderer:
             )
         out.append(P(note, s.small))
         out.append(Spacer(1, 4))
+        if view.role.startswith("screenshot") or item.kind == "screenshot":
+
+            def tile(w: float, h: float, crop: tuple[int, int, int, int]) -> Flowable:
+                return EvidenceImage(
+                    path,
+                    w,
+                    h,
+                    crop=crop,
+                    placeholder=self.layout_only,
+                    styles=s,
+                    text_layer=self.bundle.ocr.get(item.id),
+                )
+
+            out += legible_tiles(
+                item.width,
+                item.height,
+                self.width,
+                self.height,
+                tile,
+                lambda text, style: P(text, getattr(s, style)),
+                t,
+            )
         return out
 
     def chart(self, ex: Exhibit) -> list[Flowable]:
