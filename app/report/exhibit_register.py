@@ -150,5 +150,6 @@ def demonstratives_index(
             [48, width * 0.32, width * 0.2, width * 0.26, width - 48 - width * 0.78],
             styles,
             cell_style=styles.small,
+            split_rows=False,
         ),
     ]

@@ -242,12 +242,17 @@ def grid_table(
     styles: Styles,
     *,
     cell_style: ParagraphStyle | None = None,
+    split_rows: bool = True,
 ) -> Table:
+    """A table with a repeated header; ``split_rows=False`` keeps each row whole (no page
+    carries only the header and a sliver of a row)."""
     style = cell_style or styles.cell
     data: list[list[Any]] = [[P(h, styles.cell_key) for h in header]]
     for row in rows:
         data.append([c if isinstance(c, Flowable) else P(c, style) for c in row])
-    table = Table(data, colWidths=list(widths), repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table = Table(
+        data, colWidths=list(widths), repeatRows=1, splitInRow=int(split_rows), hAlign="LEFT"
+    )
     table.setStyle(
         TableStyle(
             [
@@ -1648,6 +1653,7 @@ class Renderer:
                 [28, w * 0.34, w * 0.22, w * 0.26, w - 28 - w * 0.82],
                 s,
                 cell_style=s.small,
+                split_rows=False,
             )
         )
         if demonstrative_rows:

@@ -132,3 +132,33 @@ def test_fact_rows_have_labels_in_each_language_and_no_empty_rows() -> None:
     assert dict(zh)["页面中的图片"] == "共2项，完整内容见bundle.json"
     assert label("naturalHeight", lambda e, z: e) == "Image height"
     assert json.dumps(dict(en)).count("{") == 1  # no raw JSON objects in values
+
+
+def _pages_with_images(pdf: Path) -> set[int]:
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    return {int(line.split()[0]) for line in listing if line.split()}
+
+
+def test_every_page_has_real_content(bundle: tuple[str, Path, list[str]]) -> None:
+    """No page carries only a repeated table header, a table border or a sliver of a row:
+    each has an image or a line of body text not already on the page before."""
+    lang, pdf, _ = bundle
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = out.split("\f")[:-1]
+    images = _pages_with_images(pdf)
+    previous: set[str] = set()
+    for number, text in enumerate(pages, start=1):
+        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        # the stamp: label (first line), page x of y, case title and Bates (last lines)
+        body = [line for line in lines[1:-2] if "page " not in line and "页，共" not in line]
+        fresh = [
+            line
+            for line in body
+            if line not in previous and len(line.replace(" ", "")) >= 25 and "URL" not in line
+        ]
+        assert number in images or fresh, (lang, number, body)
+        previous = set(body)
