@@ -73,6 +73,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "note": ("Note", "说明"),
     "source": ("Source", "来源"),
     "value": ("Value", "值"),
+    "title_zh": ("Chinese title", "中文名称"),
+    "created": ("Created", "创作完成日期"),
+    "first_published": ("First published", "首次发表日期"),
+    "work_type": ("Type of work", "作品类别"),
+    "registration_authority": ("Registration authority", "登记机关"),
+    "licensee": ("Licensee", "被许可人"),
+    "browser": ("Browser", "浏览器"),
+    "os": ("Operating system", "操作系统"),
+    "browser_engine": ("Browser engine", "浏览器引擎"),
+    "proxy": ("Proxy", "代理"),
+    "clock_offset_seconds": ("Clock offset (seconds)", "时钟偏差（秒）"),
+    "dns": ("DNS answers", "域名解析结果"),
 }
 
 _SMALL_DICT = 6

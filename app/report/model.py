@@ -47,6 +47,8 @@ COVER_KEYS = (
     "platform_contact",
     "party",
     "case_number",
+    "matter_zh",
+    "caption_zh",
 )
 """Cover and declaration facts, read from case settings named ``bundle.<key>``."""
 
@@ -207,6 +209,12 @@ class WorkView:
     registration_date: str
     facts: dict[str, Any]
     item_id: int
+
+
+def work_title_zh(work: WorkView) -> str:
+    """The work's Chinese title when one is recorded (facts ``title_zh``), else its title."""
+    value = work.facts.get("title_zh") if isinstance(work.facts, dict) else None
+    return str(value).strip() if isinstance(value, str) and value.strip() else work.title
 
 
 @dataclass
@@ -736,7 +744,7 @@ def build_bundle(
             0,
             "work",
             f"Original work: {short(work.title, 80)}",
-            f"权利作品：《{short(work.title, 80)}》",
+            f"权利作品：《{short(work_title_zh(work), 80)}》",
             work.owner or "—",
             "The original work, its owner or licensor and its registration.",
             "权利作品内容、权属及登记情况",
@@ -897,7 +905,7 @@ def build_bundle(
                 f"比对图（演示性）：证据{chart.output_exhibit}与证据{chart.work_exhibit}",
                 f"Prepared with Proofshot from Exhibits {chart.work_exhibit} and {chart.output_exhibit}",
                 f"Illustrates the elements the output shares with “{short(work.title, 50)}”.",
-                f"演示生成图片与权利作品《{short(work.title, 50)}》的相同或近似之处",
+                f"演示生成图片与权利作品《{short(work_title_zh(work), 50)}》的相同或近似之处",
                 chart=chart,
                 work=work,
                 source_zh=f"根据证据{chart.work_exhibit}及证据{chart.output_exhibit}使用Proofshot制作",

@@ -71,6 +71,7 @@ from app.report.model import (
     local_text,
     marks_zh,
     utc_text,
+    work_title_zh,
 )
 
 PAPER = {"letter": LETTER, "a4": A4}
@@ -781,12 +782,12 @@ class Renderer:
         w = ex.work
         assert w is not None
         rows: list[tuple[str, Any]] = [
-            (t("Title", "作品名称"), w.title),
+            (t("Title", "作品名称"), t(w.title, work_title_zh(w))),
             (t("Owner or licensor", "权利人"), w.owner or "—"),
             (t("Registration", "登记号"), w.registration or "—"),
             (t("Registration date", "登记日期"), w.registration_date or "—"),
         ]
-        rows += fact_rows(w.facts, t, ARCHIVE_REF)
+        rows += fact_rows(w.facts, t, ARCHIVE_REF, skip=("title_zh",))
         docs = [v.label for v in ex.items if v.role.startswith("licence-document")]
         rows.append(
             (
@@ -1532,7 +1533,13 @@ class Renderer:
         seal = next((tok for tok in reversed(b.tokens) if tok.purpose == "seal"), None)
         last_page = max((end for _, end in pages.values()), default=1)
         rows: list[tuple[str, Any]] = [
-            (t("Matter", "案由"), cover.get("matter") or "—"),
+            (
+                t("Matter", "案由"),
+                t(
+                    cover.get("matter") or "—",
+                    cover.get("matter_zh") or cover.get("matter") or "—",
+                ),
+            ),
             (t("Parties", "当事人"), cover.get("parties") or "—"),
             (t("Prepared by", "制作人"), cover.get("prepared_by") or "—"),
             (t("Date", "日期"), self.lang.time(b.doc_date)),

@@ -224,7 +224,11 @@ def _stamp_pdf(
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=renderer.page_size, invariant=1, initialFontName=SANS)
     prefix = renderer.bundle.options.bates_prefix
-    title = plain(renderer.bundle.case_title, limit=80)
+    cover = renderer.bundle.cover
+    zh_only = renderer.lang.zh and not renderer.lang.en
+    title = plain(
+        (cover.get("caption_zh") if zh_only else "") or renderer.bundle.case_title, limit=80
+    )
     for page in range(first, last + 1):
         label = plain(labels[page - 1][0], limit=160)
         canvas.setFillColorRGB(0.1, 0.1, 0.1)

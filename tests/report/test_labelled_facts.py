@@ -162,3 +162,18 @@ def test_every_page_has_real_content(bundle: tuple[str, Path, list[str]]) -> Non
         ]
         assert number in images or fresh, (lang, number, body)
         previous = set(body)
+
+
+def test_chinese_bundle_is_chinese_and_english_bundle_english(
+    bundle: tuple[str, Path, list[str]],
+) -> None:
+    lang, pdf, _ = bundle
+    text = "".join(_texts(pdf))
+    if lang == "zh":
+        assert "权利作品：《星光侠·英雄站姿（角色设计正面图）》" in re.sub(r"\s+", "", text)
+        assert "Starlume — Hero Stance" not in text.replace("\n", " ").split("作品名称")[0]
+        for english in ("Exhibit ", "Original work:", "Work type", "Images on the page"):
+            assert english not in text, english
+    if lang == "en":
+        for chinese in ("证据", "作品名称", "记录项"):
+            assert chinese not in text, chinese
