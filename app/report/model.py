@@ -296,6 +296,7 @@ class LogLine:
     action: str
     item_id: int | None
     hash: str
+    payload: str = ""  # read for the "what changed" column; printed only as words
 
 
 @dataclass
@@ -918,9 +919,10 @@ def build_bundle(
     exhibits.sort(key=lambda e: (e.demonstrative, e.number))
     prompts = _prompt_summary(exhibits, charts, failed_tries)
     log = [
-        LogLine(int(r[0]), r[1], r[2], r[3], r[4], r[5])
+        LogLine(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6])
         for r in case.conn.execute(
-            "SELECT seq, at_utc, actor, action, item_id, hash FROM events WHERE seq <= ? ORDER BY seq",
+            "SELECT seq, at_utc, actor, action, item_id, hash, payload FROM events"
+            " WHERE seq <= ? ORDER BY seq",
             (head_seq,),
         )
     ]

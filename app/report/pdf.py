@@ -44,6 +44,7 @@ from reportlab.platypus import (
 from app.core.jobs import CancelToken
 from app.report import declarations, demonstratives, page_template, study_section
 from app.report import duties as duties_report
+from app.report.custody_text import ChangeDescriber
 from app.report.exhibit_register import demonstratives_index
 from app.report.facts_labels import break_path, fact_rows, facts_text
 from app.report.flowables import legible_tiles
@@ -1344,18 +1345,21 @@ class Renderer:
         )
         out.append(Spacer(1, 4))
         w = self.width
-        widths = [28, 84, 74, 88, 26, w - 300]
+        widths = [24, 62, 58, 72, 26, w - 350, 108]
         header = [
-            t("No.", "序号"),
+            t("Entry no.", "序号"),
             t("Time (UTC)", "时间（UTC）"),
             t("Actor", "操作人"),
             t("Action", "操作"),
-            t("Item", "文件"),
-            "SHA-256",
+            t("Item no.", "文件编号"),
+            t("What changed", "变更内容"),
+            t("Entry hash (SHA-256)", "本条记录哈希值（SHA-256）"),
         ]
         rows: list[list[Any]] = []
         fonts = register_fonts()
+        changes = ChangeDescriber(t)
         for line in self.bundle.log:
+            change = changes.describe(line.action, line.payload)
             actor = line.actor
             actor_cell: Any = (
                 actor
@@ -1374,13 +1378,14 @@ class Renderer:
                     actor_cell,
                     action_cell,
                     "" if line.item_id is None else str(line.item_id),
-                    line.hash,
+                    P(change, s.tiny) if change else "",
+                    f"{line.hash[:32]}\n{line.hash[32:]}",
                 ]
             )
         style = TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), SANS, 6.3),
-                ("FONT", (5, 1), (5, -1), MONO, 4.9),
+                ("FONT", (6, 1), (6, -1), MONO, 5.2),
                 ("GRID", (0, 0), (-1, -1), 0.3, RULE),
                 ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -177,3 +177,17 @@ def test_chinese_bundle_is_chinese_and_english_bundle_english(
     if lang == "en":
         for chinese in ("证据", "作品名称", "记录项"):
             assert chinese not in text, chinese
+
+
+def test_custody_appendix_names_its_columns_and_says_what_changed(
+    bundle: tuple[str, Path, list[str]],
+) -> None:
+    lang, pdf, _ = bundle
+    squashed = re.sub(r"\s+", "", "".join(_texts(pdf)))
+    if "en" in lang:
+        assert "Entryhash(SHA-256)" in squashed and "Whatchanged" in squashed
+        assert "tag“starlume”addedtoitem" in squashed
+        assert "settingtitleset" in squashed
+    if lang == "zh":
+        assert "本条记录哈希值（SHA-256）" in squashed and "变更内容" in squashed
+        assert "添加标签“starlume”" in squashed
