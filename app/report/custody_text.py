@@ -76,10 +76,24 @@ class ChangeDescriber:
             )
         others = [k for k in records if records[k] and k not in _HANDLED]
         for table in others[:3]:
-            parts.append(
-                t(f"{len(records[table])} {table} record(s)", f"{table}记录{len(records[table])}条")
-            )
+            en, zh = _TABLE_WORDS.get(table, (table.replace("_", " "), table.replace("_", " ")))
+            count = len(records[table])
+            parts.append(t(f"{count} {en} record(s) added", f"新增{zh}记录{count}条"))
         return "; ".join(parts)
 
+
+_TABLE_WORDS = {
+    "captures": ("capture", "取证"),
+    "capture_items": ("capture file", "取证文件"),
+    "capture_marks": ("page-role mark", "页面类别标记"),
+    "generations": ("generation", "生成记录"),
+    "generation_outputs": ("generation output", "生成输出"),
+    "generation_corrections": ("correction", "更正"),
+    "works": ("work", "作品"),
+    "work_documents": ("licence document", "授权文件"),
+    "charts": ("comparison chart", "比对图"),
+    "attestations": ("timestamp attestation", "时间戳证明"),
+    "ocr_results": ("OCR", "文字识别"),
+}
 
 _HANDLED = {"settings", "annotations", "items", "withdrawals", "tokens", "exhibit_register"}

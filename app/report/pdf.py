@@ -1345,9 +1345,9 @@ class Renderer:
         )
         out.append(Spacer(1, 4))
         w = self.width
-        widths = [24, 62, 58, 72, 26, w - 350, 108]
+        widths = [24, 70, 54, 64, 30, w - 350, 108]
         header = [
-            t("Entry no.", "序号"),
+            t("No.", "序号"),
             t("Time (UTC)", "时间（UTC）"),
             t("Actor", "操作人"),
             t("Action", "操作"),
