@@ -61,3 +61,21 @@ def test_captured_site_bundle_pages_are_labelled_and_have_content(
                 assert raw not in page, (lang, number, raw)
         if "en" in lang:
             assert "Captured URL: " + demo_site.url in text
+        layout = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split("\f")[:-1]
+        listing = subprocess.run(
+            ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+        ).stdout.splitlines()[2:]
+        images = {int(line.split()[0]) for line in listing if line.split()}
+        previous: set[str] = set()
+        for number, page in enumerate(layout, start=1):
+            lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+            body = [x for x in lines[1:-2] if "page " not in x and "页，共" not in x]
+            fresh = [
+                x
+                for x in body
+                if x not in previous and len(x.replace(" ", "")) >= 25 and "URL" not in x
+            ]
+            assert number in images or fresh, (lang, number, body)
+            previous = set(body)
