@@ -1552,8 +1552,8 @@ class Renderer:
             (
                 t("Case state", "案件状态"),
                 t(
-                    f"custody log entry {b.head_seq}, hash {b.head_hash}",
-                    f"保管日志第{b.head_seq}条，哈希值{b.head_hash}",
+                    f"custody log entry {b.head_seq}, hash:\n{b.head_hash}",
+                    f"保管日志第{b.head_seq}条，哈希值：\n{b.head_hash}",
                 ),
             ),
             (
@@ -1572,7 +1572,15 @@ class Renderer:
                 else verdict,
             ),
             (t("Tool", "工具"), f"{b.tool} (code SHA-256 {b.code_hash[:16]}…)"),
-            (t("Exhibits", "证据数量"), str(len(b.exhibits))),
+            (
+                t("Exhibits", "证据数量"),
+                t(
+                    f"{sum(not e.demonstrative for e in b.exhibits)}"
+                    f" (and {sum(e.demonstrative for e in b.exhibits)} demonstratives)",
+                    f"{sum(not e.demonstrative for e in b.exhibits)}"
+                    f"（另有演示材料{sum(e.demonstrative for e in b.exhibits)}件）",
+                ),
+            ),
             (
                 t("Bates range", "页码范围"),
                 f"{bates(b.options.bates_prefix, 1)} – {bates(b.options.bates_prefix, last_page)}",
