@@ -1311,7 +1311,7 @@ class Renderer:
             (t("Case id", "案件标识"), self.bundle.case_id),
             (
                 t("Custody log head", "保管日志最新条目"),
-                f"#{self.bundle.head_seq} {self.bundle.head_hash}",
+                f"#{self.bundle.head_seq}\n{self.bundle.head_hash}",
             ),
             (t("Case state as of", "案件状态时间"), self.lang.time(self.bundle.doc_date)),
             (
