@@ -41,6 +41,7 @@ from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 from app.core.verify import verify_case
 from app.report import archive as archive_mod
+from app.report import exhibit_register
 from app.report.filing import render_filing
 from app.report.model import Bundle, ExportOptions, build_bundle
 from app.report.signing import Attachment, signed_archive_pdf
@@ -196,6 +197,8 @@ class ExportJob:
         options = self.options
         out = self._targets(case, custody.head(case.conn)[0])
         seals = 0
+        # 0. give exhibits exported for the first time their stable numbers (logged, issue 16)
+        exhibit_register.record(case, options, renumber=options.renumber)
         # 1. attest pending items, then seal the head unless it already is a seal
         if tsas and attest.pending_items(case, limit=1):
             progress(Progress(0, None, "Timestamping pending items"))
