@@ -91,7 +91,7 @@ NOT_VERIFIED = "NOT VERIFIED"
 
 _NATIVE_NAME = re.compile(r"-([0-9a-f]{64})(\.[A-Za-z0-9]+)?$")
 _ITEMS_LINE = re.compile(r"^([0-9a-f]{64})  item-(\d+)$")
-_COVER_HEAD = re.compile(r"(?:entry(\d+),hash|保管日志第(\d+)条，哈希值)([0-9a-f]{64})")
+_COVER_HEAD = re.compile(r"(?:entry(\d+),hash:?|保管日志第(\d+)条，哈希值[:：]?)([0-9a-f]{64})")
 _EXHIBIT_DIR = re.compile(r"^natives/exhibit-(\d+)/")
 
 

@@ -31,7 +31,7 @@ from app.core.case import Case
 from app.core.tsa import TsaConfig
 from app.report.export import ExportJob
 from app.report.model import ExportOptions
-from app.report.verify_bundle import TrustAnchors, verify_bundle
+from app.report.verify_bundle import TrustAnchors, cover_head, verify_bundle
 from tests.report.conftest import Exported, anchors_for, export, make_case, pdftotext, run_cli
 from tests.tsa_server import TsaServer
 
@@ -375,3 +375,11 @@ def test_two_tsas_seal_the_export_and_either_trusted_root_anchors_it(
     report = verify_bundle(result.archive_folder, anchors=both)
     assert report.verdict == "INTACT"
     assert {s["anchor_source"] for s in report.seals} == {"root A", "root B"}
+
+
+def test_the_cover_head_is_read_in_chinese_too(tmp_path: Path) -> None:
+    make_case(tmp_path / "case.proofshot", None)
+    result = export(tmp_path / "case.proofshot", tmp_path / "out", None, lang="zh")
+    assert result.archive_folder is not None
+    model = json.loads((result.archive_folder / "bundle.json").read_text("utf-8"))
+    assert cover_head(result.filing[0]) == (model["head_seq"], model["head_hash"])
