@@ -21,12 +21,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.capture import store as capture_store
 from app.core import attest, custody
 from app.core.case import Case
 from app.core.errors import ProofshotError
 from app.core.identity import code_sha256, tool_name
 from app.core.items import ITEM_COLUMNS, Item
 from app.core.problems import VerifyReport
+from app.core.records import (
+    AcquisitionFacts,
+    CaptureFacts,
+    EnvironmentRecord,
+    NetworkFacts,
+)
 
 PROFILES = ("filing", "archive", "both")
 LANGS = ("en", "zh", "en+zh")
@@ -46,6 +53,9 @@ COVER_KEYS = (
     "platform_contact",
 )
 """Cover and declaration facts, read from case settings named ``bundle.<key>``."""
+
+IMPORTED_KINDS = {"imported-file", "original-work", "licence-document"}
+"""Kinds of item acquired by importing a file (no connection, no environment was recorded)."""
 
 # Chart bands that say "not similar": such outputs are not counted as matching a work.
 NEGATIVE_BANDS = {"none", "low", "dissimilar", "not similar", "no match", "unrelated"}
@@ -191,6 +201,14 @@ class CaptureView:
     ended_at: str
     facts: dict[str, Any]
     marks: list[str]
+    record: CaptureFacts = field(default_factory=CaptureFacts)
+    network: NetworkFacts | None = None
+    network_from: str = ""  # the URL of the exchange the network facts were recorded on
+    operators: list[str] = field(default_factory=list)
+
+    @property
+    def site_account(self) -> str | None:
+        return self.record.site_account
 
 
 @dataclass
@@ -282,6 +300,7 @@ class Site:
     server_ips: list[str]
     tls: list[dict[str, Any]]
     marks: list[str]
+    accounts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -303,6 +322,9 @@ class DeclarationFacts:
     derived_items: int
     sites: list[Site]
     environment_items: list[int]
+    environments: list[tuple[str, EnvironmentRecord]] = field(default_factory=list)
+    unattested_by_method: dict[str, list[int]] = field(default_factory=dict)
+    imported_only: bool = False  # every exhibited file was imported, none captured
 
 
 @dataclass
@@ -525,6 +547,81 @@ def _cover(case: Case, options: ExportOptions) -> dict[str, str]:
     return cover
 
 
+def _attach_network(
+    capture: CaptureView,
+    members: Sequence[tuple[int, str]],
+    items: Mapping[int, Item],
+    generations: Mapping[int, GenerationView],
+) -> None:
+    """The capture's connection facts and operators, from what the recorder wrote.
+
+    The main document's exchange when the capture record holds it; otherwise the exchange
+    that delivered one of the capture's own items from the same host (the recorder writes
+    server IP and TLS per exchange, on each item's acquisition facts); otherwise the
+    request of a generation made in the capture. Nothing is inferred beyond that.
+    """
+    if capture.record.document is not None and capture.record.document.has_connection:
+        capture.network = capture.record.document
+        capture.network_from = capture.record.document.url or capture.final_url
+    else:
+        host = host_of(capture.final_url or capture.requested_url)
+        candidates: list[tuple[int, NetworkFacts]] = []
+        outputs = [
+            (i, "generated-output")
+            for gen in generations.values()
+            if gen.capture_id == capture.id
+            for i in gen.outputs
+        ]
+        for item_id, _role in [*members, *outputs]:
+            item = items.get(item_id)
+            if item is None:
+                continue
+            facts = AcquisitionFacts.from_dict(
+                item.source_facts if isinstance(item.source_facts, dict) else {}
+            )
+            net = facts.network
+            if net is None:
+                continue
+            url = net.url or item.source
+            rank = (
+                0
+                if url in (capture.final_url, capture.requested_url)
+                else 1
+                if host and host_of(url or "") == host
+                else 2
+            )
+            candidates.append((rank, NetworkFacts.from_dict({**net.as_dict(), "url": url})))
+        for gen in generations.values():
+            if gen.capture_id != capture.id or not isinstance(gen.facts, dict):
+                continue
+            request = gen.facts.get("request")
+            if isinstance(request, dict):
+                net = NetworkFacts.from_dict(
+                    {
+                        **request,
+                        "tls": {
+                            "protocol": request.get("tls_protocol"),
+                            "subject": request.get("tls_subject"),
+                        }
+                        if request.get("tls_protocol") or request.get("tls_subject")
+                        else None,
+                    }
+                )
+                if net.has_connection:
+                    candidates.append((3, net))
+        candidates = [c for c in candidates if c[0] < 2 or c[0] == 3]
+        if candidates:
+            candidates.sort(key=lambda c: c[0])
+            capture.network = candidates[0][1]
+            capture.network_from = candidates[0][1].url or ""
+    operators = [capture.record.operator] if capture.record.operator else []
+    for item_id, _role in members:
+        item = items.get(item_id)
+        if item is not None and item.operator and item.operator not in operators:
+            operators.append(item.operator)
+    capture.operators = operators
+
+
 def _read_environment(case: Case, item: Item) -> dict[str, Any]:
     """An environment report item's JSON, or a note that it is not JSON (shown as such)."""
     path = case.objects.path_for(item.sha256)
@@ -555,66 +652,45 @@ def build_bundle(
     token_by_id = {t.id: t for t in tokens}
     attested = snap.attestations()
 
-    # Capture-side records.
-    captures = {
-        int(r[0]): CaptureView(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], _json(r[7], {}), [])
-        for r in snap.rows(
-            "SELECT id, kind, requested_url, final_url, title, started_at, ended_at, facts"
-            " FROM captures WHERE seq <= ? ORDER BY id",
-            (head_seq,),
-        )
-    }
-    for capture_id, role in snap.rows(
-        "SELECT capture_id, role FROM capture_marks WHERE seq <= ? ORDER BY id", (head_seq,)
-    ):
-        view = captures.get(int(capture_id))
-        if view is not None and role not in view.marks:
-            view.marks.append(str(role))
+    # Capture-side records, through the store's readers at this log position (the same
+    # readers the GUI and the CLI use, so corrections are applied the same way everywhere).
+    captures: dict[int, CaptureView] = {}
     capture_items: dict[int, list[tuple[int, str]]] = {}
-    for capture_id, item_id, role in snap.rows(
-        "SELECT capture_id, item_id, role FROM capture_items WHERE seq <= ?"
-        " ORDER BY capture_id, item_id, role",
-        (head_seq,),
-    ):
-        capture_items.setdefault(int(capture_id), []).append((int(item_id), str(role)))
+    for cv in capture_store.list_captures(case, limit=1 << 40, head=head_seq):
+        record = CaptureFacts.from_dict(cv.facts).with_legacy_connection()
+        captures[cv.id] = CaptureView(
+            cv.id,
+            cv.kind,
+            cv.requested_url,
+            cv.final_url,
+            cv.title,
+            cv.started_at,
+            cv.ended_at,
+            cv.facts if isinstance(cv.facts, dict) else {},
+            list(dict.fromkeys(cv.marks)),
+            record=record,
+        )
+        capture_items[cv.id] = sorted({(int(i["item_id"]), str(i["role"])) for i in cv.items})
 
     generations: dict[int, GenerationView] = {}
-    for r in snap.rows(
-        "SELECT id, capture_id, prompt, negative_prompt, parameters, request_url, job_id,"
-        " submitted_at, returned_at, binding, facts FROM generations WHERE seq <= ? ORDER BY id",
-        (head_seq,),
-    ):
-        generations[int(r[0])] = GenerationView(
-            int(r[0]),
-            None if r[1] is None else int(r[1]),
-            str(r[2]),
-            r[3],
-            _json(r[4], {}),
-            str(r[5]),
-            r[6],
-            r[7],
-            r[8],
-            _json(r[9], ""),
-            _json(r[10], {}),
-            [],
-            [],
+    for gv in capture_store.list_generations(case, limit=1 << 40, head=head_seq):
+        generations[gv.id] = GenerationView(
+            gv.id,
+            gv.capture_id,
+            str(gv.prompt),
+            gv.negative_prompt,
+            gv.parameters,
+            str(gv.request_url or ""),
+            gv.job_id,
+            gv.submitted_at,
+            gv.returned_at,
+            _json(gv.binding, "") if isinstance(gv.binding, str) else gv.binding,
+            gv.facts,
+            [int(o["item_id"]) for o in gv.outputs],
+            [{"action": c["action"], "value": c["value"], "seq": c["seq"]} for c in gv.corrections],
         )
-    for gen_id, item_id in snap.rows(
-        "SELECT generation_id, item_id FROM generation_outputs WHERE seq <= ?"
-        " ORDER BY generation_id, item_id",
-        (head_seq,),
-    ):
-        if int(gen_id) in generations:
-            generations[int(gen_id)].outputs.append(int(item_id))
-    for gen_id, action, value, seq in snap.rows(
-        "SELECT generation_id, action, value, seq FROM generation_corrections WHERE seq <= ?"
-        " ORDER BY id",
-        (head_seq,),
-    ):
-        if int(gen_id) in generations:
-            generations[int(gen_id)].corrections.append(
-                {"action": action, "value": value, "seq": seq}
-            )
+    for capture in captures.values():
+        _attach_network(capture, capture_items.get(capture.id, []), items, generations)
     campaign_prompts: dict[int, tuple[str, list[str]]] = {
         int(r[0]): (str(r[1]), list(_json(r[2], []) or []))
         for r in snap.rows(
@@ -899,6 +975,7 @@ def build_bundle(
         head_seq,
         env_ids,
         cover,
+        environment,
     )
     return Bundle(
         case_title=case.settings().get("title", ""),
@@ -989,6 +1066,7 @@ def _declaration_facts(
     head_seq: int,
     env_ids: list[int],
     cover: Mapping[str, str],
+    environment: Sequence[tuple[str, dict[str, Any]]] = (),
 ) -> DeclarationFacts:
     shown = [v.item for ex in exhibits for v in ex.items]
     shown_ids = {i.id for i in shown}
@@ -1007,19 +1085,33 @@ def _declaration_facts(
         for url in (cap.requested_url, cap.final_url):
             if url and url not in site.urls:
                 site.urls.append(url)
-        for ip in _find_values(cap.facts, ("server_ip", "ip", "remote_ip", "remote_address")):
-            if str(ip) not in site.server_ips:
-                site.server_ips.append(str(ip))
-        tls = cap.facts.get("tls") if isinstance(cap.facts, dict) else None
-        if isinstance(tls, dict) and tls not in site.tls:
-            site.tls.append(tls)
+        net = cap.network
+        if net is not None and net.remote_ip and str(net.remote_ip) not in site.server_ips:
+            site.server_ips.append(str(net.remote_ip))
+        if net is not None and net.tls is not None:
+            tls = net.tls.as_dict()
+            if tls not in site.tls:
+                site.tls.append(tls)
+        if cap.site_account and cap.site_account not in site.accounts:
+            site.accounts.append(cap.site_account)
         for mark in cap.marks:
             if mark not in site.marks:
                 site.marks.append(mark)
+    operators = {i.operator for i in shown if i.operator}
+    operators.update(o for ex in exhibits if ex.capture is not None for o in ex.capture.operators)
+    unattested = sorted(i for i in shown_ids if i not in attested)
+    by_method: dict[str, list[int]] = {}
+    for item_id in unattested:
+        by_method.setdefault(items[item_id].method or "", []).append(item_id)
+    environments = [
+        (label, EnvironmentRecord.from_dict(data))
+        for label, data in environment
+        if data.get("record") == "proofshot-environment-1" or "clock" in data
+    ]
     return DeclarationFacts(
         declarant=cover.get("declarant", ""),
         declarant_role=cover.get("declarant_role", ""),
-        operators=sorted({i.operator for i in shown if i.operator}),
+        operators=sorted(operators),
         methods=sorted({i.method for i in shown if i.method}),
         tools=sorted({i.tool for i in shown if i.tool}),
         first_acquired=times[0],
@@ -1029,11 +1121,14 @@ def _declaration_facts(
         tsa_names=sorted({t.tsa_name or t.tsa_url for t in tokens}),
         item_tokens=sum(1 for t in tokens if t.purpose == "items"),
         seals=[t for t in tokens if t.purpose == "seal"],
-        unattested=sorted(i for i in shown_ids if i not in attested),
+        unattested=unattested,
         failed_timestamp_attempts=int(failed),
         derived_items=sum(1 for i in shown if i.parent_id is not None),
         sites=sorted(sites.values(), key=lambda s: s.host),
         environment_items=env_ids,
+        environments=environments,
+        unattested_by_method=by_method,
+        imported_only=bool(shown) and all(i.kind in IMPORTED_KINDS for i in shown),
     )
 
 

@@ -755,23 +755,52 @@ class Renderer:
                     t(", ".join(cap.marks), marks_zh(cap.marks)),
                 )
             )
-        facts = dict(cap.facts) if isinstance(cap.facts, dict) else {"facts": cap.facts}
-        for key, label in (
-            ("server_ip", t("Server IP address", "服务器IP地址")),
-            ("operator", t("Operator", "操作人")),
-            ("account", t("Account used", "使用的账号")),
-        ):
-            if key in facts:
-                rows.append((label, _text(facts.pop(key))))
-        tls = facts.pop("tls", None)
-        if isinstance(tls, dict):
+        none = t("not recorded", "未记录")
+        rows.append((t("Operator", "操作人"), ", ".join(cap.operators) or none))
+        rows.append((t("Site account used", "使用的网站账号"), cap.site_account or none))
+        net, tls = cap.network, cap.network.tls if cap.network is not None else None
+        if net is not None:
             rows.append(
-                (t("TLS certificate (same connection)", "TLS证书（同一连接）"), _flatten_text(tls))
+                (
+                    t("Connection recorded on", "网络信息记录于"),
+                    t(
+                        f"the exchange that delivered {net.url or cap.final_url}",
+                        f"传输{net.url or cap.final_url}的同一网络连接",
+                    ),
+                )
             )
-        elif tls:
-            rows.append((t("TLS certificate (same connection)", "TLS证书（同一连接）"), _text(tls)))
+        ip = net.remote_ip if net is not None else None
+        port = net.remote_port if net is not None else None
+        rows.append(
+            (
+                t("Server IP address", "服务器IP地址"),
+                f"{ip}" + (f" (port {port})" if port else "") if ip else none,
+            )
+        )
+        if tls is None:
+            rows.append((t("TLS (same connection)", "TLS（同一连接）"), none))
         else:
-            rows.append((t("TLS certificate", "TLS证书"), t("none recorded", "未记录")))
+            for label, value in (
+                (
+                    t("TLS protocol / cipher", "TLS协议/加密套件"),
+                    " / ".join(x for x in (tls.protocol, tls.cipher) if x),
+                ),
+                (t("TLS certificate subject", "TLS证书主体"), tls.subject),
+                (t("TLS certificate issuer", "TLS证书颁发者"), tls.issuer),
+                (
+                    t("TLS certificate valid", "TLS证书有效期"),
+                    " – ".join(x for x in (tls.valid_from, tls.valid_to) if x),
+                ),
+                (t("TLS certificate names (SAN)", "TLS证书备用名称"), ", ".join(tls.san or [])),
+            ):
+                rows.append((label, value or none))
+        facts = dict(cap.record.extra)
+        for key in ("server_ip", "tls", "account", "operator", "site_account", "document"):
+            facts.pop(key, None)
+        for key in ("session_id", "target_url", "page_url", "exchanges", "problems"):
+            value = getattr(cap.record, key)
+            if value is not None:
+                facts[key] = value
         for key, value in _flatten(facts)[:60]:
             rows.append((key, value))
         out: list[Flowable] = [P(t("Capture", "取证记录"), s.h2), kv_table(rows, s, self.width)]
