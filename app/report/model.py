@@ -301,6 +301,8 @@ class Site:
     tls: list[dict[str, Any]]
     marks: list[str]
     accounts: list[str] = field(default_factory=list)
+    connections: list[dict[str, Any]] = field(default_factory=list)
+    unconnected: list[str] = field(default_factory=list)  # captured URLs with no IP/TLS recorded
 
 
 @dataclass
@@ -1092,6 +1094,19 @@ def _declaration_facts(
             tls = net.tls.as_dict()
             if tls not in site.tls:
                 site.tls.append(tls)
+        page = cap.final_url or cap.requested_url
+        if net is not None and net.has_connection:
+            site.connections.append(
+                {
+                    "page": page,
+                    "exchange": cap.network_from or page,
+                    "ip": net.remote_ip,
+                    "port": net.remote_port,
+                    "tls": net.tls.as_dict() if net.tls is not None else None,
+                }
+            )
+        elif page not in site.unconnected:
+            site.unconnected.append(page)
         if cap.site_account and cap.site_account not in site.accounts:
             site.accounts.append(cap.site_account)
         for mark in cap.marks:
