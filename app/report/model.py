@@ -568,10 +568,12 @@ def _attach_network(
     else:
         host = host_of(capture.final_url or capture.requested_url)
         candidates: list[tuple[int, NetworkFacts]] = []
+        session = capture.record.session_id
         outputs = [
             (i, "generated-output")
             for gen in generations.values()
             if gen.capture_id == capture.id
+            or (session and isinstance(gen.facts, dict) and gen.facts.get("session_id") == session)
             for i in gen.outputs
         ]
         for item_id, _role in [*members, *outputs]:
@@ -693,6 +695,17 @@ def build_bundle(
         )
     for capture in captures.values():
         _attach_network(capture, capture_items.get(capture.id, []), items, generations)
+    # A session's record holds no exchange of its own: it takes the connection recorded in
+    # the same recording session (a page capture or a generation of that session).
+    by_session = {
+        c.record.session_id: c
+        for c in captures.values()
+        if c.network is not None and c.record.session_id
+    }
+    for capture in captures.values():
+        donor = by_session.get(capture.record.session_id or "")
+        if capture.network is None and donor is not None:
+            capture.network, capture.network_from = donor.network, donor.network_from
     campaign_prompts: dict[int, tuple[str, list[str]]] = {
         int(r[0]): (str(r[1]), list(_json(r[2], []) or []))
         for r in snap.rows(
@@ -1096,15 +1109,15 @@ def _declaration_facts(
                 site.tls.append(tls)
         page = cap.final_url or cap.requested_url
         if net is not None and net.has_connection:
-            site.connections.append(
-                {
-                    "page": page,
-                    "exchange": cap.network_from or page,
-                    "ip": net.remote_ip,
-                    "port": net.remote_port,
-                    "tls": net.tls.as_dict() if net.tls is not None else None,
-                }
-            )
+            connection = {
+                "page": page,
+                "exchange": cap.network_from or page,
+                "ip": net.remote_ip,
+                "port": net.remote_port,
+                "tls": net.tls.as_dict() if net.tls is not None else None,
+            }
+            if connection not in site.connections:
+                site.connections.append(connection)
         elif page not in site.unconnected:
             site.unconnected.append(page)
         if cap.site_account and cap.site_account not in site.accounts:
