@@ -35,6 +35,7 @@ from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 from app.core.verify import verify_case
 from app.report import archive as archive_mod
+from app.report import notice as notice_mod
 from app.report.filing import render_filing
 from app.report.model import Bundle, ExportOptions, build_bundle
 from app.report.signing import Attachment, signed_archive_pdf
@@ -242,6 +243,12 @@ class ExportJob:
             progress=report,
         )
         cancel.raise_if_cancelled()
+        # The platform notice: a separate unstamped DRAFT, never part of the filing (#13).
+        ranking, note = notice_mod.match_ranking(case, notice_mod.output_candidates(bundle))
+        created.append(out / "notice")
+        notice_mod.write_notice(
+            bundle, out / "notice", objects=case.objects.path_for, ranking=ranking, note=note
+        )
         signed: Path | None = None
         if options.sign is not None:
             assert complete is not None

@@ -564,7 +564,6 @@ class Renderer:
             names.append(("declaration-en", "Declaration", "声明（英文）"))
         if self.lang.zh:
             names.append(("declaration-zh", "Capture-process statement", "取证过程说明"))
-        names.append(("notice", "Platform notice", "平台投诉通知"))
         letters = "ABCDEFGHIJ"
         return [
             (f"appendix-{key}", f"Appendix {letters[i]}: {en}", f"附录{letters[i]}：{zh}")
@@ -611,13 +610,6 @@ class Renderer:
             story += self.blocks(declarations.declaration_en(self.bundle))
         elif key == "appendix-declaration-zh":
             story += self.blocks(declarations.declaration_zh(self.bundle), cjk=True)
-        elif key == "appendix-notice":
-            if self.lang.en:
-                story += self.blocks(declarations.complaint_en(self.bundle))
-            if self.lang.zh:
-                if self.lang.en:
-                    story.append(PageBreak())
-                story += self.blocks(declarations.complaint_zh(self.bundle), cjk=True)
         return story
 
     def heading(self, key: str) -> list[Flowable]:
