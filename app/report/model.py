@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from app.capture import store as capture_store
 from app.core import attest, custody
+from app.core import items as items_mod
 from app.core.case import Case
 from app.core.errors import ProofshotError
 from app.core.identity import code_sha256, tool_name
@@ -276,9 +277,30 @@ class PromptSummary:
     prompt: str
     tries: int
     outputs: int
-    matching: int
+    matching: int | None  # outputs a positive chart pairs with a work; None: none compared
     exhibits: list[int]
     origin: str  # captured | embedded | both
+    output_ids: list[int] = field(default_factory=list)
+    ranked_high: int | None = None  # outputs `match` rates high; None: match was not run
+
+    @property
+    def assessed(self) -> bool:
+        return self.matching is not None
+
+
+def apply_ranking(bundle: Bundle, ranking: Mapping[int, Sequence[Mapping[str, Any]]]) -> None:
+    """Count, per prompt, the outputs the tool's ``match`` ranking rates high (its best work).
+
+    Without a ranking (no works, or match not run) the count stays None: "not run", never 0.
+    """
+    if not ranking:
+        return
+    for p in bundle.prompts:
+        ranked = [i for i in p.output_ids if i in ranking]
+        if ranked:
+            p.ranked_high = sum(
+                1 for i in ranked if ranking[i] and str(ranking[i][0].get("band")) == "high"
+            )
 
 
 @dataclass(frozen=True)
@@ -348,6 +370,7 @@ class Bundle:
     verification: dict[str, Any]
     declaration: DeclarationFacts
     withdrawn: list[dict[str, Any]]
+    not_selected: int = 0  # live items the selection left out (untagged imported files, …)
     works: dict[int, int] = field(default_factory=dict)  # work id -> exhibit number
     item_exhibit: dict[int, str] = field(default_factory=dict)  # item id -> "3.2"
 
@@ -358,6 +381,39 @@ class Bundle:
     def item_views(self) -> Iterable[ItemView]:
         for exhibit in self.exhibits:
             yield from exhibit.items
+
+
+# -- per-exhibit edits ------------------------------------------------------------------------
+
+EXHIBIT_FIELDS = {
+    "purpose": "[exhibit purpose] ",
+    "purpose_zh": "[证明对象] ",
+    "source": "[exhibit source] ",
+    "source_zh": "[证据来源] ",
+}
+"""What the user may restate per exhibit, each kept as a logged note with this prefix on the
+exhibit's first item (annotations are records beside the evidence, never edits of it)."""
+
+
+def set_exhibit_text(
+    case: Case, item_id: int, field_name: str, text: str, *, actor: str | None = None
+) -> None:
+    """Record the user's wording of an exhibit's purpose or source (a logged annotation)."""
+    if field_name not in EXHIBIT_FIELDS:
+        raise ProofshotError(f"Unknown exhibit field {field_name!r}.")
+    text = " ".join(str(text).split())
+    if not text:
+        raise ProofshotError("The text is empty.")
+    items_mod.add_note(case, item_id, EXHIBIT_FIELDS[field_name] + text, actor=actor)
+
+
+def _apply_exhibit_edits(ex: Exhibit) -> None:
+    for view in ex.items:
+        for note in view.notes:  # oldest first: the latest edit wins
+            text = str(note.get("text", ""))
+            for name, prefix in EXHIBIT_FIELDS.items():
+                if text.startswith(prefix):
+                    setattr(ex, name, text[len(prefix) :])
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -517,6 +573,7 @@ def _select(
     tags: Mapping[int, list[str]],
     withdrawn: Mapping[int, Any],
     options: ExportOptions,
+    default_pool: set[int] | None = None,
 ) -> set[int]:
     wanted_tags = set(options.tags)
     wanted_ids = set(options.items)
@@ -530,7 +587,11 @@ def _select(
         if item_id in withdrawn:
             continue
         if (
-            (not wanted_tags and not wanted_ids)
+            (
+                not wanted_tags
+                and not wanted_ids
+                and (default_pool is None or item_id in default_pool)
+            )
             or item_id in wanted_ids
             or wanted_tags & set(tags.get(item_id, []))
         ):
@@ -651,7 +712,6 @@ def build_bundle(
     notes = snap.annotations()
     tags = {i: sorted(v["tags"]) for i, v in notes.items()}
     withdrawn = snap.withdrawals()
-    selected = _select(items, tags, withdrawn, options)
     tokens = snap.tokens()
     token_by_id = {t.id: t for t in tokens}
     attested = snap.attestations()
@@ -775,6 +835,17 @@ def build_bundle(
         while chart.work_id in superseded_by:
             chart.work_id = superseded_by[chart.work_id]
 
+    # What is exhibited by default: what the user tagged or flagged, the captures and the
+    # generations of the case, the works and the charts -- not every imported file.
+    default_pool: set[int] = {i for i, t in tags.items() if t}
+    default_pool.update(i for members in capture_items.values() for i, _ in members)
+    default_pool.update(i for gen in generations.values() for i in gen.outputs)
+    default_pool.update(exchange_items.values())
+    default_pool.update(w.item_id for w in works.values())
+    default_pool.update(i for docs in work_docs.values() for i, _ in docs)
+    default_pool.update(c.item_id for c in charts)
+    selected = _select(items, tags, withdrawn, options, default_pool)
+
     # -- exhibits ----------------------------------------------------------------------------
     assigned: set[int] = set()
     drafts: list[tuple[tuple[Any, ...], Exhibit, list[tuple[int, str]]]] = []
@@ -836,10 +907,22 @@ def build_bundle(
             purpose_zh = f"平台自身页面内容：{_marks_zh(capture.marks)}"
         elif gens:
             kind, group = "capture", 3
-            title = f"Generation captured on {short(host_of(capture.final_url) or capture.final_url, 50)}: “{short(gens[0].prompt, 60)}”"
+            host = host_of(capture.final_url) or capture.final_url
+            jobs = ", ".join(dict.fromkeys(g.job_id for g in gens if g.job_id)) or ""
+            title = f"Generation captured on {short(host, 50)}: “{short(gens[0].prompt, 60)}”"
             title_zh = f"在平台以提示词“{short(gens[0].prompt, 60)}”生成的内容及过程"
-            purpose = "The prompt as sent, the images the platform returned, and the capture of the session."
-            purpose_zh = "输入的提示词、平台生成的图片及生成过程"
+            outputs = sum(len(g.outputs) for g in gens)
+            purpose = (
+                f"That {host} returned {outputs} image(s) for the prompt “{short(gens[0].prompt, 80)}”"
+                + (f" (job id {jobs})" if jobs else "")
+                + f" on {utc_text(gens[0].returned_at or capture.started_at)[:10]}, and the capture of the session."
+            )
+            purpose_zh = (
+                f"{host}于{beijing_text(gens[0].returned_at or capture.started_at)[:11]}根据提示词"
+                f"“{short(gens[0].prompt, 80)}”生成{outputs}张图片"
+                + (f"（任务编号{jobs}）" if jobs else "")
+                + "的事实及生成过程"
+            )
         else:
             kind, group = "capture", 3
             title = f"Web capture: {short(capture.title or capture.final_url, 80)}"
@@ -856,6 +939,7 @@ def build_bundle(
             purpose_zh,
             capture=capture,
             generations=gens,
+            source_zh=f"{host_of(capture.final_url) or '平台'}网页：{capture.final_url or capture.requested_url}",
         )
         drafts.append(
             (
@@ -873,15 +957,23 @@ def build_bundle(
         if not any(i in selected for i, _ in members):
             continue
         where = host_of(gen.request_url) or gen.request_url or "the platform"
+        job = f", job id {gen.job_id}" if gen.job_id else ""
         ex = Exhibit(
             0,
             "generation",
             f"Generation on {short(where, 50)}: “{short(gen.prompt, 60)}”",
             f"以提示词“{short(gen.prompt, 60)}”生成的内容",
-            gen.request_url or "—",
-            "The prompt as sent and the images the platform returned for it.",
-            "输入的提示词及平台生成的图片",
+            (gen.request_url or "—") + job,
+            f"That {where} returned {len(gen.outputs)} image(s) for the prompt as sent"
+            + (f" (job id {gen.job_id})" if gen.job_id else "")
+            + f" on {utc_text(gen.returned_at)[:10]}.",
+            f"{where}于{beijing_text(gen.returned_at)[:11]}根据所提交的提示词生成"
+            f"{len(gen.outputs)}张图片"
+            + (f"（任务编号{gen.job_id}）" if gen.job_id else "")
+            + "的事实",
             generations=[gen],
+            source_zh=f"{where}接口：{gen.request_url or '—'}"
+            + (f"，任务编号{gen.job_id}" if gen.job_id else ""),
         )
         drafts.append(
             ((3, gen.submitted_at or "", 1, gen.id), ex, [m for m in members if live(m[0])])
@@ -892,10 +984,10 @@ def build_bundle(
         item = items[item_id]
         prompt = item.provenance.get("prompt") if isinstance(item.provenance, dict) else None
         if prompt:
-            title = f"Generated image: “{short(prompt, 60)}”"
-            title_zh = f"生成图片：“{short(prompt, 60)}”"
-            purpose = "The image and the generator metadata it carries."
-            purpose_zh = "图片内容及其携带的生成信息"
+            title = f"{_kind_en(item.kind)} with generator metadata: “{short(prompt, 60)}”"
+            title_zh = f"{_kind_zh(item.kind)}（含生成信息）：“{short(prompt, 60)}”"
+            purpose = "The image and the generator metadata it carries (read from the file)."
+            purpose_zh = "图片内容及其文件内携带的生成信息"
         else:
             name = item.source_facts.get("name") if isinstance(item.source_facts, dict) else None
             title = f"{_kind_en(item.kind)}: {short(name or item.source or item.sha256[:16], 70)}"
@@ -904,7 +996,16 @@ def build_bundle(
             )
             purpose = "The file as acquired."
             purpose_zh = "所取得的电子数据"
-        ex = Exhibit(0, "item", title, title_zh, item.source or "—", purpose, purpose_zh)
+        facts = item.source_facts if isinstance(item.source_facts, dict) else {}
+        if item.kind in IMPORTED_KINDS or item.method in ("file-import", "demo-import"):
+            name = facts.get("name") or Path(item.source or "").name or "—"
+            who = item.operator or "the operator"
+            source = f"File imported by {who} (original file name {name})"
+            source_zh = f"{item.operator or '操作人'}导入的文件（原文件名{name}）"
+        else:
+            source = item.source or "—"
+            source_zh = ""
+        ex = Exhibit(0, "item", title, title_zh, source, purpose, purpose_zh, source_zh=source_zh)
         drafts.append(((4, item.acquired_at, item_id), ex, [(item_id, "item")]))
 
     drafts.sort(key=lambda d: (d[0][0], tuple(str(x) for x in d[0][1:])))
@@ -936,6 +1037,7 @@ def build_bundle(
             output_exhibit.setdefault(item_id, number)
         if ex.work is not None:
             work_exhibit[ex.work.id] = number
+        _apply_exhibit_edits(ex)
         exhibits.append(ex)
 
     for chart in charts:
@@ -1010,6 +1112,7 @@ def build_bundle(
         verification=report,
         declaration=declaration,
         withdrawn=list(withdrawn.values()),
+        not_selected=sum(1 for i in items if i not in withdrawn and i not in selected),
         works=work_exhibit,
         item_exhibit=item_exhibit,
     )
@@ -1019,6 +1122,7 @@ def _prompt_summary(
     exhibits: list[Exhibit], charts: list[ChartView], failed_tries: Mapping[str, int]
 ) -> list[PromptSummary]:
     matching_items = {c.item_id for c in charts if c.positive and c.output_exhibit}
+    charted_items = {c.item_id for c in charts if c.output_exhibit}
     table: dict[str, dict[str, Any]] = {}
 
     def entry(prompt: str) -> dict[str, Any]:
@@ -1061,9 +1165,10 @@ def _prompt_summary(
                 prompt,
                 e["tries"],
                 len(e["outputs"]),
-                len(e["outputs"] & matching_items),
+                len(e["outputs"] & matching_items) if e["outputs"] & charted_items else None,
                 sorted(e["exhibits"]),
                 origin,
+                sorted(e["outputs"]),
             )
         )
     result.sort(key=lambda p: (min(p.exhibits) if p.exhibits else 0, p.prompt))

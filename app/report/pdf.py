@@ -625,10 +625,16 @@ class Renderer:
             P(
                 t(
                     "Each row is one prompt, verbatim. Tries counts generation requests (and failed "
-                    "campaign tries); outputs counts the images returned; matching counts outputs "
-                    "that a comparison chart pairs with an original work.",
-                    "每行为一条提示词（原文）。尝试次数为生成请求次数（含失败的批量尝试）；生成图片数为返回的图片数；"
-                    "相似图片数为已制作比对图、与权利作品相似的图片数。",
+                    "campaign tries); outputs counts the images returned. Charted as matching "
+                    "counts outputs that a comparison chart pairs with an original work ('not "
+                    "assessed' where no output of the prompt was charted). Tool's ranking counts "
+                    "outputs that Proofshot's `match` rates high against a work: the tool's "
+                    "measurement of similarity, not an expert opinion ('not run' where it was not "
+                    "run).",
+                    "每行为一条提示词（原文）。尝试次数为生成请求次数（含失败的批量尝试）；生成图片数为返回的图片数。"
+                    "比对图认定相似数为已制作比对图、与权利作品相似的图片数（未制作比对图的标为“未比对”）。"
+                    "工具排序为Proofshot的match评为“高”的图片数，系本工具的相似度测量结果，并非专家意见"
+                    "（未运行的标为“未运行”）。",
                 ),
                 s.small,
             )
@@ -646,7 +652,8 @@ class Renderer:
                     P(p.prompt, s.cell),
                     str(p.tries),
                     str(p.outputs),
-                    str(p.matching),
+                    str(p.matching) if p.matching is not None else t("not assessed", "未比对"),
+                    str(p.ranked_high) if p.ranked_high is not None else t("not run", "未运行"),
                     ", ".join(str(n) for n in p.exhibits[:40])
                     + ("…" if len(p.exhibits) > 40 else ""),
                     origin,
@@ -659,18 +666,25 @@ class Renderer:
                     t("Prompt", "提示词"),
                     t("Tries", "尝试次数"),
                     t("Outputs", "生成图片数"),
-                    t("Matching a work", "相似图片数"),
+                    t("Charted as matching", "比对图认定相似"),
+                    t("Tool's ranking: high", "工具排序：高"),
                     t("Exhibits", "证据"),
                     t("Source", "来源"),
                 ],
                 rows,
-                [w * 0.40, w * 0.09, w * 0.1, w * 0.12, w * 0.13, w * 0.16],
+                [w * 0.31, w * 0.08, w * 0.09, w * 0.12, w * 0.12, w * 0.12, w * 0.16],
                 s,
             )
         )
         return out
 
     # exhibits --------------------------------------------------------------------------------
+
+    def source_text(self, ex: Exhibit) -> str:
+        """证据来源 / Source: the Chinese wording where Chinese is printed, both when bilingual."""
+        if not ex.source_zh or not self.lang.zh:
+            return ex.source
+        return ex.source_zh if not self.lang.en else f"{ex.source}\n{ex.source_zh}"
 
     def exhibit(self, ex: Exhibit) -> list[Flowable]:
         s, t = self.styles, self.lang.t
@@ -685,7 +699,7 @@ class Renderer:
             if (self.lang.en and self.lang.zh)
             else (ex.purpose_zh if self.lang.zh else ex.purpose)
         )
-        source = ex.source_zh if (self.lang.zh and not self.lang.en and ex.source_zh) else ex.source
+        source = self.source_text(ex)
         out.append(
             kv_table(
                 [(t("Offered to show", "证明对象"), purpose), (t("Source", "来源"), source)],
@@ -1527,9 +1541,7 @@ class Renderer:
                 name, purpose = ex.title_zh, ex.purpose_zh
             else:
                 name, purpose = ex.title, ex.purpose
-            source = (
-                ex.source_zh if (self.lang.zh and not self.lang.en and ex.source_zh) else ex.source
-            )
+            source = self.source_text(ex)
             rows2.append([str(ex.number), name, source, purpose, page_text(ex.key)])
         summary_rows: list[list[Any]] = []
         for section in self.sections:
@@ -1565,6 +1577,28 @@ class Renderer:
                     t(
                         f"{len(b.withdrawn)} withdrawn item(s) are not exhibited; they are listed in Appendix C.",
                         f"{len(b.withdrawn)}个已撤回的文件未作为证据提交，见附录C。",
+                    ),
+                    s.small,
+                )
+            )
+        if b.not_selected:
+            rule = (
+                "the items asked for (--tags / --items)"
+                if (b.options.tags or b.options.items)
+                else "what was tagged or flagged, the captures and generations, the works and "
+                "the charts"
+            )
+            rule_zh = (
+                "指定的文件（--tags / --items）"
+                if (b.options.tags or b.options.items)
+                else "已加标签或标记的文件、取证记录及生成记录、权利作品及比对图"
+            )
+            story.append(
+                P(
+                    t(
+                        f"{b.not_selected} other item(s) in the case are not exhibited: this "
+                        f"bundle exhibits {rule}.",
+                        f"本案另有{b.not_selected}个文件未作为证据提交：本证据材料提交{rule_zh}。",
                     ),
                     s.small,
                 )

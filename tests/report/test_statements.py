@@ -59,7 +59,14 @@ def tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TsaServer]:
 
 def _imported_only(tmp_path: Path, operator: str = "Dana") -> Case:
     case = Case.create(tmp_path / "imp.proofshot", title="Imported", operator=operator)
-    add_file(case, DEMO / "generated/gen_09_standing.jpg", "imported-file", "file-import", "/x.jpg")
+    add_file(
+        case,
+        DEMO / "generated/gen_09_standing.jpg",
+        "imported-file",
+        "file-import",
+        "/x.jpg",
+        ["exhibit"],
+    )
     return case
 
 
