@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.capture import store as capture_store
+from app.compare import works as works_mod
 from app.core import attest, custody
 from app.core import items as items_mod
 from app.core.case import Case
@@ -793,17 +794,11 @@ def build_bundle(
         elif status == "failed" and prompt:
             failed_tries[prompt] = failed_tries.get(prompt, 0) + 1
 
-    works_rows = _current(
-        snap.rows(
-            "SELECT id, item_id, title, owner, registration, registration_date, facts, supersedes"
-            " FROM works WHERE seq <= ? ORDER BY id",
-            (head_seq,),
-        ),
-        7,
-    )
     works = {
-        int(r[0]): WorkView(int(r[0]), r[2], r[3], r[4], r[5], _json(r[6], {}), int(r[1]))
-        for r in works_rows
+        w.id: WorkView(
+            w.id, w.title, w.owner, w.registration, w.registration_date, w.facts, w.item_id
+        )
+        for w in works_mod.list_works(case, head=head_seq)
     }
     work_docs: dict[int, list[tuple[int, str]]] = {}
     for work_id, item_id, role in snap.rows(
