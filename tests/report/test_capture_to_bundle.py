@@ -129,5 +129,7 @@ def test_https_capture_exported_without_a_tsa_states_its_facts_and_claims_no_tim
         assert claim not in declaration, claim
     assert "No trusted timestamp was obtained for any exhibited file" in declaration
     assert "The custody log was not sealed with a trusted timestamp" in declaration
+    assert "the trusted timestamps and the custody log" not in flat  # the cover, too
+    assert "NOTICE OF INFRINGING" not in flat  # the notice is a separate draft
     # TODO(w-bundle, #13 item 4): `verify-bundle` on this export must say INTACT, UNANCHORED
     # (exit 2); assert it here once verify_bundle reports anchoring.
