@@ -244,3 +244,30 @@ def test_operators_are_named_or_their_absence_is_stated(
     case.close()
     assert "no operator is recorded for these files in the custody log" in en
     assert "保管日志中未记录取证操作人" in zh
+
+
+def test_failed_timestamp_requests_are_stated_only_when_logged(demo: dict[str, Any]) -> None:
+    case = demo["case"]
+    en, zh = _texts(case)
+    assert "timestamp request(s) failed" not in en
+    assert "保管日志中没有时间戳请求失败的记录" in zh
+    attest.attest_pending(case, [TsaConfig("http://127.0.0.1:9/tsr")])  # nothing listens there
+    en, zh = _texts(case)
+    assert "timestamp request(s) failed and were logged" in en
+    assert "次时间戳请求失败，均已记入保管日志" in zh
+
+
+def test_derived_files_are_stated_only_when_exhibited(demo: dict[str, Any]) -> None:
+    case = demo["case"]
+    en, zh = _texts(case)
+    assert "No exhibited file was converted or derived from another" in en
+    assert "证据文件均未经转换或派生" in zh
+    add_bytes(
+        case,
+        (DEMO / "generated/gen_01_starlume.png").read_bytes()[:-1] + b"\x00",
+        Acquisition(kind="derived", method="crop", source="crop", parent_id=demo["out1"]),
+        tags=["group-1"],
+    )
+    en, zh = _texts(case)
+    assert "1 exhibited file(s) were derived from other files" in en
+    assert "1个证据文件系由其他文件派生" in zh
