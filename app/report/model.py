@@ -1260,23 +1260,6 @@ def _declaration_facts(
     )
 
 
-def _find_values(facts: Any, keys: Sequence[str], depth: int = 0) -> list[Any]:
-    """Values under any of ``keys`` anywhere in a facts tree (bounded depth)."""
-    found: list[Any] = []
-    if depth > 4:
-        return found
-    if isinstance(facts, dict):
-        for key, value in sorted(facts.items(), key=lambda kv: str(kv[0])):
-            if key in keys and isinstance(value, str | int):
-                found.append(value)
-            elif isinstance(value, dict | list):
-                found.extend(_find_values(value, keys, depth + 1))
-    elif isinstance(facts, list):
-        for value in facts[:50]:
-            found.extend(_find_values(value, keys, depth + 1))
-    return found
-
-
 _MARKS_ZH = {
     "terms": "用户协议",
     "ai-label": "AI生成标识",
