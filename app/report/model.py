@@ -372,6 +372,7 @@ class Bundle:
     declaration: DeclarationFacts
     withdrawn: list[dict[str, Any]]
     not_selected: int = 0  # live items the selection left out (untagged imported files, …)
+    selection: str = "default"  # asked (--tags/--items) | default | all (nothing tagged)
     works: dict[int, int] = field(default_factory=dict)  # work id -> exhibit number
     item_exhibit: dict[int, str] = field(default_factory=dict)  # item id -> "3.2"
 
@@ -839,6 +840,10 @@ def build_bundle(
     default_pool.update(w.item_id for w in works.values())
     default_pool.update(i for docs in work_docs.values() for i, _ in docs)
     default_pool.update(c.item_id for c in charts)
+    selection = "asked" if (options.tags or options.items) else "default"
+    if selection == "default" and not any(i in items and i not in withdrawn for i in default_pool):
+        selection = "all"  # nothing tagged, captured or generated: every file, said on the cover
+        default_pool = set(items)
     selected = _select(items, tags, withdrawn, options, default_pool)
 
     # -- exhibits ----------------------------------------------------------------------------
@@ -1108,6 +1113,7 @@ def build_bundle(
         declaration=declaration,
         withdrawn=list(withdrawn.values()),
         not_selected=sum(1 for i in items if i not in withdrawn and i not in selected),
+        selection=selection,
         works=work_exhibit,
         item_exhibit=item_exhibit,
     )

@@ -1585,16 +1585,27 @@ class Renderer:
                     s.small,
                 )
             )
+        if b.selection == "all":
+            story.append(
+                P(
+                    t(
+                        "Nothing in the case was tagged, flagged, captured or generated, so every "
+                        "item is exhibited.",
+                        "本案没有加标签、标记、取证或生成的记录，故全部文件均作为证据提交。",
+                    ),
+                    s.small,
+                )
+            )
         if b.not_selected:
             rule = (
                 "the items asked for (--tags / --items)"
-                if (b.options.tags or b.options.items)
+                if b.selection == "asked"
                 else "what was tagged or flagged, the captures and generations, the works and "
                 "the charts"
             )
             rule_zh = (
                 "指定的文件（--tags / --items）"
-                if (b.options.tags or b.options.items)
+                if b.selection == "asked"
                 else "已加标签或标记的文件、取证记录及生成记录、权利作品及比对图"
             )
             story.append(

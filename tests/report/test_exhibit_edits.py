@@ -59,3 +59,23 @@ def test_the_user_restates_an_exhibit_and_the_edit_is_logged(tmp_path: Path) -> 
     with Case.open(path, read_only=True) as case:
         actions = [e.action for e in iter_events(case.conn, item_id=first)]
     assert actions.count("item.note-added") == 2
+
+
+def test_untagged_imports_are_left_out_unless_nothing_else_would_be_exhibited(
+    tmp_path: Path,
+) -> None:
+    from app.core.ingest import Acquisition, add_bytes
+
+    case = Case.create(tmp_path / "sel.proofshot", title="Sel", operator="Dana")
+    one = add_bytes(case, b"first file", Acquisition(source="/home/dana/a.txt")).item_id
+    two = add_bytes(case, b"second file", Acquisition(source="/home/dana/b.txt")).item_id
+    bundle = build_bundle(case, ExportOptions())
+    assert bundle.selection == "all" and bundle.not_selected == 0
+    assert {v.item.id for v in bundle.item_views()} == {one, two}
+    from app.core import items as items_mod
+
+    items_mod.add_tag(case, [two], "exhibit")
+    bundle = build_bundle(case, ExportOptions())
+    assert bundle.selection == "default" and bundle.not_selected == 1
+    assert {v.item.id for v in bundle.item_views()} == {two}
+    case.close()
