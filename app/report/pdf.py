@@ -1513,12 +1513,12 @@ class Renderer:
             P(
                 t(
                     "Every page carries its exhibit label (top left) and a Bates number (bottom right); page numbers in the index are the Bates sequence numbers. "
-                    "The printed pages are renderings for reading: the native files, their hashes, "
-                    + ("the trusted timestamps " if b.tokens else "")
-                    + "and the custody log are in the archive package, "
+                    "The printed pages are renderings for reading: the native files, their hashes"
+                    + (", the trusted timestamps" if b.tokens else "")
+                    + " and the custody log are in the archive package, "
                     "which anyone can check with ordinary tools (see VERIFY.txt there). Exhibits marked Demonstrative are aids to explanation, not evidence.",
-                    "每页左上角为证据编号，右下角为连续页码（Bates编号）；目录中的页码即该编号的序号。打印页面供阅读；原始文件、哈希值、"
-                    + ("可信时间戳" if b.tokens else "")
+                    "每页左上角为证据编号，右下角为连续页码（Bates编号）；目录中的页码即该编号的序号。打印页面供阅读；原始文件、哈希值"
+                    + ("、可信时间戳" if b.tokens else "")
                     + "及保管日志见归档包，"
                     "可使用通用工具核验（见其中的VERIFY.txt）。标为“演示性”的材料仅为说明之用，本身不是证据。",
                 ),
