@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,16 @@ from app.capture.campaigns import commands as campaign_commands
 from app.compare import commands as compare_commands
 from app.compare import works as works_mod
 from app.config import default_operator
-from app.console import StderrProgress, cancel_on_sigint, print_json
+from app.console import StderrProgress, cancel_on_sigint, clean, clean_console, print_json
 from app.core import attest
 from app.core import items as items_mod
 from app.core.case import Case
 from app.core.custody import iter_events
-from app.core.errors import ProofshotError
+from app.core.errors import ProofshotError, StorageFullError
 from app.core.identity import version_report
 from app.core.importer import ImportJob
+from app.core.provenance import TRUST_ANCHORS_ENV
+from app.core.trust import TrustStore, load_trust
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 from app.core.verify import record_verification, verify_case
@@ -45,6 +48,14 @@ def _operator(args: argparse.Namespace) -> str | None:
     return getattr(args, "operator", None) or default_operator() or None
 
 
+def _open_to_read(path: Path) -> Case:
+    """Open read-only; what the checks before opening found is said on stderr, once."""
+    case = Case.open(path, read_only=True)
+    for problem in case.open_problems:
+        sys.stderr.write(f"proofshot: warning: {problem.message}\n")
+    return case
+
+
 # -- commands ------------------------------------------------------------------------------
 
 
@@ -55,6 +66,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.c2pa_trust_list:  # the user's C2PA trust list (PEM) for this import's verdicts
+        os.environ[TRUST_ANCHORS_ENV] = str(Path(args.c2pa_trust_list).resolve())
     with Case.open(args.case) as case:
         job = ImportJob(case, [Path(p) for p in args.paths], tags=args.tag or [])
         with cancel_on_sigint(
@@ -82,7 +95,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             _print_timestamp_outcome(timestamp)
     if summary.error:
         sys.stderr.write(summary.error + "\n")
-        return 1
+        return summary.error_code or 1
     return 1 if summary.cancelled else EXIT_OK
 
 
@@ -104,20 +117,25 @@ def _tsas_from_args(args: argparse.Namespace) -> list[TsaConfig]:
 
 def cmd_timestamp(args: argparse.Namespace) -> int:
     with Case.open(args.case) as case:
-        if args.ca_file:
+        ca_pems: list[bytes] = []
+        for name in args.ca_file or []:
             try:
-                added = attest.add_trust_anchors(case, Path(args.ca_file).read_bytes())
+                data = Path(name).read_bytes()
+                added = attest.add_trust_anchors(None, data)
             except (OSError, ValueError) as exc:
                 raise ProofshotError(
-                    f"The CA file {args.ca_file} cannot be read as PEM certificates ({exc})."
+                    f"The CA file {name} cannot be read as PEM certificates ({exc})."
                 ) from exc
+            ca_pems.append(data)
             if added:
-                sys.stderr.write(f"Kept {added} trusted root certificate(s) in the case.\n")
+                sys.stderr.write(
+                    f"Trusting {added} more root certificate(s) from now on (kept in your settings, not in the case).\n"
+                )
         tsas = _tsas_from_args(args)
         if not tsas:
             raise ProofshotError("No timestamp authority is configured; name one with --tsa URL.")
-        outcome = attest.attest_pending(case, tsas)
-        seal = attest.seal_log(case, tsas) if args.seal else None
+        outcome = attest.attest_pending(case, tsas, ca_pems=ca_pems)
+        seal = attest.seal_log(case, tsas, ca_pems=ca_pems) if args.seal else None
     if args.json:
         print_json({**outcome.as_dict(), "seal": seal.as_dict() if seal else None})
     else:
@@ -130,9 +148,40 @@ def cmd_timestamp(args: argparse.Namespace) -> int:
     return 1 if failed else EXIT_OK
 
 
+def _trust_from_args(args: argparse.Namespace) -> TrustStore:
+    return load_trust(args.ca_file or [])
+
+
+def parse_duration(text: str) -> timedelta:
+    """'24h', '90m', '3600s', '2d' or a bare number of hours."""
+    value = text.strip().lower()
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    scale = units.get(value[-1:], 0)
+    number = value[:-1] if scale else value
+    try:
+        seconds = float(number) * (scale or 3600)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a duration such as 24h, 90m or 2d"
+        ) from None
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError("the duration must be positive")
+    return timedelta(seconds=seconds)
+
+
 def cmd_export_tokens(args: argparse.Namespace) -> int:
-    with Case.open(args.case, read_only=True) as case:
-        index = attest.export_tokens(case, Path(args.outdir))
+    outdir = Path(args.outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise ProofshotError(f"{outdir} is a file; name a folder for the tokens.")
+    with _open_to_read(args.case) as case:
+        try:
+            index = attest.export_tokens(case, outdir)
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageFullError(f"The disk holding {outdir} is full.") from exc
+            raise ProofshotError(
+                f"The tokens cannot be written to {outdir}: {exc.strerror or exc}."
+            ) from exc
     print(f"Wrote {len(index['tokens'])} token(s) to {args.outdir}; see VERIFY.txt there.")
     return EXIT_OK
 
@@ -148,7 +197,7 @@ def _item_json(case: Case, item: items_mod.Item, tags: list[str]) -> dict[str, A
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with Case.open(args.case, read_only=True) as case:
+    with _open_to_read(args.case) as case:
         flt = items_mod.ItemFilter(text=args.text, tag=args.tag, kind=args.kind)
         rows = items_mod.list_items(case, flt)
         tags = items_mod.tags_by_item(case)
@@ -169,12 +218,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with Case.open(args.case, read_only=True) as case:
+    with _open_to_read(args.case) as case:
         item = items_mod.get_item(case, args.item)
         state = items_mod.item_state(case, item.id)
         events = [e.as_dict() for e in iter_events(case.conn, item_id=item.id)]
         data = _item_json(case, item, state.tags)
         data.update(
+            timestamps=[_token_json(t, item) for t in attest.list_tokens(case, item_id=item.id)],
             notes=state.notes,
             corrections=state.corrections,
             withdrawal=state.withdrawn,
@@ -253,7 +303,7 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    with Case.open(args.case, read_only=True) as case:
+    with _open_to_read(args.case) as case:
         events = list(iter_events(case.conn))
     if args.json:
         print_json([e.as_dict() for e in events])
@@ -265,17 +315,21 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    read_only = args.no_log
-    try:
-        case = Case.open(args.case, read_only=read_only)
-    except ProofshotError:
-        if read_only:
-            raise
-        case = Case.open(args.case, read_only=True)
-    with case:
-        report = verify_case(case, StderrProgress())
-        if not case.read_only:
-            record_verification(case, report, actor=_operator(args))
+    # Always read-only: a check never sweeps, migrates or switches the journal of what it
+    # checks. Only afterwards, and only into a current, writable case, is the run logged.
+    with Case.open(args.case, read_only=True) as case:
+        report = verify_case(
+            case,
+            StderrProgress(),
+            trust=_trust_from_args(args),
+            max_attest_delay=args.max_attest_delay,
+        )
+    if not args.no_log:
+        try:
+            with Case.open(args.case, maintain=False) as case:
+                record_verification(case, report, actor=_operator(args))
+        except ProofshotError as exc:
+            report.notes.append(f"This verification was not recorded in the case's log: {exc}")
     if args.json:
         print_json(report.as_dict())
     else:
@@ -285,6 +339,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
         for problem in report.problems:
             print(f"  PROBLEM [{problem.code}] {problem.message}")
+        for warning in report.warnings:
+            print(f"  WARNING [{warning['code']}] {warning['message']}")
+        for token in report.tokens:
+            print(f"  token {token['id']}: {token['anchor']}")
         for note in report.notes:
             print(f"  note: {note}")
     return EXIT_OK if report.intact else EXIT_PROBLEMS
@@ -320,7 +378,7 @@ def cmd_works_add(args: argparse.Namespace) -> int:
 
 
 def cmd_works_list(args: argparse.Namespace) -> int:
-    with Case.open(args.case, read_only=True) as case:
+    with _open_to_read(args.case) as case:
         listed = [w.as_dict() for w in works_mod.list_works(case)]
     if args.json:
         print_json(listed)
@@ -406,6 +464,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-timestamp", action="store_true", help="leave the new items queued for timestamping"
     )
     p.add_argument("--tsa-timeout", type=float, default=10.0, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--c2pa-trust-list",
+        metavar="PEM",
+        help="C2PA trust list (PEM certificates) for the Trusted/Valid/Invalid verdict; "
+        "default: $PROOFSHOT_C2PA_TRUST_ANCHORS",
+    )
     p.add_argument("--json", action="store_true")
 
     p = add("list", cmd_list, "List the items of a case.")
@@ -457,6 +521,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-log", action="store_true", help="do not record the verification in the log"
     )
+    p.add_argument(
+        "--ca-file",
+        action="append",
+        metavar="PEM",
+        help="also trust these TSA root certificates (besides the OS store and your settings)",
+    )
+    p.add_argument(
+        "--max-attest-delay",
+        type=parse_duration,
+        default=None,
+        metavar="DURATION",
+        help="warn when an item's first timestamp came later than this after acquisition "
+        "(default 24h, or the max_attest_delay_hours setting)",
+    )
     p.add_argument("--operator")
 
     p = add(
@@ -470,7 +548,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="use exactly these TSAs, in order (repeatable)",
     )
     p.add_argument(
-        "--ca-file", metavar="PEM", help="trusted root certificate(s) of the TSAs, kept in the case"
+        "--ca-file",
+        action="append",
+        metavar="PEM",
+        help="trusted root certificate(s) of the TSAs, kept in your settings (never in the case)",
     )
     p.add_argument(
         "--seal",
@@ -531,7 +612,8 @@ def version_text(verbose: bool) -> str:
 
 def run_cli(argv: Sequence[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(list(argv))
+    with clean_console():  # argparse echoes what it was given in its error messages
+        args = parser.parse_args(list(argv))
     if args.version:
         print(version_text(args.verbose))
         return EXIT_OK
@@ -539,9 +621,10 @@ def run_cli(argv: Sequence[str]) -> int:
         parser.print_help()
         return 1
     try:
-        return int(args.handler(args))
+        with clean_console():
+            return int(args.handler(args))
     except ProofshotError as exc:
-        sys.stderr.write(f"proofshot: {exc}\n")
+        sys.stderr.write(clean(f"proofshot: {exc}") + "\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("proofshot: interrupted.\n")

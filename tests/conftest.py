@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +17,13 @@ from tests.memory_keyring import MemoryKeyring
 pytest_plugins = ["tests.tsa_server"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Module- and session-scoped fixtures run before the per-test isolation below: they, too,
+# must never read or write the real user's settings (trusted TSA roots are kept there).
+_SESSION_USER = Path(tempfile.mkdtemp(prefix="proofshot-test-user-"))
+os.environ["PROOFSHOT_CONFIG_DIR"] = str(_SESSION_USER / "config")
+os.environ["PROOFSHOT_CACHE_DIR"] = str(_SESSION_USER / "cache")
+atexit.register(shutil.rmtree, _SESSION_USER, True)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"

@@ -32,6 +32,7 @@ from typing import Any
 
 import websocket
 
+from app.capture.devtools_guard import own_request
 from app.core.errors import ProofshotError
 
 log = logging.getLogger(__name__)
@@ -58,14 +59,20 @@ class CdpClosed(CdpError):
 
 def list_targets(port: int, *, timeout: float = 5.0) -> list[dict[str, Any]]:
     """The targets the browser exposes (``/json/list``), from the loopback port only."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=timeout) as reply:
+    with (
+        own_request(),
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=timeout) as reply,
+    ):
         data = json.loads(reply.read().decode("utf-8"))
     return [t for t in data if isinstance(t, dict)]
 
 
 def browser_version(port: int, *, timeout: float = 5.0) -> dict[str, Any]:
     """``/json/version``: browser name, protocol version, user agent (for the environment)."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/version", timeout=timeout) as reply:
+    with (
+        own_request(),
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/json/version", timeout=timeout) as reply,
+    ):
         data = json.loads(reply.read().decode("utf-8"))
     return data if isinstance(data, dict) else {}
 

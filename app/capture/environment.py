@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.capture.redaction import redact_string, redact_value, strip_userinfo
 from app.core.identity import runtime_facts
 from app.core.tsa import MAX_CLOCK_OFFSET, TsaConfig, TsaError, clock_offset, request_timestamp
 
@@ -77,12 +78,25 @@ def dns_answers(host: str, port: int) -> dict[str, Any]:
 
 
 def proxy_settings(qt_proxy: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    env = {name: os.environ[name] for name in PROXY_VARS if name in os.environ}
-    return {
-        "environment": env,
-        "system": dict(urllib.request.getproxies()),
-        "qt": dict(qt_proxy) if qt_proxy is not None else "not reported",
-    }
+    """Proxy settings as seen now; a proxy URL is kept without its user name and password
+    (``userinfo_removed`` names the settings that had them)."""
+    removed: list[str] = []
+
+    def clean(where: str, value: str) -> str:
+        out = strip_userinfo(value)
+        if out != value.strip():
+            removed.append(where)
+        return out
+
+    env = {name: clean(name, os.environ[name]) for name in PROXY_VARS if name in os.environ}
+    system = {k: clean(f"system {k}", str(v)) for k, v in urllib.request.getproxies().items()}
+    qt: Any = "not reported"
+    if qt_proxy is not None:
+        qt = {k: clean(f"qt {k}", v) if isinstance(v, str) else v for k, v in qt_proxy.items()}
+    out: dict[str, Any] = {"environment": env, "system": system, "qt": qt}
+    if removed:
+        out["userinfo_removed"] = removed
+    return out
 
 
 def clock_check(tsas: Sequence[TsaConfig], datum: bytes) -> dict[str, Any]:
@@ -161,11 +175,14 @@ def collect_environment(
         },
         "application": {**runtime_facts(), "python_executable": sys.executable},
         "browser": dict(browser),
-        "target": {"url": target_url, "host": host, "port": port},
+        "target": {"url": redact_string(target_url), "host": host, "port": port},
         "proxy": proxy_settings(browser.get("qt_proxy") if isinstance(browser, Mapping) else None),
         "hosts_file": hosts_entries(host) if host else {"entries": [], "note": "no host"},
         "dns": dns_answers(host, port) if host else {"answers": [], "note": "no host"},
     }
     datum = f"proofshot environment check {session_id} {started.isoformat()}".encode()
     record["clock"] = clock_check(tsas, datum)
+    record, names = redact_value(record)
+    if names:
+        record["redacted"] = sorted(set(names))
     return record

@@ -5,39 +5,20 @@ headers, response, extra response headers, finish or failure) and then the exact
 bytes. Its :meth:`Exchange.facts` are what an item acquired from it records: URL, method,
 status, remote IP and port, the TLS details of *the same connection*, timings and headers.
 
-Cookies and credentials never leave the browser into the case: header values that carry
-them, and credential-like fields of JSON or form bodies, are replaced by a marker in
-everything written (facts and the WARC). :func:`redact_headers` and :func:`redact_body`
-do that, and say what they replaced.
+Cookies and credentials never leave the browser into the case: the recorder passes every
+exchange through :func:`app.capture.redaction.redact_exchange` before anything else sees
+it, and :meth:`Exchange.facts` lists the names of what was replaced (never the values).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
-REDACTED = "[redacted by Proofshot]"
-SECRET_HEADERS = frozenset(
-    {
-        "cookie",
-        "set-cookie",
-        "authorization",
-        "proxy-authorization",
-        "x-api-key",
-        "api-key",
-        "x-auth-token",
-        "x-csrf-token",
-        "x-xsrf-token",
-    }
-)
-_SECRET_KEY = re.compile(
-    r"(pass(word|wd)?|pwd|secret|token|api[_-]?key|apikey|credential|session[_-]?id|otp)$",
-    re.IGNORECASE,
-)
+from app.capture.redaction import REDACTED, redact_body, redact_headers
+
+__all__ = ["REDACTED", "Exchange", "redact_body", "redact_headers"]
 
 
 def iso_utc(epoch: float | None) -> str | None:
@@ -50,65 +31,6 @@ def iso_utc(epoch: float | None) -> str | None:
 def clean_text(text: str) -> str:
     """Text safe to store as UTF-8: lone surrogates (possible in JSON) become escapes."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def redact_headers(headers: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Headers with secret values replaced; returns (headers, names replaced)."""
-    out: dict[str, str] = {}
-    replaced: list[str] = []
-    for name, value in headers.items():
-        if name.lower() in SECRET_HEADERS:
-            out[name] = REDACTED
-            replaced.append(name)
-        else:
-            out[name] = value
-    return out, replaced
-
-
-def _redact_json(value: Any, replaced: list[str], path: str = "") -> Any:
-    if isinstance(value, dict):
-        out = {}
-        for key, inner in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and _SECRET_KEY.search(key) and isinstance(inner, str | int):
-                out[key] = REDACTED
-                replaced.append(where)
-            else:
-                out[key] = _redact_json(inner, replaced, where)
-        return out
-    if isinstance(value, list):
-        return [_redact_json(v, replaced, f"{path}[{i}]") for i, v in enumerate(value)]
-    return value
-
-
-def redact_body(body: bytes, content_type: str) -> tuple[bytes, list[str]]:
-    """A JSON or form body with credential-like fields replaced; other bodies unchanged."""
-    ctype = content_type.lower()
-    replaced: list[str] = []
-    if "json" in ctype:
-        try:
-            data = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            return body, []
-        cleaned = _redact_json(data, replaced)
-        if replaced:
-            return json.dumps(cleaned, ensure_ascii=False).encode("utf-8"), replaced
-        return body, []
-    if "x-www-form-urlencoded" in ctype:
-        try:
-            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
-        except (UnicodeDecodeError, ValueError):
-            return body, []
-        out = []
-        for key, value in pairs:
-            if _SECRET_KEY.search(key):
-                replaced.append(key)
-                out.append((key, REDACTED))
-            else:
-                out.append((key, value))
-        if replaced:
-            return urlencode(out).encode("utf-8"), replaced
-    return body, []
 
 
 def header_value(headers: dict[str, str], name: str) -> str:
@@ -183,6 +105,10 @@ class Exchange:
     redirected_to: str | None = None
     event_stream: list[dict[str, Any]] = field(default_factory=list)
     download: dict[str, Any] | None = None
+    redactions: list[str] = field(default_factory=list)
+    """What :func:`app.capture.redaction.redact_exchange` replaced (names, never values)."""
+    body_redacted: bool = False
+    """The response body held a credential and is kept redacted: not the bytes as served."""
 
     # -- time -----------------------------------------------------------------------------
 
@@ -258,6 +184,10 @@ class Exchange:
             }
         if req_red or resp_red:
             facts["redacted_headers"] = sorted(set(req_red + resp_red))
+        if self.redactions:
+            facts["redacted"] = list(self.redactions)
+        if self.body_redacted:
+            facts["body_redacted"] = True
         if self.failure:
             facts["failure"] = self.failure
         if self.truncated:

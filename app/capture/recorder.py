@@ -24,6 +24,7 @@ from typing import Any
 
 from app.capture.cdp import CdpClient, CdpError
 from app.capture.exchanges import Exchange
+from app.capture.redaction import redact_exchange
 
 log = logging.getLogger(__name__)
 
@@ -311,6 +312,7 @@ class NetworkRecorder:
         if ex.body is None and ex.failure is None and ex.truncated is None:
             self._fetch_body(ex)
         self.count += 1
+        redact_exchange(ex)  # before anything stores it: WARC, items, generations
         self._on_exchange(ex)
 
     def _fetch_body(self, ex: Exchange) -> None:

@@ -40,6 +40,7 @@ from urllib.parse import unquote_to_bytes
 from app.capture import environment as env_mod
 from app.capture import store
 from app.capture.cdp import CdpClient, CdpError, CdpTimeout
+from app.capture.devtools_guard import abort_recording, intrusions, unwatch, watch
 from app.capture.exchanges import Exchange, iso_utc
 from app.capture.generations import (
     PAGE_BINDING,
@@ -50,6 +51,7 @@ from app.capture.generations import (
     image_size,
 )
 from app.capture.recorder import NetworkRecorder
+from app.capture.redaction import redact_string
 from app.capture.video import SessionVideo
 from app.capture.warc import ArchivePage, WaczError, WarcSink, package_wacz
 from app.capture.writer import CaseWriter
@@ -408,7 +410,7 @@ class CaptureSession:
             rec = _Recording(
                 session_id=session_id,
                 started_at=time.time(),
-                target_url=target_url or self.current_url,
+                target_url=redact_string(target_url or self.current_url),
                 work_dir=work,
                 warc=warc,
                 recorder=recorder,
@@ -418,6 +420,7 @@ class CaptureSession:
             rec_holder["rec"] = rec
             self._rec = rec
             recorder.start()
+            watch(self.client, lambda text: abort_recording(rec, text))  # DevTools guard
             video.start()
             if self._frame_source is not None:
                 video.source = "grabs of the browser view (Qt)"
@@ -610,6 +613,7 @@ class CaptureSession:
             rec = self._rec
             if rec is None:
                 raise SessionError("Recording is not on.")
+            guard_facts = unwatch(self.client)
             if self._frame_source is not None:
                 self._frame_source.stop()
             else:
@@ -684,6 +688,7 @@ class CaptureSession:
             "operator": self.operator,
             "site_account": self.account,
             "exchanges": rec.recorder.count,
+            "devtools_guard": guard_facts,
             "incomplete_exchanges": rec.incomplete,
             "navigations": [
                 {"url": n["url"], "at": iso_utc(n["at"])}
@@ -865,6 +870,7 @@ class CaptureSession:
         images, image_parts, image_problems = self._page_images(first_frame, base_facts)
         parts += image_parts
         problems += image_problems
+        problems += intrusions(self.client)  # another DevTools client attached
 
         last_url, _ = self._frame_state()
         ended = time.time()
@@ -1010,7 +1016,7 @@ class CaptureSession:
                 return None, {"problem": f"unreadable data: URL ({exc})"}, "data-url"
             return data, {"note": "the image is embedded in the page as a data: URL"}, "data-url"
         with self._images_lock:
-            ex = self._images.get(url)
+            ex = self._images.get(redact_string(url))  # exchanges are kept redacted
         if ex is not None and ex.body is not None:
             return ex.body, ex.facts(), "network (recorded exchange)"
         if url.startswith("blob:"):

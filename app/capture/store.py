@@ -19,6 +19,7 @@ from typing import Any
 
 from app.capture.exchanges import clean_text, iso_utc
 from app.capture.generations import GenerationEvent
+from app.capture.redaction import redact_body, redact_mhtml, redact_string, redact_value
 from app.core.canonical import canonical_json
 from app.core.case import Case
 from app.core.errors import ProofshotError
@@ -73,16 +74,39 @@ class StoredCapture:
         }
 
 
+def redacted_part(part: Part) -> Part:
+    """The part with credentials redacted from its source, facts, DOM or MHTML text.
+
+    Only the page's own text items are changed (never images, video, screenshots); the
+    facts then name what was replaced under ``redacted`` (names, never values).
+    """
+    data, names = part.data, []
+    if part.role == "dom-html":
+        data, names = redact_body(part.data, "text/html")
+    elif part.role == "mhtml":
+        data, names = redact_mhtml(part.data)
+    facts, fact_names = redact_value(part.facts)
+    names = names + [f"fact {n}" for n in fact_names]
+    if names:
+        facts = {**facts, "redacted": sorted(set(names))}
+    return Part(part.role, data, part.kind, redact_string(part.source), facts)
+
+
 def prepare_parts(case_objects: Any, parts: Sequence[Part], *, method: str) -> list[PreparedItem]:
     """Hash and stage the parts' bytes (any thread; touches no database)."""
-    return [
-        prepare_bytes(
-            case_objects,
-            part.data,
-            Acquisition(kind=part.kind, method=method, source=part.source, source_facts=part.facts),
+    staged = []
+    for part in parts:
+        clean = redacted_part(part)
+        staged.append(
+            prepare_bytes(
+                case_objects,
+                clean.data,
+                Acquisition(
+                    kind=clean.kind, method=method, source=clean.source, source_facts=clean.facts
+                ),
+            )
         )
-        for part in parts
-    ]
+    return staged
 
 
 def store_capture(
@@ -113,6 +137,8 @@ def store_capture(
         typed = CaptureFacts.from_dict({**typed.as_dict(), "document": document.as_dict()})
     if kind not in CAPTURE_KINDS:
         raise CaptureError(f"Unknown capture kind {kind!r}.")
+    requested_url, final_url = redact_string(requested_url), redact_string(final_url)
+    facts = redact_value(facts)[0]
     staged = (
         list(prepared)
         if prepared is not None
@@ -172,7 +198,7 @@ def store_generation(
         for r in results:
             if r.item_id not in output_ids:
                 output_ids.append(r.item_id)
-        facts = {**event.facts, "session_id": session_id}
+        facts = redact_value({**event.facts, "session_id": session_id})[0]
         gen_id = case.next_id("generations")
         record = {
             "id": gen_id,
@@ -181,8 +207,8 @@ def store_generation(
             "negative_prompt": clean_text(event.negative_prompt)
             if event.negative_prompt is not None
             else None,
-            "parameters": canonical_json(event.parameters),
-            "request_url": event.request_url,
+            "parameters": canonical_json(redact_value(event.parameters)[0]),
+            "request_url": redact_string(event.request_url),
             "job_id": event.job_id,
             "submitted_at": iso_utc(event.submitted_at),
             "returned_at": iso_utc(event.returned_at),
@@ -223,8 +249,8 @@ def prepare_generation_outputs(
                 Acquisition(
                     kind="web-capture",
                     method="browser-recording",
-                    source=out.url,
-                    source_facts=facts,
+                    source=redact_string(out.url),
+                    source_facts=redact_value(facts)[0],
                 ),
             )
         )
@@ -241,8 +267,8 @@ def store_download(
         Acquisition(
             kind="web-capture",
             method="browser-download",
-            source=url,
-            source_facts={**facts, "session_id": session_id},
+            source=redact_string(url),
+            source_facts=redact_value({**facts, "session_id": session_id})[0],
         ),
     )
     return commit_prepared(case, [staged])[0].item_id

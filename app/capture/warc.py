@@ -33,6 +33,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from app.capture.exchanges import Exchange, iso_utc, redact_body, redact_headers
+from app.capture.redaction import redact_string, redact_value
 from app.core.errors import ProofshotError
 from app.core.identity import tool_name
 
@@ -146,6 +147,8 @@ class WarcSink:
         has_response = ex.status is not None and ex.body is not None and ex.truncated is None
         if has_response:
             warc_req["WARC-Concurrent-To"] = resp_id
+        if ex.redactions:  # names only; the metadata record lists them all
+            warc_req["WARC-Proofshot-Redacted"] = "credentials (see metadata record)"
         self._write(
             self._writer.create_warc_record(
                 ex.url,
@@ -171,6 +174,13 @@ class WarcSink:
                 warc_resp["WARC-Date"] = resp_date
             if ex.remote_ip:
                 warc_resp["WARC-IP-Address"] = ex.remote_ip
+            if ex.body_redacted or ex.redactions:
+                # The payload digest is of the redacted payload; the original is not claimed.
+                warc_resp["WARC-Proofshot-Redacted"] = (
+                    "body: credentials replaced, payload is not the bytes as served"
+                    if ex.body_redacted
+                    else "headers or URL: credentials replaced"
+                )
             self._write(
                 self._writer.create_warc_record(
                     ex.url,
@@ -187,7 +197,7 @@ class WarcSink:
         facts.pop("request_headers", None)
         facts.pop("response_headers", None)
         if redactions:
-            facts["redacted"] = redactions
+            facts["redacted"] = sorted(set(facts.get("redacted", [])) | set(redactions))
         if ex.event_stream:
             facts["event_stream_messages"] = len(ex.event_stream)
         meta = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -209,6 +219,7 @@ class WarcSink:
 
     def write_event(self, url: str, facts: dict[str, Any], at: float | None = None) -> None:
         """A metadata record for a session event that is not an exchange (pop-up, download)."""
+        url, facts = redact_string(url), redact_value(facts)[0]
         meta = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
         headers = {}
         date = _warc_date(at)
@@ -255,7 +266,7 @@ def package_wacz(
         if not page.url.startswith(("http://", "https://")) or page.url in seen:
             continue
         seen.add(page.url)
-        entry = {"id": uuid.uuid4().hex, "url": page.url, "ts": _warc_date(page.at)}
+        entry = {"id": uuid.uuid4().hex, "url": redact_string(page.url), "ts": _warc_date(page.at)}
         if page.title:
             entry["title"] = page.title
         lines.append(json.dumps(entry, ensure_ascii=False))

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.core import custody
 from app.core import items as items_mod
+from app.core import trust as trust_mod
 from app.core import tsa as tsa_mod
 from app.core.case import Case
 from app.core.jobs import CancelToken
@@ -243,7 +243,7 @@ def attest_pending(
 ) -> AttestOutcome:
     """Attest every pending item, a batch manifest per token, TSAs tried in order."""
     outcome = AttestOutcome()
-    anchors = list(ca_pems) + trust_anchors(case)
+    anchors = list(ca_pems)  # strict only with roots given for this run; verify judges trust
     while True:
         batch = pending_items(case, limit=max_items_per_token)
         if not batch or not tsas or (cancel is not None and cancel.cancelled):
@@ -297,7 +297,7 @@ def seal_log(
 ) -> AttestOutcome:
     """Attest the custody log's head with up to ``want`` TSAs (two when two answer)."""
     outcome = AttestOutcome()
-    anchors = list(ca_pems) + trust_anchors(case)
+    anchors = list(ca_pems)  # strict only with roots given for this run; verify judges trust
     seq, head_hash = custody.head(case.conn)
     manifest = seal_manifest(case_id(case), seq, head_hash)
     for tsa in tsas:
@@ -346,54 +346,77 @@ class Backoff:
 
 # -- trust anchors ---------------------------------------------------------------------------
 
+MAX_ATTEST_DELAY = dt.timedelta(hours=24)
+"""Beyond this gap between an item's acquisition and its first timestamp, verify warns."""
 
-def trust_anchors(case: Case) -> list[bytes]:
+# Events that may follow the last seal without changing what it sealed.
+_AFTER_SEAL_OK = frozenset({"log.sealed", "case.verified", "timestamp.attempt-failed"})
+
+
+def trust_anchors(case: Case | None = None) -> list[bytes]:
+    """The user's own trusted roots (never the case's): what requests are checked against."""
+    return trust_mod.user_root_pems()
+
+
+def add_trust_anchors(case: Case | None, pem_data: bytes) -> int:
+    """Trust these roots from now on, in the user's settings (the case keeps no trust).
+
+    ``case`` is ignored; it stays in the signature for existing callers.
+    """
+    return trust_mod.add_user_roots(pem_data)
+
+
+def _case_stored_roots(case: Case) -> int:
     pem = case.settings().get(TRUST_ANCHORS_SETTING, "")
-    return [pem.encode("ascii")] if pem.strip() else []
+    return pem.count("-----BEGIN CERTIFICATE-----")
 
 
-def add_trust_anchors(case: Case, pem_data: bytes) -> int:
-    """Keep a user-supplied CA file in the case (logged), so verification works offline later."""
-    certs = x509.load_pem_x509_certificates(pem_data)
-    existing = case.settings().get(TRUST_ANCHORS_SETTING, "")
-    known = {
-        c.fingerprint(_sha256())
-        for c in (x509.load_pem_x509_certificates(existing.encode()) if existing.strip() else [])
-    }
-    new = [c for c in certs if c.fingerprint(_sha256()) not in known]
-    if new:
-        text = existing + "".join(c.public_bytes(Encoding.PEM).decode("ascii") for c in new)
-        case.set_setting(TRUST_ANCHORS_SETTING, text)
-    return len(new)
-
-
-def _sha256() -> hashes.HashAlgorithm:
-    return hashes.SHA256()
-
-
-def _self_signed_pems(chain_pem: str) -> list[bytes]:
-    if not chain_pem.strip():
-        return []
-    out = []
-    for cert in x509.load_pem_x509_certificates(chain_pem.encode("ascii")):
-        if cert.issuer == cert.subject:
-            out.append(cert.public_bytes(Encoding.PEM))
-    return out
+def _certs(chain_pem: str, response_der: bytes) -> list[x509.Certificate]:
+    certs: list[x509.Certificate] = []
+    for blob in (chain_pem.encode("ascii"),):
+        if blob.strip():
+            try:
+                certs.extend(x509.load_pem_x509_certificates(blob))
+            except ValueError:
+                pass
+    try:
+        token = tsa_mod.parse_timestamp_response(response_der)
+        for pem in token.certs_pem:
+            certs.extend(x509.load_pem_x509_certificates(pem))
+    except (TsaError, ValueError):
+        pass
+    return certs
 
 
 # -- verification ---------------------------------------------------------------------------
 
 
-def check_tokens(case: Case, report: VerifyReport) -> None:
-    """Registered with ``verify``: every token re-verified offline against its manifest."""
-    anchors_user = trust_anchors(case)
+def check_tokens(
+    case: Case,
+    report: VerifyReport,
+    *,
+    trust: trust_mod.TrustStore | None = None,
+    max_attest_delay: dt.timedelta | None = None,
+) -> None:
+    """Registered with ``verify``: every token re-verified offline against its manifest.
+
+    Trust comes only from ``trust`` (``--ca-file``, the user's roots, the OS store), never
+    from the case or the token: a token whose chain ends elsewhere is a problem.
+    """
+    store = trust if trust is not None else trust_mod.load_trust()
+    stored = _case_stored_roots(case)
+    if stored:
+        report.notes.append(
+            f"The case carries {stored} root certificate(s) in its settings (kept by an older "
+            "Proofshot); they are not used as trust anchors: trust comes from outside the case."
+        )
     items = {int(i): str(s) for i, s in case.conn.execute("SELECT id, sha256 FROM items")}
     covered: dict[int, set[int]] = {}
     for token_id, item_id in case.conn.execute("SELECT token_id, item_id FROM attestations"):
         covered.setdefault(int(token_id), set()).add(int(item_id))
     rows = case.conn.execute(
         "SELECT id, purpose, manifest, manifest_sha256, tsa_name, response_b64, nonce, chain_pem,"
-        " received_at, sealed_seq, sealed_hash FROM tokens ORDER BY id"
+        " received_at, sealed_seq, sealed_hash, gen_time FROM tokens ORDER BY id"
     ).fetchall()
     for (
         tid,
@@ -407,6 +430,7 @@ def check_tokens(case: Case, report: VerifyReport) -> None:
         received_at,
         sealed_seq,
         sealed_hash,
+        gen_time,
     ) in rows:
         label = f"Token {tid} ({tsa_name or 'TSA'})"
         data = manifest.encode("utf-8")
@@ -416,19 +440,43 @@ def check_tokens(case: Case, report: VerifyReport) -> None:
                     "token-manifest-altered", f"{label}: its stored manifest was altered.", None
                 )
             )
-        anchors = _self_signed_pems(chain_pem) + anchors_user
+        response = base64.b64decode(resp_b64)
+        candidates = store.candidates(_certs(chain_pem, response))
         result = verify_timestamp(
-            base64.b64decode(resp_b64),
+            response,
             data,
             expected_nonce=int(nonce) if nonce else None,
-            ca_pems=anchors,
+            ca_pems=[a.pem for a in candidates],
         )
-        for text, code in zip(result.problems, result.codes, strict=True):
-            if code in ("untrusted", "no-anchor") and not anchors_user:
-                report.notes.append(
-                    f"{label}: signature and imprint check out, but its certificate chain ends at a root this case does not trust yet; add the TSA's root certificate with `proofshot timestamp --ca-file`."
+        top = result.chain[-1] if result.chain else "no certificate"
+        anchor = store.find(top, candidates)
+        trusted = anchor is not None and not any(
+            c in ("untrusted", "no-anchor") for c in result.codes
+        )
+        entry: dict[str, Any] = {
+            "id": int(tid),
+            "purpose": purpose,
+            "tsa_name": tsa_name,
+            "gen_time": gen_time,
+            "trusted": trusted,
+            "anchor_subject": anchor.subject if trusted and anchor else None,
+            "anchor_source": anchor.source if trusted and anchor else None,
+        }
+        if trusted and anchor is not None:
+            entry["anchor"] = f"chains to '{anchor.subject}' from {anchor.source}"
+        else:
+            entry["anchor"] = f"untrusted: chains to a certificate not in the trust store ('{top}')"
+            report.add(
+                Problem(
+                    "token-untrusted",
+                    f"{label}: untrusted: its chain ends at '{top}', a certificate not in the "
+                    "trust store (OS store, your trusted roots or --ca-file); certificates kept "
+                    "in the case or in the token never count.",
                 )
-            else:
+            )
+        report.tokens.append(entry)
+        for text, code in zip(result.problems, result.codes, strict=True):
+            if code not in ("untrusted", "no-anchor"):
                 report.add(Problem("token-invalid", f"{label}: {text}"))
         if result.gen_time is not None and received_at:
             offset = clock_offset(result.gen_time, dt.datetime.fromisoformat(received_at))
@@ -465,6 +513,55 @@ def check_tokens(case: Case, report: VerifyReport) -> None:
                         f"{label}: the seal manifest does not describe this case's log.",
                     )
                 )
+    _warn_after_seal(case, report)
+    limit = max_attest_delay or dt.timedelta(
+        hours=trust_mod.max_attest_delay_hours(MAX_ATTEST_DELAY.total_seconds() / 3600)
+    )
+    _warn_late_attestations(case, report, limit)
+
+
+def _warn_after_seal(case: Case, report: VerifyReport) -> None:
+    row = case.conn.execute("SELECT MAX(sealed_seq) FROM tokens WHERE purpose = 'seal'").fetchone()
+    if row is None or row[0] is None:
+        return
+    last = int(row[0])
+    after = [
+        (int(seq), str(action))
+        for seq, action in case.conn.execute(
+            "SELECT seq, action FROM events WHERE seq > ? ORDER BY seq", (last,)
+        )
+        if action not in _AFTER_SEAL_OK
+    ]
+    if after:
+        actions = sorted({a for _, a in after})
+        report.warn(
+            "events-after-seal",
+            f"{len(after)} custody event(s) came after the last seal (event {last}), from event "
+            f"{after[0][0]} on ({', '.join(actions)}); no sealed timestamp vouches for them yet. "
+            "Seal again with `proofshot timestamp --seal`.",
+        )
+
+
+def _warn_late_attestations(case: Case, report: VerifyReport, limit: dt.timedelta) -> None:
+    rows = case.conn.execute(
+        "SELECT i.id, i.acquired_at, MIN(t.gen_time) FROM items i"
+        " JOIN attestations a ON a.item_id = i.id JOIN tokens t ON t.id = a.token_id"
+        " WHERE t.purpose = 'items' GROUP BY i.id ORDER BY i.id"
+    )
+    for item_id, acquired_at, first in rows:
+        try:
+            gap = dt.datetime.fromisoformat(first) - dt.datetime.fromisoformat(acquired_at)
+        except (TypeError, ValueError):
+            continue
+        if gap > limit:
+            hours = gap.total_seconds() / 3600
+            report.warn(
+                "late-attestation",
+                f"Item {item_id}: its first timestamp ({first}) came {hours:.1f} h after its "
+                f"recorded acquisition ({acquired_at}), more than the {limit.total_seconds() / 3600:g} h "
+                "allowed; the timestamp proves only that it existed by then.",
+                int(item_id),
+            )
 
 
 # -- export ---------------------------------------------------------------------------------
@@ -488,7 +585,7 @@ def token_file_stem(token_id: int, tsa_url: str) -> str:
 def export_tokens(case: Case, outdir: Path) -> dict[str, Any]:
     """Write every token with its manifest, chain and the commands to check it, plus tokens.json."""
     outdir.mkdir(parents=True, exist_ok=True)
-    anchors_user = "".join(p.decode("ascii") for p in trust_anchors(case))
+    store = trust_mod.load_trust()
     mapping: dict[str, list[str]] = {}
     tokens_out = []
     verify_lines = [
@@ -520,9 +617,11 @@ def export_tokens(case: Case, outdir: Path) -> dict[str, Any]:
         stem = token_file_stem(int(tid), tsa_url)
         (outdir / f"{stem}.tsr").write_bytes(base64.b64decode(resp_b64))
         (outdir / f"{stem}.txt").write_bytes(manifest.encode("utf-8"))
-        roots, rest = _split_chain(chain_pem)
+        _roots, rest = _split_chain(chain_pem)
         (outdir / f"{stem}.chain.pem").write_text(rest or chain_pem, "ascii")
-        ca_text = roots + anchors_user
+        # Only a root this machine trusts from outside the case; never the token's own.
+        anchors = store.candidates(_certs(chain_pem, base64.b64decode(resp_b64)))
+        ca_text = "".join(a.pem.decode("ascii") for a in anchors)
         ca_name = f"{stem}.ca.pem"
         (outdir / ca_name).write_text(ca_text, "ascii")
         verify_lines += [
@@ -532,7 +631,12 @@ def export_tokens(case: Case, outdir: Path) -> dict[str, Any]:
         ]
         if not ca_text.strip():
             verify_lines.append(
-                f"# {ca_name} is empty: the TSA did not send its root; put the TSA's published root certificate there."
+                f"# {ca_name} is empty: the exporting machine does not trust this TSA's root; put the TSA's published root certificate there."
+            )
+        else:
+            sources = "; ".join(sorted({a.source for a in anchors}))
+            verify_lines.append(
+                f"# {ca_name} is the root the exporting machine trusted ({sources}); compare its fingerprint with the one the TSA publishes."
             )
         if purpose == "items":
             for item_id in parse_items_manifest(manifest):

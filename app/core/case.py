@@ -11,26 +11,29 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from app.core import custody, schema
+from app.core import custody, preflight, schema
 from app.core.errors import (
     CaseCorruptError,
     CaseExistsError,
     CaseLockedError,
     CaseNotFoundError,
     CaseReadOnlyError,
-    CaseTooNewError,
+    ProofshotError,
     StorageFullError,
 )
 from app.core.objects import ObjectStore
+from app.core.problems import Problem
 
-DB_NAME = "case.sqlite"
-LOCK_NAME = "case.lock"
+DB_NAME = preflight.DB_NAME
+LOCK_NAME = preflight.LOCK_NAME
 CASE_SUFFIX = ".proofshot"
 
 
@@ -52,6 +55,19 @@ def _lock_file(handle: IO[str]) -> bool:
     return True
 
 
+def _disk_full(path: Path, exc: BaseException | None = None) -> bool:
+    """A failure that a full disk explains: SQLite's "full", ENOSPC, or no free block left."""
+    if exc is not None and "full" in str(exc).lower():
+        return True
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    try:
+        st = os.statvfs(path)
+    except (OSError, AttributeError):
+        return False
+    return st.f_bavail * st.f_frsize < 64 * 1024
+
+
 def _is_read_only_error(exc: BaseException) -> bool:
     if isinstance(exc, OSError):
         return exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
@@ -68,12 +84,18 @@ class Case:
         self.read_only = read_only
         self._depth = 0  # transaction nesting; > 1 means inside a savepoint
         self.objects = ObjectStore(path / "objects")
+        # What opening found that is not an error: shown by the CLI, listed by ``verify``.
+        self.open_notes: list[str] = []
+        self.open_problems: list[Problem] = []
+        self._snapshot: Path | None = None  # a private copy read instead of the case's files
 
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
     def create(cls, path: Path | str, *, title: str = "", operator: str = "") -> Case:
         path = Path(path)
+        if path.exists() and not path.is_dir():
+            raise CaseExistsError(f"{path} is a file; choose a new folder for the case.")
         if (path / DB_NAME).exists():
             raise CaseExistsError(f"A case already exists at {path}.")
         if path.exists() and any(path.iterdir()):
@@ -89,7 +111,11 @@ class Case:
                 raise CaseReadOnlyError(
                     f"Cannot create a case at {path}: the location is read-only."
                 ) from exc
-            raise
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageFullError(
+                    f"Cannot create a case at {path}: the disk is full."
+                ) from exc
+            raise ProofshotError(f"Cannot create a case at {path}: {exc.strerror or exc}.") from exc
         case = cls._open_writable(path, creating=True)
         try:
             with case.transaction():
@@ -104,41 +130,87 @@ class Case:
                     },
                     actor=operator or "proofshot",
                 )
+            # The new case is whole in its database file, so a stray WAL is never needed.
+            case.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except BaseException:
             case.close()
             raise
         return case
 
     @classmethod
-    def open(cls, path: Path | str, *, read_only: bool = False) -> Case:
+    def open(cls, path: Path | str, *, read_only: bool = False, maintain: bool = True) -> Case:
+        """Open a case after :mod:`app.core.preflight` has checked it without writing.
+
+        ``maintain=False`` opens for writing without sweeping ``objects/tmp`` and without
+        migrating (an older schema is then refused): what ``verify`` uses to log its run.
+        """
         path = Path(path)
-        if not (path / DB_NAME).is_file():
+        try:
+            db_mode = os.lstat(path / DB_NAME).st_mode
+        except OSError:
+            db_mode = 0
+        if not db_mode:
+            if path.exists() and not path.is_dir():
+                raise CaseNotFoundError(f"{path} is a file, not a Proofshot case folder.")
             raise CaseNotFoundError(f"No Proofshot case found at {path}.")
+        preflight.check_structure(path)
+        header = preflight.read_header(path)
         if read_only:
-            return cls._open_read_only(path)
-        return cls._open_writable(path, creating=False)
+            case = cls._open_read_only(path, preflight.check_wal(path, retry=True))
+        elif preflight.stray_journal(path, header):
+            raise CaseCorruptError(
+                f"The case at {path} has a rollback journal ({DB_NAME}-journal) that its "
+                "database (in WAL mode) never writes, so it comes from elsewhere; it was not "
+                "played back. Move that file out of the case folder to open the case for writing."
+            )
+        else:
+            case = cls._open_writable(path, creating=False, maintain=maintain)
+        if header.application_id == 0:
+            case.open_notes.append(
+                "The case database has no application_id (written by an older Proofshot); "
+                "it is given one on its next writable open."
+            )
+        return case
 
     @classmethod
-    def _open_writable(cls, path: Path, *, creating: bool) -> Case:
+    def _open_writable(cls, path: Path, *, creating: bool, maintain: bool = True) -> Case:
         try:
-            lock = open(path / LOCK_NAME, "a+", encoding="utf-8")  # noqa: SIM115 - held open
+            fd = os.open(
+                path / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644
+            )
+            lock = os.fdopen(fd, "a+", encoding="utf-8")
         except OSError as exc:
             if _is_read_only_error(exc):
                 raise CaseReadOnlyError(
                     f"The case at {path} is on read-only media or lacks write permission; open it read-only to view or verify it."
                 ) from exc
-            raise
+            raise CaseCorruptError(f"The case lock at {path} cannot be opened: {exc}.") from exc
         if not _lock_file(lock):
             lock.close()
             raise CaseLockedError(
                 f"The case at {path} is open in another Proofshot; close it there first."
             )
+        # Under the lock no other Proofshot writes, so the WAL is judged as it will be read.
+        if not creating and preflight.check_wal(path) == preflight.WAL_FOREIGN:
+            lock.close()
+            raise CaseCorruptError(
+                preflight.foreign_wal_sentence(path)
+                + " Move that file out of the case folder to open the case for writing."
+            )
         try:
             conn = sqlite3.connect(path / DB_NAME, isolation_level=None, check_same_thread=False)
+            # The version is checked before anything is written: a newer case stays untouched.
+            cls._check_version(conn, path, allow_empty=creating)
+            if not maintain and conn.execute("PRAGMA user_version").fetchone()[0] != (
+                schema.SCHEMA_VERSION
+            ):
+                conn.close()
+                raise CaseReadOnlyError(
+                    f"The case at {path} uses an older schema; it is not changed by this command."
+                )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=FULL")
-            cls._check_version(conn, path, allow_empty=creating)
             schema.migrate(conn)
         except sqlite3.DatabaseError as exc:
             lock.close()
@@ -146,36 +218,97 @@ class Case:
                 raise CaseReadOnlyError(
                     f"The case at {path} cannot be written to; open it read-only."
                 ) from exc
+            if _disk_full(path, exc):
+                raise StorageFullError(
+                    f"The disk holding the case at {path} is full; the case could not be opened for writing."
+                ) from exc
             raise CaseCorruptError(f"The case database at {path} cannot be read: {exc}.") from exc
         except BaseException:
             lock.close()
             raise
         case = cls(path, conn, lock, read_only=False)
-        case.objects.ensure_dirs()
-        case.objects.clean_temp()
+        if maintain:
+            try:
+                case.objects.ensure_dirs()
+                case.objects.clean_temp()
+            except OSError as exc:
+                case.close()
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise StorageFullError(f"The disk holding the case at {path} is full.") from exc
+                raise
         return case
 
     @classmethod
-    def _open_read_only(cls, path: Path) -> Case:
+    def _open_read_only(cls, path: Path, wal: str = preflight.WAL_NONE) -> Case:
         db = (path / DB_NAME).resolve()
+        snapshot: Path | None = None
+        notes: list[str] = []
+        problems: list[Problem] = []
         writable_dir = os.access(path, os.W_OK)
-        uri = f"{db.as_uri()}?mode=ro" if writable_dir else f"{db.as_uri()}?immutable=1"
-        try:
+        if wal == preflight.WAL_FOREIGN:
+            uri = preflight.immutable_uri(db)
+            problems.append(Problem("foreign-wal", preflight.foreign_wal_sentence(path)))
+        elif wal == preflight.WAL_UNATTRIBUTABLE:
+            uri = preflight.immutable_uri(db)
+            notes.append(
+                f"The case database at {path} has a write-ahead log that cannot be checked "
+                "against it (the database file alone holds no custody log); it was set aside "
+                "and is shown without it."
+            )
+        elif writable_dir and (path / (DB_NAME + "-shm")).exists():
+            # Another Proofshot may have the case open: share its WAL index, read-only.
+            uri = f"{db.as_uri()}?mode=ro"
+        elif wal == preflight.WAL_OURS:
+            # Its own WAL, left by a crash (or on read-only media): read a private copy of
+            # both, so the committed changes are seen and nothing is written beside the case.
+            try:
+                snapshot = preflight.snapshot(path)
+            except OSError as exc:
+                if _disk_full(Path(tempfile.gettempdir()), exc):
+                    raise StorageFullError(
+                        "The disk holding the temporary folder is full; the case's write-ahead log cannot be read."
+                    ) from exc
+                raise CaseCorruptError(f"The case at {path} cannot be read: {exc}.") from exc
+            uri = (snapshot / DB_NAME).as_uri()
+        else:
+            # At rest (no WAL index), or read-only media: read the file as it is, creating
+            # no -wal or -shm beside it.
+            uri = preflight.immutable_uri(db)
+
+        def connect(uri: str) -> sqlite3.Connection:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA query_only=ON")
             # An older schema is still readable; it is migrated when next opened for writing.
             cls._check_version(conn, path, allow_empty=False)
+            return conn
+
+        try:
+            try:
+                conn = connect(uri)
+            except sqlite3.OperationalError:
+                # A read-only connection to a WAL database wants its -shm index; on a full
+                # disk it cannot be made. With no WAL to read, the file alone is the case.
+                if wal != preflight.WAL_NONE or "immutable=1" in uri:
+                    raise
+                conn = connect(preflight.immutable_uri(db))
         except sqlite3.DatabaseError as exc:
+            if snapshot is not None:
+                shutil.rmtree(snapshot, ignore_errors=True)
+            if _disk_full(path, exc):
+                raise StorageFullError(
+                    f"The disk holding the case at {path} is full, so its database cannot be read; free some space."
+                ) from exc
             raise CaseCorruptError(f"The case database at {path} cannot be read: {exc}.") from exc
-        return cls(path, conn, None, read_only=True)
+        case = cls(path, conn, None, read_only=True)
+        case._snapshot = snapshot
+        case.open_notes.extend(notes)
+        case.open_problems.extend(problems)
+        return case
 
     @staticmethod
     def _check_version(conn: sqlite3.Connection, path: Path, *, allow_empty: bool) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > schema.SCHEMA_VERSION:
-            raise CaseTooNewError(
-                f"The case at {path} was written by a newer Proofshot (schema {version}); this version reads up to {schema.SCHEMA_VERSION}. Update Proofshot to open it."
-            )
+        preflight.too_new(path, version)
         if version == 0 and not allow_empty:
             raise CaseCorruptError(
                 f"The case database at {path} has no schema; it is not a Proofshot case."
@@ -184,6 +317,9 @@ class Case:
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
+        if self._snapshot is not None:
+            shutil.rmtree(self._snapshot, ignore_errors=True)
+            self._snapshot = None
         if self._lock is not None:
             with contextlib.suppress(OSError):
                 self._lock.close()
@@ -231,8 +367,13 @@ class Case:
         self._depth = 1
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and _disk_full(self.path, exc):
+                raise StorageFullError(
+                    "The disk holding the case is full; the change was not saved."
+                ) from exc
             raise
         else:
             try:
@@ -240,7 +381,7 @@ class Case:
             except sqlite3.OperationalError as exc:
                 with contextlib.suppress(sqlite3.Error):
                     self.conn.execute("ROLLBACK")
-                if "full" in str(exc).lower():
+                if _disk_full(self.path, exc):
                     raise StorageFullError(
                         "The disk holding the case is full; the change was not saved."
                     ) from exc

@@ -40,6 +40,7 @@ class ImportSummary:
     refused: list[dict[str, str]] = field(default_factory=list)
     cancelled: bool = False
     error: str | None = None
+    error_code: int | None = None  # the exit code the error calls for (8 disk full, 5 read-only)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -48,6 +49,7 @@ class ImportSummary:
             "refused": self.refused,
             "cancelled": self.cancelled,
             "error": self.error,
+            "error_code": self.error_code,
         }
 
 
@@ -182,6 +184,7 @@ class ImportJob:
                 flush()
             except (StorageFullError, CaseReadOnlyError) as exc:
                 summary.error = str(exc)
+                summary.error_code = exc.exit_code
                 self._salvage(in_flight, pending, summary, str(exc))
                 recorded = {str(e["source"]) for e in summary.imported + summary.duplicates}
                 recorded |= {r["path"] for r in summary.refused}

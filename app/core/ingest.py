@@ -25,7 +25,7 @@ from app.core.errors import ProofshotError
 from app.core.identity import tool_description
 from app.core.media import MediaInfo, sniff
 from app.core.objects import ObjectStore, StagedObject
-from app.core.provenance import extract_provenance
+from app.core.provenance import case_trust_anchors, extract_provenance
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
@@ -79,7 +79,9 @@ def _prepare(objects: ObjectStore, stream: BinaryIO, acquisition: Acquisition) -
     offset = local_offset_now()
     try:
         media = sniff(staged.temp_path, staged.head)
-        provenance = extract_provenance(staged.temp_path, media.media_type)
+        provenance = extract_provenance(
+            staged.temp_path, media.media_type, trust_anchors=case_trust_anchors(objects.root)
+        )
     except BaseException:
         objects.discard(staged)
         raise

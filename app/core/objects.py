@@ -70,10 +70,16 @@ class ObjectStore:
     def clean_temp(self) -> int:
         """Remove leftovers of interrupted writes; they never had a final name."""
         removed = 0
-        if self.tmp.is_dir():
-            for leftover in self.tmp.iterdir():
+        # Never follow a link: the case was checked (app.core.preflight), and even so only
+        # regular files directly inside a real tmp folder are removed.
+        if self.tmp.is_symlink() or not self.tmp.is_dir():
+            return 0
+        with os.scandir(self.tmp) as entries:
+            for leftover in entries:
+                if not leftover.is_file(follow_symlinks=False):
+                    continue
                 with contextlib.suppress(OSError):
-                    leftover.unlink()
+                    os.unlink(leftover.path)
                     removed += 1
         return removed
 

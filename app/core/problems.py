@@ -33,6 +33,13 @@ class VerifyReport:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     head_hash: str = GENESIS_HASH
+    # Named warnings (code, message, item_id): worth a look, but not a broken case.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    # Per token: which trust anchor (from outside the case) its chain ended at, or none.
+    tokens: list[dict[str, Any]] = field(default_factory=list)
+
+    def warn(self, code: str, message: str, item_id: int | None = None) -> None:
+        self.warnings.append({"code": code, "message": message, "item_id": item_id})
 
     def add(self, problem: Problem) -> None:
         self.problems.append(problem)
@@ -47,4 +54,6 @@ class VerifyReport:
             "head_hash": self.head_hash,
             "problems": [p.as_dict() for p in self.problems],
             "notes": self.notes,
+            "warnings": self.warnings,
+            "tokens": self.tokens,
         }

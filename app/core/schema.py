@@ -260,6 +260,12 @@ CREATE TABLE campaign_tries (
 CREATE INDEX campaign_tries_campaign ON campaign_tries(campaign_id, prompt_index, try_number);
 """
 
+# Identity: the header's application_id marks the file as a Proofshot case (``file`` and
+# other tools read it); older cases without it still open, and get it on their next
+# writable open.
+APPLICATION_ID = 0x50526F66  # "PRof"
+_V6 = f"PRAGMA application_id={APPLICATION_ID};"
+
 _CAPTURE_TABLES = [
     "captures",
     "capture_items",
@@ -275,6 +281,7 @@ MIGRATIONS: list[str] = [
     _V3 + _append_only_triggers(_CAPTURE_TABLES),
     _V4 + _append_only_triggers(["works", "work_documents", "charts"]),
     _V5 + _append_only_triggers(["campaigns", "campaign_tries"]),
+    _V6,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,6 +4,11 @@
 2. The custody log: every hash recomputed, every link and sequence number checked.
 3. Every row of a logged table against the record its event carries (replay).
 4. Every item's object: present, and its SHA-256, SHA-512 and SM3 recomputed.
+5. Every token against its manifest, trusted only through anchors from outside the case
+   (:mod:`app.core.trust`); warnings for events after the last seal and late timestamps.
+
+The case is opened read-only (:mod:`app.core.preflight` checked it first): verifying never
+sweeps, migrates or merges a write-ahead log.
 
 Nothing is trusted that can be recomputed. Objects without an item (left by an interrupted
 import) are reported as notes, not problems: they prove nothing and harm nothing.
@@ -11,8 +16,11 @@ import) are reported as notes, not problems: they prove nothing and harm nothing
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import sqlite3
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -21,6 +29,7 @@ from app.core.case import Case
 from app.core.digests import MultiHasher
 from app.core.jobs import CancelToken, Progress, ProgressCallback
 from app.core.problems import Problem, VerifyReport
+from app.core.trust import TrustStore
 
 CHUNK = 1 << 20
 
@@ -80,8 +89,12 @@ def _describe(key: tuple[Any, ...]) -> str:
 
 def _hash_object(path: str) -> tuple[str, str, str, int] | None:
     hasher = MultiHasher()
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        with open(path, "rb") as f:
+        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                return None  # never read a device or FIFO (preflight refuses them already)
             while chunk := f.read(CHUNK):
                 hasher.update(chunk)
     except OSError:
@@ -96,8 +109,13 @@ def verify_case(
     cancel: CancelToken | None = None,
     *,
     workers: int = 2,
+    trust: TrustStore | None = None,
+    max_attest_delay: dt.timedelta | None = None,
 ) -> VerifyReport:
     report = VerifyReport()
+    for problem in case.open_problems:
+        report.add(problem)
+    report.notes.extend(case.open_notes)
     conn = case.conn
     try:
         status = conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -192,7 +210,7 @@ def verify_case(
         report.notes.append(
             f"{len(orphans)} stored object(s) belong to no item (an import was interrupted before it was recorded); they are not evidence and change nothing."
         )
-    attest.check_tokens(case, report)
+    attest.check_tokens(case, report, trust=trust, max_attest_delay=max_attest_delay)
     return report
 
 

@@ -89,6 +89,30 @@ _POPUP_TARGET_HTML = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Popup window</title></head>
 <body><h1 id="popup-marker">This page was opened with window.open</h1></body></html>"""
 
+_LEAKY_HTML = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Leaky page</title></head>
+<body><h1>A page that sends credentials every way it can</h1><div id="out"></div>
+<script>
+fetch('/api/leaky-config').then(function (r) { return r.json(); }).then(function (c) {
+  var img = document.createElement('img');
+  img.id = 'leaky-img';
+  img.src = '/leaky.png?api_key=' + encodeURIComponent(c.api_key) +
+    '&X-Amz-Signature=' + encodeURIComponent(c.amz_signature);
+  document.getElementById('out').appendChild(img);
+  return fetch('/api/leaky?api_key=' + encodeURIComponent(c.api_key), {
+    method: 'POST',
+    headers: {'Content-Type': 'application/json',
+              'Ocp-Apim-Subscription-Key': c.subscription_key,
+              'X-Goog-Api-Key': c.goog_api_key},
+    body: JSON.stringify({prompt: 'a lighthouse at night', sid: c.sid, auth: c.auth})});
+}).then(function (r) { return r.json(); }).then(function (d) {
+  var p = document.createElement('p');
+  p.id = 'leaky-done';
+  p.textContent = d.ok ? 'sent' : 'failed';
+  document.getElementById('out').appendChild(p);
+});
+</script></body></html>"""
+
 _NAVIGATE_AWAY_HTML = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Leaving soon</title></head>
 <body><h1 id="leaving">This page goes to /terms after 500 ms</h1>
@@ -343,6 +367,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(200, _POPUP_HTML.encode(), _CONTENT_TYPES[".html"])
         elif path == "/popup-target":
             self._send(200, _POPUP_TARGET_HTML.encode(), _CONTENT_TYPES[".html"])
+        elif path == "/leaky":
+            cookie = f"sessionid={self.server.site.planted['cookie']}; HttpOnly; Path=/"
+            self._send(200, _LEAKY_HTML.encode(), _CONTENT_TYPES[".html"], {"Set-Cookie": cookie})
+        elif path == "/api/leaky-config":
+            self._json(200, {k: v for k, v in self.server.site.planted.items() if k != "session"})
+        elif path == "/leaky.png":
+            self._send(200, self.server.site._favicon(), "image/png", {"Cache-Control": "no-store"})
         elif path == "/navigate-away":
             self._send(200, _NAVIGATE_AWAY_HTML.encode(), _CONTENT_TYPES[".html"])
         elif path == "/download":
@@ -370,6 +401,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/api/bad-json":
             self._read_json_or_ignore()
             self._bad_json()
+        elif path == "/api/leaky":
+            self._read_json_or_ignore()
+            planted = self.server.site.planted
+            self._json(
+                200,
+                {
+                    "ok": True,
+                    "session": planted["session"],
+                    "next": "/leaky.png?X-Amz-Signature=" + planted["amz_signature"],
+                },
+            )
         elif path == "/complaint":
             self._read_json_or_ignore()
             ref = "C-" + secrets.token_hex(4).upper()
@@ -619,6 +661,20 @@ class DemoSite:
         self._favicon_png: bytes | None = None
         self._static_files: dict[str, bytes] = {}
         self.jobs = _JobStore()
+        self.planted: dict[str, str] = {
+            name: f"planted{name.replace('_', '')}{secrets.token_hex(12)}"
+            for name in (
+                "api_key",
+                "amz_signature",
+                "subscription_key",
+                "goog_api_key",
+                "sid",
+                "auth",
+                "session",
+                "cookie",
+            )
+        }
+        """Fresh credentials per site for the hostile ``/leaky`` page (redaction tests)."""
 
     # ------------------------------------------------------------ lifecycle
 

@@ -407,9 +407,11 @@ class Inspector(QWidget):
                     + ": "
                     + _esc(", ".join(f"{k}={v}" for k, v in signer.items() if v))
                 )
+            lines.extend(self._c2pa_verdict_lines(c2pa))
             parts.append(f"<b>C2PA</b><br>{'<br>'.join(lines) or _esc(w['present'])}")
         else:
             parts.append(f"<b>C2PA</b>: {_esc(none)}")
+        parts.extend(self._record_parts(prov))
         labels = prov.get("ai_labels") or []
         if labels:
             shown = "<br>".join(
@@ -434,6 +436,62 @@ class Inspector(QWidget):
         if not prov:
             parts = [_esc(self.tr("No provenance was extracted for this item."))]
         self.prov_details.setText("<br><br>".join(parts))
+
+    def _c2pa_verdict_lines(self, c2pa: dict) -> list[str]:
+        """Verdict (Trusted / Valid / Invalid / unreadable), its reasons, and an AI origin
+        stated in an ingredient manifest."""
+        lines: list[str] = []
+        if c2pa.get("verdict"):
+            lines.append(f"<b>{_esc(self.tr('Verdict'))}: {_esc(c2pa['verdict'])}</b>")
+        lines.extend("&nbsp;&nbsp;• " + _esc(r) for r in (c2pa.get("verdict_reasons") or [])[:10])
+        origin = c2pa.get("ai_origin")
+        if isinstance(origin, dict) and origin.get("depth"):
+            lines.append(
+                _esc(self.tr("AI origin stated in an ingredient manifest"))
+                + f": {_esc(origin.get('digital_source_type'))} ({_esc(origin.get('generator'))})"
+            )
+        return lines
+
+    def _record_parts(self, prov: dict) -> list[str]:
+        """Conflicting generator records, further prompts (regional, character...) and
+        generator metadata in an unrecognised format."""
+        parts: list[str] = []
+        conflicts = prov.get("conflicts") or []
+        if conflicts:
+            rows = "".join(
+                f"<br>• {_esc(c.get('source'))} ({_esc(c.get('generator'))}): "
+                f"{_esc(str(c.get('value'))[:300])}"
+                for c in conflicts[:10]
+            )
+            parts.append(
+                f"<b style='color:#b00'>{_esc(self.tr('Conflicting records'))}</b><br>"
+                + _esc(
+                    self.tr("Shown prompt is from {source}; rule: {rule}.").format(
+                        source=conflicts[0].get("chosen_source"), rule=conflicts[0].get("rule")
+                    )
+                )
+                + rows
+            )
+        extra = [
+            p
+            for p in prov.get("prompts") or []
+            if isinstance(p, dict) and p.get("role") not in ("positive", "negative")
+        ]
+        if extra:
+            rows = "".join(
+                f"<br>• {_esc(p.get('role'))}"
+                + (f" {_esc(json.dumps(p['region']))}" if p.get("region") else "")
+                + (f" {_esc(json.dumps(p['center']))}" if p.get("center") else "")
+                + f": {_esc(str(p.get('text'))[:300])}"
+                for p in extra[:20]
+            )
+            parts.append(f"<b>{_esc(self.tr('Further prompts'))}</b>{rows}")
+        for record in (prov.get("unrecognised") or [])[:5]:
+            parts.append(
+                f"<b>{_esc(record.get('label'))}</b> ({_esc(record.get('field'))})<br>"
+                + _esc(str(record.get("raw"))[:500])
+            )
+        return parts
 
     def _fill_tags(self, tags: list[str]) -> None:
         w = self._words()

@@ -949,6 +949,9 @@ class Renderer:
                         ", ".join(map(str, prov["absent"])),
                     )
                 )
+        findings = provenance_findings_text(prov)
+        if findings:
+            rows.append((t("Conflicts and C2PA verdict", "记录冲突及C2PA结论"), findings))
         if prov.get("errors"):
             rows.append(
                 (t("Metadata problems", "元数据问题"), "; ".join(map(str, prov["errors"][:10])))
@@ -1766,6 +1769,33 @@ def _c2pa_text(c2pa: Any, lang: Lang) -> str:
     if ingredients:
         parts.append(f"ingredients: {len(ingredients)}")
     return "; ".join(parts) or t("present, without readable details", "存在，但无可读信息")
+
+
+def provenance_findings_text(prov: dict[str, Any]) -> str:
+    """Provenance issue #15's data for the report: the C2PA verdict with its reasons, an AI
+    origin stated in an ingredient manifest, and generator records that disagree."""
+    lines: list[str] = []
+    c2pa = prov.get("c2pa") if isinstance(prov.get("c2pa"), dict) else {}
+    if c2pa.get("verdict"):
+        lines.append(f"C2PA verdict: {_text(c2pa['verdict'])}")
+        lines.extend(f"- {_text(r)}" for r in (c2pa.get("verdict_reasons") or [])[:10])
+    origin = c2pa.get("ai_origin")
+    if isinstance(origin, dict) and origin.get("depth"):
+        lines.append(
+            f"AI origin in ingredient manifest: {_text(origin.get('digital_source_type'))}"
+            f" ({_text(origin.get('generator'))})"
+        )
+    conflicts = prov.get("conflicts") or []
+    if conflicts:
+        lines.append(
+            f"Prompt shown is from {_text(conflicts[0].get('chosen_source'))}"
+            f" (rule: {_text(conflicts[0].get('rule'))}); other records say:"
+        )
+        lines.extend(
+            f"- {_text(c.get('source'))}: {_text(str(c.get('value'))[:500])}"
+            for c in conflicts[:10]
+        )
+    return "\n".join(lines)
 
 
 def _labels_text(labels: Any, lang: Lang) -> str:

@@ -4,7 +4,12 @@ Printed beside a baseline measured in the same run: a minimal loop doing only th
 irreducible work (read the file, SHA-256 it, parse the PNG header with Pillow), single
 threaded. Target: the import takes at most 1.5x the baseline's time, using both cores.
 
-    .venv/bin/python tests/bench/bench_import.py [--files N] [--workdir DIR]
+Also printed: provenance extraction's share of the import (issue #15, target <= 10 %),
+measured by timing every ``extract_provenance`` call the import makes (thread CPU time
+and wall time) against the import's CPU and wall time. ``--rgba`` writes RGBA screenshots,
+the case where the stealth-pnginfo signature check runs (one partial inflate per file).
+
+    .venv/bin/python tests/bench/bench_import.py [--files N] [--rgba] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -14,17 +19,21 @@ import hashlib
 import random
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 from common import peak_rss_mb, table, timed
 from PIL import Image, ImageDraw
 
+import app.core.ingest as ingest
 from app.core.case import Case
 from app.core.importer import ImportJob
 from app.core.jobs import CancelToken
 
 
-def make_screenshots(folder: Path, count: int) -> list[Path]:
+def make_screenshots(folder: Path, count: int, mode: str = "RGB") -> list[Path]:
     """Screenshot-like PNGs: flat UI panels, text lines, one photo-like area; all distinct."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = sorted(folder.glob("*.png"))
@@ -46,7 +55,7 @@ def make_screenshots(folder: Path, count: int) -> list[Path]:
             )
         img.paste(noise.rotate(i % 360), (1300, 200 + (i % 300)))
         d.rectangle((1300, 650, 1780, 700), fill=(rng.randrange(256), 120, 200))
-        img.save(folder / f"shot-{i:05}.png", compress_level=6)
+        img.convert(mode).save(folder / f"shot-{i:05}.png", compress_level=6)
     return sorted(folder.glob("*.png"))[:count]
 
 
@@ -81,14 +90,46 @@ def durable_baseline(paths: list[Path], out: Path) -> int:
     return total
 
 
+class ProvenanceTimer:
+    """Wraps the ingest module's ``extract_provenance`` to sum the time spent in it."""
+
+    def __init__(self) -> None:
+        self.cpu = 0.0
+        self.wall = 0.0
+        self.calls = 0
+        self._lock = threading.Lock()
+        self._real = ingest.extract_provenance
+
+    def __enter__(self) -> ProvenanceTimer:
+        def timed_extract(*args: Any, **kwargs: Any) -> dict[str, Any]:
+            cpu0, wall0 = time.thread_time(), time.perf_counter()
+            try:
+                return self._real(*args, **kwargs)
+            finally:
+                cpu, wall = time.thread_time() - cpu0, time.perf_counter() - wall0
+                with self._lock:
+                    self.cpu += cpu
+                    self.wall += wall
+                    self.calls += 1
+
+        ingest.extract_provenance = timed_extract  # type: ignore[assignment]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        ingest.extract_provenance = self._real  # type: ignore[assignment]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--rgba", action="store_true", help="RGBA screenshots (alpha channel)")
     parser.add_argument(
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "proofshot-bench-import"
     )
     args = parser.parse_args()
-    paths = make_screenshots(args.workdir / "png", args.files)
+    mode = "RGBA" if args.rgba else "RGB"
+    folder = args.workdir / ("png-rgba" if args.rgba else "png")
+    paths = make_screenshots(folder, args.files, mode)
     total_bytes = baseline(paths)  # warm the page cache so both runs read from memory
     mb = total_bytes / 1e6
     base, _ = timed("baseline (read + SHA-256 + Pillow header, 1 thread)", lambda: baseline(paths))
@@ -100,10 +141,10 @@ def main() -> None:
     shutil.rmtree(args.workdir / "copies", ignore_errors=True)
     case_dir = args.workdir / "Bench.proofshot"
     shutil.rmtree(case_dir, ignore_errors=True)
-    with Case.create(case_dir, operator="bench") as case:
+    with Case.create(case_dir, operator="bench") as case, ProvenanceTimer() as prov:
         imp, summary = timed(
             "proofshot import (SHA-256+SHA-512+SM3, sniff, provenance, fsync, log)",
-            lambda: ImportJob(case, [args.workdir / "png"]).run(lambda p: None, CancelToken()),
+            lambda: ImportJob(case, [folder]).run(lambda p: None, CancelToken()),
         )
     assert len(summary.imported) == len(paths), summary.refused[:3]
     rows = [("run", "seconds", "files/s", "MB/s", "cores used")]
@@ -117,10 +158,19 @@ def main() -> None:
                 f"{t.cores_used:.2f}",
             )
         )
-    print(f"{len(paths)} PNGs, 1920x1080, {mb:.0f} MB in all")
+    print(f"{len(paths)} {mode} PNGs, 1920x1080, {mb:.0f} MB in all")
     print(table(rows))
     ratio = imp.seconds / base.seconds
     print(f"import / baseline = {ratio:.2f}x (target <= 1.5x); peak RSS {peak_rss_mb():.0f} MB")
+    assert prov.calls == len(paths), prov.calls
+    cpu_share = prov.cpu / imp.cpu_seconds if imp.cpu_seconds else 0.0
+    wall_share = prov.wall / (imp.seconds * max(imp.cores_used, 1.0))
+    print(
+        f"provenance extraction: {prov.calls} calls, {prov.cpu:.2f} s CPU, {prov.wall:.2f} s "
+        f"wall summed over threads ({1000 * prov.wall / prov.calls:.1f} ms/file); "
+        f"share of import CPU {100 * cpu_share:.1f} %, of import wall x cores "
+        f"{100 * wall_share:.1f} % (target <= 10 %)"
+    )
 
 
 if __name__ == "__main__":

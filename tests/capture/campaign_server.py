@@ -24,6 +24,10 @@ actions consumed in order, then :attr:`default_action`):
 ``400``           400 with a JSON error (content policy)
 ``echo-key``      401 whose error message repeats the key it was sent
 ``echo-key-ok``   200 whose revised prompt and request id repeat the key
+``leak``          200 with ``Set-Cookie`` (:attr:`CampaignServer.cookie`) whose body repeats the
+                  key JSON-escaped with ``\\/`` and ``\\uXXXX``, URL-encoded, and in base64
+                  (standard, urlsafe unpadded, inside a longer base64 string)
+``signed-url``    200 with a URL answer signed like a cloud blob (``sig=`` the cookie value)
 
 Images: a prompt containing a registered word (:meth:`add_match`) gets a transformed copy of
 that original (a different transform and seed each time, as a generator varies its output);
@@ -51,6 +55,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 from cryptography import x509
@@ -257,11 +262,37 @@ class _Handler(BaseHTTPRequestHandler):
             sent = self.headers.get("Authorization", "").removeprefix("Bearer ")
             item = {"b64_json": png, "revised_prompt": f"{prompt} (asked with key {sent})"}
             self._json(200, {"created": 1, "data": [item]}, {"x-request-id": f"req-{sent}"})
+        elif kind == "leak":
+            self._leak(prompt)
+        elif kind == "signed-url":
+            name = owner._store(owner.image_for(prompt))
+            url = f"/images/{name}?se=2030-01-01&sig={owner.cookie}"
+            self._json(200, {"created": int(time.time()), "data": [{"url": url}]})
         elif kind == "echo-key":
             sent = self.headers.get("Authorization", "")
             self._error(401, f"Incorrect API key provided: {sent.removeprefix('Bearer ')}.")
         else:  # pragma: no cover - a typo in a test
             self._error(500, f"unknown test action {action!r}")
+
+    def _leak(self, prompt: str) -> None:
+        owner = self.server.owner
+        png = base64.b64encode(owner.image_for(prompt)).decode()
+        sent = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        raw = sent.encode()
+        fields = {
+            "echo_slash": sent.replace("/", "\\/"),
+            "echo_unicode": "".join(f"\\u{ord(c):04x}" for c in sent),
+            "b64": base64.b64encode(raw).decode(),
+            "b64url": base64.urlsafe_b64encode(raw).decode().rstrip("="),
+            "blob": base64.b64encode(b"x" + raw + b"yz").decode(),
+            "link": "https://cdn.invalid/x.png?api_key=" + quote(sent, safe=""),
+            "session": owner.cookie,
+        }
+        # Written by hand: json.dumps would not escape "/" (servers in PHP and Java do).
+        text = '{"created": 1, "data": [{"b64_json": "' + png + '"}]'
+        text += "".join(f', "{k}": "{v}"' for k, v in fields.items()) + "}"
+        cookie = f"session={owner.cookie}; HttpOnly; Path=/"
+        self._send(200, text.encode(), headers={"Set-Cookie": cookie})
 
     def _images(self, prompt: str, n: int, fmt: str) -> None:
         owner = self.server.owner
@@ -339,6 +370,7 @@ class CampaignServer:
     _thread: threading.Thread | None = None
     _release: threading.Event = field(default_factory=threading.Event)
     ca_file: Path | None = None
+    cookie: str = field(default_factory=lambda: "campaigncookie" + secrets.token_hex(12))
 
     # -- life cycle -------------------------------------------------------------------------
 

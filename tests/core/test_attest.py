@@ -13,6 +13,7 @@ import pytest
 from app.core import attest, items
 from app.core.case import Case
 from app.core.ingest import Acquisition, add_bytes
+from app.core.trust import TrustStore, load_trust
 from app.core.tsa import TsaConfig
 from app.core.verify import verify_case
 from tests.core.helpers import make_case, png_bytes, run_cli, write
@@ -24,6 +25,11 @@ def _case_with_items(tmp_path: Path, n: int = 3) -> Case:
     for i in range(n):
         add_bytes(case, png_bytes((i * 40, 10, 200)), Acquisition(source=f"test://{i}"))
     return case
+
+
+def _trust(*servers: TsaServer) -> TrustStore:
+    """The TSA roots as a user passes them (--ca-file): from outside the case."""
+    return load_trust([s.ca_file for s in servers], system=False)
 
 
 def _cfg(server: TsaServer, timeout: float = 5.0) -> TsaConfig:
@@ -48,8 +54,11 @@ def test_items_arriving_together_share_one_token_over_a_sorted_manifest(
         assert token.tsa_name and token.serial and token.gen_time
         actions = [r[0] for r in case.conn.execute("SELECT action FROM events ORDER BY seq")]
         assert actions[-1] == "timestamp.attested"
-        report = verify_case(case)
+        report = verify_case(case, trust=_trust(tsa_server))
         assert report.intact, report.problems
+        assert report.tokens[0]["trusted"] and report.tokens[0]["anchor_source"].startswith(
+            "--ca-file"
+        )
 
 
 def test_token_checks_with_openssl_and_sha256sum_after_export(
@@ -157,15 +166,23 @@ def test_verify_finds_a_token_whose_manifest_or_reply_was_altered(
     assert {"altered-row", "token-manifest-altered", "token-invalid"} <= codes
 
 
-def test_a_token_whose_chain_carries_its_root_verifies_intact_without_trust_notes(
+def test_a_token_whose_chain_carries_its_root_is_untrusted_until_the_root_comes_from_outside(
     tmp_path: Path, tsa_server: TsaServer
 ) -> None:
     with _case_with_items(tmp_path) as case:
         attest.attest_pending(case, [_cfg(tsa_server)])
-        report = verify_case(case)
-        assert report.intact
-        # The fixture's TSA sends its root in the chain, so the stored chain anchors it.
-        assert not any("does not trust" in n for n in report.notes)
+        # The fixture's TSA sends its root in the chain: that root must not anchor the token.
+        report = verify_case(case, trust=TrustStore())
+        assert not report.intact
+        assert [p.code for p in report.problems] == ["token-untrusted"]
+        assert report.tokens[0]["trusted"] is False
+        assert report.tokens[0]["anchor"].startswith("untrusted: chains to a certificate not in")
+        trusted = verify_case(case, trust=_trust(tsa_server))
+        assert trusted.intact, trusted.problems
+        assert (
+            trusted.tokens[0]["anchor_subject"]
+            == "CN=Proofshot Test Root CA A,O=Proofshot Test PKI"
+        )
 
 
 def test_credentials_come_from_the_keyring_and_are_sent_but_never_stored(
@@ -246,6 +263,6 @@ def test_a_clock_offset_over_two_minutes_is_flagged(tmp_path: Path, tsa_server: 
         token = request_timestamp(manifest.encode(), _cfg(tsa_server), ca_pems=[tsa_server.ca_pem])
         skewed = dataclasses.replace(token, received_at=token.gen_time + dt.timedelta(minutes=7))
         attest.store_items_token(case, manifest, skewed, token.gen_time, [i for i, _ in batch])
-        report = verify_case(case)
+        report = verify_case(case, trust=_trust(tsa_server))
     assert report.intact
     assert any("over two minutes" in n and "+420 s" in n for n in report.notes), report.notes

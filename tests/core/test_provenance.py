@@ -636,7 +636,8 @@ def test_invokeai_legacy_sd_metadata_is_read(tmp_path: Path) -> None:
     info = PngImagePlugin.PngInfo()
     info.add_text("sd-metadata", json.dumps(legacy))
     result = extract_provenance(write(tmp_path, "i2.png", png_bytes(info)), "image/png")
-    assert result["prompt"] == "a castle at night [blurry]"
+    assert result["prompt"] == "a castle at night"  # InvokeAI 2 inline [negative] split off
+    assert result["negative_prompt"] == "blurry"
     assert result["parameters"]["model"] == "stable-diffusion-1.5"
     assert result["parameters"]["sampler"] == "k_lms"
 

@@ -8,9 +8,14 @@ connection's server IP and TLS facts, and timings. The document becomes an item 
 
 Two things are never stored verbatim:
 
-* The credential. Every spelling of the key (raw, URL-quoted, JSON-escaped) is replaced by
+* The credential. Every spelling of the key (raw, URL-quoted, JSON-escaped including ``\\/``
+  and ``\\uXXXX``, base64 in any alignment) is replaced by
   ``[REDACTED credential sha256:<fingerprint>]`` wherever it appears, in requests and in
   answers (some platforms echo the key in error messages).
+* Other credentials (:mod:`app.capture.redaction`): ``Set-Cookie``/``Cookie`` and other
+  credential headers, credential URL parameters and body fields are replaced by
+  ``[redacted by Proofshot]``; each round trip lists the names it replaced under
+  ``redacted``, and a redacted body claims no SHA-256 of the body as received.
 * Base64 image data that became an item. The string is replaced by a marker naming the
   item's SHA-256, and only when re-encoding the item's bytes gives back exactly the same
   string; the body's original SHA-256 and size are kept, so putting the base64 of the item
@@ -28,6 +33,14 @@ from typing import Any
 from app.capture.campaigns.credentials import Credential
 from app.capture.campaigns.http import HttpRequest, HttpResponse, RoundTrip, utc_now
 from app.capture.campaigns.profiles import iter_secret_forms
+from app.capture.redaction import (
+    REDACTED,
+    SecretScrubber,
+    is_secret_header,
+    redact_body,
+    redact_text,
+    redact_url,
+)
 from app.core.identity import tool_description
 
 FORMAT = "proofshot-api-exchange/1"
@@ -74,33 +87,64 @@ class OutputRecord:
 
 
 class Redactor:
-    """Replaces every known spelling of the key with its redaction mark."""
+    """Replaces every known spelling of the key with its redaction mark.
+
+    The spellings are those of :func:`app.capture.redaction.secret_forms` (raw, URL-encoded,
+    JSON-escaped with ``\\/`` and ``\\uXXXX``, base64 standard and urlsafe, padded or not, at
+    any alignment) together with the profile's own (:func:`iter_secret_forms`).
+    """
 
     def __init__(self, credential: Credential) -> None:
         self.mark = credential.redaction()
-        self.forms = sorted(set(iter_secret_forms(credential.value)), key=len, reverse=True)
+        secret = [credential.value] if credential.value else []
+        profile_forms = iter_secret_forms(credential.value) if credential.value else ()
+        self._scrubber = SecretScrubber(secret, self.mark, profile_forms)
+        self.forms = self._scrubber.forms
 
     def text(self, value: str) -> str:
-        for form in self.forms:
-            value = value.replace(form, self.mark)
-        return value
+        """The key's spellings marked, and credential URL parameters (a signed output URL's
+        ``sig=``/``X-Amz-Signature=``) and URL passwords redacted."""
+        return redact_text(self._scrubber.text(value))[0]
 
     def data(self, value: bytes) -> bytes:
-        for form in self.forms:
-            value = value.replace(form.encode("utf-8"), self.mark.encode("utf-8"))
-        return value
+        return self._scrubber.data(value)
 
     def contains_secret(self, value: str) -> bool:
-        return any(form in value for form in self.forms)
+        return self._scrubber.contains(value)
+
+    def header(self, name: str, value: str, names: list[str]) -> str:
+        """A header value with the key's spellings marked; any other credential header's value
+        (``Set-Cookie``, ``Cookie``, session or signature headers) replaced whole."""
+        clean = self.text(value)
+        if is_secret_header(name) and not (self.mark and self.mark in clean):
+            names.append(name)
+            return REDACTED
+        return clean
+
+    def url(self, value: str, names: list[str]) -> str:
+        clean, red = redact_url(self.text(value))
+        names += red
+        return clean
 
 
-def _body_fields(body: bytes | None, redactor: Redactor) -> dict[str, Any]:
+def _body_fields(
+    body: bytes | None, redactor: Redactor, content_type: str = "", names: list[str] | None = None
+) -> dict[str, Any]:
     if body is None:
         return {"body_size": 0}
-    out: dict[str, Any] = {"body_size": len(body), "body_sha256": hashlib.sha256(body).hexdigest()}
+    out: dict[str, Any] = {"body_size": len(body)}
     clean = redactor.data(body)
+    clean, fields = redact_body(clean, content_type)
+    if names is not None:
+        names += [f"body {f}" for f in fields]
     if clean != body:
         out["body_redacted"] = True
+        out["body_sha256_not_claimed"] = (
+            "The body held a credential and is stored redacted; no hash of the body as "
+            "received is given, and the stored text does not hash to it."
+        )
+    else:
+        out["body_sha256"] = hashlib.sha256(body).hexdigest()
     try:
         out["body_text"] = clean.decode("utf-8")
     except UnicodeDecodeError:
@@ -108,23 +152,35 @@ def _body_fields(body: bytes | None, redactor: Redactor) -> dict[str, Any]:
     return out
 
 
+def _content_type(headers: tuple[tuple[str, str], ...]) -> str:
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value
+    return ""
+
+
 def _request_dict(request: HttpRequest, redactor: Redactor) -> dict[str, Any]:
-    return {
+    names: list[str] = []
+    out = {
         "method": request.method,
-        "url": redactor.text(request.url),
-        "headers": [[k, redactor.text(v)] for k, v in request.headers],
-        **_body_fields(request.body, redactor),
+        "url": redactor.url(request.url, names),
+        "headers": [[k, redactor.header(k, v, names)] for k, v in request.headers],
+        **_body_fields(request.body, redactor, _content_type(request.headers), names),
     }
+    if names:
+        out["redacted"] = sorted(set(names))
+    return out
 
 
 def _response_dict(
     response: HttpResponse, redactor: Redactor, omit: list[tuple[str, str]], stored_body: str | None
 ) -> dict[str, Any]:
+    names: list[str] = []
     out: dict[str, Any] = {
         "status": response.status,
         "reason": response.reason,
         "http_version": response.http_version,
-        "headers": [[k, redactor.text(v)] for k, v in response.headers],
+        "headers": [[k, redactor.header(k, v, names)] for k, v in response.headers],
         "truncated_at_limit": response.truncated,
     }
     if stored_body is not None:
@@ -134,8 +190,10 @@ def _response_dict(
             body_sha256=hashlib.sha256(response.body).hexdigest(),
             body_stored_as_item_sha256=stored_body,
         )
+        if names:
+            out["redacted"] = sorted(set(names))
         return out
-    fields = _body_fields(response.body, redactor)
+    fields = _body_fields(response.body, redactor, _content_type(response.headers), names)
     text = fields.get("body_text")
     if text is not None and omit:
         omitted = []
@@ -153,6 +211,8 @@ def _response_dict(
                 "named item to get back the body whose SHA-256 is body_sha256."
             )
     out.update(fields)
+    if names:
+        out["redacted"] = sorted(set(names))
     return out
 
 

@@ -33,6 +33,22 @@ _KNOWN_KEYS = {
     "Model hash": "model_hash",
     "Model": "model",
 }
+# Keys differ in capitalisation between writers (ComfyUI image-saver writes "CFG Scale"), so
+# they are matched case-insensitively.
+_KNOWN_KEYS_FOLDED = {key.lower(): name for key, name in _KNOWN_KEYS.items()}
+_KNOWN_KEYS_FOLDED["schedule type"] = "scheduler"
+# The hires pass of a txt2img run; its settings are kept apart from the base pass.
+_HIRES_KEYS = {
+    "hires upscale": "upscale",
+    "hires steps": "steps",
+    "hires upscaler": "upscaler",
+    "hires resize": "resize",
+    "hires sampler": "sampler",
+    "hires cfg scale": "cfg_scale",
+    "hires checkpoint": "model",
+    "hires prompt": "prompt",
+    "hires negative prompt": "negative_prompt",
+}
 _MIN_SETTINGS_PAIRS = 3
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
@@ -118,8 +134,19 @@ def settings_to_parameters(settings: list[tuple[str, str]]) -> dict[str, Any]:
     """Map the settings pairs to the common ``parameters`` shape."""
     parameters: dict[str, Any] = {}
     other: dict[str, str] = {}
+    hires: dict[str, Any] = {}
+    folded = {key.lower() for key, _ in settings}
     for key, value in settings:
-        name = _KNOWN_KEYS.get(key)
+        lowered = key.lower()
+        if lowered in _HIRES_KEYS:
+            hires[_HIRES_KEYS[lowered]] = (
+                number(value) if lowered in ("hires upscale", "hires steps") else value
+            )
+            continue
+        if lowered == "denoising strength" and folded & {"hires upscale", "hires upscaler"}:
+            hires["denoise"] = number(value)
+            continue
+        name = _KNOWN_KEYS_FOLDED.get(lowered)
         if name is None or name in parameters:
             other.setdefault(key, value)
             continue
@@ -131,5 +158,7 @@ def settings_to_parameters(settings: list[tuple[str, str]]) -> dict[str, Any]:
             size = _SIZE.fullmatch(value.strip())
             if size:
                 parameters["width"], parameters["height"] = int(size[1]), int(size[2])
+    if hires:
+        parameters["hires"] = hires
     parameters["other"] = other
     return parameters

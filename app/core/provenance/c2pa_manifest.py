@@ -10,8 +10,10 @@ point at a manifest on any server, and reading it would contact that server) and
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import c2pa
@@ -45,12 +47,73 @@ def supported_mime_types() -> set[str]:
         return set()
 
 
-def read_c2pa(stream: BinaryIO, mime_type: str | None, truncations: Truncations) -> C2paFinding:
-    """Read the manifest store from ``stream``; never raises."""
+TRUST_ANCHORS_ENV = "PROOFSHOT_C2PA_TRUST_ANCHORS"
+_MAX_ANCHOR_BYTES = 4 * 1024 * 1024
+
+
+def load_trust_anchors(extra: str | None = None) -> tuple[str | None, list[str]]:
+    """The PEM trust anchors to validate against: the C2PA trust list file the user points
+    at with ``PROOFSHOT_C2PA_TRUST_ANCHORS`` (a path), plus ``extra`` PEM text (per-case
+    anchors, or a list given on the command line). Returns (PEM or None, problems)."""
+    problems: list[str] = []
+    parts: list[str] = []
+    path = os.environ.get(TRUST_ANCHORS_ENV, "").strip()
+    if path:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(_MAX_ANCHOR_BYTES + 1)
+        except OSError as exc:
+            problems.append(
+                f"C2PA trust list {path} could not be read ({exc.strerror or exc}); "
+                "no trust list was applied."
+            )
+        else:
+            if len(data) > _MAX_ANCHOR_BYTES or b"-----BEGIN CERTIFICATE-----" not in data:
+                problems.append(f"C2PA trust list {path} is not a PEM certificate list; ignored.")
+            else:
+                parts.append(data.decode("ascii", "replace"))
+    if extra and "-----BEGIN CERTIFICATE-----" in extra:
+        parts.append(extra)
+    return ("\n".join(parts) if parts else None), problems
+
+
+CASE_ANCHORS_FILE = "c2pa-trust-anchors.pem"
+
+
+def case_trust_anchors(objects_root: Path) -> str | None:
+    """Per-case extra C2PA trust anchors: ``c2pa-trust-anchors.pem`` in the case folder
+    (beside ``objects/``), e.g. a publisher's own root the examiner was given."""
+    path = Path(objects_root).parent / CASE_ANCHORS_FILE
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_MAX_ANCHOR_BYTES)
+    except OSError:
+        return None
+    return data.decode("ascii", "replace")
+
+
+def _settings(anchors: str | None) -> dict[str, Any]:
+    settings: dict[str, Any] = {"verify": dict(READ_SETTINGS["verify"])}
+    if anchors:
+        settings["trust"] = {"trust_anchors": anchors}
+        settings["verify"]["verify_trust"] = True
+    return settings
+
+
+def read_c2pa(
+    stream: BinaryIO,
+    mime_type: str | None,
+    truncations: Truncations,
+    trust_anchors: str | None = None,
+) -> C2paFinding:
+    """Read the manifest store from ``stream``; never raises. ``trust_anchors`` is extra
+    PEM (per-case anchors) added to the user's trust list (see :func:`load_trust_anchors`)."""
     finding = C2paFinding()
+    anchors, problems = load_trust_anchors(trust_anchors)
+    finding.errors.extend(problems)
     try:
         stream.seek(0)
-        with c2pa.Context.from_dict(READ_SETTINGS) as context:
+        with c2pa.Context.from_dict(_settings(anchors)) as context:
             if mime_type:
                 reader = c2pa.Reader(mime_type, stream, context=context)
             else:
@@ -78,7 +141,14 @@ def read_c2pa(stream: BinaryIO, mime_type: str | None, truncations: Truncations)
                 "ingestion never contacts the network."
             )
             return finding
-        finding.errors.append(f"C2PA manifest could not be read: {cap_text(message, 500)[0]}.")
+        reason = cap_text(message, 500)[0]
+        finding.errors.append(f"C2PA manifest could not be read: {reason}.")
+        finding.summary = _empty_summary()
+        finding.summary.update(
+            validation_state="unreadable",
+            verdict="unreadable",
+            verdict_reasons=[f"The C2PA library could not read the manifest: {reason}"],
+        )
         return finding
     except Exception as exc:  # the native layer must never take ingestion down
         finding.errors.append(
@@ -94,6 +164,12 @@ def read_c2pa(stream: BinaryIO, mime_type: str | None, truncations: Truncations)
         finding.errors.append("C2PA manifest store JSON is not an object.")
         return finding
     finding.summary, finding.prompt = _summarise(store, truncations)
+    finding.summary["trust_list_applied"] = anchors is not None
+    finding.summary["verdict"], finding.summary["verdict_reasons"] = _verdict(
+        finding.summary["validation_state"],
+        finding.summary["validation_statuses"],
+        anchors is not None,
+    )
     finding.summary["embedded"] = bool(embedded)
     finding.summary["remote_url"] = cap_text(remote_url, _SHORT)[0] if remote_url else None
     return finding
@@ -119,6 +195,11 @@ def _empty_summary() -> dict[str, Any]:
         "validation_state": None,
         "validation_status": [],
         "validation_results": None,
+        "validation_statuses": [],
+        "verdict": None,
+        "verdict_reasons": [],
+        "ai_origin": None,
+        "trust_list_applied": False,
         "embedded": None,
         "remote_url": None,
     }
@@ -168,6 +249,7 @@ def _summarise(
             kind: _codes(active_results.get(kind))
             for kind in ("success", "informational", "failure")
         }
+    summary["validation_statuses"] = _statuses(store.get("validation_status"))
     manifest = manifests.get(label) if isinstance(label, str) else None
     if not isinstance(manifest, dict):
         return summary, None
@@ -189,6 +271,7 @@ def _summarise(
         }
         summary["signing_time"] = _short(signature.get("time"))
     prompt = _actions(manifest, summary, truncations)
+    _walk_ingredients(manifests, label, summary)
     summary["ingredients"] = [
         {
             "title": _short(ing.get("title")),
@@ -256,3 +339,96 @@ def _actions(
         else:
             summary["ai_generated"] = False
     return prompt
+
+
+# Status codes that make the verdict Invalid (C2PA 2.x: failure codes); "untrusted" only
+# keeps a file from being Trusted.
+_UNTRUSTED = {"signingCredential.untrusted"}
+
+
+def _statuses(entries: Any) -> list[dict[str, str | None]]:
+    """Every validation status with its code, explanation and the part it concerns."""
+    out: list[dict[str, str | None]] = []
+    if not isinstance(entries, list):
+        return out
+    for entry in entries[: MAX_SUMMARY_ITEMS * 4]:
+        if isinstance(entry, dict) and isinstance(entry.get("code"), str):
+            out.append(
+                {
+                    "code": cap_text(entry["code"], 256)[0],
+                    "explanation": _short(entry.get("explanation")),
+                    "url": _short(entry.get("url")),
+                }
+            )
+    return out
+
+
+def _verdict(
+    state: str | None, statuses: list[dict[str, str | None]], trust_list_applied: bool
+) -> tuple[str | None, list[str]]:
+    """Trusted / Valid / Invalid as the C2PA library decided, with the reasons in words."""
+    reasons = [
+        f"{s['code']}: {s['explanation'] or 'no explanation given'}"
+        for s in statuses
+        if s["code"] not in _UNTRUSTED
+    ]
+    if state == "Trusted":
+        return "Trusted", ["The signing certificate chains to a trust anchor that was supplied."]
+    if state == "Valid":
+        note = (
+            "Signature and hashes are valid, but the signing certificate is not on the trust "
+            "list in use" + ("." if trust_list_applied else " (no trust list was supplied).")
+        )
+        return "Valid", [note, *reasons]
+    if state == "Invalid":
+        return "Invalid", reasons or ["The C2PA library reported the manifest invalid."]
+    return state, reasons
+
+
+def _walk_ingredients(manifests: dict[str, Any], active: Any, summary: dict[str, Any]) -> None:
+    """Follow ingredient manifests (parentOf first) for a stated digital source type: an
+    edit of an AI image says "composite" in the active manifest while the parent says
+    "trainedAlgorithmicMedia"; the AI origin is reported with the manifest that states it."""
+    seen: set[str] = set()
+    queue: list[tuple[str, int]] = [(active, 0)] if isinstance(active, str) else []
+    chain: list[dict[str, Any]] = []
+    while queue and len(seen) < MAX_SUMMARY_ITEMS:
+        label, depth = queue.pop(0)
+        if label in seen or not isinstance(manifests.get(label), dict):
+            continue
+        seen.add(label)
+        manifest = manifests[label]
+        for source_type in _source_types(manifest):
+            chain.append(
+                {
+                    "manifest": _short(label),
+                    "depth": depth,
+                    "digital_source_type": _short(source_type),
+                    "generator": claim_generator_name(manifest),
+                    "ai_generated": is_ai_source_type(source_type),
+                }
+            )
+        ingredients = [i for i in manifest.get("ingredients") or [] if isinstance(i, dict)]
+        ingredients.sort(key=lambda i: i.get("relationship") != "parentOf")
+        for ingredient in ingredients:
+            if isinstance(ingredient.get("active_manifest"), str):
+                queue.append((ingredient["active_manifest"], depth + 1))
+    summary["source_type_chain"] = chain
+    ai = next((entry for entry in chain if entry["ai_generated"]), None)
+    if ai is not None:
+        summary["ai_origin"] = ai
+        summary["ai_generated"] = True
+
+
+def _source_types(manifest: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+    for assertion in manifest.get("assertions") or []:
+        if not isinstance(assertion, dict):
+            continue
+        label, data = assertion.get("label"), assertion.get("data")
+        if isinstance(label, str) and label.startswith("c2pa.actions") and isinstance(data, dict):
+            for action in data.get("actions") or []:
+                source_type = action.get("digitalSourceType") if isinstance(action, dict) else None
+                if isinstance(source_type, str) and source_type not in found:
+                    found.append(source_type)
+    return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,16 +109,147 @@ def summarise_comfyui(
     summary["checkpoints"] = _collect(nodes, ordered, ("ckpt_name", "unet_name"), "Checkpoint")
     summary["loras"] = _collect(nodes, ordered, ("lora_name",), "Lora")
 
-    positives = [nid for nid in encoders if roles.get(nid) in ("positive", "both")]
-    negatives = [nid for nid in encoders if roles.get(nid) == "negative"]
-    if positives:
-        result.prompt = texts.get(positives[0])
-    elif len(encoders) == 1 and not samplers:
-        result.prompt = texts.get(encoders[0])
-    if negatives:
-        result.negative_prompt = texts.get(negatives[0])
-    result.parameters = _parameters(summary, nodes, ordered)
+    base, later = _passes(nodes, ordered, samplers)
+    if base is not None:
+        prompts = _sampler_prompts(nodes, base, texts)
+        result.prompts = prompts
+        plain = [p for p in prompts if p["role"] == "positive"]
+        negative = [p for p in prompts if p["role"] == "negative"]
+        if plain:
+            result.prompt = plain[0]["text"]
+        if negative:
+            result.negative_prompt = negative[0]["text"]
+    else:
+        positives = [nid for nid in encoders if roles.get(nid) in ("positive", "both")]
+        negatives = [nid for nid in encoders if roles.get(nid) == "negative"]
+        if positives:
+            result.prompt = texts.get(positives[0])
+        elif len(encoders) == 1 and not samplers:
+            result.prompt = texts.get(encoders[0])
+        if negatives:
+            result.negative_prompt = texts.get(negatives[0])
+    result.parameters = _parameters(summary, nodes, ordered, base, later)
     return result
+
+
+_NOT_LATENT_INPUTS = {"model", "clip", "vae", "positive", "negative", "guider", "sigmas", "sampler"}
+_SAVE_HINTS = ("Save", "Preview")
+
+
+def _upstream_samplers(nodes: dict[str, _Node], start: str) -> list[str]:
+    """Samplers whose output feeds ``start`` through latent/image inputs, nearest first."""
+    found: list[str] = []
+    queue = [
+        v.source
+        for k, v in nodes[start].inputs.items()
+        if isinstance(v, _Link) and k.lower() not in _NOT_LATENT_INPUTS
+    ]
+    seen: set[str] = set()
+    pending = deque(queue)
+    while pending and len(seen) < _MAX_NODES:
+        nid = pending.popleft()
+        if nid in seen or nid not in nodes:
+            continue
+        seen.add(nid)
+        if _is_sampler(nodes[nid]):
+            found.append(nid)
+            continue
+        pending.extend(
+            v.source
+            for k, v in nodes[nid].inputs.items()
+            if isinstance(v, _Link) and k.lower() not in _NOT_LATENT_INPUTS
+        )
+    return found
+
+
+def _passes(
+    nodes: dict[str, _Node], ordered: list[str], samplers: list[str]
+) -> tuple[str | None, str | None]:
+    """(base pass, last pass) sampler ids. The last pass is the sampler nearest a SaveImage
+    node (else one no other sampler consumes); the base pass is reached from it by
+    following latent/image inputs back to a sampler fed by no other sampler."""
+    if not samplers:
+        return None, None
+    samplers = samplers[:MAX_SUMMARY_ITEMS]  # each is one bounded walk; hostile graphs stay cheap
+    final = None
+    for nid in ordered:
+        node = nodes[nid]
+        if node.class_type.startswith("Save") and "images" in node.inputs:
+            upstream = _upstream_samplers(nodes, nid)
+            if upstream:
+                final = upstream[0]
+                break
+    if final is None:
+        consumed = {u for nid in samplers for u in _upstream_samplers(nodes, nid)}
+        final = next((nid for nid in samplers if nid not in consumed), samplers[0])
+    base, seen = final, {final}
+    while len(seen) <= MAX_SUMMARY_ITEMS:
+        upstream = [u for u in _upstream_samplers(nodes, base) if u not in seen]
+        if not upstream:
+            break
+        base = upstream[0]
+        seen.add(base)
+    return base, (final if final != base else None)
+
+
+def _sampler_prompts(
+    nodes: dict[str, _Node], sampler_id: str, texts: dict[str, str | None]
+) -> list[dict[str, Any]]:
+    """Every text encoder reaching this sampler, with its role; an encoder reached through
+    a ConditioningSetArea/Mask node is "regional" with the region it was given."""
+    prompts: list[dict[str, Any]] = []
+    sampler = nodes[sampler_id]
+    for role in ("positive", "negative"):
+        link = sampler.inputs.get(role)
+        guider = sampler.inputs.get("guider")
+        start = link if isinstance(link, _Link) else guider if isinstance(guider, _Link) else None
+        if start is None:
+            continue
+        found: list[tuple[str, dict[str, Any] | None]] = []
+        _trace_regions(nodes, start.source, role, None, 0, set(), found)
+        for encoder, region in found:
+            text = texts.get(encoder)
+            if text is None:
+                continue
+            if region is not None:
+                entry_role = "regional" if role == "positive" else "regional-negative"
+                prompts.append({"role": entry_role, "text": text, "region": region})
+            else:
+                prompts.append({"role": role, "text": text})
+    return prompts[:MAX_SUMMARY_ITEMS]
+
+
+def _trace_regions(
+    nodes: dict[str, _Node],
+    node_id: str,
+    role: str,
+    region: dict[str, Any] | None,
+    depth: int,
+    seen: set[str],
+    found: list[tuple[str, dict[str, Any] | None]],
+) -> None:
+    node = nodes.get(node_id)
+    if node is None or node_id in seen or depth > _MAX_TRACE_DEPTH:
+        return
+    seen.add(node_id)
+    if _is_text_encoder(node):
+        found.append((node_id, region))
+        return
+    if region is None and ("SetArea" in node.class_type or "SetMask" in node.class_type):
+        region = {"node": _label(node_id), "class_type": _label(node.class_type)}
+        for key in ("x", "y", "width", "height", "strength"):
+            value = _scalar(node.inputs.get(key), nodes, (key,))
+            if value is not None:
+                region[key] = value
+    for name, value in sorted(node.inputs.items()):
+        if not isinstance(value, _Link):
+            continue
+        lowered = name.lower()
+        if lowered in ("positive", "negative"):
+            if lowered == role:
+                _trace_regions(nodes, value.source, role, region, depth + 1, seen, found)
+        elif "conditioning" in lowered or lowered in ("cond", "guider", "conditioning_to"):
+            _trace_regions(nodes, value.source, role, region, depth + 1, seen, found)
 
 
 def _label(value: str) -> str:
@@ -187,7 +319,12 @@ def _nodes_from_workflow(graph: dict[str, Any]) -> dict[str, _Node]:
 
 
 def _is_text_encoder(node: _Node) -> bool:
-    return "TextEncode" in node.class_type or "CLIPText" in node.class_type
+    """Stock and custom encoders: CLIPTextEncode*, and prompt nodes that take a CLIP and
+    output conditioning themselves (rgthree Power Prompt, Comfyroll prompt nodes...)."""
+    kind = node.class_type
+    if "TextEncode" in kind or "CLIPText" in kind:
+        return True
+    return "Prompt" in kind and any(name in ("clip", "opt_clip") for name in node.inputs)
 
 
 def _is_sampler(node: _Node) -> bool:
@@ -204,9 +341,10 @@ def _resolve_string(value: Any, nodes: dict[str, _Node], depth: int = 0) -> str 
         node = nodes.get(value.source)
         if node is None:
             return None
+        folded = {name.lower(): name for name in node.inputs}
         for key in _STRING_SOURCE_KEYS:
-            if key in node.inputs:
-                found = _resolve_string(node.inputs[key], nodes, depth + 1)
+            if key in folded:  # custom text nodes spell it "Text", "STRING" ...
+                found = _resolve_string(node.inputs[folded[key]], nodes, depth + 1)
                 if found is not None:
                     return found
         strings = [w for w in node.widgets if isinstance(w, str)]
@@ -357,12 +495,42 @@ def _collect(
     return values
 
 
+_PARAMETER_NAMES = (
+    ("steps", "steps"),
+    ("sampler", "sampler_name"),
+    ("scheduler", "scheduler"),
+    ("cfg_scale", "cfg"),
+    ("seed", "seed"),
+    ("denoise", "denoise"),
+)
+
+
 def _parameters(
-    summary: dict[str, Any], nodes: dict[str, _Node], ordered: list[str]
+    summary: dict[str, Any],
+    nodes: dict[str, _Node],
+    ordered: list[str],
+    base: str | None = None,
+    later: str | None = None,
 ) -> dict[str, Any]:
-    """Map the first sampler's settings (and latent size, checkpoint) to ``parameters``."""
+    """Map the base pass's settings (and latent size, checkpoint) to ``parameters``; a later
+    (hires/refiner) pass goes to ``parameters["hires"]``."""
     parameters: dict[str, Any] = {}
-    if summary["samplers"]:
+    if base is not None:
+        settings = _sampler_settings(nodes[base], nodes)
+        for ours, theirs in _PARAMETER_NAMES:
+            if theirs in settings:
+                parameters[ours] = settings[theirs]
+        if later is not None:
+            settings = _sampler_settings(nodes[later], nodes)
+            parameters["hires"] = {
+                "node": _label(later),
+                **{
+                    ours: settings[theirs]
+                    for ours, theirs in _PARAMETER_NAMES
+                    if theirs in settings
+                },
+            }
+    elif summary["samplers"]:
         first = summary["samplers"][0]
         for ours, theirs in (
             ("steps", "steps"),

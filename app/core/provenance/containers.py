@@ -446,6 +446,8 @@ def _scan_webp(stream: BinaryIO, size: int, budget: ParseBudget, scan: Container
             if data[0] == 0x2F:
                 bits = int.from_bytes(data[1:5], "little")
                 scan.width, scan.height = 1 + (bits & 0x3FFF), 1 + ((bits >> 14) & 0x3FFF)
+        elif fourcc == b"C2PA":
+            scan.has_jumbf = True
         elif fourcc == b"EXIF":
             if scan.exif is None and _reserve(budget, length, "WebP EXIF chunk", scan):
                 data = stream.read(length)

@@ -104,6 +104,8 @@ def parse_exif(blob: bytes) -> tuple[dict[str, Any], dict[str, str], list[str]]:
             exif_pointer = tiff.long(value)
         elif tag == 0x9C9C:
             fields["XPComment"] = value.decode("utf-16-le", "replace").rstrip("\x00")
+        elif tag == 0x9286:  # UserComment misplaced in IFD0 (ComfyUI SaveImage+ writes it)
+            _user_comment(fields, errors, value, tiff.order)
         elif tag in _IFD0_TAGS:
             fields[_IFD0_TAGS[tag]] = _decode_ascii(value, typ)
     if exif_pointer >= 0:
@@ -114,11 +116,7 @@ def parse_exif(blob: bytes) -> tuple[dict[str, Any], dict[str, str], list[str]]:
             sub = []
         for tag, typ, value in sub:
             if tag == 0x9286:
-                text, charset, note = decode_user_comment(value, tiff.order)
-                fields["UserComment"] = text
-                fields["UserCommentCharset"] = charset
-                if note:
-                    errors.append(note)
+                _user_comment(fields, errors, value, tiff.order)
             elif tag in _EXIF_TAGS:
                 fields[_EXIF_TAGS[tag]] = _decode_ascii(value, typ)
     return fields, {k: v for k, v in fields.items() if isinstance(v, str)}, errors
@@ -133,6 +131,14 @@ def _decode_ascii(value: bytes, typ: int) -> str:
         return value.decode("utf-8")
     except UnicodeDecodeError:
         return value.decode("latin-1")
+
+
+def _user_comment(fields: dict[str, Any], errors: list[str], value: bytes, order: str) -> None:
+    text, charset, note = decode_user_comment(value, order)
+    fields["UserComment"] = text
+    fields["UserCommentCharset"] = charset
+    if note:
+        errors.append(note)
 
 
 def decode_user_comment(value: bytes, tiff_order: str = ">") -> tuple[str, str, str | None]:

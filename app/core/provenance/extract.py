@@ -12,13 +12,14 @@ itself a finding an evidence report has to state.
 from __future__ import annotations
 
 import base64
+import json
 import os
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
-from .a1111 import looks_like_a1111, parse_a1111, settings_to_parameters
+from .a1111 import looks_like_a1111
 from .c2pa_manifest import C2paFinding, read_c2pa, supported_mime_types
 from .comfyui import summarise_comfyui
 from .containers import (
@@ -30,19 +31,34 @@ from .containers import (
     sniff_format,
 )
 from .exif import parse_exif
+from .formats import (
+    FORMAT_A1111,
+    FORMAT_COMFYUI_JSON,
+    FORMAT_INVOKEAI_DREAM,
+    FORMAT_UNRECOGNISED,
+    GENERATOR_NAMES,
+    UNRECOGNISED,
+    a1111_finding,
+    is_placeholder,
+    prompt_entry,
+    read_dream,
+    read_text_record,
+)
 from .generators import GeneratorFinding, summarise_invokeai, summarise_novelai
 from .limits import (
     MAX_ERRORS,
     MAX_PNG_TEXT_STORED_BYTES,
     MAX_SECTION_TEXT_BYTES,
+    MAX_SUMMARY_ITEMS,
     MAX_TEXT_VALUE_BYTES,
     ParseBudget,
     Truncations,
     cap_text,
 )
+from .stealth import read_stealth_pnginfo
 from .xmp import empty_xmp, parse_xmp
 
-EXTRACTOR_VERSION = "provenance/1"
+EXTRACTOR_VERSION = "provenance/2"
 
 GENERATOR_A1111 = "AUTOMATIC1111/Forge"
 GENERATOR_COMFYUI = "ComfyUI"
@@ -59,17 +75,22 @@ _MAX_ERROR_CHARS = 1000
 _EXIF_COMFY_FIELDS = ("Model", "Make", "ImageDescription", "UserComment")
 
 
-def extract_provenance(path: Path, media_type: str) -> dict[str, Any]:
+def extract_provenance(
+    path: Path, media_type: str, *, trust_anchors: str | None = None
+) -> dict[str, Any]:
     """Extract provenance metadata from the stored original at ``path``.
 
     ``media_type`` is the type the ingest code sniffed or was told; the file's own magic
     bytes decide how it is parsed, and a disagreement is reported. The file is opened
-    read-only and pixels are never decoded. Never raises for bad input.
+    read-only and pixels are never decoded (except the alpha channel of an RGBA PNG whose
+    first column carries the stealth-pnginfo signature). ``trust_anchors`` is PEM text of
+    extra C2PA trust anchors (per case), added to the user's trust list named by
+    ``PROOFSHOT_C2PA_TRUST_ANCHORS``. Never raises for bad input.
     """
     result = _empty_result()
     truncations = Truncations()
     try:
-        _extract_into(Path(path), media_type or "", result, truncations)
+        _extract_into(Path(path), media_type or "", result, truncations, trust_anchors)
     except Exception as exc:  # last line of defence: ingestion must not fail on a file
         result["errors"].append(
             f"Provenance extraction stopped early because of an unexpected "
@@ -85,6 +106,11 @@ def _empty_result() -> dict[str, Any]:
         "extractor_version": EXTRACTOR_VERSION,
         "prompt": None,
         "negative_prompt": None,
+        "prompts": [],
+        "format": None,
+        "records": [],
+        "conflicts": [],
+        "unrecognised": [],
         "parameters": {},
         "generator": None,
         "sources": [],
@@ -111,7 +137,11 @@ def _empty_result() -> dict[str, Any]:
 
 
 def _extract_into(
-    path: Path, media_type: str, result: dict[str, Any], truncations: Truncations
+    path: Path,
+    media_type: str,
+    result: dict[str, Any],
+    truncations: Truncations,
+    trust_anchors: str | None = None,
 ) -> None:
     errors: list[str] = result["errors"]
     declared = media_type.split(";", 1)[0].strip().lower()
@@ -135,11 +165,28 @@ def _extract_into(
         _check_declared_type(fmt, declared, errors)
         scan = scan_container(stream, size, fmt, ParseBudget()) if fmt else None
         c2pa_mime = _c2pa_format_hint(fmt, declared)
-        c2pa_finding = read_c2pa(stream, c2pa_mime, truncations)
+        if scan is not None and not _may_hold_c2pa(scan):
+            c2pa_finding = C2paFinding(absent=True)
+        else:
+            c2pa_finding = read_c2pa(stream, c2pa_mime, truncations, trust_anchors)
     if scan is None:
         _apply_c2pa(result, c2pa_finding)
         return
-    _assemble(result, scan, c2pa_finding, truncations)
+    _assemble(result, scan, c2pa_finding, truncations, path)
+
+
+def _may_hold_c2pa(scan: ContainerScan) -> bool:
+    """False only when our own complete walk of a PNG/JPEG/WebP saw no place a C2PA store
+    can live (PNG caBX, JPEG APP11, WebP C2PA chunk) and no XMP that could name a remote
+    manifest (dcterms:provenance). Then the SDK, which would read the whole file through
+    Python callbacks (most of the extraction time on a plain screenshot), is not called and
+    the absence is recorded as it would have reported it."""
+    if not scan.complete or scan.has_jumbf:
+        return True
+    packets = [*scan.xmp]
+    packets += [c.text.encode("utf-8") for c in scan.text_chunks if c.text is not None]
+    packets += [c.raw for c in scan.text_chunks if c.text is None and c.raw is not None]
+    return any(b"provenance" in packet for packet in packets)
 
 
 def _c2pa_format_hint(fmt: str | None, declared: str) -> str | None:
@@ -178,6 +225,15 @@ def _apply_c2pa(result: dict[str, Any], finding: C2paFinding) -> None:
         result["sources"].append("c2pa-remote-reference")
         return
     result["sources"].append("c2pa")
+    origin = summary.get("ai_origin")
+    if isinstance(origin, dict) and origin.get("depth"):
+        result["ai_labels"].append(
+            {
+                "source": "c2pa-ingredient",
+                "value": origin["digital_source_type"],
+                "ai_generated": True,
+            }
+        )
     if summary.get("digital_source_type"):
         result["ai_labels"].append(
             {
@@ -189,7 +245,11 @@ def _apply_c2pa(result: dict[str, Any], finding: C2paFinding) -> None:
 
 
 def _assemble(
-    result: dict[str, Any], scan: ContainerScan, c2pa_finding: C2paFinding, truncations: Truncations
+    result: dict[str, Any],
+    scan: ContainerScan,
+    c2pa_finding: C2paFinding,
+    truncations: Truncations,
+    path: Path | None = None,
 ) -> None:
     errors: list[str] = result["errors"]
     container = result["container"]
@@ -227,7 +287,7 @@ def _assemble(
         errors.append("File contains a JUMBF box, but no C2PA manifest could be read from it.")
 
     candidates = _generator_candidates(
-        result, texts, exif_text, c2pa_finding, xmp_description, truncations
+        result, texts, exif_text, c2pa_finding, xmp_description, truncations, scan, path
     )
     _choose_generator(result, candidates, texts, exif_text, truncations)
 
@@ -361,20 +421,11 @@ def _xmp(
     return description
 
 
-def _a1111_finding(text: str) -> GeneratorFinding:
-    parsed = parse_a1111(text)
-    return GeneratorFinding(
-        summary={},
-        prompt=parsed.prompt,
-        negative_prompt=parsed.negative_prompt,
-        parameters=settings_to_parameters(parsed.settings),
-    )
-
-
 def _comfy_texts(
     texts: dict[str, str], exif_text: dict[str, str]
 ) -> tuple[str | None, str | None, str | None]:
-    """ComfyUI graphs from PNG text chunks, or from EXIF tags ("prompt:{...}") in WebP/JPEG."""
+    """ComfyUI graphs from PNG text chunks, or from EXIF tags in WebP/JPEG: "prompt:{...}"
+    (stock SaveImage WebP) or "Prompt: {...}" / "Workflow: {...}" (save-image-extended)."""
     prompt_json = texts.get("prompt")
     if prompt_json is not None and not prompt_json.lstrip().startswith("{"):
         prompt_json = None  # a plain-text "prompt" chunk from some other tool
@@ -383,13 +434,20 @@ def _comfy_texts(
         return prompt_json, workflow_json, "png"
     for name in _EXIF_COMFY_FIELDS:
         value = exif_text.get(name, "")
-        if value.startswith("prompt:") and prompt_json is None:
-            prompt_json = value[len("prompt:") :]
-        elif value.startswith("workflow:") and workflow_json is None:
-            workflow_json = value[len("workflow:") :]
+        lowered = value[:16].lower()
+        if lowered.startswith("prompt:") and prompt_json is None:
+            prompt_json = value[len("prompt:") :].lstrip()
+        elif lowered.startswith("workflow:") and workflow_json is None:
+            workflow_json = value[len("workflow:") :].lstrip()
     if prompt_json is not None or workflow_json is not None:
         return prompt_json, workflow_json, "exif"
     return None, None, None
+
+
+# One generator record found in the file: where, in which format, which generator.
+Candidate = tuple[str, str, str | None, GeneratorFinding]
+
+_UNRECOGNISED_CHUNKS = ("generation_data", "Dream")
 
 
 def _generator_candidates(
@@ -399,67 +457,165 @@ def _generator_candidates(
     c2pa_finding: C2paFinding,
     xmp_description: str | None,
     truncations: Truncations,
-) -> list[tuple[str, str | None, GeneratorFinding]]:
-    """Every generator record found, as (source name, generator, finding), in priority order:
-    A1111/Forge, ComfyUI, InvokeAI, NovelAI, C2PA, then an XMP description only when it is
-    unmistakably A1111 parameters text."""
-    candidates: list[tuple[str, str | None, GeneratorFinding]] = []
+    scan: ContainerScan | None = None,
+    path: Path | None = None,
+) -> list[Candidate]:
+    """Every generator record found, as (source, format, generator, finding), in the order
+    used to break ties: the PNG ``parameters`` text, EXIF UserComment, ComfyUI graphs,
+    InvokeAI, InvokeAI Dream, NovelAI, stealth pnginfo, C2PA, then an XMP description only when it is
+    unmistakably A1111 parameters text. The detector never guesses: a text that is not
+    recognisably one format is kept raw as "generator metadata in an unrecognised format"."""
+    candidates: list[Candidate] = []
+    comfy_from_json: tuple[str | None, str | None, str] | None = None
+
+    def add_text_record(text: str, field_name: str) -> None:
+        nonlocal comfy_from_json
+        fmt, finding = read_text_record(text, field_name)
+        if fmt == FORMAT_UNRECOGNISED:
+            _add_unrecognised(result, field_name, text, truncations)
+        elif fmt == FORMAT_COMFYUI_JSON:
+            graphs = finding.summary["graphs"]
+            comfy_from_json = (
+                json.dumps(graphs["prompt"]) if isinstance(graphs.get("prompt"), dict) else None,
+                json.dumps(graphs["workflow"])
+                if isinstance(graphs.get("workflow"), dict)
+                else None,
+                field_name,
+            )
+        else:
+            result["errors"].extend(finding.errors)
+            candidates.append((field_name, fmt, _generator_name(fmt, finding), finding))
+
     if "parameters" in texts:
-        candidates.append(("png:parameters", GENERATOR_A1111, _a1111_finding(texts["parameters"])))
+        add_text_record(texts["parameters"], "png:parameters")
     user_comment = exif_text.get("UserComment")
-    if user_comment and parse_a1111(user_comment).settings:
-        candidates.append(("exif:UserComment", GENERATOR_A1111, _a1111_finding(user_comment)))
+    if user_comment and (
+        user_comment.lstrip().startswith("{") or looks_like_a1111_anywhere(user_comment)
+    ):
+        add_text_record(user_comment, "exif:UserComment")
+    for keyword in _UNRECOGNISED_CHUNKS:
+        if keyword in texts and keyword != "Dream":
+            _add_unrecognised(result, f"png:{keyword}", texts[keyword], truncations)
+    plain_prompt = texts.get("prompt")
+    if plain_prompt is not None and not plain_prompt.lstrip().startswith("{"):
+        _add_unrecognised(result, "png:prompt", plain_prompt, truncations)
 
     prompt_json, workflow_json, where = _comfy_texts(texts, exif_text)
+    if where is None and comfy_from_json is not None:
+        prompt_json, workflow_json, where = comfy_from_json
     if where is not None:
         comfy = summarise_comfyui(prompt_json, workflow_json, truncations)
         comfy.summary["found_in"] = where
         result["comfyui"] = comfy.summary
         result["errors"].extend(comfy.errors)
-        candidates.append(("comfyui", GENERATOR_COMFYUI, comfy))
+        candidates.append(("comfyui", "comfyui", GENERATOR_COMFYUI, comfy))
 
     invoke = summarise_invokeai(texts, truncations)
     if invoke is not None:
         result["invokeai"] = invoke.summary
         result["errors"].extend(invoke.errors)
-        candidates.append(("invokeai", GENERATOR_INVOKEAI, invoke))
+        candidates.append(("invokeai", "invokeai", GENERATOR_INVOKEAI, invoke))
+
+    if "Dream" in texts:  # InvokeAI 1.x; 2.x files carry it beside the richer sd-metadata
+        dream = read_dream(texts["Dream"])
+        if dream.summary.get("label") == UNRECOGNISED:
+            _add_unrecognised(result, "png:Dream", texts["Dream"], truncations)
+        else:
+            candidates.append(("png:Dream", FORMAT_INVOKEAI_DREAM, GENERATOR_INVOKEAI, dream))
 
     novel = summarise_novelai(texts, truncations)
     if novel is not None:
         result["novelai"] = novel.summary
         result["errors"].extend(novel.errors)
-        candidates.append(("novelai", GENERATOR_NOVELAI, novel))
+        candidates.append(("novelai", "novelai", GENERATOR_NOVELAI, novel))
+
+    if scan is not None and path is not None and scan.format == "png" and not candidates:
+        hidden, note = read_stealth_pnginfo(path)
+        if note:
+            result["errors"].append(note)
+        if hidden is not None:
+            add_text_record(hidden, "png:stealth-alpha")
 
     if c2pa_finding.prompt is not None and c2pa_finding.summary is not None:
         generator = c2pa_finding.summary.get("claim_generator")
-        candidates.append(
-            ("c2pa", generator, GeneratorFinding(summary={}, prompt=c2pa_finding.prompt))
-        )
+        finding = GeneratorFinding(summary={}, prompt=c2pa_finding.prompt)
+        finding.prompts = [prompt_entry(c2pa_finding.prompt, "positive")]
+        candidates.append(("c2pa", "c2pa", generator, finding))
 
     if xmp_description is not None and looks_like_a1111(xmp_description):
-        candidates.append(("xmp:description", GENERATOR_A1111, _a1111_finding(xmp_description)))
+        candidates.append(
+            ("xmp:description", FORMAT_A1111, GENERATOR_A1111, a1111_finding(xmp_description))
+        )
     return candidates
+
+
+def looks_like_a1111_anywhere(text: str) -> bool:
+    return bool(text) and "Steps:" in text.rsplit("\n", 1)[-1]
+
+
+def _generator_name(fmt: str, finding: GeneratorFinding) -> str | None:
+    if fmt == FORMAT_A1111:
+        version = finding.parameters.get("other", {}).get("Version", "")
+        if isinstance(version, str) and version.startswith("ComfyUI"):
+            return "ComfyUI (A1111-style parameters text from a save node)"
+        return GENERATOR_A1111
+    return GENERATOR_NAMES.get(fmt)
+
+
+def _add_unrecognised(
+    result: dict[str, Any], field_name: str, text: str, truncations: Truncations
+) -> None:
+    raw, cut = cap_text(text, MAX_TEXT_VALUE_BYTES)
+    if cut:
+        truncations.add(f"unrecognised[{field_name}]")
+    result["unrecognised"].append({"field": field_name, "label": UNRECOGNISED, "raw": raw})
+    result["errors"].append(
+        f"The {field_name} field holds {UNRECOGNISED}; it was kept raw and not read."
+    )
 
 
 def _choose_generator(
     result: dict[str, Any],
-    candidates: list[tuple[str, str | None, GeneratorFinding]],
+    candidates: list[Candidate],
     texts: dict[str, str],
     exif_text: dict[str, str],
     truncations: Truncations,
 ) -> None:
-    """The first candidate with a prompt wins (else the first found, for its settings)."""
-    for source, _, _ in candidates:
+    """Stated rule: the first record (in candidate order) whose prompt is real wins; a
+    record whose prompt is missing or a placeholder such as "unknown" (written by save nodes
+    that could not find it) only wins when no record has a real prompt. Every other record
+    whose positive prompt differs (trailing whitespace aside) is listed in ``conflicts``."""
+    for source, _, _, _ in candidates:
         if source not in result["sources"]:
             result["sources"].append(source)
     result["sources"].sort()
     if not candidates:
         result["absent"].append("generator-parameters")
-    winner = next((c for c in candidates if c[2].prompt is not None), None)
+    winner = next((c for c in candidates if not is_placeholder(c[3].prompt)), None)
+    if winner is None:
+        winner = next((c for c in candidates if c[3].prompt is not None), None)
     if winner is None and candidates:
         winner = candidates[0]
+    for source, fmt, generator, finding in candidates:
+        result["records"].append(
+            {
+                "source": source,
+                "format": fmt,
+                "generator": generator,
+                "prompt": cap_text(finding.prompt, MAX_TEXT_VALUE_BYTES)[0]
+                if finding.prompt is not None
+                else None,
+                "chosen": winner is not None and source == winner[0],
+            }
+        )
     if winner is not None:
-        _, generator, finding = winner
+        source, fmt, generator, finding = winner
+        if finding.prompt is not None and is_placeholder(finding.prompt):
+            result["errors"].append(
+                f"The only prompt recorded ({source}) is the placeholder "
+                f"{finding.prompt.strip()!r}, which the writing tool puts there when it could "
+                "not find the prompt; it is not the prompt that was used."
+            )
         for key, value in (
             ("prompt", finding.prompt),
             ("negative_prompt", finding.negative_prompt),
@@ -470,9 +626,38 @@ def _choose_generator(
                     truncations.add(key)
         result["parameters"] = _bounded_parameters(finding.parameters, truncations)
         result["generator"] = generator
+        result["format"] = fmt
+        result["prompts"] = [
+            _bounded_parameters(p, truncations) for p in finding.prompts[:MAX_SUMMARY_ITEMS]
+        ]
+        chosen = (finding.prompt or "").rstrip()
+        for other in candidates:
+            if other is winner or other[3].prompt is None:
+                continue
+            if other[3].prompt.rstrip() == chosen:
+                continue
+            result["conflicts"].append(
+                {
+                    "field": "prompt",
+                    "source": other[0],
+                    "format": other[1],
+                    "generator": other[2],
+                    "value": cap_text(other[3].prompt, MAX_TEXT_VALUE_BYTES)[0],
+                    "chosen_source": source,
+                    "chosen_value": result["prompt"],
+                    "rule": CHOICE_RULE,
+                }
+            )
     if result["generator"] is None:
         result["generator"] = _fallback_generator(result, texts, exif_text)
     result["absent"].sort()
+
+
+CHOICE_RULE = (
+    "first record with a real prompt, in the order: PNG parameters, EXIF UserComment, "
+    "ComfyUI graph, InvokeAI, InvokeAI Dream, NovelAI, stealth pnginfo, C2PA, XMP; "
+    "placeholder prompts such as 'unknown' never win over a real one"
+)
 
 
 def _bounded_parameters(parameters: dict[str, Any], truncations: Truncations) -> dict[str, Any]:

@@ -25,6 +25,9 @@ class GeneratorFinding:
     negative_prompt: str | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    # Every prompt with its role: {"role": "positive"|"negative"|"regional"|"character"...,
+    # "text": ..., plus "region"/"center" where the format states one}.
+    prompts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _load_json(raw: str | None, name: str, errors: list[str]) -> Any:
@@ -79,6 +82,19 @@ def summarise_novelai(texts: dict[str, str], truncations: Truncations) -> Genera
     )
     if not is_novelai:
         return None
+    finding = novelai_from_comment(texts, truncations)
+    return finding
+
+
+def novelai_from_comment(
+    texts: dict[str, str], truncations: Truncations | None = None
+) -> GeneratorFinding:
+    """NovelAI's chunks (Software, Source, Title, Description, Comment JSON) -> finding.
+    Used for PNG text chunks and for the same object stored as JSON in EXIF (WebP)."""
+    truncations = truncations if truncations is not None else Truncations()
+    software = texts.get("Software")
+    source = texts.get("Source")
+    comment_raw = texts.get("Comment")
     errors: list[str] = []
     comment = _load_json(comment_raw, "NovelAI Comment", errors)
     summary: dict[str, Any] = {
@@ -92,7 +108,9 @@ def summarise_novelai(texts: dict[str, str], truncations: Truncations) -> Genera
         "comment": None,
     }
     finding = GeneratorFinding(summary=summary, errors=errors)
-    finding.prompt = texts.get("Description")
+    # NovelAI WebP exports pad Description with NUL characters; they are not prompt text.
+    description = texts.get("Description")
+    finding.prompt = description.strip("\x00") if description is not None else None
     if isinstance(comment, dict):
         summary["comment"] = json_safe(comment, "novelai.comment", truncations)
         if finding.prompt is None:
@@ -116,9 +134,39 @@ def summarise_novelai(texts: dict[str, str], truncations: Truncations) -> Genera
             parameters["model"] = cap_text(source, 1024)[0]
         parameters["other"] = {}
         finding.parameters = parameters
+        finding.prompts = _novelai_prompts(comment, finding.prompt, finding.negative_prompt)
     elif comment_raw is not None:
         summary["comment"] = _capped(comment_raw, "novelai.comment", truncations)
     return finding
+
+
+def _novelai_prompts(
+    comment: dict[str, Any], prompt: str | None, negative: str | None
+) -> list[dict[str, Any]]:
+    """Base prompts plus NovelAI v4 character prompts (``v4_prompt.caption.char_captions``,
+    each with its centre point) and their negatives."""
+    prompts: list[dict[str, Any]] = []
+    if prompt is not None:
+        prompts.append({"role": "positive", "text": prompt})
+    if negative is not None:
+        prompts.append({"role": "negative", "text": negative})
+    for key, role in (("v4_prompt", "character"), ("v4_negative_prompt", "character-negative")):
+        block = comment.get(key)
+        caption = block.get("caption") if isinstance(block, dict) else None
+        chars = caption.get("char_captions") if isinstance(caption, dict) else None
+        for index, char in enumerate(chars if isinstance(chars, list) else []):
+            if not isinstance(char, dict) or not isinstance(char.get("char_caption"), str):
+                continue
+            entry: dict[str, Any] = {"role": role, "text": char["char_caption"], "index": index}
+            centers = char.get("centers")
+            if isinstance(centers, list) and centers and isinstance(centers[0], dict):
+                entry["center"] = {
+                    axis: _number(centers[0].get(axis))
+                    for axis in ("x", "y")
+                    if _number(centers[0].get(axis)) is not None
+                }
+            prompts.append(entry)
+    return prompts
 
 
 def summarise_invokeai(texts: dict[str, str], truncations: Truncations) -> GeneratorFinding | None:
@@ -152,6 +200,14 @@ def summarise_invokeai(texts: dict[str, str], truncations: Truncations) -> Gener
 def _from_invokeai_metadata(meta: dict[str, Any], finding: GeneratorFinding) -> None:
     finding.prompt = _text(meta.get("positive_prompt"))
     finding.negative_prompt = _text(meta.get("negative_prompt"))
+    for key, role in (
+        ("positive_prompt", "positive"),
+        ("negative_prompt", "negative"),
+        ("positive_style_prompt", "style-positive"),
+        ("negative_style_prompt", "style-negative"),
+    ):
+        if _text(meta.get(key)):
+            finding.prompts.append({"role": role, "text": meta[key]})
     finding.summary["app_version"] = _text(meta.get("app_version"))
     parameters: dict[str, Any] = {}
     for key in ("steps", "cfg_scale", "seed"):
@@ -184,7 +240,12 @@ def _from_sd_metadata(legacy: dict[str, Any], finding: GeneratorFinding) -> None
             finding.errors.append(
                 "InvokeAI sd-metadata holds several weighted prompts; see invokeai.sd_metadata."
             )
-    finding.prompt = _text(prompt)
+    if isinstance(prompt, str):
+        from .formats import split_inline_negative
+
+        split = split_inline_negative(prompt)
+        finding.prompt, finding.negative_prompt = split.prompt, split.negative_prompt
+        finding.prompts = split.prompts
     finding.summary["app_version"] = _text(legacy.get("app_version"))
     parameters: dict[str, Any] = {}
     for key in ("steps", "cfg_scale", "seed"):
