@@ -229,7 +229,6 @@ def cmd_show(args: argparse.Namespace) -> int:
             corrections=state.corrections,
             withdrawal=state.withdrawn,
             events=events,
-            timestamps=[_token_json(t, item) for t in attest.list_tokens(case, item_id=item.id)],
         )
         if args.json:
             print_json(data)

@@ -132,13 +132,13 @@ def store_capture(
     through :class:`~app.core.records.CaptureFacts` (unknown keys kept); ``document`` is the
     main document's exchange (server IP, TLS) when the recorder saw it.
     """
-    typed = CaptureFacts.from_dict(facts)
-    if document is not None:
-        typed = CaptureFacts.from_dict({**typed.as_dict(), "document": document.as_dict()})
     if kind not in CAPTURE_KINDS:
         raise CaptureError(f"Unknown capture kind {kind!r}.")
     requested_url, final_url = redact_string(requested_url), redact_string(final_url)
+    if document is not None:
+        facts = {**facts, "document": document.as_dict()}
     facts = redact_value(facts)[0]
+    typed = CaptureFacts.from_dict(facts)  # written typed, after redaction
     staged = (
         list(prepared)
         if prepared is not None
