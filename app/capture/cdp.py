@@ -180,6 +180,32 @@ class CdpClient:
             raise CdpClosed(f"{method}: the DevTools connection broke ({exc}).") from exc
         return msg_id
 
+    def call_async(
+        self, method: str, params: dict[str, Any] | None = None
+    ) -> tuple[int, Future[dict[str, Any]]]:
+        """Send a command; returns its id and a future of its result (see :meth:`forget`)."""
+        if self._ws is None or self.closed:
+            raise CdpClosed(f"{method}: the DevTools connection is closed.")
+        future: Future[dict[str, Any]] = Future()
+        msg_id = next(self._ids)
+        with self._pending_lock:
+            self._pending[msg_id] = (method, future)
+        payload = json.dumps({"id": msg_id, "method": method, "params": params or {}})
+        try:
+            with self._send_lock:
+                self._ws.send(payload)
+        except (OSError, websocket.WebSocketException) as exc:
+            with self._pending_lock:
+                self._pending.pop(msg_id, None)
+            self._on_broken(exc)
+            raise CdpClosed(f"{method}: the DevTools connection broke ({exc}).") from exc
+        return msg_id, future
+
+    def forget(self, msg_id: int) -> None:
+        """Stop waiting for a command's answer (it is dropped when it comes)."""
+        with self._pending_lock:
+            self._pending.pop(msg_id, None)
+
     def call(
         self, method: str, params: dict[str, Any] | None = None, *, timeout: float = 30.0
     ) -> dict[str, Any]:

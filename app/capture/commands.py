@@ -26,7 +26,8 @@ AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 
 class _StepAction(argparse.Action):
-    """--fill and --click append to one list, so their order on the command line is kept."""
+    """--fill, --click and --wait-for append to one list: the command line's order is the
+    order of the steps (so ``--wait-for`` can sit between two prompts)."""
 
     def __call__(
         self,
@@ -39,6 +40,8 @@ class _StepAction(argparse.Action):
         if self.dest == "fill":
             selector, text = list(values or [])
             steps.append(("fill", selector, text))
+        elif self.dest == "wait_for":
+            steps.append(("wait", str(values), ""))
         else:
             steps.append(("click", str(values), ""))
         namespace.steps = steps
@@ -55,7 +58,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
         case_path,
         args.url,
         [Step(kind, selector, text) for kind, selector, text in args.steps or []],
-        wait_for=args.wait_for,
+        wait_for=None,  # --wait-for is a step, in command-line order
         settle=args.settle,
         timeout=args.timeout,
         operator=operator,
@@ -136,7 +139,12 @@ def register(add: AddCommand) -> None:
     p.add_argument(
         "--click", metavar="CSS", action=_StepAction, help="click the element (repeatable)"
     )
-    p.add_argument("--wait-for", metavar="CSS", help="wait until an element matches CSS")
+    p.add_argument(
+        "--wait-for",
+        metavar="CSS",
+        action=_StepAction,
+        help="wait until an element matches CSS, at this point of the steps (repeatable)",
+    )
     p.add_argument(
         "--settle",
         type=float,

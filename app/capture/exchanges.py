@@ -105,6 +105,10 @@ class Exchange:
     redirected_to: str | None = None
     event_stream: list[dict[str, Any]] = field(default_factory=list)
     download: dict[str, Any] | None = None
+    body_source: str | None = None  # which DevTools call gave the body
+    data_received: int = 0  # decoded body bytes Chromium reported (Network.dataReceived)
+    body_missing: dict[str, Any] | None = None  # a body that could not be had: reason, length
+    stream_data: bytearray | None = None  # an event stream's bytes as they arrived
     redactions: list[str] = field(default_factory=list)
     """What :func:`app.capture.redaction.redact_exchange` replaced (names, never values)."""
     body_redacted: bool = False
@@ -196,4 +200,8 @@ class Exchange:
             facts["body_note"] = self.body_note
         if self.download:
             facts["download"] = self.download
+        if self.body_source:
+            facts["body_source"] = self.body_source
+        if self.body_missing:
+            facts["body_missing"] = self.body_missing
         return facts

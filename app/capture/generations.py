@@ -58,6 +58,7 @@ PROMPT_KEYS = (
     "prompt_text",
     "promptText",
     "text",
+    "inputs",
     "input",
     "query",
     "caption",
@@ -101,6 +102,7 @@ JOB_KEYS = (
     "requestId",
     "id",
     "uuid",
+    "event_id",
 )
 JOB_HEADERS = ("x-job-id", "x-task-id", "x-request-id", "x-generation-id")
 _IMAGE_EXT = re.compile(r"\.(png|jpe?g|webp|gif|avif|bmp|tiff?)(\?|#|$)", re.IGNORECASE)
@@ -177,12 +179,19 @@ def _first_text(obj: dict[str, Any], keys: Iterable[str]) -> tuple[str, str] | N
 def _from_mapping(obj: dict[str, Any], origin: str) -> PromptFinding | None:
     hit = _first_text(obj, PROMPT_KEYS)
     if hit is None:
-        # Nested request objects: {"input": {"prompt": ...}}, {"params": {...}}.
+        # Nested request objects: {"input": {"prompt": ...}}, {"params": {...}}, and
+        # lists of objects ({"widgets": [{"prompt": ...}]}).
         for key, value in obj.items():
             if isinstance(value, dict):
                 nested = _from_mapping(value, f"{origin}.{key}")
                 if nested is not None:
                     return nested
+            elif isinstance(value, list) and key not in ("messages", "contents"):
+                for index, inner in enumerate(value):
+                    if isinstance(inner, dict):
+                        nested = _from_mapping(inner, f"{origin}.{key}[{index}]")
+                        if nested is not None:
+                            return nested
         return None
     key, prompt = hit
     finding = PromptFinding(clean_text(prompt), f"{origin}:{key}")
@@ -214,14 +223,30 @@ def _from_json(data: Any) -> PromptFinding | None:
                 if key in data:
                     finding.parameters[key] = data[key]
             return finding
+    contents = data.get("contents")
+    if isinstance(contents, list):  # Gemini: contents[].parts[].text, the last user turn
+        for turn in reversed(contents):
+            if not isinstance(turn, dict) or turn.get("role", "user") != "user":
+                continue
+            parts = turn.get("parts")
+            if isinstance(parts, list):
+                text = "".join(str(p["text"]) for p in parts if isinstance(p, dict) and "text" in p)
+                if text.strip():
+                    finding = PromptFinding(clean_text(text), "json:contents[user].parts[].text")
+                    for key in ("model", "generationConfig"):
+                        if key in data:
+                            finding.parameters[key] = data[key]
+                    return finding
     messages = data.get("messages")
     if isinstance(messages, list):
         for message in reversed(messages):
             if isinstance(message, dict) and message.get("role") == "user":
                 content = message.get("content")
-                if isinstance(content, list):  # [{"type": "text", "text": ...}]
+                if isinstance(content, list):  # [{"type": "text", "text": ...}, image parts]
                     content = " ".join(
-                        str(c.get("text", "")) for c in content if isinstance(c, dict)
+                        str(c.get("text", ""))
+                        for c in content
+                        if isinstance(c, dict) and isinstance(c.get("text"), str)
                     )
                 if isinstance(content, str) and content.strip():
                     finding = PromptFinding(clean_text(content), "json:messages[user]")
@@ -306,6 +331,71 @@ class ResponseFacts:
     urls: list[str]
     inline: list[InlineImage]
     note: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    """URL -> ``output`` (an output-like field), ``doubtful`` (a field that is neither)."""
+    ignored: dict[str, str] = field(default_factory=dict)
+    """URL -> the field that named it, when that field is never an output (related, ...)."""
+    self_image: bytes | None = None
+    """The response body is itself an image (HF Inference style)."""
+
+
+OUTPUT_KEYS = frozenset(
+    {
+        "images",
+        "image",
+        "output",
+        "outputs",
+        "result",
+        "results",
+        "data",
+        "artifacts",
+        "artifact",
+        "files",
+        "file",
+        "generations",
+        "predictions",
+        "samples",
+        "url",
+        "urls",
+        "image_url",
+        "imageurl",
+        "src",
+        "b64_json",
+        "base64",
+        "image_base64",
+    }
+)
+"""Fields whose URLs are outputs of the job (polling responses bind only from these)."""
+EXCLUDED_KEYS = frozenset(
+    {
+        "related",
+        "thumbnails",
+        "thumbnail",
+        "thumb",
+        "avatar",
+        "avatars",
+        "avatar_url",
+        "examples",
+        "example",
+        "history",
+        "recommended",
+        "recommendations",
+        "similar",
+        "community",
+        "profile",
+        "user",
+        "author",
+        "creator",
+        "logo",
+        "icon",
+        "banner",
+        "ads",
+    }
+)
+"""Fields whose URLs are never outputs: community thumbnails, avatars, examples, history."""
+STREAM_TEXT_KEYS = frozenset({"content", "text", "delta", "token", "message", "response"})
+_URL_IN_TEXT = re.compile(r"""(?:https?://|/)[^\s()<>"'\[\]{}]+""")
+_PATH_KEY = re.compile(r"[A-Za-z_][\w-]*")
 
 
 def _walk(value: Any, path: str = "") -> Iterable[tuple[str, str, Any]]:
@@ -352,6 +442,54 @@ def image_media_type(data: bytes) -> str | None:
     return None
 
 
+def field_class(path: str) -> str:
+    """``excluded``, ``output`` or ``doubtful``: what the JSON field at ``path`` names."""
+    keys = [k.lower() for k in _PATH_KEY.findall(path)]
+    if any(k in EXCLUDED_KEYS for k in keys):
+        return "excluded"
+    if any(k in OUTPUT_KEYS for k in keys):
+        return "output"
+    return "doubtful"
+
+
+def _stream_docs(ex: Exchange, text: str) -> list[Any]:
+    """The JSON documents of an event stream, in order (EventSource messages or the body)."""
+    docs: list[Any] = []
+    datas: list[str] = [str(m.get("data") or "") for m in ex.event_stream or []]
+    if not datas:
+        # Reassemble per the event-stream format: data lines of one event are joined.
+        current: list[str] = []
+        for line in text.replace("\r\n", "\n").split("\n"):
+            if not line:
+                if current:
+                    datas.append("\n".join(current))
+                    current = []
+            elif line.startswith("data:"):
+                current.append(line[5:][1:] if line[5:6] == " " else line[5:])
+        if current:
+            datas.append("\n".join(current))
+    for data in datas:
+        try:
+            docs.append(json.loads(data))
+        except ValueError:
+            docs.append(data)  # plain-text tokens
+    return docs
+
+
+def _stream_text(docs: list[Any]) -> str:
+    """The text a token stream spells out: its text fields (or plain data) concatenated."""
+    pieces: list[str] = []
+    for doc in docs:
+        if isinstance(doc, str):
+            if doc != "[DONE]":
+                pieces.append(doc)
+            continue
+        for _path, key, value in _walk(doc):
+            if isinstance(value, str) and key.lower() in STREAM_TEXT_KEYS:
+                pieces.append(value)
+    return "".join(pieces)
+
+
 def read_response(ex: Exchange) -> ResponseFacts:
     """Job id, image URLs and inline images named by a (JSON or event-stream) response."""
     job = None
@@ -360,25 +498,19 @@ def read_response(ex: Exchange) -> ResponseFacts:
         if value:
             job = value
             break
-    if ex.body is None:
+    if ex.body is None and not ex.event_stream:
         return ResponseFacts(None, job, [], [], ex.body_note or ex.failure)
+    body = ex.body or b""
+    if image_media_type(body) is not None:
+        return ResponseFacts(None, job, [], [], None, self_image=body)
     docs: list[Any] = []
     json_valid: bool | None = None
     note = None
     ctype = ex.content_type.lower()
-    text = ex.body.decode("utf-8", "replace")
-    if "event-stream" in ctype or ex.event_stream:
-        for message in ex.event_stream or []:
-            try:
-                docs.append(json.loads(str(message.get("data") or "")))
-            except ValueError:
-                continue
-        for line in text.splitlines():
-            if line.startswith("data:"):
-                try:
-                    docs.append(json.loads(line[5:].strip()))
-                except ValueError:
-                    continue
+    text = body.decode("utf-8", "replace")
+    streamed = "event-stream" in ctype or bool(ex.event_stream)
+    if streamed:
+        docs = _stream_docs(ex, text)
     elif "json" in ctype or text.lstrip()[:1] in ("{", "["):
         try:
             docs.append(json.loads(text))
@@ -386,28 +518,44 @@ def read_response(ex: Exchange) -> ResponseFacts:
         except ValueError as exc:
             json_valid = False
             note = f"the response is not valid JSON ({exc.msg} at character {exc.pos})"
-    urls: list[str] = []
-    inline: list[InlineImage] = []
+    facts = ResponseFacts(json_valid, job, [], [], note)
+
+    def add(url: str, where: str) -> None:
+        absolute = urljoin(ex.url, url)
+        kind = field_class(where)
+        if kind == "excluded":
+            facts.ignored.setdefault(absolute, where)
+        elif absolute not in facts.urls:
+            facts.urls.append(absolute)
+            facts.fields[absolute] = kind
+
     for doc in docs:
-        if job is None and isinstance(doc, dict):
+        if facts.job_id is None and isinstance(doc, dict):
             for key in JOB_KEYS:
                 value = doc.get(key)
                 if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
-                    job = str(value)
+                    facts.job_id = str(value)
                     break
         for path, key, value in _walk(doc):
             if not isinstance(value, str):
                 continue
             if value.startswith("data:image/") or key in ("b64_json", "base64", "image_base64"):
                 decoded = _decode_b64_image(value)
-                if decoded is not None:
-                    inline.append(InlineImage(decoded[0], path, decoded[1]))
+                if decoded is not None and field_class(path) != "excluded":
+                    facts.inline.append(InlineImage(decoded[0], path, decoded[1]))
                 continue
+            if streamed and not value.startswith(("http://", "https://", "/")):
+                continue  # a token of a stream is never a URL by itself
+            if streamed and key.lower() in STREAM_TEXT_KEYS:
+                continue  # text is searched once reassembled, below
             if _looks_like_image_url(value, key):
-                absolute = urljoin(ex.url, value)
-                if absolute not in urls:
-                    urls.append(absolute)
-    return ResponseFacts(json_valid, job, urls, inline, note)
+                add(value, path)
+    if streamed:
+        for match in _URL_IN_TEXT.finditer(_stream_text(docs)):
+            url = match.group(0).rstrip(".,;:!?")
+            if _IMAGE_EXT.search(urlsplit(url).path + "?"):
+                add(url, "stream-text")
+    return facts
 
 
 def _looks_like_image_url(value: str, key: str) -> bool:
@@ -508,6 +656,9 @@ class _Open:
     closed_for_window: bool = False
     failed: bool = False
     page_only: bool = False
+    expected_rule: dict[str, str] = field(default_factory=dict)
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    socket: str | None = None
     named_urls: list[str] = field(default_factory=list)
 
 
@@ -533,6 +684,18 @@ class GenerationBinder:
         self._open: list[_Open] = []
         self._reports: list[PageReport] = []
         self._seen_image_urls: set[str] = set()
+        self._recent: list[Exchange] = []
+        self._streams: dict[str, Exchange] = {}
+        """Images seen lately, bound or not: a generation that opens late (a page-only
+        submit promoted, a stream read once it ended) still considers them."""
+        self._bound_urls: set[str] = set()
+        self._ignored_urls: dict[str, str] = {}
+        self._candidate_urls: set[str] = set()
+        self._first_submit: float | None = None
+        self._after_submit: dict[str, Exchange] = {}
+        """Output-sized images first seen after a prompt was submitted, by URL."""
+        self.problems: list[str] = []
+        """What was not seen: prompts with no generation, images bound to nothing."""
         self._lock = threading.RLock()
         self.reports: list[PageReport] = []
 
@@ -559,15 +722,29 @@ class GenerationBinder:
         )
         with self._lock:
             self.reports.append(report)
-            if report.prompt_field() is not None:
+            typed = report.prompt_field()
+            if typed is not None:
                 self._reports.append(report)
+                if typed.get("value", "").strip():
+                    self._note_submit(report.at)
         return report
+
+    def _note_submit(self, at: float) -> None:
+        if self._first_submit is None or at < self._first_submit:
+            self._first_submit = at
 
     def on_exchange(self, ex: Exchange) -> None:
         with self._lock:
             self._on_exchange(ex)
 
     def _on_exchange(self, ex: Exchange) -> None:
+        self._streams.pop(ex.request_id, None)
+        if ex.body is None and ex.stream_data:
+            # A stream cut off (the page aborted it once done, or recording stopped): what
+            # it said before still counts.
+            snapshot = _stream_snapshot(ex)
+            if snapshot is not None:
+                self._follow_up(snapshot)
         finding = None
         if ex.method.upper() in ("POST", "PUT", "PATCH") or "prompt=" in ex.url:
             finding = find_prompt(ex.method, ex.url, ex.request_content_type, ex.post_data)
@@ -587,9 +764,164 @@ class GenerationBinder:
             self._maybe_finish()
             return
         self._follow_up(ex)
-        if ex.is_image and image_media_type(ex.body) is not None:
+        if (
+            ex.is_image
+            and ex.url.startswith(("http://", "https://"))
+            and image_media_type(ex.body) is not None
+        ):
+            # blob: and data: URLs are copies of bytes already seen (or inline in a
+            # response): never bound from, since they carry no server, IP or TLS.
+            self._remember(ex)
             self._bind_image(ex)
         self._maybe_finish()
+
+    def _remember(self, ex: Exchange) -> None:
+        now = self._clock()
+        self._recent = [
+            r for r in self._recent if (r.started_wall or now) >= now - self._window - 30
+        ][-200:]
+        self._recent.append(ex)
+        size = image_size(ex.body or b"")
+        if (
+            self._first_submit is not None
+            and (ex.started_wall or now) >= self._first_submit
+            and size is not None
+            and min(size) >= MIN_OUTPUT_SIDE
+        ):
+            self._after_submit.setdefault(ex.url, ex)
+
+    def _take_recent(self, gen: _Open) -> None:
+        """Bind images that arrived before the generation opened and that it names."""
+        for ex in list(self._recent):
+            if ex.url in gen.expected_urls and ex.url not in {o.url for o in gen.outputs}:
+                rule = gen.expected_rule.get(ex.url, "same-response")
+                gen.expected_urls.remove(ex.url)
+                gen.outputs.append(
+                    OutputImage(ex.body or b"", ex.url, rule, ex.finished_wall, ex.facts())
+                )
+                self._bound_urls.add(ex.url)
+
+    def _window_from_recent(self, gen: _Open, until: float = float("inf")) -> None:
+        """Images seen after the submit, before the generation opened: time candidates."""
+        taken = {c.url for c in gen.window_candidates} | {o.url for o in gen.outputs}
+        for ex in self._recent:
+            started = ex.started_wall or 0.0
+            if ex.url in taken or ex.url in self._bound_urls or ex.url in self._ignored_urls:
+                continue
+            if not (gen.submitted <= started <= min(gen.submitted + self._window, until)):
+                continue
+            size = image_size(ex.body or b"")
+            if size is None or min(size) < MIN_OUTPUT_SIDE:
+                continue
+            gen.window_candidates.append(
+                OutputImage(ex.body or b"", ex.url, "time-window", ex.finished_wall, ex.facts())
+            )
+            taken.add(ex.url)
+
+    def on_stream(self, ex: Exchange) -> None:
+        """An event stream still open: what it has said so far (outputs it names early)."""
+        snapshot = _stream_snapshot(ex)
+        if snapshot is None:
+            return
+        with self._lock:
+            # Kept, so that a generation whose request is read later (the recorder reads
+            # bodies in a quiet moment) still finds what the stream already said.
+            self._streams[ex.request_id] = snapshot
+            while len(self._streams) > 20:
+                self._streams.pop(next(iter(self._streams)))
+            if not any(gen.request_id == ex.request_id for gen in self._open):
+                self._follow_up(snapshot)
+            self._maybe_finish()
+
+    def on_ws_frame(
+        self, socket_id: str, url: str, direction: str, payload: str | bytes, at: float
+    ) -> None:
+        """A WebSocket frame: a prompt when sent, image URLs named when received."""
+        with self._lock:
+            if direction == "sent":
+                self._ws_sent(socket_id, url, payload, at)
+            else:
+                self._ws_received(socket_id, url, payload, at)
+            self._maybe_finish()
+
+    def _ws_sent(self, socket_id: str, url: str, payload: str | bytes, at: float) -> None:
+        finding = None
+        if isinstance(payload, str):
+            try:
+                finding = _from_json(json.loads(payload))
+            except ValueError:
+                finding = None
+            if finding is not None:
+                finding.source = f"websocket text frame {finding.source}"
+        else:
+            strings = binary_strings(payload)
+            # A binary (protobuf-style) frame has no field names: a string field counts as
+            # the prompt only when it holds what the page's prompt field held at a submit.
+            for report in reversed(self._reports + [r for r in self.reports[-20:]]):
+                typed = report.prompt_field()
+                value = (typed or {}).get("value", "")
+                if value.strip() and abs(report.at - at) <= 60 and any(value in s for s in strings):
+                    finding = PromptFinding(value, "websocket binary frame: string field")
+                    break
+        if finding is None:
+            return
+        for gen in reversed(self._open):
+            if gen.socket == socket_id and gen.prompt == finding.prompt and not gen.outputs:
+                # The same prompt again on the same socket (a rerun, a state sync): one submit.
+                gen.facts["frames_carrying_prompt"] = gen.facts.get("frames_carrying_prompt", 1) + 1
+                return
+        raw = payload.encode("utf-8") if isinstance(payload, str) else payload
+        ex = Exchange(request_id=f"{socket_id}@{at}", url=url, method="WEBSOCKET")
+        ex.started_wall = at
+        ex.post_data = raw
+        ex.status = 101
+        self._start(ex, finding)
+        gen = self._open[-1]
+        gen.socket = socket_id
+        gen.facts["request"]["frame_sha256"] = _sha256(raw)
+        self._window_from_recent(gen)
+
+    def _ws_received(self, socket_id: str, url: str, payload: str | bytes, at: float) -> None:
+        gen = next((g for g in reversed(self._open) if g.socket == socket_id), None)
+        if gen is None:
+            return
+        # URLs in frames are relative to the socket's origin as http(s).
+        base = url.replace("ws://", "http://", 1).replace("wss://", "https://", 1)
+        fake = Exchange(request_id=f"{socket_id}@{at}", url=base, method="WEBSOCKET")
+        named: list[str] = []
+        if isinstance(payload, str):
+            fake.body = payload.encode("utf-8")
+            fake.response_headers = {"Content-Type": "application/json"}
+            resp = read_response(fake)
+            self._ignore(gen, resp)
+            named = resp.urls
+            for image in resp.inline:
+                gen.outputs.append(
+                    OutputImage(
+                        image.data,
+                        f"{url}#frame@{at}{image.path}",
+                        "same-response",
+                        at,
+                        {"websocket": url, "inline_path": image.path, "frame_at": iso_utc(at)},
+                    )
+                )
+        else:
+            for text in binary_strings(payload):
+                for match in _URL_IN_TEXT.finditer(text):
+                    candidate = match.group(0)
+                    if _IMAGE_EXT.search(urlsplit(candidate).path + "?"):
+                        named.append(candidate)
+        for value in named:
+            absolute = urljoin(base, value)
+            if absolute not in gen.expected_urls and absolute not in {o.url for o in gen.outputs}:
+                gen.expected_urls.append(absolute)
+                gen.named_urls.append(absolute)
+        if named:
+            gen.returned = gen.returned or at
+            gen.last_activity = self._clock()
+            gen.facts.setdefault("reply_frames", 0)
+            gen.facts["reply_frames"] += 1
+            self._take_recent(gen)
 
     # -- the generation request -------------------------------------------------------------
 
@@ -654,6 +986,19 @@ class GenerationBinder:
                 ):
                     gen.negative = neg["value"]
                     gen.facts["negative_prompt_source"] = "page field, also found in the request"
+        self._note_submit(gen.submitted)
+        if resp.self_image is not None:
+            gen.outputs.append(
+                OutputImage(
+                    resp.self_image,
+                    ex.url,
+                    "same-response",
+                    ex.finished_wall,
+                    {**ex.facts(), "note": "the generation's own response is the image"},
+                )
+            )
+            self._bound_urls.add(ex.url)
+        self._ignore(gen, resp)
         for index, image in enumerate(resp.inline):
             gen.outputs.append(
                 OutputImage(
@@ -671,8 +1016,14 @@ class GenerationBinder:
             )
         gen.expected_urls = [u for u in resp.urls if u not in {o.url for o in gen.outputs}]
         gen.named_urls = list(resp.urls)
-        # Images that arrived before this response was read (fast servers) are matched now.
+        # Images that arrived before this response was read (fast servers, images loaded
+        # while a stream was still open) are matched now.
+        self._take_recent(gen)
         self._open.append(gen)
+        if gen.job_id:
+            for snapshot in list(self._streams.values()):
+                if snapshot.request_id != ex.request_id:
+                    self._follow_up(snapshot)
 
     def _match_report(self, prompt: str, at: float) -> PageReport | None:
         best = None
@@ -697,15 +1048,28 @@ class GenerationBinder:
         if ex.is_image or ex.body is None:
             return
         resp = read_response(ex)
-        if not resp.urls and not resp.inline:
+        if not resp.urls and not resp.inline and not resp.ignored:
             return
         for gen in self._open:
             if gen.job_id and (
                 resp.job_id == gen.job_id or gen.job_id in ex.url or gen.job_id in _text(ex)
             ):
+                self._ignore(gen, resp)
                 for url in resp.urls:
+                    if resp.fields.get(url) != "output":
+                        # Neither an output field nor an excluded one: the operator decides.
+                        if url not in self._candidate_urls:
+                            self._candidate_urls.add(url)
+                            gen.candidates.append(
+                                {"url": url, "from": ex.url, "reason": "doubtful field"}
+                            )
+                        continue
                     if url not in gen.expected_urls and url not in {o.url for o in gen.outputs}:
                         gen.expected_urls.append(url)
+                        gen.expected_rule[url] = "job-id"
+                        if url not in gen.named_urls:
+                            gen.named_urls.append(url)
+                self._take_recent(gen)
                 for image in resp.inline:
                     gen.outputs.append(
                         OutputImage(
@@ -719,6 +1083,11 @@ class GenerationBinder:
                 gen.last_activity = self._clock()
                 gen.facts.setdefault("status_requests", []).append(ex.url)
 
+    def _ignore(self, gen: _Open, resp: ResponseFacts) -> None:
+        for url, where in resp.ignored.items():
+            self._ignored_urls.setdefault(url, where)
+            gen.facts.setdefault("ignored_urls", {})[url] = f"named in field {where}"
+
     def _bind_image(self, ex: Exchange) -> None:
         url = ex.url
         first_time = url not in self._seen_image_urls
@@ -727,11 +1096,13 @@ class GenerationBinder:
         for gen in reversed(self._open):
             if url in gen.expected_urls:
                 gen.expected_urls.remove(url)
-                gen.outputs.append(
-                    OutputImage(body, url, "same-response", ex.finished_wall, ex.facts())
-                )
+                rule = gen.expected_rule.get(url, "same-response")
+                gen.outputs.append(OutputImage(body, url, rule, ex.finished_wall, ex.facts()))
+                self._bound_urls.add(url)
                 gen.last_activity = self._clock()
                 return
+        if url in self._ignored_urls or url in self._candidate_urls:
+            return
         for gen in reversed(self._open):
             if gen.job_id and (
                 gen.job_id in url
@@ -740,6 +1111,7 @@ class GenerationBinder:
                 )
             ):
                 gen.outputs.append(OutputImage(body, url, "job-id", ex.finished_wall, ex.facts()))
+                self._bound_urls.add(url)
                 gen.last_activity = self._clock()
                 return
         if not first_time:
@@ -810,6 +1182,12 @@ class GenerationBinder:
                     "fields": report.fields,
                 },
             }
+            later = [
+                r.at
+                for r in self.reports
+                if r.at > report.at and (r.prompt_field() or {}).get("value", "").strip()
+            ]
+            self._window_from_recent(gen, min(later, default=float("inf")))
             self._open.append(gen)
 
     def flush(self, reason: str = "") -> None:
@@ -820,6 +1198,19 @@ class GenerationBinder:
                 if reason and (gen.expected_urls or not gen.outputs):
                     gen.facts["finished_early"] = reason
                 self._finish(gen)
+            unbound = [
+                url
+                for url in self._after_submit
+                if url not in self._bound_urls
+                and url not in self._ignored_urls
+                and url not in self._candidate_urls
+            ]
+            if unbound:
+                self.problems.append(
+                    f"{len(unbound)} image(s) arrived after a prompt was submitted but were"
+                    " bound to no generation: " + ", ".join(unbound[:10])
+                )
+            self._after_submit.clear()
 
     def pending(self) -> int:
         with self._lock:
@@ -834,7 +1225,15 @@ class GenerationBinder:
         if not outputs and gen.window_candidates:
             outputs = list(gen.window_candidates)
         if gen.page_only and not outputs:
-            return  # a click with text in a field, and nothing came of it
+            # A click with text in a field, and nothing came of it: not a generation, but
+            # a prompt may have gone where the recorder could not see it.
+            self.problems.append(
+                f"A prompt was submitted on the page ({_short(gen.prompt)}) but no request"
+                " carried it and no image followed: no generation was recorded for it."
+            )
+            return
+        if gen.candidates:
+            gen.facts["candidates"] = gen.candidates
         elif gen.window_candidates:
             gen.facts["other_images_in_window"] = [c.url for c in gen.window_candidates]
         for url in gen.expected_urls:
@@ -848,6 +1247,7 @@ class GenerationBinder:
         gen.facts["outputs"] = [
             {"url": o.url, "binding": o.binding, "sha256": _sha256(o.data)} for o in outputs
         ]
+        self._bound_urls.update(o.url for o in outputs)
         self._emit(
             GenerationEvent(
                 prompt=gen.prompt,
@@ -862,6 +1262,40 @@ class GenerationBinder:
                 facts=gen.facts,
             )
         )
+
+
+_BINARY_TEXT = re.compile(rb"(?:[\x20-\x7e]|[\xc2-\xf4][\x80-\xbf]+){2,}")
+
+
+def binary_strings(data: bytes) -> list[str]:
+    """The text runs of a binary (protobuf-style) frame: its string fields, roughly."""
+    return [m.group(0).decode("utf-8", "ignore") for m in _BINARY_TEXT.finditer(data[:2_000_000])]
+
+
+def _stream_snapshot(ex: Exchange) -> Exchange | None:
+    """A copy of a streaming exchange whose body is what the stream has delivered so far."""
+    if ex.stream_data is None:
+        return None
+    from app.capture.redaction import redact_string  # a stream is read before its redaction
+
+    snapshot = Exchange(
+        request_id=ex.request_id,
+        url=redact_string(ex.url),
+        method=ex.method,
+        resource_type=ex.resource_type,
+        response_headers=dict(ex.response_headers),
+        mime_type=ex.mime_type,
+        started_wall=ex.started_wall,
+        started_mono=ex.started_mono,
+        status=ex.status,
+    )
+    snapshot.body = bytes(ex.stream_data)
+    return snapshot
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _sha256(data: bytes) -> str:

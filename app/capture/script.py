@@ -24,7 +24,7 @@ from app.capture.session import CaptureSession, PageCaptureOutcome, SessionOutco
 
 @dataclass(frozen=True)
 class Step:
-    """``fill`` (selector, text) or ``click`` (selector)."""
+    """``fill`` (selector, text), ``click`` (selector) or ``wait`` (selector to appear)."""
 
     kind: str
     selector: str
@@ -181,6 +181,13 @@ def run_script(
             outcome: dict[str, Any] = {"step": step.kind, "selector": step.selector}
             if step.kind == "fill":
                 outcome["text"] = step.text
+            if step.kind == "wait":
+                found = driver.wait_for_selector(step.selector, timeout)
+                outcome["outcome"] = "appeared" if found else "not found"
+                if not found:
+                    result.problems.append(f"{step.selector} did not appear within {timeout:g} s.")
+                result.steps.append(outcome)
+                continue
             if not driver.wait_for_selector(step.selector, timeout):
                 outcome["outcome"] = "not found"
                 result.problems.append(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import importlib
 import json
 import logging
@@ -37,8 +38,9 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote_to_bytes
 
+from app import __version__
 from app.capture import environment as env_mod
-from app.capture import store
+from app.capture import store, wacz_sign
 from app.capture.cdp import CdpClient, CdpError, CdpTimeout
 from app.capture.devtools_guard import abort_recording, intrusions, unwatch, watch
 from app.capture.exchanges import Exchange, iso_utc
@@ -50,7 +52,7 @@ from app.capture.generations import (
     image_media_type,
     image_size,
 )
-from app.capture.recorder import NetworkRecorder
+from app.capture.recorder import NetworkRecorder, WebSocketLog
 from app.capture.redaction import redact_string
 from app.capture.video import SessionVideo
 from app.capture.warc import ArchivePage, WaczError, WarcSink, package_wacz
@@ -60,6 +62,7 @@ from app.core import attest
 from app.core.canonical import canonical_json
 from app.core.case import Case
 from app.core.errors import ProofshotError
+from app.core.identity import tool_name
 from app.core.ingest import Acquisition, commit_prepared, prepare_bytes
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
@@ -197,6 +200,7 @@ class _Recording:
     download_ids: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     incomplete: list[dict[str, Any]] = field(default_factory=list)
+    websockets: list[dict[str, Any]] = field(default_factory=list)
     ticker_stop: threading.Event = field(default_factory=threading.Event)
 
 
@@ -229,6 +233,8 @@ class CaptureSession:
         self._last_ack = 0.0
         self._frame_source = frame_source
         self._rec: _Recording | None = None
+        self.intercept = True
+        """Take bodies at the Fetch response stage (off only to measure its cost)."""
         self._rec_lock = threading.RLock()
         self._images: OrderedDict[str, Exchange] = OrderedDict()
         self._images_bytes = 0
@@ -404,7 +410,28 @@ class CaptureSession:
             def on_exchange(ex: Exchange) -> None:
                 self._on_exchange(rec_holder["rec"], ex)
 
-            recorder = NetworkRecorder(self.client, on_exchange)
+            def on_ws_frame(ws: WebSocketLog, frame: dict[str, Any]) -> None:
+                payload = frame.get("data")
+                rec_holder["rec"].binder.on_ws_frame(
+                    ws.request_id,
+                    redact_string(ws.url),
+                    frame["direction"],
+                    payload if payload is not None else str(frame.get("text", "")),
+                    float(frame["at"]),
+                )
+
+            def on_ws_closed(ws: WebSocketLog) -> None:
+                rec_holder["rec"].websockets.append(ws.facts())
+                rec_holder["rec"].warc.write_websocket(ws)
+
+            recorder = NetworkRecorder(
+                self.client,
+                on_exchange,
+                on_ws_frame=on_ws_frame,
+                on_ws_closed=on_ws_closed,
+                on_stream=lambda ex: rec_holder["rec"].binder.on_stream(ex),
+                intercept=self.intercept,
+            )
             binder = GenerationBinder(lambda ev: self._on_generation(rec_holder["rec"], ev))
             video = SessionVideo(work / "session-video", session_id=session_id, fps=self._video_fps)
             rec = _Recording(
@@ -501,6 +528,17 @@ class CaptureSession:
             log.exception("WARC write failed for %s", ex.url)
             rec.problems.append(
                 f"An exchange could not be written to the web archive ({ex.url}): {exc}."
+            )
+        missing = ex.body_missing or {}
+        if missing.get("stream_open_at_stop"):
+            rec.problems.append(
+                f"A stream was still open when recording stopped ({ex.url}): what arrived is"
+                " in the archive's metadata, the rest was not seen."
+            )
+        elif missing and not ex.failure and not ex.truncated:
+            rec.problems.append(
+                f"The body of {ex.url} could not be read ({missing.get('reason')}; Chromium"
+                f" reported {missing.get('reported_length')} bytes): it is recorded as missing."
             )
         if ex.truncated or ex.failure:
             rec.incomplete.append(
@@ -622,8 +660,22 @@ class CaptureSession:
                 except CdpError:
                     pass
             rec.recorder.stop()
+            stop_at = time.time()
+            for ws in rec.recorder.open_sockets():
+                busy = any(f["at"] >= stop_at - 1.0 for f in ws.frames[-5:])
+                rec.websockets.append({**ws.facts(), "open_at_stop": True})
+                try:
+                    rec.warc.write_websocket(ws, open_at_stop=True)
+                except Exception as exc:
+                    rec.problems.append(f"A WebSocket could not be archived ({ws.url}): {exc}.")
+                if busy:
+                    rec.problems.append(
+                        f"The WebSocket {ws.url} was still carrying messages when recording"
+                        " stopped: later messages were not seen."
+                    )
             rec.ticker_stop.set()
             rec.binder.flush("recording stopped")
+            rec.problems += [p for p in rec.binder.problems if p not in rec.problems]
             video = rec.video.stop() if rec.video is not None else None
             if rec.video is not None and rec.video.error:
                 rec.problems.append(rec.video.error)
@@ -662,6 +714,7 @@ class CaptureSession:
                 title=f"Proofshot session {rec.session_id[:8]}",
                 description=f"Recorded from {rec.target_url}" if rec.target_url else "",
             )
+            signature = self._sign_wacz(wacz_path)
             parts.append(
                 store.Part(
                     "wacz",
@@ -673,6 +726,7 @@ class CaptureSession:
                         "warc_records": rec.warc.records,
                         "warc_responses": rec.warc.responses,
                         "format": "WACZ 1.1.1 (py-wacz)",
+                        "signature": signature,
                     },
                 )
             )
@@ -690,6 +744,8 @@ class CaptureSession:
             "exchanges": rec.recorder.count,
             "devtools_guard": guard_facts,
             "incomplete_exchanges": rec.incomplete,
+            "websockets": rec.websockets,
+            "bodies_taken_at_response_stage": rec.recorder.intercepted,
             "navigations": [
                 {"url": n["url"], "at": iso_utc(n["at"])}
                 for n in self.navigations
@@ -746,6 +802,27 @@ class CaptureSession:
         )
         self._notify("recording-stopped", outcome.as_dict())
         return outcome
+
+    def _sign_wacz(self, wacz_path: Path) -> dict[str, Any]:
+        """Sign the WACZ's datapackage digest with the case's key (anonymous WACZ signing).
+
+        The WACZ item's SHA-256, and so its signed digest, is then time-stamped in the
+        capture's RFC 3161 batch with every other item."""
+        try:
+            case_id = self.writer.submit(attest.case_id).result(timeout=30)
+            key = wacz_sign.case_signing_key(case_id)
+            signed = wacz_sign.sign_wacz(wacz_path, key, software=tool_name(), version=__version__)
+        except Exception as exc:  # no keyring: the archive is kept, unsigned, and says so
+            return {"signed": False, "reason": str(exc)}
+        der = base64.b64decode(signed["publicKey"])
+        return {
+            "signed": True,
+            "scheme": "WACZ Signing and Verification 0.1.0, anonymous (ECDSA P-384)",
+            "datapackage_hash": signed["hash"],
+            "created": signed["created"],
+            "public_key_sha256": hashlib.sha256(der).hexdigest(),
+            "key": f"OS keyring: {wacz_sign.SERVICE} / case {case_id}",
+        }
 
     # -- capture now ------------------------------------------------------------------------
 

@@ -8,8 +8,11 @@ record is the body exactly as the browser received it after HTTP content decodin
 ``X-Archive-Orig-Content-Encoding`` and ``Content-Length`` set to the payload length, the
 convention replay tools (pywb, ReplayWeb.page) follow, so the archive replays.
 
-Unfinished or failed exchanges get a ``request`` record and a ``metadata`` record naming
-the failure, never a response record pretending to be complete.
+Unfinished or failed exchanges, and exchanges whose body could not be had (a body the page
+consumed that Chromium no longer held), get a ``request`` record and a ``metadata`` record
+naming the failure -- ``body_missing`` with the reason and the length Chromium reported,
+and the response headers -- never a response record claiming a body it does not hold.
+WebSockets get a ``resource`` record of their messages (see :meth:`WarcSink.write_websocket`).
 
 Packaging uses the ``wacz`` package (the WACZ tool published on PyPI): its ``create``
 command indexes the WARC and writes ``datapackage.json`` with a SHA-256 of every file.
@@ -17,6 +20,7 @@ command indexes the WARC and writes ``datapackage.json`` with a SHA-256 of every
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import json
@@ -37,6 +41,12 @@ from app.capture.redaction import redact_string, redact_value
 from app.core.errors import ProofshotError
 from app.core.identity import tool_name
 
+FACTS_URN = "urn:exchange-facts:"
+"""Metadata records name the exchange they describe as ``urn:exchange-facts:<URL>`` (and
+link to its records by ``WARC-Concurrent-To``), not the URL itself: replay tools index every
+record by its target URI, and pywb served the JSON facts instead of the image when both had
+the image's URL (the ``urn:pageinfo:`` convention of browsertrix-crawler, for the same reason)."""
+EVENT_URN = "urn:session-event:"
 _HOP_HEADERS = {"transfer-encoding", "content-length", "content-encoding", "connection"}
 
 
@@ -195,11 +205,22 @@ class WarcSink:
 
         facts = ex.facts()
         facts.pop("request_headers", None)
-        facts.pop("response_headers", None)
+        if not ex.body_missing:  # a missing body: the headers are all there is of the response
+            facts.pop("response_headers", None)
         if redactions:
             facts["redacted"] = sorted(set(facts.get("redacted", [])) | set(redactions))
+        if ex.stream_data and not has_response:
+            # What an unfinished stream delivered before it was cut off (decoded bytes).
+            facts["stream_received"] = redact_value(
+                bytes(ex.stream_data[:1_000_000]).decode("utf-8", "replace")
+            )[0]
+            facts["stream_received_bytes"] = len(ex.stream_data)
         if ex.event_stream:
             facts["event_stream_messages"] = len(ex.event_stream)
+            facts["event_stream"] = [
+                {k: v for k, v in m.items() if k != "at"} | {"at": iso_utc(m.get("at"))}
+                for m in ex.event_stream
+            ]
         meta = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
         warc_meta = {"WARC-Concurrent-To": resp_id if has_response else req_id}
         if date:
@@ -208,12 +229,80 @@ class WarcSink:
             warc_meta["WARC-Truncated"] = ex.truncated
         self._write(
             self._writer.create_warc_record(
-                ex.url,
+                FACTS_URN + ex.url,
                 "metadata",
                 payload=io.BytesIO(meta),
                 length=len(meta),
                 warc_content_type="application/json",
                 warc_headers_dict=warc_meta,
+            )
+        )
+
+    def write_websocket(self, ws: Any, *, open_at_stop: bool = False) -> None:
+        """A WebSocket as the browser saw it: one ``resource`` record of its messages.
+
+        Following the WebSocket proposal for WARC (iipc/warc-specifications#115, as
+        browsertrix-crawler writes it): the target is the ``ws://``/``wss://`` URI,
+        ``WARC-Resource-Type: websocket``, the block is JSON lines, one message a line
+        (``ts`` seconds since the connection opened, ``type`` sent/received, ``opcode``,
+        ``payloadData`` -- text as is, binary base64 -- and Proofshot's own ``at``, the
+        UTC time). The handshake headers go in a ``metadata`` record beside it. A
+        resource record holds what the client saw, not a wire response: no record
+        here claims an HTTP body.
+        """
+        lines = []
+        for frame in ws.frames:
+            data = frame.get("data")
+            entry = {
+                "ts": round(float(frame["at"]) - float(ws.created_wall), 6),
+                "type": frame["direction"],
+                "opcode": frame["opcode"],
+                "payloadData": base64.b64encode(data).decode("ascii")
+                if data is not None
+                else redact_value(frame.get("text", ""))[0],
+                "at": iso_utc(frame["at"]),
+            }
+            if data is not None:
+                entry["base64"] = True
+            lines.append(json.dumps(entry, ensure_ascii=False))
+        block = ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")
+        date = _warc_date(ws.created_wall)
+        rec_id = f"<urn:uuid:{uuid.uuid4()}>"
+        headers = {"WARC-Record-ID": rec_id, "WARC-Resource-Type": "websocket"}
+        if date:
+            headers["WARC-Date"] = date
+        if open_at_stop:
+            headers["WARC-Truncated"] = "time"
+        self._write(
+            self._writer.create_warc_record(
+                redact_string(ws.url),
+                "resource",
+                payload=io.BytesIO(block),
+                length=len(block),
+                warc_content_type="application/jsonl",
+                warc_headers_dict=headers,
+            )
+        )
+        req_headers, _ = redact_headers(ws.request_headers)
+        resp_headers, _ = redact_headers(ws.response_headers)
+        meta = {
+            **ws.facts(),
+            "handshake_request_headers": req_headers,
+            "handshake_response_headers": resp_headers,
+            "open_at_stop": open_at_stop,
+        }
+        data = json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        meta_headers = {"WARC-Concurrent-To": rec_id}
+        if date:
+            meta_headers["WARC-Date"] = date
+        self._write(
+            self._writer.create_warc_record(
+                FACTS_URN + redact_string(ws.url),
+                "metadata",
+                payload=io.BytesIO(data),
+                length=len(data),
+                warc_content_type="application/json",
+                warc_headers_dict=meta_headers,
             )
         )
 
@@ -227,7 +316,7 @@ class WarcSink:
             headers["WARC-Date"] = date
         self._write(
             self._writer.create_warc_record(
-                url or "urn:proofshot:session",
+                EVENT_URN + url if url else "urn:proofshot:session",
                 "metadata",
                 payload=io.BytesIO(meta),
                 length=len(meta),

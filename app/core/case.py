@@ -138,11 +138,22 @@ class Case:
         return case
 
     @classmethod
-    def open(cls, path: Path | str, *, read_only: bool = False, maintain: bool = True) -> Case:
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        read_only: bool = False,
+        maintain: bool = True,
+        follow_writes: bool = False,
+    ) -> Case:
         """Open a case after :mod:`app.core.preflight` has checked it without writing.
 
         ``maintain=False`` opens for writing without sweeping ``objects/tmp`` and without
         migrating (an older schema is then refused): what ``verify`` uses to log its run.
+        ``follow_writes=True`` (read-only only) is for a view that must see what a writer of
+        this same Proofshot commits later, as the window's views do: on writable media it
+        shares the case's WAL index instead of reading a frozen (immutable) file. A check such
+        as ``verify`` never asks for it, so it creates nothing beside the case.
         """
         path = Path(path)
         try:
@@ -156,7 +167,9 @@ class Case:
         preflight.check_structure(path)
         header = preflight.read_header(path)
         if read_only:
-            case = cls._open_read_only(path, preflight.check_wal(path, retry=True))
+            case = cls._open_read_only(
+                path, preflight.check_wal(path, retry=True), follow_writes=follow_writes
+            )
         elif preflight.stray_journal(path, header):
             raise CaseCorruptError(
                 f"The case at {path} has a rollback journal ({DB_NAME}-journal) that its "
@@ -239,7 +252,9 @@ class Case:
         return case
 
     @classmethod
-    def _open_read_only(cls, path: Path, wal: str = preflight.WAL_NONE) -> Case:
+    def _open_read_only(
+        cls, path: Path, wal: str = preflight.WAL_NONE, *, follow_writes: bool = False
+    ) -> Case:
         db = (path / DB_NAME).resolve()
         snapshot: Path | None = None
         notes: list[str] = []
@@ -255,7 +270,7 @@ class Case:
                 "against it (the database file alone holds no custody log); it was set aside "
                 "and is shown without it."
             )
-        elif writable_dir and (path / (DB_NAME + "-shm")).exists():
+        elif writable_dir and (follow_writes or (path / (DB_NAME + "-shm")).exists()):
             # Another Proofshot may have the case open: share its WAL index, read-only.
             uri = f"{db.as_uri()}?mode=ro"
         elif wal == preflight.WAL_OURS:

@@ -54,7 +54,7 @@ def preview_rows(case_path: Path, options: ExportOptions) -> list[tuple[str, str
 
     Opens its own read-only connection, so it may run on any thread.
     """
-    with Case.open(case_path, read_only=True) as case:
+    with Case.open(case_path, read_only=True, follow_writes=True) as case:
         bundle = build_bundle(case, options)
     rows = []
     for exhibit in bundle.exhibits:

@@ -41,7 +41,7 @@ class CaseSession(QObject):
         self.path = Path(path)
         self._worker_case = Case.open(self.path, read_only=read_only)
         try:
-            self.view = Case.open(self.path, read_only=True)
+            self.view = Case.open(self.path, read_only=True, follow_writes=True)
         except BaseException:
             self._worker_case.close()
             raise

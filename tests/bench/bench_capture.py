@@ -3,10 +3,13 @@
 1. "Capture now" on the demo page after one generation: from the call until every item
    (two screenshots, DOM, MHTML, every image as served) is stored in the case.
    Target: under 3 s.
-2. Page load of the demo page with recording off and on (the recorder fetching every body,
-   the WARC, the session video), each the median of several loads in alternating blocks,
-   printed side by side. Recording's one-off start (environment record, DNS, encoder) is
-   left to finish before the "on" loads. Target: recording adds under 20 %.
+2. Page load of the demo page with recording off, on, and on without the response-stage
+   interception (the recorder as it was before #14: bodies from ``Network.getResponseBody``
+   only -- the baseline), each the median of several loads in alternating blocks, printed
+   side by side. Recording's one-off start (environment record, DNS, encoder) is left to
+   finish before the "on" loads. Target: recording adds under 20 %.
+3. The zoo's delivery patterns (tests/capture/zoo): for each, the time from the click on
+   Generate until the generation is stored in the case, with its output count and binding.
 
     .venv/bin/python tests/bench/bench_capture.py [--loads N] [--captures N]
 """
@@ -44,6 +47,9 @@ from app.capture.writer import ThreadCaseWriter  # noqa: E402
 from app.core.case import Case  # noqa: E402
 from app.demo.site import DemoSite  # noqa: E402
 from app.gui.browser.pane import BrowserPane  # noqa: E402
+from tests.capture.zoo.sites import Zoo  # noqa: E402
+
+ZOO_PATTERNS = ("blob-canvas", "blob-img", "hf", "poll", "sse", "ws", "data-url", "avif")
 
 CAPTURE_TARGET_S = 3.0
 OVERHEAD_TARGET = 0.20
@@ -70,12 +76,16 @@ def measure(
     _load_times(driver, url, 2)  # warm up: first paint, caches
     off: list[float] = []
     on: list[float] = []
+    on_plain: list[float] = []
     for _ in range(rounds):
         off += _load_times(driver, url, loads)
-        session.start_recording(url)
-        time.sleep(START_SETTLE_S)  # start-up (environment record, encoder) is not page load
-        on += _load_times(driver, url, loads)
-        session.stop_recording()
+        for intercept, bucket in ((True, on), (False, on_plain)):
+            session.intercept = intercept
+            session.start_recording(url)
+            time.sleep(START_SETTLE_S)  # start-up (environment record, encoder) is not load
+            bucket += _load_times(driver, url, loads)
+            session.stop_recording()
+    session.intercept = True
     session.start_recording(url)
     driver.fill("#prompt", "生成星光侠, 长发")
     driver.click("#generate")
@@ -93,11 +103,41 @@ def measure(
     return {
         "off": off,
         "on": on,
+        "on_plain": on_plain,
         "capture": capture_times,
         "items": items,
         "stop": stop_s,
         "exchanges": stopped.exchanges,
     }
+
+
+def measure_zoo(client: Any, session: CaptureSession, stored: dict[str, Any]) -> list[tuple]:
+    """Click -> generation stored, per delivery pattern (one prompt each, fresh session)."""
+    driver = ScriptDriver(client, session)
+    rows = []
+    with Zoo() as cdn, Zoo(cdn=cdn) as zoo:
+        for pattern in ZOO_PATTERNS:
+            url = f"{zoo.url}/{pattern}/"
+            session.start_recording(url)
+            driver.navigate(url, 30)
+            driver.wait_for_selector("#go", 30)
+            driver.fill("#prompt", f"生成星光侠, {pattern}")
+            stored.clear()
+            event = stored.setdefault("event", threading.Event())
+            t0 = time.perf_counter()
+            driver.click("#go")
+            got = event.wait(60)
+            seconds = time.perf_counter() - t0
+            facts = dict(stored.get("facts") or {})
+            session.stop_recording()
+            rows.append(
+                (
+                    f"zoo {pattern}: click -> generation stored",
+                    f"{seconds:.2f} s" if got else "not stored",
+                    f"{facts.get('outputs')} output(s), {facts.get('binding')}",
+                )
+            )
+    return rows
 
 
 def main() -> int:
@@ -127,15 +167,24 @@ def main() -> int:
             client = connect_tab(
                 port, target_id=pane.devtools_target_id(), marker_url=pane.marker_url
             )
+            stored: dict[str, Any] = {}
+
+            def notify(kind: str, info: dict[str, Any]) -> None:
+                if kind == "generation" and "event" in stored:
+                    stored["facts"] = info
+                    stored["event"].set()
+
             session = CaptureSession(
                 client,
                 writer,
+                notify=notify,
                 browser_facts=lambda: dict(facts),
                 request_repaint=pane.request_repaint,
                 frame_source=pane.frame_source,
             )
             session.attach()
             box["result"] = measure(client, session, site, args.loads, args.rounds, args.captures)
+            box["zoo"] = measure_zoo(client, session, stored)
             client.close()
         except BaseException as exc:
             box["error"] = exc
@@ -155,7 +204,9 @@ def main() -> int:
     r = box["result"]
     off = statistics.median(r["off"])
     on = statistics.median(r["on"])
+    on_plain = statistics.median(r["on_plain"])
     overhead = (on - off) / off if off else 0.0
+    plain_overhead = (on_plain - off) / off if off else 0.0
     best_off, best_on = min(r["off"]), min(r["on"])
     best_overhead = (best_on - best_off) / best_off if best_off else 0.0
     capture = statistics.median(r["capture"])
@@ -163,6 +214,18 @@ def main() -> int:
         ("measure", "value", "target", "verdict"),
         (f"page load, recording off (median of {len(r['off'])})", f"{off * 1000:.0f} ms", "-", "-"),
         (f"page load, recording on (median of {len(r['on'])})", f"{on * 1000:.0f} ms", "-", "-"),
+        (
+            f"page load, recording on, no response stage = baseline (median of {len(r['on_plain'])})",
+            f"{on_plain * 1000:.0f} ms",
+            "-",
+            "-",
+        ),
+        (
+            "baseline recording overhead (medians, bodies from Network only)",
+            f"{plain_overhead * 100:+.1f} %",
+            f"< {OVERHEAD_TARGET * 100:.0f} %",
+            "ok" if plain_overhead < OVERHEAD_TARGET else "OVER",
+        ),
         (
             "recording overhead (medians)",
             f"{overhead * 100:+.1f} %",
@@ -195,6 +258,7 @@ def main() -> int:
         f" load average {load1:.1f}/{load5:.1f}; a busy machine makes page loads noisy)"
     )
     print(table(rows))
+    print(table([("delivery pattern", "time", "result"), *box["zoo"]]))
     return 0
 
 

@@ -57,7 +57,18 @@ def test_headless_capture_records_the_prompt_and_the_served_outputs(
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout)
     assert result["ok"] and result["problems"] == []
-    assert [s["outcome"] for s in result["steps"]] == ["typed", "typed", "mouse click"]
+    # --wait-for is a step of its own, in command-line order.
+    assert [s["outcome"] for s in result["steps"]] == [
+        "typed",
+        "typed",
+        "mouse click",
+        "appeared",
+    ]
+    assert result["steps"][-1] == {
+        "step": "wait",
+        "selector": "#results img",
+        "outcome": "appeared",
+    }
     (gen,) = result["generations"]
     assert gen["prompt"] == PROMPT and gen["negative_prompt"] == "模糊, 低质量"
     job = demo_site.jobs.get(gen["job_id"])

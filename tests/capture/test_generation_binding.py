@@ -244,3 +244,98 @@ def test_cookies_authorization_and_password_fields_are_redacted() -> None:
     assert b"hunter2" not in body and fields == ["password"]
     form, fields = redact_body(b"user=a&passwd=hunter2", "application/x-www-form-urlencoded")
     assert b"hunter2" not in form and fields == ["passwd"]
+
+
+def test_inputs_gemini_contents_and_chat_content_parts_are_prompts() -> None:
+    hf = find_prompt("POST", "http://x/models/m", "application/json", b'{"inputs": "a cat"}')
+    assert hf is not None and hf.prompt == "a cat" and hf.source == "json:inputs"
+    gemini = {
+        "contents": [
+            {"role": "user", "parts": [{"text": "old"}]},
+            {"role": "model", "parts": [{"text": "sure"}]},
+            {"role": "user", "parts": [{"text": PROMPT}, {"inlineData": {"data": "x"}}]},
+        ]
+    }
+    found = find_prompt("POST", "http://x/g", "application/json", json.dumps(gemini).encode())
+    assert found is not None and found.prompt == PROMPT
+    chat = {"messages": [{"role": "user", "content": [{"type": "text", "text": PROMPT}]}]}
+    found = find_prompt("POST", "http://x/c", "application/json", json.dumps(chat).encode())
+    assert found is not None and found.prompt == PROMPT
+
+
+def test_a_token_stream_is_reassembled_before_urls_are_read() -> None:
+    url = "https://cdn.example/i/abc.png?v=1"
+    text = f"Here: ![img]({url}) done"
+    body = "".join(
+        f"data: {json.dumps({'choices': [{'delta': {'content': text[i : i + 5]}}]})}\n\n"
+        for i in range(0, len(text), 5)
+    )
+    ex = exchange(
+        "http://x/api/chat",
+        body=(body + "data: [DONE]\n\n").encode(),
+        content_type="text/event-stream",
+    )
+    facts = read_response(ex)
+    assert facts.urls == [url]  # never a fragment such as ".png?v"
+
+
+def test_polling_binds_only_output_fields_by_job_id_and_ignores_related_thumbnails() -> None:
+    got = Collector()
+    binder = GenerationBinder(got)
+    binder.on_exchange(
+        exchange(
+            "http://x/api/jobs", method="POST", post={"prompt": PROMPT}, body=b'{"job_id": "j7"}'
+        )
+    )
+    status = {
+        "status": "done",
+        "output": {"images": ["/gen/a.png", "/gen/b.png"]},
+        "related": [{"thumbnail": "/thumbs/1.png"}],
+        "preview": "/maybe/c.png",
+    }
+    binder.on_exchange(exchange("http://x/api/jobs/j7", body=json.dumps(status).encode()))
+    binder.on_exchange(exchange("http://x/thumbs/1.png", body=png(128, "gray"), kind="Image"))
+    binder.on_exchange(exchange("http://x/gen/b.png", body=png(color="blue"), kind="Image"))
+    binder.on_exchange(exchange("http://x/gen/a.png", body=png(color="green"), kind="Image"))
+    binder.flush()
+    assert len(got.events) == 1
+    event = got.events[0]
+    assert [o.url for o in event.outputs] == ["http://x/gen/a.png", "http://x/gen/b.png"]
+    assert event.binding == "job-id" and {o.binding for o in event.outputs} == {"job-id"}
+    assert "http://x/thumbs/1.png" in event.facts["ignored_urls"]
+    assert [c["url"] for c in event.facts["candidates"]] == ["http://x/maybe/c.png"]
+    assert binder.problems == []
+
+
+def test_images_seen_before_a_page_only_submit_is_promoted_are_considered() -> None:
+    got = Collector()
+    clock = [1000.0]
+    binder = GenerationBinder(got, window=30, idle=1, clock=lambda: clock[0])
+    report = {"kind": "click", "target": "button", "url": "http://x/", "at": 1000.0}
+    binder.on_page_report(json.dumps({**report, "fields": [{"tag": "textarea", "value": PROMPT}]}))
+    binder.on_exchange(exchange("http://x/media/1.png", body=png(200), kind="Image", at=1001))
+    clock[0] = 1020.0
+    binder.tick()  # promoted after 15 s: the image that came before is looked at again
+    binder.flush()
+    assert len(got.events) == 1
+    assert [o.url for o in got.events[0].outputs] == ["http://x/media/1.png"]
+    assert got.events[0].binding == "time-window"
+
+
+def test_what_was_not_seen_is_named() -> None:
+    got = Collector()
+    clock = [1000.0]
+    binder = GenerationBinder(got, window=30, idle=1, clock=lambda: clock[0])
+    binder.on_exchange(
+        exchange(
+            "http://x/api/g", method="POST", post={"prompt": PROMPT}, body=b'{"url": "/o/1.png"}'
+        )
+    )
+    binder.on_exchange(exchange("http://x/o/1.png", body=png(), kind="Image", at=1001))
+    binder.on_exchange(exchange("http://x/stray.png", body=png(200), kind="Image", at=1002))
+    report = {"kind": "click", "target": "button", "url": "http://x/", "at": 1005.0}
+    binder.on_page_report(json.dumps({**report, "fields": [{"tag": "textarea", "value": "lost"}]}))
+    binder.flush("recording stopped")
+    assert [e.prompt for e in got.events] == [PROMPT]
+    assert any("'lost'" in p and "no generation was recorded" in p for p in binder.problems)
+    assert any("http://x/stray.png" in p and "bound to no generation" in p for p in binder.problems)

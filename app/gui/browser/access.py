@@ -63,7 +63,7 @@ class StandaloneAccess(QObject):
     def __init__(self, case_path: Path | str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._writer = ThreadCaseWriter(case_path)
-        self.view = Case.open(case_path, read_only=True)
+        self.view = Case.open(case_path, read_only=True, follow_writes=True)
         self._relay = GuiRelay(self)
 
     def write(

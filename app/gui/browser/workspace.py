@@ -204,6 +204,12 @@ class CaptureWorkspace(QWidget):
         self.corrections_view.setWordWrap(True)
         self.corrections_view.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.corrections_view.setMinimumHeight(72)
+        self.problem_title = QLabel(self.tr("<b>Not seen</b> — problems of the last session"), self)
+        self.problem_list = QListWidget(self)
+        self.problem_list.setWordWrap(True)
+        self.problem_list.setMaximumHeight(110)
+        self.problem_title.hide()
+        self.problem_list.hide()
 
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
@@ -221,6 +227,8 @@ class CaptureWorkspace(QWidget):
             buttons.addWidget(b)
         side_layout.addLayout(buttons)
         side_layout.addWidget(self.corrections_view)
+        side_layout.addWidget(self.problem_title)
+        side_layout.addWidget(self.problem_list)
         side_layout.addStretch(1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -381,10 +389,20 @@ class CaptureWorkspace(QWidget):
         ).format(id=outcome.capture_id, n=outcome.exchanges, g=len(outcome.generation_ids))
         if outcome.problems:
             text += " " + self.tr("Problems: {p}").format(p=" ".join(outcome.problems))
+        self.show_problems(outcome.problems)
         self._set_status(text)
         self.refresh_generations()
         self.recordingChanged.emit(False)
         self.sessionStored.emit(outcome)
+
+    def show_problems(self, problems: list[str]) -> None:
+        """List what the session did not see (a prompt with no generation, an unbound
+        image, a body that could not be read, a stream open at stop), one line each."""
+        self.problem_list.clear()
+        for problem in problems:
+            self.problem_list.addItem(QListWidgetItem("⚠ " + problem))
+        self.problem_title.setVisible(bool(problems))
+        self.problem_list.setVisible(bool(problems))
 
     def capture_now(self) -> Future[PageCaptureOutcome] | None:
         session = self.session

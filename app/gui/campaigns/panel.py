@@ -628,7 +628,7 @@ class CampaignPanel(QWidget):
     def _reader(self) -> Case | None:
         if self._view is None:
             try:
-                self._view = Case.open(self.case_path, read_only=True)
+                self._view = Case.open(self.case_path, read_only=True, follow_writes=True)
             except ProofshotError as exc:
                 self._show_error(str(exc))
                 return None

@@ -1,0 +1,102 @@
+"""A real Streamlit app (the third-party front end itself) on 127.0.0.1, recorded twice over.
+
+The prompt travels in a binary protobuf WebSocket frame and the images come back as
+``/media/...`` URLs in binary frames. The binder must find the prompt as a string field of
+the sent frame (confirmed by what the page's prompt field held), bind exactly the app's
+images to each of two prompts, and bind no furniture.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.capture.devtools import free_loopback_port
+from app.capture.script import Step, run_script
+from app.capture.store import list_generations
+from app.core.case import Case
+from tests.capture.test_zoo import PROMPTS
+
+pytestmark = pytest.mark.qt
+streamlit = pytest.importorskip("streamlit")
+
+APP = Path(__file__).with_name("zoo") / "streamlit_app.py"
+
+
+@pytest.fixture
+def streamlit_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    port = free_loopback_port()
+    truth = tmp_path / "truth.jsonl"
+    env = {**os.environ, "ZOO_TRUTH": str(truth), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env.pop("QTWEBENGINE_REMOTE_DEBUGGING", None)
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(APP),
+            "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--server.headless", "true", "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as reply:
+                    if reply.read().strip() == b"ok":
+                        break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("streamlit did not start") from None
+                time.sleep(0.3)
+        yield url, truth
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_real_streamlit_app_binds_each_prompt_to_exactly_its_images(
+    tab: Any, streamlit_app: tuple[str, Path]
+) -> None:
+    url, truth_path = streamlit_app
+    steps: list[Step] = []
+    for n, prompt in enumerate(PROMPTS, start=1):
+        steps += [
+            Step("fill", 'input[aria-label="Prompt"]', prompt),
+            Step("click", "div.stButton button"),
+            Step("wait", f'.gen[data-n="{n}"]'),
+        ]
+    result = tab.run(
+        lambda: run_script(tab.client, tab.session, url + "/", steps, settle=1.5, timeout=60),
+        timeout=240,
+    )
+    assert [s["outcome"] for s in result.steps if s["step"] == "wait"] == ["appeared"] * 2
+    truth = [json.loads(line) for line in truth_path.read_text("utf-8").splitlines()]
+    assert [t["prompt"] for t in truth] == list(PROMPTS)
+    assert result.session is not None
+    with Case.open(tab.case_path, read_only=True) as case:
+        gens = [g for g in list_generations(case) if g.id in result.session.generation_ids]
+    gens.sort(key=lambda g: g.submitted_at or "")
+    assert [g.prompt for g in gens] == list(PROMPTS), [g.facts for g in gens]
+    for gen, served in zip(gens, truth, strict=True):
+        assert sorted(o["sha256"] for o in gen.outputs) == sorted(served["images"]), gen.facts
+        assert gen.binding == "same-response", gen.facts
+        assert gen.facts["prompt_source"] == "websocket binary frame: string field"
+        assert all("/media/" in o["url"] for o in gen.facts["outputs"])
+    assert result.problems == [], result.problems
