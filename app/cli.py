@@ -19,11 +19,12 @@ from typing import Any
 from app import __version__
 from app.capture import commands as capture_commands
 from app.capture.campaigns import commands as campaign_commands
+from app.capture.study import commands as study_commands
 from app.compare import commands as compare_commands
 from app.compare import works as works_mod
 from app.config import default_operator
 from app.console import StderrProgress, cancel_on_sigint, clean, clean_console, print_json
-from app.core import attest
+from app.core import attest, ocr_commands
 from app.core import items as items_mod
 from app.core.case import Case
 from app.core.custody import iter_events
@@ -201,8 +202,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         flt = items_mod.ItemFilter(text=args.text, tag=args.tag, kind=args.kind)
         rows = items_mod.list_items(case, flt)
         tags = items_mod.tags_by_item(case)
+        ocr_hits = ocr_commands.list_marks(case, args.text)
         if args.json:
-            print_json([_item_json(case, it, tags.get(it.id, [])) for it in rows])
+            print_json(
+                [
+                    {**_item_json(case, it, tags.get(it.id, [])), "ocr_match": it.id in ocr_hits}
+                    for it in rows
+                ]
+            )
             return EXIT_OK
         for it in rows:
             prompt = it.provenance.get("prompt") or ""
@@ -212,6 +219,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                 line += "  [" + ", ".join(tags[it.id]) + "]"
             if prompt:
                 line += f"\n       prompt: {prompt[:100]}"
+            if it.id in ocr_hits:
+                line += f"\n       [OCR] text recognised in the image matches {args.text!r}"
             print(line)
         print(f"{len(rows)} item(s)")
     return EXIT_OK
@@ -230,6 +239,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             withdrawal=state.withdrawn,
             events=events,
         )
+        data["ocr"] = ocr_commands.show_json(case, item.id)
         if args.json:
             print_json(data)
             return EXIT_OK
@@ -254,6 +264,9 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(f"{'note':>13}: {note['text']} ({note['actor']}, {note['at_utc']})")
         if state.withdrawn:
             print(f"{'WITHDRAWN':>13}: {state.withdrawn['reason']}")
+        if data["ocr"]:
+            first = data["ocr"]["text"].replace("\n", " / ")[:100]
+            print(f"{'OCR text':>13}: {first} (machine-recognised, {data['ocr']['engine']})")
         print(f"{'events':>13}: " + "; ".join(f"#{e['seq']} {e['action']}" for e in events))
     return EXIT_OK
 
@@ -424,6 +437,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from app.demo.case_builder import build_demo_case  # the demo data is only loaded on request
 
     with build_demo_case(Path(args.case), operator=_operator(args) or "Demo Operator") as case:
+        if not getattr(args, "no_study", False):
+            from app.demo.study import add_demo_study  # loopback demo API only
+
+            add_demo_study(case)
         count = items_mod.count_items(case)
         print(f"Built the demo case at {case.path} with {count} items.")
     return EXIT_OK
@@ -586,8 +603,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     capture_commands.register(add)
     campaign_commands.register(add)
+    study_commands.register(add)
     compare_commands.register(add)
     report_commands.register(add)
+    ocr_commands.register(add)
 
     p = add(
         "settings", cmd_settings, "Show or set the case's title, operator and bundle cover facts."
@@ -600,6 +619,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("demo", cmd_demo, "Build the demo case from the bundled demo data.")
     p.add_argument("case", type=Path)
     p.add_argument("--operator")
+    p.add_argument("--no-study", action="store_true", help="leave out the small reproduction study")
     return parser
 
 

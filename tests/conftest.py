@@ -39,6 +39,8 @@ def _isolated_user_dirs(
     monkeypatch.delenv("PROOFSHOT_OPERATOR", raising=False)
     # No test may reach a public TSA: unless a test names its loopback TSA, none is asked.
     monkeypatch.setenv("PROOFSHOT_TSA_URLS", "")
+    # OCR runs in the window only where a test turns it on (tests/gui/test_ocr_gui.py).
+    monkeypatch.setenv("PROOFSHOT_OCR_AUTO", "0")
 
 
 @pytest.fixture(autouse=True)

@@ -134,7 +134,13 @@ class ItemFilter:
     attested: bool | None = None  # None: either; True: has a trusted timestamp; False: pending
 
 
-def _where(flt: ItemFilter) -> tuple[str, list[Any]]:
+def _ocr_ready(case: Case) -> bool:
+    from app.core.ocr import has_ocr_tables  # OCR text is searched too, where the case has it
+
+    return has_ocr_tables(case)
+
+
+def _where(flt: ItemFilter, *, ocr: bool = False) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if flt.kind:
@@ -156,6 +162,12 @@ def _where(flt: ItemFilter) -> tuple[str, list[Any]]:
             "(SELECT item_id FROM annotations WHERE kind IN ('note', 'correction', 'tag') AND value LIKE ?))"
         )
         params.extend([like, like, like])
+        if ocr:
+            from app.core.ocr import match_sql
+
+            sql, extra = match_sql(flt.text)
+            clauses[-1] = clauses[-1][:-1] + f" OR i.id IN ({sql}))"
+            params.extend(extra)
     if not flt.include_withdrawn:
         clauses.append("i.id NOT IN (SELECT item_id FROM withdrawals)")
     if flt.attested is not None:
@@ -172,7 +184,7 @@ def list_items(
     offset: int = 0,
     order: str = "i.id",
 ) -> list[Item]:
-    where, params = _where(flt or ItemFilter())
+    where, params = _where(flt or ItemFilter(), ocr=_ocr_ready(case))
     sql = f"{_SELECT}{where} ORDER BY {order}"
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
@@ -181,7 +193,7 @@ def list_items(
 
 
 def count_items(case: Case, flt: ItemFilter | None = None) -> int:
-    where, params = _where(flt or ItemFilter())
+    where, params = _where(flt or ItemFilter(), ocr=_ocr_ready(case))
     return int(case.conn.execute(f"SELECT COUNT(*) FROM items i{where}", params).fetchone()[0])
 
 
@@ -386,7 +398,7 @@ def list_item_summaries(
     order = ", ".join(f"{part} {direction}" for part in SORT_KEYS[sort])
     if sort == "tags":
         order = f"{_FIRST_TAG_SQL} IS NULL, {order}"
-    where, params = _where(flt or ItemFilter())
+    where, params = _where(flt or ItemFilter(), ocr=_ocr_ready(case))
     sql = (
         "SELECT i.id, i.kind, i.sha256, i.media_type, i.size, i.width, i.height, i.acquired_at,"
         f" i.local_offset, i.source, {_ITEM_TAGS_SQL},"

@@ -30,6 +30,11 @@ LOGGED_TABLES: dict[str, str] = {
     "charts": "id",
     "campaigns": "id",
     "campaign_tries": "id",
+    "studies": "id",
+    "study_protocols": "id",
+    "study_runs": "id",
+    "study_reviews": "id",
+    "ocr_results": "id",
 }
 
 _V1 = """
@@ -96,12 +101,13 @@ CREATE TABLE withdrawals (
 """
 
 
-def _append_only_triggers(tables: list[str]) -> str:
+def _append_only_triggers(tables: list[str], *, if_not_exists: bool = False) -> str:
     parts = []
+    guard = "IF NOT EXISTS " if if_not_exists else ""
     for table in tables:
         for op in ("UPDATE", "DELETE"):
             parts.append(
-                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"CREATE TRIGGER {guard}{table}_no_{op.lower()} BEFORE {op} ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
             )
     return "\n".join(parts)
@@ -266,6 +272,76 @@ CREATE INDEX campaign_tries_campaign ON campaign_tries(campaign_id, prompt_index
 APPLICATION_ID = 0x50526F66  # "PRof"
 _V6 = f"PRAGMA application_id={APPLICATION_ID};"
 
+# Reproduction studies (issue 18): a study, its frozen protocol versions (each backed by a
+# protocol item), the campaigns run under a version, and blind review answers. All insert-only:
+# a protocol change is a new version row, a changed answer a new review row. Idempotent
+# (IF NOT EXISTS) so it stays self-contained when migrations are renumbered.
+_V_STUDY = """
+CREATE TABLE IF NOT EXISTS studies (
+    id    INTEGER PRIMARY KEY,
+    seq   INTEGER NOT NULL REFERENCES events(seq),
+    name  TEXT NOT NULL,
+    facts TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS study_protocols (
+    id       INTEGER PRIMARY KEY,
+    seq      INTEGER NOT NULL REFERENCES events(seq),
+    study_id INTEGER NOT NULL REFERENCES studies(id),
+    version  INTEGER NOT NULL,
+    item_id  INTEGER NOT NULL REFERENCES items(id),
+    protocol TEXT NOT NULL,
+    reason   TEXT NOT NULL,
+    facts    TEXT NOT NULL,
+    UNIQUE (study_id, version)
+);
+CREATE TABLE IF NOT EXISTS study_runs (
+    id             INTEGER PRIMARY KEY,
+    seq            INTEGER NOT NULL REFERENCES events(seq),
+    study_id       INTEGER NOT NULL REFERENCES studies(id),
+    protocol_id    INTEGER NOT NULL REFERENCES study_protocols(id),
+    campaign_id    INTEGER NOT NULL REFERENCES campaigns(id),
+    platform_index INTEGER NOT NULL,
+    schedule       TEXT NOT NULL,
+    facts          TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS study_reviews (
+    id          INTEGER PRIMARY KEY,
+    seq         INTEGER NOT NULL REFERENCES events(seq),
+    study_id    INTEGER NOT NULL REFERENCES studies(id),
+    item_id     INTEGER NOT NULL REFERENCES items(id),
+    reviewer    TEXT NOT NULL,
+    answer      TEXT NOT NULL CHECK (answer IN ('similar', 'not_similar', 'unsure')),
+    note        TEXT NOT NULL,
+    reviewed_at TEXT NOT NULL,
+    facts       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS study_reviews_study ON study_reviews(study_id, reviewer, item_id);
+"""
+
+# OCR: text recognised in an image item, a derived record that never changes the item. Each run
+# is a new row (the latest per item is current); lines carry boxes and confidences, and the
+# engine, its version and its model files' hashes are kept with them. ``ocr_fts`` is a
+# full-text index (trigram, contentless) over each row's search form of the text (NFKC,
+# case-folded, no spaces; see app.core.ocr.search_form), written with the row; it is an
+# index, not evidence, and not logged.
+# Self-contained so it can be renumbered: it only creates its own objects.
+_V8_OCR = """
+CREATE TABLE IF NOT EXISTS ocr_results (
+    id             INTEGER PRIMARY KEY,
+    seq            INTEGER NOT NULL REFERENCES events(seq),
+    item_id        INTEGER NOT NULL REFERENCES items(id),
+    engine         TEXT NOT NULL,
+    engine_version TEXT NOT NULL,
+    languages      TEXT NOT NULL,
+    models         TEXT NOT NULL,
+    text           TEXT NOT NULL,
+    lines          TEXT NOT NULL,
+    facts          TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ocr_results_item ON ocr_results(item_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS ocr_fts USING fts5(text, content='', tokenize='trigram');
+"""
+
 _CAPTURE_TABLES = [
     "captures",
     "capture_items",
@@ -282,6 +358,11 @@ MIGRATIONS: list[str] = [
     _V4 + _append_only_triggers(["works", "work_documents", "charts"]),
     _V5 + _append_only_triggers(["campaigns", "campaign_tries"]),
     _V6,
+    _V_STUDY
+    + _append_only_triggers(
+        ["studies", "study_protocols", "study_runs", "study_reviews"], if_not_exists=True
+    ),
+    _V8_OCR + _append_only_triggers(["ocr_results"], if_not_exists=True),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -26,6 +26,7 @@ import io
 import json
 import secrets
 import select
+import signal
 import socket
 import struct
 import threading
@@ -780,6 +781,9 @@ class DemoSite:
 
 def serve_forever(port: int) -> None:
     """Run the demo site in the foreground until interrupted (for ``proofshot demo-site``)."""
+    # Ctrl+C stops the site cleanly even when started from a shell that ignored or reset
+    # SIGINT for its children (background jobs, some CI runners).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     site = DemoSite(port=port)
     url = site.start()
     print(f"{SITE_NAME} serving on {url}/  (Ctrl+C to stop)", flush=True)

@@ -42,6 +42,7 @@ from app.gui.icons import failure_text, tag_colour, tag_text_colour
 from app.gui.labels import attestation_label, format_time, human_size, kind_label
 from app.gui.messages import show_error
 from app.gui.models import EventTableModel
+from app.gui.ocr_panel import OcrPanel
 from app.gui.preview import PreviewPane
 from app.gui.session import CaseSession
 from app.gui.thumbnails import DecodedImage, ThumbnailRefused, decode_limited, is_renderable
@@ -192,6 +193,9 @@ class Inspector(QWidget):
         self.events_view.setMinimumHeight(140)
         QVBoxLayout(self.events_box).addWidget(self.events_view)
 
+        # Text recognised in a screenshot (issue 19): shown only for items with an OCR result
+        self.ocr_panel = OcrPanel(session, self, preview=self.preview)
+
         self.placeholder = QLabel(self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
@@ -202,6 +206,7 @@ class Inspector(QWidget):
         for w in (
             self.heading,
             self.prov_box,
+            self.ocr_panel,
             self.time_box,
             self.tag_box,
             self.note_box,
@@ -304,6 +309,7 @@ class Inspector(QWidget):
         )
         self._fill_tags(state.tags)
         self._fill_notes(state)
+        self.ocr_panel.show_item(item)
         self._event_model = EventTableModel(self.session, item_id=item.id, parent=self)
         self.events_view.setModel(self._event_model)
 

@@ -44,7 +44,9 @@ from app.gui.inspector import Inspector
 from app.gui.lazy import preload
 from app.gui.messages import show_error
 from app.gui.models import ItemTableModel
+from app.gui.ocr_flow import BackgroundOcr
 from app.gui.session import CaseSession
+from app.gui.study import StudyReviewPanel
 from app.gui.tag_dialog import TagDialog
 from app.gui.thumbnails import ThumbnailCache
 from app.gui.verify_view import VerifyFlow
@@ -123,6 +125,8 @@ class MainWindow(QMainWindow):
         self.add_workspace(self.capture, "")
         self.add_workspace(self.compare, "")
         self.add_workspace(self.campaigns, "")
+        self.study_review = StudyReviewPanel(session, self)
+        self.add_workspace(self.study_review, "")
         self.setCentralWidget(self.workspaces)
 
         self.inspector_dock = QDockWidget(self)
@@ -140,6 +144,7 @@ class MainWindow(QMainWindow):
         self.captures = CaptureFlow(session, self)
         self.verification = VerifyFlow(session, self)
         self.attester = BackgroundAttester(session, self)
+        self.ocr = BackgroundOcr(session, self)  # screenshots' text, after import/capture
 
         self._build_actions()
         self._build_menus()
@@ -152,6 +157,8 @@ class MainWindow(QMainWindow):
         session.changed.connect(self._case_changed)
         self.imports.finished.connect(lambda _: self._case_changed(None))
         self.workspaces.currentChanged.connect(lambda _: self._update_actions())
+        # The status bar says how many results a search found by a screenshot's OCR text.
+        self.evidence.filter_bar.filter_changed.connect(lambda *_: self._update_status())
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_REFRESH_MS)
         self._status_timer.timeout.connect(self._tick)
@@ -330,6 +337,7 @@ class MainWindow(QMainWindow):
         self.status_job.setObjectName("statusJob")
         status.addWidget(self.status_case, 1)
         status.addPermanentWidget(self.status_job)
+        self.ocr.status_bar = status  # its progress and Cancel appear there while it runs
         status.addPermanentWidget(self.status_items)
         status.addPermanentWidget(self.status_pending)
         status.addPermanentWidget(self.status_mode)
@@ -345,6 +353,13 @@ class MainWindow(QMainWindow):
         text = self.tr("%n item(s)", "", total)
         if shown != total:
             text = self.tr("{shown} of {text} shown").format(shown=shown, text=text)
+        search = self.model.item_filter.text
+        if search:
+            from app.core.ocr import search_ids  # results found by a screenshot's OCR text
+
+            found = len(search_ids(self.session.view, search))
+            if found:
+                text += " · " + self.tr("%n by text in the image (OCR)", "", found)
         self.status_items.setText(text)
         self.status_pending.setText(
             self.tr("%n pending attestation(s)", "", self.session.pending_attestations())
@@ -583,6 +598,7 @@ class MainWindow(QMainWindow):
         self.set_workspace_title(self.capture, self.tr("Capture"))
         self.set_workspace_title(self.compare, self.tr("Compare"))
         self.set_workspace_title(self.campaigns, self.tr("Campaigns"))
+        self.set_workspace_title(self.study_review, self.tr("Study review"))
         self.inspector_dock.setWindowTitle(self.tr("Inspector"))
         self.toolbar.setWindowTitle(self.tr("Main toolbar"))
         self._update_status()
@@ -596,6 +612,7 @@ class MainWindow(QMainWindow):
         self._status_timer.stop()
         self._freeze_timer.stop()
         self.attester.stop()
+        self.ocr.shutdown()
         # The workspaces stop their own work (recording, a running campaign) first: both
         # still write through the session, which must be open until they are done.
         self.capture.shutdown()

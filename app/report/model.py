@@ -36,6 +36,7 @@ from app.core.records import (
     EnvironmentRecord,
     NetworkFacts,
 )
+from app.report import study_section
 
 PROFILES = ("filing", "archive", "both")
 LANGS = ("en", "zh", "en+zh")
@@ -375,6 +376,8 @@ class Bundle:
     selection: str = "default"  # asked (--tags/--items) | default | all (nothing tagged)
     works: dict[int, int] = field(default_factory=dict)  # work id -> exhibit number
     item_exhibit: dict[int, str] = field(default_factory=dict)  # item id -> "3.2"
+    study: dict[str, Any] | None = None  # the "Reproduction study" section (study_section)
+    ocr: dict[int, Any] = field(default_factory=dict)  # item id -> ocr_layer.TextLayer
 
     @property
     def document_time(self) -> datetime:
@@ -1116,7 +1119,15 @@ def build_bundle(
         selection=selection,
         works=work_exhibit,
         item_exhibit=item_exhibit,
+        study=study_section.study_model(case),
+        ocr=_ocr_layers(case, head_seq),
     )
+
+
+def _ocr_layers(case: Case, head_seq: int) -> dict[int, Any]:
+    from app.report import ocr_layer  # issue 19: screenshots' machine-recognised text
+
+    return ocr_layer.load(case, head_seq)
 
 
 def _prompt_summary(

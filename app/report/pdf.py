@@ -42,7 +42,7 @@ from reportlab.platypus import (
 )
 
 from app.core.jobs import CancelToken
-from app.report import declarations
+from app.report import declarations, study_section
 from app.report.fonts import (
     CJK,
     MONO,
@@ -339,8 +339,10 @@ class EvidenceImage(Flowable):
         key: str = "",
         placeholder: bool = False,
         styles: Styles | None = None,
+        text_layer: Any = None,
     ) -> None:
         super().__init__()
+        self.text_layer = text_layer  # an ocr_layer.TextLayer drawn invisibly over the image
         self.path = path
         self.img_width = width
         self.img_height = height
@@ -379,6 +381,16 @@ class EvidenceImage(Flowable):
             message = f"This image could not be drawn ({type(exc).__name__}); see the native file."
             canv.drawString(6, self.img_height - 14, message[:120])
         canv.rect(0, 0, self.img_width, self.img_height)
+        if self.text_layer is not None and not self.placeholder:
+            self._draw_text_layer()
+
+    def _draw_text_layer(self) -> None:
+        from app.report.ocr_layer import draw_text_layer
+
+        with PILImage.open(self.path) as im:  # reads the header only
+            size = im.size
+        crop = self.crop or (0, 0, size[0], size[1])
+        draw_text_layer(self.canv, self.text_layer, self.img_width, self.img_height, crop)
 
 
 class ChartFigure(Flowable):
@@ -541,6 +553,15 @@ class Renderer:
                     self.lang.t("Summary by prompt", "提示词汇总"),
                 )
             )
+        if b.study:
+            out.append(
+                Section(
+                    "study",
+                    "Reproduction study",
+                    "复现实验",
+                    self.lang.t("Reproduction study", "复现实验"),
+                )
+            )
         for ex in b.exhibits:
             label_en = f"Exhibit {ex.number}" + (" (Demonstrative)" if ex.demonstrative else "")
             label_zh = f"证据{ex.number}" + ("（演示性）" if ex.demonstrative else "")
@@ -564,6 +585,8 @@ class Renderer:
             names.append(("declaration-en", "Declaration", "声明（英文）"))
         if self.lang.zh:
             names.append(("declaration-zh", "Capture-process statement", "取证过程说明"))
+        if self.bundle.study:
+            names.append(("study-methods", "Reproduction study methods", "复现实验方法说明"))
         letters = "ABCDEFGHIJ"
         return [
             (f"appendix-{key}", f"Appendix {letters[i]}: {en}", f"附录{letters[i]}：{zh}")
@@ -579,6 +602,8 @@ class Renderer:
         weight = 0
         if self.bundle.prompts:
             current.append("summary")
+        if self.bundle.study:
+            current.append("study")
         for ex in self.bundle.exhibits:
             size = sum(v.item.size for v in ex.items if v.is_image)
             if current and (
@@ -597,6 +622,10 @@ class Renderer:
         story: list[Flowable] = [Marker(key, recorder)]
         if key == "summary":
             story += self.summary()
+        elif key == "study":
+            story += study_section.render(self)
+        elif key == "appendix-study-methods":
+            story += study_section.methods(self)
         elif key.startswith("exhibit-"):
             number = int(key.split("-")[1])
             story += self.exhibit(self.bundle.exhibits[number - 1])
@@ -958,6 +987,15 @@ class Renderer:
             )
         if item.media_notes:
             rows.append((t("Media notes", "媒体说明"), "; ".join(map(str, item.media_notes[:10]))))
+        if view.is_image and item.id in self.bundle.ocr:
+            from app.report.ocr_layer import fact_text
+
+            rows.append(
+                (
+                    t("Text layer", "文字层"),
+                    fact_text(self.bundle.ocr[item.id], self.lang.zh),
+                )
+            )
         if view.tags:
             rows.append((t("Tags", "标签"), ", ".join(view.tags)))
         for note in view.notes:
@@ -1011,6 +1049,7 @@ class Renderer:
                     key=item.sha256,
                     placeholder=self.layout_only,
                     styles=s,
+                    text_layer=self.bundle.ocr.get(item.id),
                 )
             )
             note = t(
@@ -1032,6 +1071,7 @@ class Renderer:
                         crop=(0, top, item.width, bottom),
                         placeholder=self.layout_only,
                         styles=s,
+                        text_layer=self.bundle.ocr.get(item.id),
                     )
                 )
                 out.append(

@@ -142,4 +142,23 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>StudyReviewPanel</name>
+    <message numerus="yes">
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Review complete: %n answer(s) recorded.</source>
+        <translation>
+            <numerusform>Review complete: %n answer recorded.</numerusform>
+            <numerusform>Review complete: %n answers recorded.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>%n output(s) left after this one.</source>
+        <translation>
+            <numerusform>%n output left after this one.</numerusform>
+            <numerusform>%n outputs left after this one.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

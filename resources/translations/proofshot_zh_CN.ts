@@ -2025,6 +2025,11 @@ Import files with File ▸ Import (Ctrl+I), drop files or folders here, or take 
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../app/gui/main_window.py" line="1"/>
+        <source>Study review</source>
+        <translation>复现实验评审</translation>
+    </message>
+    <message>
         <location filename="../../app/gui/main_window.py" line="339"/>
         <source>Case: {title} — {path}</source>
         <translation>案件：{title} — {path}</translation>
@@ -2843,6 +2848,154 @@ Import files with File ▸ Import (Ctrl+I), drop files or folders here, or take 
         <location filename="../../app/gui/verify_view.py" line="117"/>
         <source>What is wrong</source>
         <translation>问题说明</translation>
+    </message>
+</context>
+<context>
+    <name>StudyReviewPanel</name>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Enter the reviewer&apos;s name first.</source>
+        <translation>请先输入评审人姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>The study&apos;s protocol is not frozen yet.</source>
+        <translation>实验方案尚未固定。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Recording a review answer</source>
+        <translation>正在记录评审结论</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Reviewer</source>
+        <translation>评审人</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Start blind review</source>
+        <translation>开始盲评</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Output</source>
+        <translation>生成图片</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Note (optional): the elements you compared</source>
+        <translation>说明（可选）：比对的要素</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Similar</source>
+        <translation>相似</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Not similar</source>
+        <translation>不相似</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Unsure</source>
+        <translation>无法判断</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>Review complete: %n answer(s) recorded.</source>
+        <translation>
+            <numerusform>评审完成：已记录 %n 条结论。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/gui/study/review_panel.py" line="1"/>
+        <source>%n output(s) left after this one.</source>
+        <translation>
+            <numerusform>本张之后还剩 %n 张图片。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>BackgroundOcr</name>
+    <message>
+        <location filename="../../app/gui/ocr_flow.py" line="70"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/ocr_flow.py" line="195"/>
+        <source>Recognising text (OCR) {done}/{total}</source>
+        <translation>正在识别文字（OCR）{done}/{total}</translation>
+    </message>
+</context>
+<context>
+    <name>OcrPanel</name>
+    <message>
+        <location filename="../../app/gui/ocr_panel.py" line="108"/>
+        <source>Machine-recognised text (OCR, {engine} {version}); it may contain errors and is not part of the evidence. Select lines to take them as the prompt.</source>
+        <translation>机器识别的文字（OCR，{engine} {version}）；可能有误，不属于证据本身。选中若干行可将其作为提示词。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/ocr_panel.py" line="116"/>
+        <source>confidence {conf:.0f}, box {box}</source>
+        <translation>置信度 {conf:.0f}，位置 {box}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/ocr_panel.py" line="122"/>
+        <source>(no text recognised)</source>
+        <translation>（未识别到文字）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/ocr_panel.py" line="140"/>
+        <source>+ {tag}</source>
+        <translation>+ {tag}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/ocr_panel.py" line="142"/>
+        <source>Suggested from the recognised text; click to apply</source>
+        <translation>根据识别出的文字建议；点击后才会添加</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/ocr_panel.py" line="217"/>
+        <source>Tag not added</source>
+        <translation>未添加标签</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/ocr_panel.py" line="231"/>
+        <source>Prompt not saved</source>
+        <translation>未保存提示词</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/ocr_panel.py" line="237"/>
+        <source>Text in the image (OCR)</source>
+        <translation>图片中的文字（OCR）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/ocr_panel.py" line="240"/>
+        <source>Prompt read from the screenshot — saved as your confirmed note “recovered by OCR”, never as a captured prompt:</source>
+        <translation>从截图中读出的提示词——仅作为您确认的备注“经OCR恢复”保存，绝不作为捕获的提示词：</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/ocr_panel.py" line="244"/>
+        <source>Confirm as prompt (recovered by OCR)</source>
+        <translation>确认为提示词（经OCR恢复）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/ocr_panel.py" line="245"/>
+        <source>Mark the prompt&apos;s region on the preview</source>
+        <translation>在预览图上框选提示词区域</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/ocr_panel.py" line="247"/>
+        <source>Then drag a rectangle over the prompt in the picture above</source>
+        <translation>然后在上方图片中拖出一个矩形框住提示词</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/ocr_panel.py" line="249"/>
+        <source>Machine-recognised lines</source>
+        <translation>机器识别的文字行</translation>
     </message>
 </context>
 </TS>

@@ -7,10 +7,13 @@ evidence: the exchange record (headers, bodies, connection facts, redaction), th
 of every image and exchange record, media sniffing and provenance extraction, fsync'd object
 writes, and one custody event per try. Optional: ``--tsa`` attests each batch with a real
 ``openssl ts`` responder on loopback; ``--match`` matches the outputs against the four demo
-works afterwards (timed separately).
+works afterwards (timed separately). ``--study`` then runs a reproduction study of the same
+size (half the prompts test, half control; protocol frozen — and timestamped with ``--tsa``
+— before its first request; same server, same concurrency) into a fresh case, and prints the
+study's overhead beside the plain campaign.
 
     .venv/bin/python tests/bench/bench_campaign.py [--prompts 200] [--tries 3]
-        [--concurrency 4] [--side 384] [--tsa] [--match]
+        [--concurrency 4] [--side 384] [--tsa] [--match] [--study]
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import REPO, peak_rss_mb, table, timed
+from common import REPO, Timing, peak_rss_mb, table, timed
 
 from app.capture.campaigns import (
     CampaignSpec,
@@ -106,6 +109,64 @@ def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def run_study_bench(
+    work: Path,
+    url: str,
+    prompts: list[str],
+    args: argparse.Namespace,
+    tsas: list[tsa_mod.TsaConfig],
+    tsa_server: TsaServer | None,
+) -> Timing:
+    """The same prompts x tries as a study: init, freeze (+ token), run, into a fresh case."""
+    from app.capture.study import freeze, init_study, parse_protocol, run_study
+
+    half = len(prompts) // 2
+    blocks = [
+        f'[[prompts]]\nid = "P{i}"\narm = "{"named" if i < half else "control"}"\n'
+        f"text = {json.dumps(p, ensure_ascii=False)}\n"
+        for i, p in enumerate(prompts)
+    ]
+    data = (
+        f'[study]\nname = "bench"\nseed = 7\ntries = {args.tries}\n\n'
+        f'[[platforms]]\nprofile = "openai"\nendpoint = "{url}"\nmodel = "bench"\n\n'
+        + "\n".join(blocks)
+        + '\n[works]\ncompare = ["国作登字-2023-F-00012345"]\n'
+    ).encode()
+    settings = RunSettings(
+        concurrency=args.concurrency,
+        rate_per_second=0,
+        match=False,
+        attest=args.tsa,
+        tsas=lambda: tsas,
+        client=ClientSettings(timeout=60),
+    )
+    with Case.create(work / "Study.proofshot", operator="bench") as case:
+        add_demo_works(case)
+        if tsa_server is not None:
+            attest.add_trust_anchors(case, tsa_server.ca_pem)
+
+        def study() -> None:
+            protocol = parse_protocol(data)
+            s = init_study(case, protocol, data, "bench.toml")
+            freeze(case, s, protocol, data, tsas=tsas)
+            result = run_study(
+                case,
+                s,
+                lambda endpoint, needed: Credential(KEY, "bench"),
+                settings,
+                require_timestamp=args.tsa,
+            )
+            assert result.complete
+
+        timing, _ = timed(
+            "proofshot study, same size (init, freeze"
+            + (" + token" if args.tsa else "")
+            + ", schedule, run)",
+            study,
+        )
+    return timing
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--prompts", type=int, default=200)
@@ -114,6 +175,7 @@ def main() -> None:
     parser.add_argument("--side", type=int, default=384, help="image side in pixels (noise PNG)")
     parser.add_argument("--tsa", action="store_true", help="attest each batch on a loopback TSA")
     parser.add_argument("--match", action="store_true", help="then match outputs against works")
+    parser.add_argument("--study", action="store_true", help="then a study of the same size")
     args = parser.parse_args()
     os.environ.setdefault("PROOFSHOT_CACHE_DIR", tempfile.mkdtemp(prefix="proofshot-bench-cache-"))
     work = Path(tempfile.mkdtemp(prefix="proofshot-bench-campaign-"))
@@ -165,12 +227,27 @@ def main() -> None:
                     )
                 events = case.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
                 tokens = case.conn.execute("SELECT COUNT(*) FROM tokens").fetchone()[0]
+            study_timing = None
+            if args.study:
+                study_timing = run_study_bench(work, url, prompts, args, tsas, tsa_server)
             if tsa_server is not None:
                 tsa_server.stop()
         size = folder_size(case_dir)
         mb = nbytes / 1e6
         rows = [("run", "seconds", "tries/s", "ms/try", "MB/s of images", "cores used")]
         for t in (raw, run):
+            rows.append(
+                (
+                    t.label,
+                    f"{t.seconds:.2f}",
+                    f"{tries / t.seconds:.1f}",
+                    f"{1000 * t.seconds / tries:.2f}",
+                    f"{mb / t.seconds:.1f}",
+                    f"{t.cores_used:.2f}",
+                )
+            )
+        if study_timing is not None:
+            t = study_timing
             rows.append(
                 (
                     t.label,
@@ -203,6 +280,15 @@ def main() -> None:
             f"{1000 * (run.cpu_seconds - raw.cpu_seconds) / tries:.2f} ms CPU "
             f"(campaign / raw = {run.seconds / raw.seconds:.2f}x)"
         )
+        if study_timing is not None:
+            print(
+                f"study overhead beside the plain campaign: "
+                f"{(study_timing.seconds - run.seconds) * 1000 / tries:.2f} ms per exchange "
+                f"(study / campaign = {study_timing.seconds / run.seconds:.2f}x), "
+                "covering init, freeze (protocol item"
+                + (" + TSA token" if args.tsa else "")
+                + "), schedule and the study_runs row"
+            )
         print(
             f"case: {size / 1e6:.0f} MB on disk ({size / tries / 1000:.0f} kB per try), {events} custody events"
             + (f", {tokens} timestamp tokens" if args.tsa else "")

@@ -16,7 +16,18 @@ def test_demo_builds_a_verifiable_case_with_works_and_prompts(tmp_path: Path) ->
     prompts = {e["provenance"]["prompt"] for e in listed if e["provenance"]["prompt"]}
     assert "生成星光侠" in prompts and any(p.isascii() for p in prompts)
     works = json.loads(run_cli("works", "list", case, "--json").stdout)
-    assert len(works) == 4 and all(w["registration"].startswith("国作登字") for w in works)
+    registered = [w["registration"] for w in works]
+    assert sum(r.startswith("国作登字") for r in registered) == 4
+    assert "DEMO-DECOY-0001" in registered  # the demo study's control work
+    # The small demo study: 5 prompts x 2 tries on the loopback demo API, with controls.
+    report = json.loads(run_cli("study", "report", case, "--json").stdout)
+    assert len(report["outputs"]) == 10 and {o["arm"] for o in report["outputs"]} == {
+        "named",
+        "descriptive",
+        "control",
+    }
+    assert report["controls"]["control_prompts"]["n"] == 4
+    assert any("no trusted timestamp" in d for d in report["deviations"])
     assert json.loads(run_cli("verify", case, "--json").stdout)["intact"] is True
 
 

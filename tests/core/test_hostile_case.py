@@ -193,7 +193,8 @@ def test_new_cases_carry_the_application_id_and_old_ones_still_open(tmp_path: Pa
     assert int.from_bytes(header[68:72], "big") == schema.APPLICATION_ID
     conn = sqlite3.connect(path / "case.sqlite")
     conn.execute("PRAGMA application_id=0")
-    conn.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION - 1}")  # before the migration
+    before = next(i for i, m in enumerate(schema.MIGRATIONS) if "application_id" in m)
+    conn.execute(f"PRAGMA user_version={before}")  # before the migration
     conn.close()
     with Case.open(path, read_only=True) as old:
         assert any("no application_id" in n for n in old.open_notes)
