@@ -13,6 +13,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# pywb (the replayer the WACZ replay test serves archives with) pins its own cryptography, so it
+# lives in a virtualenv of its own; the tests find its `wayback` through PROOFSHOT_PYWB.
+PYWB_VENV := .venv-pywb
+PYWB      := $(PYWB_VENV)/bin/wayback
+
+$(PYWB):
+	$(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PYWB_VENV)/bin/python -m pip install --quiet 'pywb>=2.8'
+
 setup: system-deps $(STAMP)
 
 # Debian packages the tests use (poppler, qpdf, the libraries QtWebEngine loads).
@@ -25,8 +35,8 @@ demo: setup
 run: setup demo
 	$(PY) -m app $(DEMO)
 
-test: setup
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+test: setup $(PYWB)
+	QT_QPA_PLATFORM=offscreen PROOFSHOT_PYWB=$(CURDIR)/$(PYWB) $(PY) -m pytest -q
 
 bench: setup
 	@for b in tests/bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
@@ -49,4 +59,4 @@ package-check: setup
 	bash scripts/package_check.sh
 
 clean:
-	rm -rf $(VENV) .demo .pytest_cache build dist
+	rm -rf $(VENV) $(PYWB_VENV) .demo .pytest_cache build dist

@@ -36,6 +36,7 @@ from app.core.trust import TrustStore, load_trust
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 from app.core.verify import record_verification, verify_case
+from app.duties import commands as duties_commands
 from app.report import commands as report_commands
 
 EXIT_OK = 0
@@ -606,6 +607,7 @@ def build_parser() -> argparse.ArgumentParser:
     study_commands.register(add)
     compare_commands.register(add)
     report_commands.register(add)
+    duties_commands.register(add)
     ocr_commands.register(add)
 
     p = add(

@@ -35,6 +35,8 @@ LOGGED_TABLES: dict[str, str] = {
     "study_runs": "id",
     "study_reviews": "id",
     "ocr_results": "id",
+    "refusals": "id",
+    "duty_checks": "id",
 }
 
 _V1 = """
@@ -342,6 +344,34 @@ CREATE INDEX IF NOT EXISTS ocr_results_item ON ocr_results(item_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS ocr_fts USING fts5(text, content='', tokenize='trigram');
 """
 
+# Platform duties (issue #20): refusal responses recognised in captures and campaign tries,
+# recorded as such; and each duty check run, with the findings it computed, so a later
+# re-check shows what changed. Both are derived records pointing at the evidence. Written
+# to be re-runnable (IF NOT EXISTS), so a case whose version was wound back still opens.
+_V_DUTIES = """
+CREATE TABLE IF NOT EXISTS refusals (
+    id            INTEGER PRIMARY KEY,
+    seq           INTEGER NOT NULL REFERENCES events(seq),
+    generation_id INTEGER REFERENCES generations(id),
+    try_id        INTEGER REFERENCES campaign_tries(id),
+    item_id       INTEGER REFERENCES items(id),
+    platform      TEXT NOT NULL,
+    prompt        TEXT NOT NULL,
+    status        INTEGER,
+    matched       TEXT NOT NULL,
+    excerpt       TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS duty_checks (
+    id         INTEGER PRIMARY KEY,
+    seq        INTEGER NOT NULL REFERENCES events(seq),
+    platform   TEXT NOT NULL,
+    checked_at TEXT NOT NULL,
+    from_seq   INTEGER NOT NULL,
+    to_seq     INTEGER NOT NULL,
+    findings   TEXT NOT NULL
+);
+"""
+
 _CAPTURE_TABLES = [
     "captures",
     "capture_items",
@@ -363,6 +393,7 @@ MIGRATIONS: list[str] = [
         ["studies", "study_protocols", "study_runs", "study_reviews"], if_not_exists=True
     ),
     _V8_OCR + _append_only_triggers(["ocr_results"], if_not_exists=True),
+    _V_DUTIES + _append_only_triggers(["refusals", "duty_checks"], if_not_exists=True),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

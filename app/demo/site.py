@@ -72,6 +72,24 @@ _CONTENT_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".png": "image/png",
 }
+BEHAVIOURS = ("before-notice", "after-notice")
+"""How the demo platform behaves on its duties (switch with :meth:`DemoSite.set_behaviour`).
+
+``before-notice``: prompts naming "Starlume hero" are refused, other prompts naming the demo
+work (星光侠, Starlume) are not; odd-numbered outputs of a job (the 2nd, 4th) carry neither the visible
+"AI生成" badge nor the implicit metadata label. ``after-notice``: both names are refused and
+every output is labelled, visibly and in its metadata -- the change a notice should bring.
+"""
+REFUSED_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "before-notice": ("starlume hero",),
+    "after-notice": ("starlume", "星光侠"),
+}
+REFUSAL_MESSAGE = (
+    "该提示词可能涉及他人知识产权，已拒绝生成。"
+    "This prompt was refused: it may infringe the rights of others (content policy)."
+)
+VISIBLE_AI_LABEL = "AI生成 · AI-generated"
+
 _TRENDING: dict[str, tuple[str, int]] = {
     "trending-1": ("生成星光侠", 1101),
     "trending-2": ("Starlume flying over the city", 2202),
@@ -132,6 +150,11 @@ class Job:
     size: tuple[int, int]
     created: float
     images: dict[int, bytes] = field(default_factory=dict)
+    labelled: list[bool] = field(default_factory=list)
+    """Per output: whether it carries the AI labels (visible badge and metadata); empty = all."""
+
+    def is_labelled(self, index: int) -> bool:
+        return self.labelled[index] if index < len(self.labelled) else True
 
 
 @dataclass(frozen=True)
@@ -168,7 +191,13 @@ class _JobStore:
             cached = job.images.get(index)
             if cached is None:
                 cached = render_generation_png(
-                    job.prompt, job.negative, job.seeds[index], job.size, job.job_id, index
+                    job.prompt,
+                    job.negative,
+                    job.seeds[index],
+                    job.size,
+                    job.job_id,
+                    index,
+                    labelled=job.is_labelled(index),
                 )
                 job.images[index] = cached
             return cached
@@ -181,10 +210,18 @@ def render_generation_png(
     size: tuple[int, int] = DEFAULT_SIZE,
     job_id: str = "",
     index: int = 0,
+    *,
+    labelled: bool = True,
 ) -> bytes:
-    """PNG bytes of one demo generation, carrying A1111 parameters and an AIGC XMP label."""
+    """PNG bytes of one demo generation, carrying A1111 parameters and an AIGC XMP label.
+
+    ``labelled=False`` leaves the implicit label out (no XMP: no TC260 AIGC, no IPTC
+    DigitalSourceType), as a platform that does not label every output would.
+    """
     img = art.draw_generation(prompt, seed, size)
     params = art.a1111_parameters(prompt, negative, seed, size=size)
+    if not labelled:
+        return metadata.png_bytes(img, text={"parameters": params})
     label = metadata.tc260_label(PRODUCER, job_id or f"seed-{seed}", PRODUCER, f"{job_id}/{index}")
     xmp = metadata.xmp_packet(creator_tool=f"{SITE_NAME} {art.DEFAULT_MODEL}", tc260_json=label)
     return metadata.png_bytes(img, text={"parameters": params}, xmp=xmp)
@@ -395,6 +432,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         path, query = url.path, parse_qs(url.query)
         if path == "/api/generate":
             self._api_generate(b64=query.get("format", [""])[0] == "b64")
+        elif path == "/demo/behaviour":
+            self._read_json_or_ignore()
+            try:
+                self.server.site.set_behaviour(query.get("mode", [""])[0])
+            except ValueError as err:
+                raise _BadRequest(400, str(err)) from None
+            self._json(200, {"behaviour": self.server.site.behaviour})
         elif path == "/v1/images/generations":
             self._openai_generate()
         elif path == "/gradio/api/predict":
@@ -478,10 +522,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         prompt = _prompt(req.get("prompt"))
         negative = _text(req.get("negative_prompt", ""), "negative_prompt")
         n = _count(req.get("n", 2))
+        if self.server.site.refuses(prompt):
+            self._json(
+                400,
+                {"error": REFUSAL_MESSAGE, "code": "content_policy_violation", "refused": True},
+            )
+            return
         job = self.server.site.new_job(prompt, negative, _seed(req.get("seed")), n, DEFAULT_SIZE)
         images: list[dict[str, Any]] = []
         for i, seed in enumerate(job.seeds):
             item: dict[str, Any] = {"seed": seed, "width": job.size[0], "height": job.size[1]}
+            item["ai_label"] = VISIBLE_AI_LABEL if job.is_labelled(i) else None
             if b64:
                 item["b64_json"] = base64.b64encode(self.server.site.jobs.png(job, i)).decode()
             else:
@@ -526,6 +577,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except _BadRequest as err:
             self._openai_error(err.status, err.message, None, None)
             return
+        if self.server.site.refuses(prompt):
+            self._openai_error(400, REFUSAL_MESSAGE, "content_policy_violation", "prompt")
+            return
         job = self.server.site.new_job(prompt, negative, seed, n, size)
         data: list[dict[str, str]] = []
         for i in range(n):
@@ -547,6 +601,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         negative = _text(data[1] if len(data) > 1 else "", "negative")
         raw_seed = data[2] if len(data) > 2 else -1
         seed = None if raw_seed in (None, -1) else raw_seed
+        if self.server.site.refuses(prompt):
+            self._json(200, {"error": REFUSAL_MESSAGE, "refused": True, "data": None})
+            return
         job = self.server.site.new_job(prompt, negative, _seed(seed), 2, DEFAULT_SIZE)
         urls = [f"/images/{job.job_id}/{i}.png" for i in range(len(job.seeds))]
         took = round(time.monotonic() - started, 4)
@@ -662,6 +719,8 @@ class DemoSite:
         self._favicon_png: bytes | None = None
         self._static_files: dict[str, bytes] = {}
         self.jobs = _JobStore()
+        self.behaviour = "before-notice"
+        """Duty behaviour (see :data:`BEHAVIOURS`); tests switch it to show a change over time."""
         self.planted: dict[str, str] = {
             name: f"planted{name.replace('_', '')}{secrets.token_hex(12)}"
             for name in (
@@ -752,8 +811,21 @@ class DemoSite:
         base = secrets.randbelow(2**31) if seed is None else seed
         seeds = [(base + i) % 2**32 for i in range(n)]
         job = Job("job_" + secrets.token_hex(8), prompt, negative, seeds, size, time.time())
+        if self.behaviour == "before-notice":
+            job.labelled = [i % 2 == 0 for i in range(n)]  # the 2nd and 4th go unlabelled
         self.jobs.add(job)
         return job
+
+    def set_behaviour(self, behaviour: str) -> None:
+        """Switch the platform's duty behaviour (``before-notice`` / ``after-notice``)."""
+        if behaviour not in BEHAVIOURS:
+            raise ValueError(f"behaviour must be one of {', '.join(BEHAVIOURS)}")
+        self.behaviour = behaviour
+
+    def refuses(self, prompt: str) -> bool:
+        """Whether the platform's keyword filter refuses this prompt under its behaviour."""
+        folded = prompt.casefold()
+        return any(k.casefold() in folded for k in REFUSED_KEYWORDS[self.behaviour])
 
     # ------------------------------------------------------------ internals
 

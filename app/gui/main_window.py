@@ -37,6 +37,7 @@ from app.gui.campaigns import CampaignPanel
 from app.gui.capture import CaptureFlow
 from app.gui.compare import CompareWorkspace
 from app.gui.custody_view import CustodyLogPane
+from app.gui.duties import DutiesView
 from app.gui.evidence_view import EvidencePane
 from app.gui.icons import app_icon
 from app.gui.import_flow import ImportFlow
@@ -127,6 +128,13 @@ class MainWindow(QMainWindow):
         self.add_workspace(self.campaigns, "")
         self.study_review = StudyReviewPanel(session, self)
         self.add_workspace(self.study_review, "")
+        self.duties = DutiesView(session, self)  # platform duties (issue #20)
+        self.add_workspace(self.duties, "")
+        self.workspaces.currentChanged.connect(
+            lambda _: (
+                self.duties.refresh() if self.workspaces.currentWidget() is self.duties else None
+            )
+        )
         self.setCentralWidget(self.workspaces)
 
         self.inspector_dock = QDockWidget(self)
@@ -595,6 +603,7 @@ class MainWindow(QMainWindow):
         self.menu_case.setTitle(self.tr("C&ase"))
         self.workspaces.setTabText(self.workspaces.indexOf(self.evidence), self.tr("Evidence"))
         self.workspaces.setTabText(self.workspaces.indexOf(self.custody), self.tr("Custody log"))
+        self.set_workspace_title(self.duties, self.tr("Duties"))
         self.set_workspace_title(self.capture, self.tr("Capture"))
         self.set_workspace_title(self.compare, self.tr("Compare"))
         self.set_workspace_title(self.campaigns, self.tr("Campaigns"))

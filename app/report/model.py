@@ -378,6 +378,7 @@ class Bundle:
     item_exhibit: dict[int, str] = field(default_factory=dict)  # item id -> "3.2"
     study: dict[str, Any] | None = None  # the "Reproduction study" section (study_section)
     ocr: dict[int, Any] = field(default_factory=dict)  # item id -> ocr_layer.TextLayer
+    duties: list[Any] = field(default_factory=list)  # app.duties.checks.PlatformDuties
 
     @property
     def document_time(self) -> datetime:
@@ -1121,6 +1122,7 @@ def build_bundle(
         item_exhibit=item_exhibit,
         study=study_section.study_model(case),
         ocr=_ocr_layers(case, head_seq),
+        duties=_duties(case, head_seq),
     )
 
 
@@ -1128,6 +1130,13 @@ def _ocr_layers(case: Case, head_seq: int) -> dict[int, Any]:
     from app.report import ocr_layer  # issue 19: screenshots' machine-recognised text
 
     return ocr_layer.load(case, head_seq)
+
+
+def _duties(case: Case, head_seq: int) -> list[Any]:
+    """Platform-duty findings for the "Platform duties" section (issue #20)."""
+    from app.report import duties
+
+    return duties.build(case, head_seq)
 
 
 def _prompt_summary(

@@ -21,6 +21,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
 
 from app.core.case import Case
 from app.core.errors import ProofshotError
+from app.report import duties as duties_report
 from app.report.declarations import BLANK, Block, blocks_to_text
 from app.report.fonts import CJK, SANS_BOLD
 from app.report.model import Bundle, short
@@ -172,6 +173,19 @@ def _platform(bundle: Bundle) -> str:
     return hosts[0] if hosts else ""
 
 
+def _duty_blocks(bundle: Bundle, *, zh: bool) -> list[Block]:
+    """The platform-duty findings (complaint channel, labels, filtering …) the notice cites."""
+    lines = duties_report.notice_lines(bundle, zh=zh)
+    if not lines:
+        return []
+    head = (
+        "平台义务（见证据材料附录“平台义务”）"
+        if zh
+        else "Platform duties (see the Platform duties appendix of the filing)"
+    )
+    return [Block("heading", head), *(Block("para", line) for line in lines)]
+
+
 def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -> list[Block]:
     cover = bundle.cover
     platform = _platform(bundle)
@@ -237,6 +251,7 @@ def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
             )
         )
     blocks.append(Block("para", _timestamps_en(bundle)))
+    blocks += _duty_blocks(bundle, zh=False)
     blocks += [
         Block("heading", "(iv) Contact details of the complaining party"),
         Block(
@@ -337,6 +352,7 @@ def notice_zh(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
     if not outputs:
         blocks.append(Block("para", "没有生成图片符合选取规则；发出通知前请先标记或比对相关图片。"))
     blocks.append(Block("para", _timestamps_zh(bundle) + "详见所附证据材料。"))
+    blocks += _duty_blocks(bundle, zh=True)
     blocks += [
         Block("heading", "四、请求"),
         Block("numbered", "1. 删除或屏蔽上述内容；"),

@@ -43,6 +43,7 @@ from reportlab.platypus import (
 
 from app.core.jobs import CancelToken
 from app.report import declarations, study_section
+from app.report import duties as duties_report
 from app.report.fonts import (
     CJK,
     MONO,
@@ -585,6 +586,8 @@ class Renderer:
             names.append(("declaration-en", "Declaration", "声明（英文）"))
         if self.lang.zh:
             names.append(("declaration-zh", "Capture-process statement", "取证过程说明"))
+        if self.bundle.duties:
+            names.append(("duties", "Platform duties", "平台义务"))
         if self.bundle.study:
             names.append(("study-methods", "Reproduction study methods", "复现实验方法说明"))
         letters = "ABCDEFGHIJ"
@@ -639,6 +642,8 @@ class Renderer:
             story += self.blocks(declarations.declaration_en(self.bundle))
         elif key == "appendix-declaration-zh":
             story += self.blocks(declarations.declaration_zh(self.bundle), cjk=True)
+        elif key == "appendix-duties":
+            story += duties_report.story(self)
         return story
 
     def heading(self, key: str) -> list[Flowable]:

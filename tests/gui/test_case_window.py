@@ -420,7 +420,15 @@ def test_capture_compare_and_campaign_tabs_are_wired_and_the_browser_starts_only
     monkeypatch.setenv("QTWEBENGINE_CHROMIUM_FLAGS", flags)
     window = _open(controller, qtbot, case_path)
     titles = [window.workspaces.tabText(i) for i in range(window.workspaces.count())]
-    assert titles == ["Evidence", "Custody log", "Capture", "Compare", "Campaigns", "Study review"]
+    assert titles == [
+        "Evidence",
+        "Custody log",
+        "Capture",
+        "Compare",
+        "Campaigns",
+        "Study review",
+        "Duties",
+    ]
     assert window.capture.workspace is None  # no Chromium for the first screen
     window.evidence.select_item(2)
     window.act_compare_item.trigger()

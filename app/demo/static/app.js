@@ -7,7 +7,7 @@
 
   function setStatus(text) { statusLine.textContent = text; }
 
-  function addImage(url, caption) {
+  function addImage(url, caption, aiLabel) {
     var fig = document.createElement("figure");
     var img = document.createElement("img");
     img.src = url;
@@ -15,6 +15,12 @@
     var cap = document.createElement("figcaption");
     cap.textContent = caption;
     fig.appendChild(img);
+    if (aiLabel) {  // the visible AI label, shown on the outputs the platform labels
+      var badge = document.createElement("span");
+      badge.className = "ai-badge";
+      badge.textContent = aiLabel;
+      fig.appendChild(badge);
+    }
     fig.appendChild(cap);
     results.appendChild(fig);
     return img;
@@ -36,14 +42,23 @@
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().then(function (data) {
-        if (!response.ok) { throw new Error(data.error || ("HTTP " + response.status)); }
+        if (!response.ok) {
+          if (data.refused) {  // the platform's keyword filter refused the prompt
+            var note = document.createElement("p");
+            note.id = "refusal";
+            note.className = "refusal";
+            note.textContent = data.error;
+            results.appendChild(note);
+          }
+          throw new Error(data.error || ("HTTP " + response.status));
+        }
         return data;
       });
     }).then(function (data) {
       var pending = data.images.length;
       if (pending === 0) { setStatus("done"); }
       data.images.forEach(function (item) {
-        var img = addImage(item.url, "job " + data.job_id + " · seed " + item.seed);
+        var img = addImage(item.url, "job " + data.job_id + " · seed " + item.seed, item.ai_label);
         var finish = function () { pending -= 1; if (pending === 0) { setStatus("done"); } };
         img.addEventListener("load", finish);
         img.addEventListener("error", finish);

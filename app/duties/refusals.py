@@ -1,0 +1,143 @@
+"""Refusal responses: a platform declining to generate for a prompt, recognised and recorded.
+
+A refusal is recognised from what was recorded, never assumed from a bare error: the answer
+(a campaign try's exchange record, or the page text of a browser capture) must say so in
+words (content policy, refused, 拒绝, 违规, ...). A 4xx for a malformed request is an error,
+not a refusal. Each refusal found becomes a ``refusals`` row with its own custody event.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.case import Case
+
+REFUSAL_RE = re.compile(
+    r"content[_\s-]*policy|refus(?:ed|e|al)|declined|blocked|safety\s+system|not\s+allowed|"
+    r"拒绝|无法生成|不予生成|不能生成|违规|违反|敏感|涉及他人知识产权",
+    re.IGNORECASE,
+)
+MAX_EXCERPT = 300
+
+
+@dataclass(frozen=True)
+class Refusal:
+    platform: str
+    prompt: str
+    status: int | None
+    matched: str
+    excerpt: str
+    generation_id: int | None = None
+    try_id: int | None = None
+    item_id: int | None = None  # the record the refusal was read from
+    seq: int = 0  # the fact's custody event (the generation or the try)
+    at: str = ""
+    recorded_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def recognise_text(text: str) -> tuple[str, str] | None:
+    """(matched words, excerpt) if ``text`` says the request was refused."""
+    found = REFUSAL_RE.search(text)
+    if found is None:
+        return None
+    start = max(0, found.start() - 80)
+    excerpt = " ".join(text[start : found.end() + 160].split())[:MAX_EXCERPT]
+    return found.group(0), excerpt
+
+
+def from_exchange_document(data: bytes) -> tuple[int | None, str, str] | None:
+    """(status, matched, excerpt) from a campaign exchange record whose answer is a refusal."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(doc, dict):
+        return None
+    outputs = doc.get("outputs") if isinstance(doc.get("outputs"), list) else []
+    if any(isinstance(o, dict) and o.get("status") == "stored" for o in outputs):
+        return None  # images came back: not a refusal
+    trips = [t for t in doc.get("round_trips") or [] if isinstance(t, dict)]
+    for trip in reversed(trips):
+        if trip.get("purpose") not in (None, "generate"):
+            continue
+        response = trip.get("response")
+        if not isinstance(response, dict):
+            continue
+        text = str(response.get("body_text") or "")
+        hit = recognise_text(text)
+        if hit is not None:
+            status = response.get("status")
+            return (status if isinstance(status, int) else None, *hit)
+    return None
+
+
+def recorded(case: Case) -> list[Refusal]:
+    rows = case.conn.execute(
+        "SELECT r.id, r.generation_id, r.try_id, r.item_id, r.platform, r.prompt, r.status,"
+        " r.matched, r.excerpt, e.at_utc FROM refusals r JOIN events e ON e.seq = r.seq"
+        " ORDER BY r.id"
+    ).fetchall()
+    return [
+        Refusal(
+            platform=r[4],
+            prompt=r[5],
+            status=r[6],
+            matched=r[7],
+            excerpt=r[8],
+            generation_id=r[1],
+            try_id=r[2],
+            item_id=r[3],
+            at=r[9],
+            recorded_id=r[0],
+        )
+        for r in rows
+    ]
+
+
+def record(case: Case, refusals: list[Refusal], *, actor: str | None = None) -> list[int]:
+    """Record refusals not yet recorded (same generation or try); returns the new row ids."""
+    done_gen = {r.generation_id for r in recorded(case) if r.generation_id is not None}
+    done_try = {r.try_id for r in recorded(case) if r.try_id is not None}
+    new_ids: list[int] = []
+    with case.transaction():
+        for ref in refusals:
+            if (ref.generation_id is not None and ref.generation_id in done_gen) or (
+                ref.try_id is not None and ref.try_id in done_try
+            ):
+                continue
+            row_id = case.next_id("refusals")
+            row = {
+                "id": row_id,
+                "generation_id": ref.generation_id,
+                "try_id": ref.try_id,
+                "item_id": ref.item_id,
+                "platform": ref.platform,
+                "prompt": ref.prompt,
+                "status": ref.status,
+                "matched": ref.matched,
+                "excerpt": ref.excerpt,
+            }
+            case.log(
+                "duties.refusal-recorded",
+                item_id=ref.item_id,
+                facts={
+                    "generation_id": ref.generation_id,
+                    "try_id": ref.try_id,
+                    "platform": ref.platform,
+                    "matched": ref.matched,
+                },
+                records={"refusals": [row]},
+                actor=actor,
+            )
+            new_ids.append(row_id)
+            if ref.generation_id is not None:
+                done_gen.add(ref.generation_id)
+            if ref.try_id is not None:
+                done_try.add(ref.try_id)
+    return new_ids
