@@ -206,7 +206,7 @@ def _check_wal_once(case: Path) -> str:
         base = _event_heads(base_conn)
     finally:
         base_conn.close()
-    if not base:
+    if base == []:
         return WAL_UNATTRIBUTABLE
     with tempfile.TemporaryDirectory(prefix="proofshot-wal-") as tmp:
         copy = Path(tmp) / DB_NAME
@@ -220,6 +220,11 @@ def _check_wal_once(case: Path) -> str:
             merged = _event_heads(merged_conn)
         finally:
             merged_conn.close()
+    if base is None:
+        # The file alone cannot be read (a checkpoint cut short, e.g. by a full disk, left
+        # pages that only the WAL completes): the WAL is part of this database if together
+        # they read as a custody log; a WAL from elsewhere would not mend this file.
+        return WAL_OURS if merged else WAL_UNATTRIBUTABLE
     if merged is None or merged[: len(base)] != base:
         return WAL_FOREIGN
     return WAL_OURS

@@ -37,6 +37,7 @@ LOGGED_TABLES: dict[str, str] = {
     "ocr_results": "id",
     "refusals": "id",
     "duty_checks": "id",
+    "exhibit_register": "id",
 }
 
 _V1 = """
@@ -372,6 +373,24 @@ CREATE TABLE IF NOT EXISTS duty_checks (
 );
 """
 
+# Exhibit register (issue 16): the number each exhibit got the first time it was exported.
+# Insert-only; ``epoch`` starts over with ``export --renumber`` (a new epoch, the old rows kept).
+# ``series`` is "exhibit" or "demonstrative" (PDX-1 …, numbered apart);
+# ``key`` names what the exhibit is ("capture:3", "work:1", "item:12", "chart:2").
+# Self-contained (IF NOT EXISTS) so it can be renumbered like the study and OCR migrations.
+_V_REGISTER = """
+CREATE TABLE IF NOT EXISTS exhibit_register (
+    id      INTEGER PRIMARY KEY,
+    seq     INTEGER NOT NULL REFERENCES events(seq),
+    epoch   INTEGER NOT NULL,
+    series  TEXT NOT NULL,
+    key     TEXT NOT NULL,
+    number  INTEGER NOT NULL,
+    UNIQUE (epoch, key),
+    UNIQUE (epoch, series, number)
+);
+"""
+
 _CAPTURE_TABLES = [
     "captures",
     "capture_items",
@@ -394,6 +413,7 @@ MIGRATIONS: list[str] = [
     ),
     _V8_OCR + _append_only_triggers(["ocr_results"], if_not_exists=True),
     _V_DUTIES + _append_only_triggers(["refusals", "duty_checks"], if_not_exists=True),
+    _V_REGISTER + _append_only_triggers(["exhibit_register"], if_not_exists=True),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

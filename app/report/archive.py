@@ -144,6 +144,7 @@ def bundle_json(bundle: Bundle) -> dict[str, Any]:
                     "started_at": ex.capture.started_at,
                     "ended_at": ex.capture.ended_at,
                     "marks": ex.capture.marks,
+                    "facts": ex.capture.facts,
                 },
                 "generations": [
                     {
@@ -155,6 +156,9 @@ def bundle_json(bundle: Bundle) -> dict[str, Any]:
                         "submitted_at": g.submitted_at,
                         "returned_at": g.returned_at,
                         "outputs": g.outputs,
+                        "parameters": g.parameters,
+                        "binding": g.binding,
+                        "facts": g.facts,
                     }
                     for g in ex.generations
                 ],
@@ -166,6 +170,7 @@ def bundle_json(bundle: Bundle) -> dict[str, Any]:
                     "owner": ex.work.owner,
                     "registration": ex.work.registration,
                     "registration_date": ex.work.registration_date,
+                    "facts": ex.work.facts,
                 },
                 "chart": None
                 if ex.chart is None

@@ -62,6 +62,7 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         max_mb=args.max_mb,
         sign=Path(args.sign) if args.sign else None,
         out=Path(args.out).resolve(),
+        renumber=bool(getattr(args, "renumber", False)),
     )
 
 
@@ -175,6 +176,11 @@ def register(add: AddCommand) -> None:
     p.add_argument("--items", metavar="ID,...", help="exhibit these item ids (with --tag: either)")
     p.add_argument("--bates-prefix", default="PS", metavar="P")
     p.add_argument("--paper", choices=PAPERS, default="letter")
+    p.add_argument(
+        "--renumber",
+        action="store_true",
+        help="number the exhibits afresh (logged) instead of keeping their earlier numbers",
+    )
     p.add_argument(
         "--max-mb", type=float, default=35.0, metavar="N", help="largest filing volume, in MB"
     )

@@ -35,6 +35,7 @@ from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 from app.core.verify import verify_case
 from app.report import archive as archive_mod
+from app.report import exhibit_register
 from app.report import notice as notice_mod
 from app.report.filing import render_filing
 from app.report.model import Bundle, ExportOptions, apply_ranking, build_bundle
@@ -138,6 +139,8 @@ class ExportJob:
         options = self.options
         out = self._targets(case, custody.head(case.conn)[0])
         seals = 0
+        # 0. give exhibits exported for the first time their stable numbers (logged, issue 16)
+        exhibit_register.record(case, options, renumber=options.renumber)
         # 1. seal the head unless it already is a seal
         last = case.conn.execute("SELECT action FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         if tsas and (last is None or last[0] != "log.sealed"):

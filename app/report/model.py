@@ -36,7 +36,7 @@ from app.core.records import (
     EnvironmentRecord,
     NetworkFacts,
 )
-from app.report import study_section
+from app.report import exhibit_register, study_section
 
 PROFILES = ("filing", "archive", "both")
 LANGS = ("en", "zh", "en+zh")
@@ -54,6 +54,10 @@ COVER_KEYS = (
     "platform_operator",
     "platform_url",
     "platform_contact",
+    "party",
+    "case_number",
+    "matter_zh",
+    "caption_zh",
 )
 """Cover and declaration facts, read from case settings named ``bundle.<key>``."""
 
@@ -98,6 +102,7 @@ class ExportOptions:
     sign: Path | None = None
     cover: Mapping[str, str] = field(default_factory=dict)
     out: Path | None = None
+    renumber: bool = False  # start the exhibit register over (issue 16)
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -136,6 +141,7 @@ class ExportOptions:
             "max_mb": self.max_mb,
             "sign": self.sign is not None,
             "cover": dict(sorted(self.cover.items())),
+            "renumber": self.renumber,
         }
 
 
@@ -225,6 +231,12 @@ class WorkView:
     item_id: int
 
 
+def work_title_zh(work: WorkView) -> str:
+    """The work's Chinese title when one is recorded (facts ``title_zh``), else its title."""
+    value = work.facts.get("title_zh") if isinstance(work.facts, dict) else None
+    return str(value).strip() if isinstance(value, str) and value.strip() else work.title
+
+
 @dataclass
 class ChartView:
     id: int
@@ -260,6 +272,7 @@ class Exhibit:
     work: WorkView | None = None
     chart: ChartView | None = None
     source_zh: str = ""
+    identity: str = ""  # what the exhibit is ("capture:3"), the exhibit register's key
 
     @property
     def demonstrative(self) -> bool:
@@ -267,11 +280,20 @@ class Exhibit:
 
     @property
     def key(self) -> str:
-        return f"exhibit-{self.number}"
+        return f"pdx-{self.number}" if self.demonstrative else f"exhibit-{self.number}"
 
     @property
     def folder(self) -> str:
-        return f"exhibit-{self.number:03d}"
+        return f"pdx-{self.number:03d}" if self.demonstrative else f"exhibit-{self.number:03d}"
+
+    @property
+    def label_en(self) -> str:
+        """Exhibits and demonstratives are numbered apart: "Exhibit 4", "PDX-1"."""
+        return f"PDX-{self.number}" if self.demonstrative else f"Exhibit {self.number}"
+
+    @property
+    def label_zh(self) -> str:
+        return f"演示材料{self.number}" if self.demonstrative else f"证据{self.number}"
 
 
 @dataclass
@@ -315,6 +337,7 @@ class LogLine:
     action: str
     item_id: int | None
     hash: str
+    payload: str = ""  # read for the "what changed" column; printed only as words
 
 
 @dataclass
@@ -706,9 +729,22 @@ def _read_environment(case: Case, item: Item) -> dict[str, Any]:
 
 
 def build_bundle(
-    case: Case, options: ExportOptions, verification: VerifyReport | None = None
+    case: Case,
+    options: ExportOptions,
+    verification: VerifyReport | None = None,
+    *,
+    register: dict[str, int] | None = None,
 ) -> Bundle:
-    """The whole bundle model for the case as it stands at its custody log's head."""
+    """The whole bundle model for the case as it stands at its custody log's head. Exhibit
+    numbers come from the case's exhibit register (or ``register``); exhibits not in it are
+    numbered after the highest."""
+    known = exhibit_register.registered(case) if register is None else register
+    numbers = exhibit_register.Allocator(
+        {k: n for k, n in known.items() if not k.startswith("chart:")}
+    )
+    pdx_numbers = exhibit_register.Allocator(
+        {k: n for k, n in known.items() if k.startswith("chart:")}
+    )
     head_seq, head_hash = custody.head(case.conn)
     snap = _Snapshot(case, head_seq)
     head_row = case.conn.execute("SELECT at_utc FROM events WHERE seq = ?", (head_seq,)).fetchone()
@@ -871,7 +907,7 @@ def build_bundle(
             0,
             "work",
             f"Original work: {short(work.title, 80)}",
-            f"权利作品：《{short(work.title, 80)}》",
+            f"权利作品：《{short(work_title_zh(work), 80)}》",
             work.owner or "—",
             "The original work, its owner or licensor and its registration.",
             "权利作品内容、权属及登记情况",
@@ -1017,8 +1053,9 @@ def build_bundle(
     item_exhibit: dict[int, str] = {}
     work_exhibit: dict[int, int] = {}
     output_exhibit: dict[int, int] = {}
-    for number, (_, ex, members) in enumerate(drafts, start=1):
-        ex.number = number
+    for _, ex, members in drafts:
+        ex.identity = exhibit_register.identity(ex.kind, ex, members)
+        number = ex.number = numbers.take(ex.identity)
         for index, (item_id, role) in enumerate(members, start=1):
             item = items[item_id]
             label = f"{number}.{index}"
@@ -1052,7 +1089,7 @@ def build_bundle(
         chart.work_exhibit = work_exhibit[chart.work_id]
         chart.output_exhibit = output_exhibit[chart.item_id]
         work = works[chart.work_id]
-        number = len(exhibits) + 1
+        number = pdx_numbers.take(f"chart:{chart.id}")
         exhibits.append(
             Exhibit(
                 number,
@@ -1062,18 +1099,23 @@ def build_bundle(
                 f"比对图（演示性）：证据{chart.output_exhibit}与证据{chart.work_exhibit}",
                 f"Prepared with Proofshot from Exhibits {chart.work_exhibit} and {chart.output_exhibit}",
                 f"Illustrates the elements the output shares with “{short(work.title, 50)}”.",
-                f"演示生成图片与权利作品《{short(work.title, 50)}》的相同或近似之处",
+                f"演示生成图片与权利作品《{short(work_title_zh(work), 50)}》的相同或近似之处",
                 chart=chart,
                 work=work,
                 source_zh=f"根据证据{chart.work_exhibit}及证据{chart.output_exhibit}使用Proofshot制作",
             )
         )
 
+    for ex in exhibits:
+        if ex.kind == "chart" and ex.chart is not None:
+            ex.identity = f"chart:{ex.chart.id}"
+    exhibits.sort(key=lambda e: (e.demonstrative, e.number))
     prompts = _prompt_summary(exhibits, charts, failed_tries)
     log = [
-        LogLine(int(r[0]), r[1], r[2], r[3], r[4], r[5])
+        LogLine(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6])
         for r in case.conn.execute(
-            "SELECT seq, at_utc, actor, action, item_id, hash FROM events WHERE seq <= ? ORDER BY seq",
+            "SELECT seq, at_utc, actor, action, item_id, hash, payload FROM events"
+            " WHERE seq <= ? ORDER BY seq",
             (head_seq,),
         )
     ]

@@ -42,8 +42,12 @@ from reportlab.platypus import (
 )
 
 from app.core.jobs import CancelToken
-from app.report import declarations, study_section
+from app.report import declarations, demonstratives, page_template, study_section
 from app.report import duties as duties_report
+from app.report.custody_text import ChangeDescriber
+from app.report.exhibit_register import demonstratives_index
+from app.report.facts_labels import break_path, fact_rows, facts_text
+from app.report.flowables import legible_tiles
 from app.report.fonts import (
     CJK,
     MONO,
@@ -68,6 +72,7 @@ from app.report.model import (
     local_text,
     marks_zh,
     utc_text,
+    work_title_zh,
 )
 
 PAPER = {"letter": LETTER, "a4": A4}
@@ -239,12 +244,17 @@ def grid_table(
     styles: Styles,
     *,
     cell_style: ParagraphStyle | None = None,
+    split_rows: bool = True,
 ) -> Table:
+    """A table with a repeated header; ``split_rows=False`` keeps each row whole (no page
+    carries only the header and a sliver of a row)."""
     style = cell_style or styles.cell
     data: list[list[Any]] = [[P(h, styles.cell_key) for h in header]]
     for row in rows:
         data.append([c if isinstance(c, Flowable) else P(c, style) for c in row])
-    table = Table(data, colWidths=list(widths), repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table = Table(
+        data, colWidths=list(widths), repeatRows=1, splitInRow=int(split_rows), hAlign="LEFT"
+    )
     table.setStyle(
         TableStyle(
             [
@@ -261,6 +271,9 @@ def grid_table(
     )
     return table
 
+
+ARCHIVE_REF = "bundle.json"
+"""The archive file that holds every fact in full (nested details are referenced to it)."""
 
 # -- flowables ---------------------------------------------------------------------------------
 
@@ -536,6 +549,7 @@ class Renderer:
         self.layout_only = layout_only
         self.sections = self._sections()
         self.section_by_key = {s.key: s for s in self.sections}
+        self.exhibit_by_key = {ex.key: ex for ex in self.bundle.exhibits}
 
     # sections and their labels ---------------------------------------------------------------
 
@@ -564,14 +578,15 @@ class Renderer:
                 )
             )
         for ex in b.exhibits:
-            label_en = f"Exhibit {ex.number}" + (" (Demonstrative)" if ex.demonstrative else "")
-            label_zh = f"证据{ex.number}" + ("（演示性）" if ex.demonstrative else "")
+            label_en = page_template.stamp_label(ex, b.cover, lambda en, zh: en)
+            label_zh = page_template.stamp_label(ex, b.cover, lambda en, zh: zh)
             title = (
-                self.lang.t(f"Exhibit {ex.number}", f"证据{ex.number}")
+                self.lang.t(ex.label_en, ex.label_zh)
                 + " — "
                 + (ex.title_zh if (self.lang.zh and not self.lang.en) else ex.title)
             )
-            out.append(Section(ex.key, label_en, label_zh, title, ex.number, ex.demonstrative))
+            number = None if ex.demonstrative else ex.number
+            out.append(Section(ex.key, label_en, label_zh, title, number, ex.demonstrative))
         for key, en, zh in self._appendix_names():
             out.append(Section(key, en, zh, self.lang.t(en, zh)))
         return out
@@ -629,9 +644,8 @@ class Renderer:
             story += study_section.render(self)
         elif key == "appendix-study-methods":
             story += study_section.methods(self)
-        elif key.startswith("exhibit-"):
-            number = int(key.split("-")[1])
-            story += self.exhibit(self.bundle.exhibits[number - 1])
+        elif key.startswith(("exhibit-", "pdx-")):
+            story += self.exhibit(next(e for e in self.bundle.exhibits if e.key == key))
         elif key == "appendix-environment":
             story += self.environment()
         elif key == "appendix-custody":
@@ -723,7 +737,7 @@ class Renderer:
     def exhibit(self, ex: Exhibit) -> list[Flowable]:
         s, t = self.styles, self.lang.t
         out: list[Flowable] = []
-        label = t(f"Exhibit {ex.number}", f"证据{ex.number}")
+        label = t(ex.label_en, ex.label_zh)
         title = ex.title if self.lang.en else ex.title_zh
         out.append(P(f"{label} — {title}", s.h1))
         if self.lang.en and self.lang.zh:
@@ -760,12 +774,12 @@ class Renderer:
         w = ex.work
         assert w is not None
         rows: list[tuple[str, Any]] = [
-            (t("Title", "作品名称"), w.title),
+            (t("Title", "作品名称"), t(w.title, work_title_zh(w))),
             (t("Owner or licensor", "权利人"), w.owner or "—"),
             (t("Registration", "登记号"), w.registration or "—"),
             (t("Registration date", "登记日期"), w.registration_date or "—"),
         ]
-        rows += _flatten(w.facts)[:40]
+        rows += fact_rows(w.facts, t, ARCHIVE_REF, skip=("title_zh",))
         docs = [v.label for v in ex.items if v.role.startswith("licence-document")]
         rows.append(
             (
@@ -841,8 +855,7 @@ class Renderer:
             value = getattr(cap.record, key)
             if value is not None:
                 facts[key] = value
-        for key, value in _flatten(facts)[:60]:
-            rows.append((key, value))
+        rows += fact_rows(facts, t, ARCHIVE_REF, limit=60)
         out: list[Flowable] = [P(t("Capture", "取证记录"), s.h2), kv_table(rows, s, self.width)]
         return out
 
@@ -876,14 +889,14 @@ class Renderer:
         ) or t("none", "无")
         rows: list[tuple[str, Any]] = [
             (t("Negative prompt", "反向提示词"), gen.negative_prompt or "—"),
-            (t("Parameters", "参数"), _flatten_text(gen.parameters) or "—"),
+            (t("Parameters", "参数"), facts_text(gen.parameters, t, ARCHIVE_REF) or "—"),
             (t("Request URL", "请求地址"), gen.request_url or "—"),
             (t("Job id", "任务编号"), gen.job_id or "—"),
             (t("Submitted", "提交时间"), self.lang.time(gen.submitted_at)),
             (t("Returned", "返回时间"), self.lang.time(gen.returned_at)),
             (
                 t("Binding of prompt to outputs", "提示词与输出的关联"),
-                _flatten_text(gen.binding) or "—",
+                facts_text(gen.binding, t, ARCHIVE_REF) or "—",
             ),
             (t("Outputs (exhibit items)", "生成的图片（证据编号）"), outputs),
         ]
@@ -891,8 +904,7 @@ class Renderer:
             rows.append(
                 (t("Campaign / try", "批量任务/次数"), f"{gen.campaign} / {gen.try_number}")
             )
-        for key, value in _flatten(gen.facts)[:40]:
-            rows.append((key, value))
+        rows += fact_rows(gen.facts, t, ARCHIVE_REF)
         for c in gen.corrections:
             rows.append(
                 (
@@ -920,7 +932,7 @@ class Renderer:
             out = [CondPageBreak(120), P(head, s.h2)]
         prov = item.provenance if isinstance(item.provenance, dict) else {}
         rows: list[tuple[str, Any]] = [
-            (t("File in the archive", "归档包中的文件"), P(view.native_name, s.mono)),
+            (t("File in the archive", "归档包中的文件"), P(break_path(view.native_name), s.mono)),
             (t("Type", "类型"), f"{item.media_type} ({item.kind})"),
             (t("Size", "大小"), t(f"{item.size:,} bytes", f"{item.size:,} 字节")),
         ]
@@ -963,7 +975,7 @@ class Renderer:
                         x
                         for x in (
                             _text(prov.get("generator") or ""),
-                            _flatten_text(prov.get("parameters") or {}),
+                            facts_text(prov.get("parameters") or {}, t, ARCHIVE_REF),
                         )
                         if x
                     ),
@@ -1058,8 +1070,8 @@ class Renderer:
                 )
             )
             note = t(
-                f"Shown at {scale * 100:.0f}% of its natural size of {item.width} × {item.height} pixels; the native file is {view.native_name}.",
-                f"按原始尺寸{item.width} × {item.height}像素的{scale * 100:.0f}%显示；原始文件为{view.native_name}。",
+                f"Shown at {scale * 100:.0f}% of its natural size of {item.width} × {item.height} pixels; the native file is listed above.",
+                f"按原始尺寸{item.width} × {item.height}像素的{scale * 100:.0f}%显示；原始文件见上表。",
             )
         else:
             slice_h_pt = self.height * 0.88
@@ -1089,11 +1101,33 @@ class Renderer:
                     )
                 )
             note = t(
-                f"A tall image of {item.width} × {item.height} pixels, shown at {scale * 100:.0f}% in {count} consecutive parts; the native file is {view.native_name}.",
-                f"长图，原始尺寸{item.width} × {item.height}像素，按{scale * 100:.0f}%分{count}部分连续显示；原始文件为{view.native_name}。",
+                f"A tall image of {item.width} × {item.height} pixels, shown at {scale * 100:.0f}% in {count} consecutive parts; the native file is listed above.",
+                f"长图，原始尺寸{item.width} × {item.height}像素，按{scale * 100:.0f}%分{count}部分连续显示；原始文件见上表。",
             )
         out.append(P(note, s.small))
         out.append(Spacer(1, 4))
+        if view.role.startswith("screenshot") or item.kind == "screenshot":
+
+            def tile(w: float, h: float, crop: tuple[int, int, int, int]) -> Flowable:
+                return EvidenceImage(
+                    path,
+                    w,
+                    h,
+                    crop=crop,
+                    placeholder=self.layout_only,
+                    styles=s,
+                    text_layer=self.bundle.ocr.get(item.id),
+                )
+
+            out += legible_tiles(
+                item.width,
+                item.height,
+                self.width,
+                self.height,
+                tile,
+                lambda text, style: P(text, getattr(s, style)),
+                t,
+            )
         return out
 
     def chart(self, ex: Exhibit) -> list[Flowable]:
@@ -1205,7 +1239,12 @@ class Renderer:
         if "score" in metrics:
             score_rows.append((t("Overall score", "综合得分"), _text(metrics.get("score"))))
         if metrics.get("band"):
-            score_rows.append((t("Band", "等级"), _text(metrics.get("band"))))
+            score_rows.append(
+                (
+                    t("Tool's classification", "工具分级"),
+                    demonstratives.band_text(str(metrics.get("band")), metrics.get("score"), t),
+                )
+            )
         if score_rows:
             out.append(kv_table(score_rows, s, self.width))
             out.append(Spacer(1, 3))
@@ -1214,15 +1253,20 @@ class Renderer:
             if isinstance(m, dict):
                 mrows.append(
                     [
-                        P(m.get("name", ""), s.cell),
+                        P(demonstratives.metric_name(str(m.get("name", "")), t), s.cell),
                         P(_text(m.get("value")), s.cell),
-                        P(m.get("sentence", ""), s.cell),
+                        P(
+                            demonstratives.measured(
+                                str(m.get("name", "")), m.get("value"), m.get("details"), t
+                            ),
+                            s.cell,
+                        ),
                     ]
                 )
         if mrows:
             out.append(
                 grid_table(
-                    [t("Measure", "指标"), t("Value", "数值"), t("What it means", "含义")],
+                    [t("Measure", "指标"), t("Value", "数值"), t("What was measured", "测量结果")],
                     mrows,
                     [110, 60, self.width - 170],
                     s,
@@ -1259,7 +1303,7 @@ class Renderer:
             out.append(
                 P(t(f"Environment report, item {label}", f"取证环境报告（文件{label}）"), s.h2)
             )
-            rows = _flatten(data)
+            rows = fact_rows(data, t, f"item {label}", limit=10_000)
             out.append(kv_table(rows[:MAX_TABLE_ROWS_INLINE] or [("—", "—")], s, self.width, 170))
             if len(rows) > MAX_TABLE_ROWS_INLINE:
                 out.append(
@@ -1284,7 +1328,7 @@ class Renderer:
             (t("Case id", "案件标识"), self.bundle.case_id),
             (
                 t("Custody log head", "保管日志最新条目"),
-                f"#{self.bundle.head_seq} {self.bundle.head_hash}",
+                f"#{self.bundle.head_seq}\n{self.bundle.head_hash}",
             ),
             (t("Case state as of", "案件状态时间"), self.lang.time(self.bundle.doc_date)),
             (
@@ -1318,18 +1362,21 @@ class Renderer:
         )
         out.append(Spacer(1, 4))
         w = self.width
-        widths = [28, 84, 74, 88, 26, w - 300]
+        widths = [24, 70, 54, 64, 30, w - 350, 108]
         header = [
             t("No.", "序号"),
             t("Time (UTC)", "时间（UTC）"),
             t("Actor", "操作人"),
             t("Action", "操作"),
-            t("Item", "文件"),
-            "SHA-256",
+            t("Item no.", "文件编号"),
+            t("What changed", "变更内容"),
+            t("Entry hash (SHA-256)", "本条记录哈希值（SHA-256）"),
         ]
         rows: list[list[Any]] = []
         fonts = register_fonts()
+        changes = ChangeDescriber(t)
         for line in self.bundle.log:
+            change = changes.describe(line.action, line.payload)
             actor = line.actor
             actor_cell: Any = (
                 actor
@@ -1348,13 +1395,14 @@ class Renderer:
                     actor_cell,
                     action_cell,
                     "" if line.item_id is None else str(line.item_id),
-                    line.hash,
+                    P(change, s.tiny) if change else "",
+                    f"{line.hash[:32]}\n{line.hash[32:]}",
                 ]
             )
         style = TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), SANS, 6.3),
-                ("FONT", (5, 1), (5, -1), MONO, 4.9),
+                ("FONT", (6, 1), (6, -1), MONO, 5.2),
                 ("GRID", (0, 0), (-1, -1), 0.3, RULE),
                 ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -1485,8 +1533,12 @@ class Renderer:
         cover = b.cover
         story: list[Flowable] = [Marker("cover", recorder), Spacer(1, 30)]
         story.append(P(t("Exhibit Bundle", "证据材料"), s.title))
-        if cover.get("court"):
-            story.append(P(cover["court"], s.center))
+        story.append(
+            P(
+                t("Court: ", "法院：") + (cover.get("court") or t("not stated", "未填写")),
+                s.center,
+            )
+        )
         story.append(
             P(
                 cover.get("caption") or b.case_title,
@@ -1503,7 +1555,13 @@ class Renderer:
         seal = next((tok for tok in reversed(b.tokens) if tok.purpose == "seal"), None)
         last_page = max((end for _, end in pages.values()), default=1)
         rows: list[tuple[str, Any]] = [
-            (t("Matter", "案由"), cover.get("matter") or "—"),
+            (
+                t("Matter", "案由"),
+                t(
+                    cover.get("matter") or "—",
+                    cover.get("matter_zh") or cover.get("matter") or "—",
+                ),
+            ),
             (t("Parties", "当事人"), cover.get("parties") or "—"),
             (t("Prepared by", "制作人"), cover.get("prepared_by") or "—"),
             (t("Date", "日期"), self.lang.time(b.doc_date)),
@@ -1511,8 +1569,8 @@ class Renderer:
             (
                 t("Case state", "案件状态"),
                 t(
-                    f"custody log entry {b.head_seq}, hash {b.head_hash}",
-                    f"保管日志第{b.head_seq}条，哈希值{b.head_hash}",
+                    f"custody log entry {b.head_seq}, hash:\n{b.head_hash}",
+                    f"保管日志第{b.head_seq}条，哈希值：\n{b.head_hash}",
                 ),
             ),
             (
@@ -1531,7 +1589,15 @@ class Renderer:
                 else verdict,
             ),
             (t("Tool", "工具"), f"{b.tool} (code SHA-256 {b.code_hash[:16]}…)"),
-            (t("Exhibits", "证据数量"), str(len(b.exhibits))),
+            (
+                t("Exhibits", "证据数量"),
+                t(
+                    f"{sum(not e.demonstrative for e in b.exhibits)}"
+                    f" (and {sum(e.demonstrative for e in b.exhibits)} demonstratives)",
+                    f"{sum(not e.demonstrative for e in b.exhibits)}"
+                    f"（另有演示材料{sum(e.demonstrative for e in b.exhibits)}件）",
+                ),
+            ),
             (
                 t("Bates range", "页码范围"),
                 f"{bates(b.options.bates_prefix, 1)} – {bates(b.options.bates_prefix, last_page)}",
@@ -1585,6 +1651,7 @@ class Renderer:
             vol = next((vv["number"] for vv in volumes if vv["first"] <= first <= vv["last"]), 1)
             return text + (t(f" (vol. {vol})", f"（第{vol}册）") if len(volumes) > 1 else "")
 
+        demonstrative_rows: list[list[Any]] = []
         for ex in b.exhibits:
             if self.lang.en and self.lang.zh:
                 name = f"{ex.title}\n{ex.title_zh}"
@@ -1594,7 +1661,12 @@ class Renderer:
             else:
                 name, purpose = ex.title, ex.purpose
             source = self.source_text(ex)
-            rows2.append([str(ex.number), name, source, purpose, page_text(ex.key)])
+            row = [str(ex.number), name, source, purpose, page_text(ex.key)]
+            if ex.demonstrative:
+                row[0] = t(ex.label_en, ex.label_zh)
+                demonstrative_rows.append(row)
+            else:
+                rows2.append(row)
         summary_rows: list[list[Any]] = []
         for section in self.sections:
             if section.key.startswith("appendix-") or section.key == "summary":
@@ -1620,8 +1692,11 @@ class Renderer:
                 [28, w * 0.34, w * 0.22, w * 0.26, w - 28 - w * 0.82],
                 s,
                 cell_style=s.small,
+                split_rows=False,
             )
         )
+        if demonstrative_rows:
+            story += demonstratives_index(demonstrative_rows, header, self.lang.t, s, w)
         if b.withdrawn:
             story.append(Spacer(1, 4))
             story.append(
@@ -1764,32 +1839,6 @@ def _text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _flatten(value: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, str]]:
-    """Key paths and values of a facts tree, bounded so hostile JSON cannot explode the page."""
-    out: list[tuple[str, str]] = []
-    if depth > 5:
-        return [(prefix or "value", _text(value)[:2000])]
-    if isinstance(value, dict):
-        for key in sorted(value, key=str)[:200]:
-            out += _flatten(value[key], f"{prefix}.{key}" if prefix else str(key), depth + 1)
-    elif isinstance(value, list) and value and all(isinstance(v, dict | list) for v in value):
-        for index, entry in enumerate(value[:50]):
-            out += _flatten(entry, f"{prefix}[{index}]", depth + 1)
-    elif isinstance(value, list):
-        out.append((prefix or "value", ", ".join(_text(v) for v in value[:100])))
-    else:
-        out.append((prefix or "value", _text(value)))
-    return out
-
-
-def _flatten_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if value in (None, {}, []):
-        return ""
-    return "; ".join(f"{k}: {v}" for k, v in _flatten(value)[:80])
-
-
 def _c2pa_text(c2pa: Any, lang: Lang) -> str:
     t = lang.t
     if not isinstance(c2pa, dict) or not c2pa:
@@ -1849,7 +1898,9 @@ def _labels_text(labels: Any, lang: Lang) -> str:
     parts = []
     for label in labels[:10]:
         if isinstance(label, dict):
-            parts.append(f"{label.get('source')}: {_text(label.get('value'))}")
+            parts.append(
+                f"{label.get('source')}: {facts_text(label.get('value'), lang.t, ARCHIVE_REF)}"
+            )
         else:
-            parts.append(_text(label))
+            parts.append(facts_text(label, lang.t, ARCHIVE_REF))
     return "\n".join(parts)

@@ -23,6 +23,7 @@ from pikepdf import Name, ObjectStreamMode, OutlineItem, StreamDecodeLevel
 from PIL import ImageCms
 from reportlab.pdfgen.canvas import Canvas
 
+from app.report import page_template
 from app.report.fonts import MONO, SANS, SANS_BOLD, draw_runs, plain, runs_width
 from app.report.pdf import MARGIN_X, RenderedPart, Renderer, bates
 
@@ -214,13 +215,20 @@ def _stamp_pdf(
     last: int,
     volume: int,
     volumes: int,
+    sections: Sequence[str] = (),
 ) -> bytes:
-    """One overlay page per volume page: label top left, volume top right, Bates bottom right."""
+    """One overlay page per volume page: label top left, volume top right, Bates bottom right;
+    on exhibit pages the page x of y, and on web captures the URL, time, operator and tool."""
+    spans = page_template.section_spans(sections)
     width, height = renderer.page_size
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=renderer.page_size, invariant=1, initialFontName=SANS)
     prefix = renderer.bundle.options.bates_prefix
-    title = plain(renderer.bundle.case_title, limit=80)
+    cover = renderer.bundle.cover
+    zh_only = renderer.lang.zh and not renderer.lang.en
+    title = plain(
+        (cover.get("caption_zh") if zh_only else "") or renderer.bundle.case_title, limit=80
+    )
     for page in range(first, last + 1):
         label = plain(labels[page - 1][0], limit=160)
         canvas.setFillColorRGB(0.1, 0.1, 0.1)
@@ -243,6 +251,20 @@ def _stamp_pdf(
         canvas.drawRightString(width - MARGIN_X, 24, stamp)
         footer = title if runs_width(title, SANS, 7) < width / 2 else title[:60] + "…"
         draw_runs(canvas, MARGIN_X, 25, footer, SANS, 7)
+        if sections:
+            lines = page_template.page_lines(renderer, sections, page, spans)
+            if lines.footer_centre:
+                centre = plain(lines.footer_centre, limit=120)
+                draw_runs(
+                    canvas, width - MARGIN_X - runs_width(centre, SANS, 7), 42, centre, SANS, 7
+                )
+            for row, text in enumerate(lines.header):
+                line = plain(text, limit=400)
+                room = width - 2 * MARGIN_X
+                while len(line) > 20 and runs_width(line, SANS, 6.5) > room:
+                    line = line[: int(len(line) * 0.95)]
+                    line = line[:-1] + "…"
+                draw_runs(canvas, MARGIN_X, height - 51 - 8 * row, line, SANS, 6.5)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -340,7 +362,9 @@ def write_volume(
     """
     vol = pikepdf.new()
     vol.pages.extend(pages[first - 1 : last])
-    overlay = pikepdf.open(io.BytesIO(_stamp_pdf(renderer, labels, first, last, number, count)))
+    overlay = pikepdf.open(
+        io.BytesIO(_stamp_pdf(renderer, labels, first, last, number, count, sections))
+    )
     for index, page in enumerate(vol.pages):
         stamp_page(vol, page, overlay.pages[index])
     prefix = renderer.bundle.options.bates_prefix

@@ -142,7 +142,15 @@ def add_file(
     ).item_id
 
 
-def add_work(case: Case, item_id: int, title: str, owner: str, reg: str, date: str) -> int:
+def add_work(
+    case: Case,
+    item_id: int,
+    title: str,
+    owner: str,
+    reg: str,
+    date: str,
+    facts: dict[str, Any] | None = None,
+) -> int:
     return _log(
         case,
         "work.added",
@@ -153,7 +161,7 @@ def add_work(case: Case, item_id: int, title: str, owner: str, reg: str, date: s
             "owner": owner,
             "registration": reg,
             "registration_date": date,
-            "facts": canonical_json({"work_type": "artistic work"}),
+            "facts": canonical_json({"work_type": "artistic work", **(facts or {})}),
             "supersedes": None,
         },
         item_id,
@@ -306,6 +314,7 @@ def build_demo_case(
                 entry["owner"],
                 entry["registration_number"],
                 entry["registration_date"],
+                {"title_zh": entry.get("title_zh", "")},
             )
         )
     ids["works"] = work_ids

@@ -123,7 +123,9 @@ def test_exhibits_are_numbered_works_then_platform_pages_then_captures_items_and
         "item",
         "chart",
     ]
-    assert [e.number for e in bundle.exhibits] == list(range(1, 8))
+    # demonstratives are numbered apart (PDX-1 …), never with an exhibit number
+    assert [e.number for e in bundle.exhibits] == [*range(1, 7), 1]
+    assert [e.label_en for e in bundle.exhibits][-2:] == ["Exhibit 6", "PDX-1"]
     # by default an untagged file outside any capture is not exhibited, and the cover says so
     exhibited = {v.item.id for v in bundle.item_views()}
     assert ids["tall"] not in exhibited and bundle.not_selected == 1
@@ -152,9 +154,14 @@ def test_same_case_state_and_options_give_a_byte_identical_filing_pdf_and_zip(
     tmp_path: Path, tsa_server: TsaServer
 ) -> None:
     from app.core import attest
+    from app.report import exhibit_register
+    from app.report.model import ExportOptions
 
     make_case(tmp_path / "case.proofshot", tsa_server)
     with Case.open(tmp_path / "case.proofshot") as case:
+        # the first export registers the exhibit numbers (an event); do it before the copies
+        # so both start from the same case state
+        exhibit_register.record(case, ExportOptions(lang="en+zh", bates_prefix="X"))
         attest.seal_log(case, [TsaConfig(tsa_server.url)])
     first = Path(shutil.copytree(tmp_path / "case.proofshot", tmp_path / "a.proofshot"))
     second = Path(shutil.copytree(tmp_path / "case.proofshot", tmp_path / "b.proofshot"))

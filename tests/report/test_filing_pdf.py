@@ -74,7 +74,9 @@ def test_every_page_carries_an_exhibit_label_and_consecutive_bates_number(
     for number, text in enumerate(texts, start=1):
         assert f"PS{number:06d}" in text, f"page {number} lacks its Bates number"
         first_line = text.strip().splitlines()[0] if text.strip() else ""
-        assert re.search(r"Exhibit \d+|Cover|Exhibit index|Appendix|Summary", text), first_line
+        assert re.search(r"Exhibit \d+|PDX-\d+|Cover|Exhibit index|Appendix|Summary", text), (
+            first_line
+        )
 
 
 def test_exhibit_pages_are_labelled_with_their_own_exhibit(bilingual: Exported) -> None:
@@ -88,7 +90,7 @@ def test_exhibit_pages_are_labelled_with_their_own_exhibit(bilingual: Exported) 
 def test_outline_has_a_bookmark_for_every_exhibit_and_appendix(bilingual: Exported) -> None:
     reader = PdfReader(bilingual.pdf)
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
-    exhibits = [t for t in titles if re.match(r"Exhibit \d+ ", t)]
+    exhibits = [t for t in titles if re.match(r"(Exhibit|PDX-)\s?\d+ ", t)]
     assert len(exhibits) == bilingual.result.exhibits
     assert any("Appendix C" in t for t in titles)
     assert any("Declaration" in t for t in titles)
@@ -189,11 +191,18 @@ def test_comparison_chart_is_marked_demonstrative_with_numbered_elements(
     bilingual: Exported,
 ) -> None:
     texts = _page_texts(bilingual.pdf)
-    chart = "\n".join(t for t in texts if "Exhibit7(Demonstrative)" in _squash(t))
+    chart = "\n".join(t for t in texts if "PDX-1(Demonstrative)" in _squash(t))
     assert "DEMONSTRATIVE" in chart and "Numbered elements" in chart
     assert "Star-shaped chest emblem" in chart
     assert "Silver helmet with crest <b>&</b>" in chart
-    assert "The two images are the same picture at a glance." in chart
+    # measured facts in neutral words, in both languages; the band is the tool's classification
+    assert "The two images are the same picture at a glance." not in chart
+    squashed = _squash(chart)
+    assert "Proofshot'sclassification“high”" in squashed and "Proofshot的分级为“高”" in squashed
+    assert "6,600comparedpairs" in squashed and "共6,600对比对" in squashed
+    assert "Perceptualhash/感知哈希" in squashed and "Distinctivepoints/特征点" in squashed
+    for opinion in ("strong evidence", "reproduces", "inlier_ratio"):
+        assert opinion not in chart
     assert "国作登字-2023-F-00012345" in chart
 
 
