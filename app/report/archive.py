@@ -9,6 +9,7 @@ longer matches its record is refused rather than packed.
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import io
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.core import attest
+from app.core import attest, custody
 from app.core.case import Case
 from app.core.errors import ProofshotError
 from app.report import declarations, notice
@@ -33,7 +34,11 @@ SHA256SUMS = "SHA256SUMS"
 MANIFEST_FILES = (MANIFEST_JSON, MANIFEST_CSV, SHA256SUMS)
 CUSTODY_LOG = "custody-log.jsonl"
 BUNDLE_JSON = "bundle.json"
-MANIFEST_FORMAT = "proofshot-bundle-manifest/1"
+MANIFEST_FORMAT = "proofshot-bundle-manifest/2"
+"""Format 2: the archive carries ``anchor/`` (format 1 bundles had no sealed list of files)."""
+ANCHOR_DIR = "anchor"
+ANCHOR_EVENTS = "anchor/events.jsonl"
+ANCHOR_README = "anchor/ANCHOR.txt"
 
 _STORED_TYPES = (
     ".png",
@@ -99,13 +104,13 @@ def _copy_hashed(src: Path, dst: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def write_custody_log(case: Case, head_seq: int, path: Path) -> None:
-    """The log up to the bundle's head, one event per line, payload as its exact hashed text."""
+def write_custody_log(case: Case, head_seq: int, path: Path, *, after: int = 0) -> None:
+    """The log's entries after ``after`` up to ``head_seq``, one per line, payload as its exact hashed text."""
     with open(path, "w", encoding="utf-8", newline="\n") as out:
         for row in case.conn.execute(
             "SELECT seq, at_utc, actor, action, item_id, payload, prev_hash, hash FROM events"
-            " WHERE seq <= ? ORDER BY seq",
-            (head_seq,),
+            " WHERE seq > ? AND seq <= ? ORDER BY seq",
+            (after, head_seq),
         ):
             line = {
                 "seq": row[0],
@@ -201,7 +206,7 @@ def bundle_json(bundle: Bundle) -> dict[str, Any]:
             }
         )
     return {
-        "format": "proofshot-bundle/1",
+        "format": "proofshot-bundle/2",
         "case_title": bundle.case_title,
         "case_id": bundle.case_id,
         "head_seq": bundle.head_seq,
@@ -217,9 +222,11 @@ def bundle_json(bundle: Bundle) -> dict[str, Any]:
     }
 
 
-CHAIN_CHECK_PY = """import hashlib, json, sys
+CHAIN_CHECK_PY = """import hashlib, json, os, sys
 prev, n = "0" * 64, 0
-for n, line in enumerate(open("custody-log.jsonl", encoding="utf-8"), start=1):
+files = [f for f in ("custody-log.jsonl", "anchor/events.jsonl") if os.path.exists(f)]
+lines = (line for f in files for line in open(f, encoding="utf-8"))
+for n, line in enumerate(lines, start=1):
     e = json.loads(line)
     header = json.dumps([e["seq"], e["at_utc"], e["actor"], e["action"], e["item_id"], e["prev_hash"]],
                         sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -240,6 +247,7 @@ def verify_text(bundle: Bundle, signed_name: str | None, filing_names: list[str]
         f"Case: {bundle.case_title} ({bundle.case_id})",
         f"Custody log head: entry {bundle.head_seq}, hash {bundle.head_hash}",
         f"Exported with {bundle.tool} (code SHA-256 {bundle.code_hash})",
+        *(["", "WARNING / 警告:", *note] if (note := bundle.anchoring_note()) else []),
         "",
         "ENGLISH",
         "-------",
@@ -266,7 +274,8 @@ def verify_text(bundle: Bundle, signed_name: str | None, filing_names: list[str]
         "",
         "     grep SHA256_OF_THE_NATIVE tokens/token-*.txt",
         "",
-        "   Compare each .ca.pem with the root certificate the TSA publishes.",
+        "   The .ca.pem files come from the bundle: they prove nothing by themselves. Replace",
+        "   them with the root certificate the TSA publishes (or compare fingerprints) first.",
         "",
         "3. The custody log (custody-log.jsonl): each entry's hash is SHA-256 over",
         "   canonical_json([seq, at_utc, actor, action, item_id, prev_hash]) + newline + payload,",
@@ -281,7 +290,23 @@ def verify_text(bundle: Bundle, signed_name: str | None, filing_names: list[str]
             f"   {seal.file_stem}.tsr from {seal.tsa_name or seal.tsa_url}, genTime {seal.gen_time}.",
             "",
         ]
-    n = 4
+    lines += [
+        "4. The anchor (anchor/, written after everything else). anchor/events.jsonl continues",
+        "   custody-log.jsonl: its entries link on from the log's last hash (the same Python",
+        "   check works on the two files joined). Its export.created entry lists every file of this",
+        "   archive outside anchor/ with size and SHA-256 (the PDFs, bundle.json and the manifests",
+        "   included); the seal tokens anchor/seal-*.tsr timestamp that entry's hash (their .txt",
+        "   names it as head-hash). Verify each against the TSA's root as published by the TSA:",
+        "",
+        "     cd anchor",
+        "     openssl ts -verify -data seal-NNNN-HOST.txt -in seal-NNNN-HOST.tsr \\",
+        "         -CAfile TSA_ROOT.pem -untrusted seal-NNNN-HOST.chain.pem",
+        "",
+        "   anchor/ANCHOR.txt names the tokens; with no seal token the archive is UNANCHORED: its",
+        "   files agree with a list nothing outside the exporting computer fixed in time.",
+        "",
+    ]
+    n = 5
     if signed_name:
         lines += [
             f"{n}. The signed archive PDF {signed_name} (PAdES B-T, PDF/A-3 with the natives attached):",
@@ -332,7 +357,19 @@ def verify_text(bundle: Bundle, signed_name: str | None, filing_names: list[str]
         "   哈希值。可用上文英文部分第3项的Python 3代码重新计算。",
         "",
     ]
-    n = 4
+    lines += [
+        "4. 时间锚定（anchor目录，最后写入）：anchor/events.jsonl接续custody-log.jsonl；其中",
+        "   export.created记录列出本归档包anchor目录以外全部文件的大小及SHA-256；anchor/seal-*.tsr",
+        "   为该记录哈希值的可信时间戳，请用时间戳机构自行公布的根证书（TSA_ROOT.pem）核验：",
+        "",
+        "     cd anchor",
+        "     openssl ts -verify -data seal-NNNN-HOST.txt -in seal-NNNN-HOST.tsr \\",
+        "         -CAfile TSA_ROOT.pem -untrusted seal-NNNN-HOST.chain.pem",
+        "",
+        "   无时间戳的归档包为“未锚定”：其文件与清单一致，但清单的时间未经第三方固定。",
+        "",
+    ]
+    n = 5
     if signed_name:
         lines += [
             f"{n}. 已签名的归档PDF {signed_name}（PAdES B-T签名，PDF/A-3，附原始文件）：",
@@ -360,8 +397,13 @@ def write_archive(
     signed_pdf: Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     cancel_check: Callable[[], None] | None = None,
+    make_zip: bool = True,
 ) -> ArchiveOutput:
-    """Write the archive folder, its manifests and a reproducible zip of it."""
+    """Write the archive folder, its manifests and (unless ``make_zip`` is off) a reproducible zip.
+
+    The export turns ``make_zip`` off: it lists and seals the folder first, adds ``anchor/``
+    (:func:`write_anchor`) and zips afterwards, so the zip carries the anchor.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     entries: list[ArchiveEntry] = []
     views = list(bundle.item_views())
@@ -461,9 +503,69 @@ def write_archive(
     (folder / MANIFEST_CSV).write_text(buffer.getvalue(), "utf-8")
     (folder / SHA256SUMS).write_text("".join(f"{e.sha256}  {e.path}\n" for e in entries), "utf-8")
     output = ArchiveOutput(folder, zip_path, entries, hashlib.sha256(manifest_bytes).hexdigest())
-    write_zip(folder, zip_path, bundle.document_time.timetuple()[:6])
-    output.zip_sha256 = _hash_file(zip_path)[0]
+    if make_zip:
+        write_zip(folder, zip_path, bundle.document_time.timetuple()[:6])
+        output.zip_sha256 = _hash_file(zip_path)[0]
     return output
+
+
+def seal_token_stem(token_id: int, tsa_url: str) -> str:
+    return "seal-" + attest.token_file_stem(token_id, tsa_url).removeprefix("token-")
+
+
+def write_anchor(case: Case, folder: Path, bundle_head_seq: int, export_seq: int) -> list[str]:
+    """``anchor/``: the log entries after the archived log (``export.created`` and its seals) and the seal tokens.
+
+    Returns the stems of the seal tokens written. Nothing here is listed in ``export.created``
+    (it cannot be: it holds that entry); ``verify-bundle`` checks it by recomputing the chain
+    from the archived log's head and by verifying the tokens against trust anchors of its own.
+    """
+    anchor = folder / ANCHOR_DIR
+    anchor.mkdir(parents=True, exist_ok=True)
+    head_seq = custody.head(case.conn)[0]
+    write_custody_log(case, head_seq, folder / ANCHOR_EVENTS, after=bundle_head_seq)
+    export_hash = case.conn.execute(
+        "SELECT hash FROM events WHERE seq = ?", (export_seq,)
+    ).fetchone()[0]
+    stems = []
+    rows = case.conn.execute(
+        "SELECT id, tsa_url, tsa_name, gen_time, manifest, response_b64, chain_pem FROM tokens"
+        " WHERE purpose = 'seal' AND sealed_seq = ? AND sealed_hash = ? ORDER BY id",
+        (export_seq, export_hash),
+    ).fetchall()
+    lines = [
+        "ANCHOR OF THIS ARCHIVE / 本归档包的时间锚定",
+        "=" * 60,
+        "",
+        f"events.jsonl holds the custody-log entries after entry {bundle_head_seq} (the last entry of",
+        f"custody-log.jsonl): entry {export_seq} is export.created, which lists every file of this",
+        "archive outside anchor/ with its size and SHA-256; the entries after it seal it.",
+        "",
+    ]
+    for tid, tsa_url, tsa_name, gen_time, manifest, resp_b64, chain_pem in rows:
+        stem = seal_token_stem(int(tid), str(tsa_url))
+        (anchor / f"{stem}.tsr").write_bytes(base64.b64decode(resp_b64))
+        (anchor / f"{stem}.txt").write_bytes(str(manifest).encode("utf-8"))
+        (anchor / f"{stem}.chain.pem").write_text(str(chain_pem or ""), "ascii")
+        stems.append(stem)
+        lines += [
+            f"{stem}.tsr: {tsa_name or tsa_url}, genTime {gen_time}, seals entry {export_seq}",
+            f"  openssl ts -verify -data {stem}.txt -in {stem}.tsr -CAfile TSA_ROOT.pem -untrusted {stem}.chain.pem",
+            "",
+        ]
+    if not stems:
+        lines += [
+            "NOT ANCHORED: no timestamp authority sealed the export, so nothing outside the",
+            "exporting computer fixes this list of files in time. verify-bundle reports INTACT, UNANCHORED.",
+            "未锚定：导出时未取得可信时间戳，verify-bundle核验结果为“完整，未锚定”。",
+            "",
+        ]
+    lines += [
+        "TSA_ROOT.pem is the root certificate the TSA publishes, obtained from the TSA itself,",
+        "never from this archive. proofshot verify-bundle --ca-file TSA_ROOT.pem does all of this.",
+    ]
+    (folder / ANCHOR_README).write_text("\n".join(lines) + "\n", "utf-8")
+    return stems
 
 
 def write_zip(folder: Path, zip_path: Path, date_time: tuple[int, ...]) -> None:

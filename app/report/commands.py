@@ -2,7 +2,8 @@
 
 ``app.cli`` calls :func:`register` with its ``add(name, handler, help)`` helper. The handlers
 return the process exit code: 0 when everything holds, 2 when the command ran but found the
-case (at export) or the bundle not intact.
+case (at export) not intact or the bundle anything but INTACT (INTACT, UNANCHORED included),
+7 for a zip whose directory cannot be read.
 """
 
 from __future__ import annotations
@@ -97,15 +98,21 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _print_bundle_report(report: Any) -> None:
-    verdict = "INTACT" if report.ok else "NOT INTACT"
     print(
-        f"{verdict}: {report.kind} {report.path}; {report.files_checked} file(s) checked, "
-        f"{len(report.tokens)} token(s), {len(report.signatures)} signature(s)."
+        f"{report.verdict}: {report.kind} {report.path}; {report.files_checked} file(s) checked, "
+        f"{len(report.tokens)} token(s), {len(report.seals)} seal(s) over the export, "
+        f"{len(report.signatures)} signature(s)."
     )
     if report.chain:
         print(
             f"  custody log: {report.chain.get('entries')} entries, head {report.chain.get('head_hash')}"
         )
+    for seal in report.seals:
+        if seal.get("trusted") and seal.get("ok"):
+            print(
+                f"  anchored: seal {seal['name']} by {seal.get('tsa')} at {seal.get('gen_time')}, "
+                f"chained to trusted root '{seal.get('anchor')}' from {seal.get('anchor_source')}"
+            )
     for label, names in (
         ("CHANGED", report.changed),
         ("MISSING", report.missing),
@@ -116,22 +123,25 @@ def _print_bundle_report(report: Any) -> None:
     for problem in report.problems:
         if not any(problem.startswith(p) for p in ("Changed:", "Missing:", "Added:")):
             print(f"  PROBLEM: {problem}")
+    for text in report.not_checked:
+        print(f"  not checked: {text}")
     for note in report.notes:
         print(f"  note: {note}")
 
 
 def cmd_verify_bundle(args: argparse.Namespace) -> int:
     path = Path(args.path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise ProofshotError(f"{path} does not exist.")
-    from app.report.verify_bundle import verify_bundle  # loaded on use, as above
+    from app.report.verify_bundle import trust_anchors, verify_bundle  # loaded on use, as above
 
-    report = verify_bundle(path)
+    anchors = trust_anchors([Path(p) for p in args.ca_file or ()])
+    report = verify_bundle(path, anchors=anchors)
     if args.json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         _print_bundle_report(report)
-    return EXIT_OK if report.ok else EXIT_PROBLEMS
+    return int(report.exit_code)
 
 
 def cmd_exhibit(args: argparse.Namespace) -> int:
@@ -195,9 +205,15 @@ def register(add: AddCommand) -> None:
     p = add(
         "verify-bundle",
         cmd_verify_bundle,
-        "Check an exported bundle (folder, zip or signed PDF) offline; exit 0 only when all holds.",
+        "Check an exported bundle (folder, zip or PDF) offline; exit 0 only for INTACT (every file under a trusted seal).",
     )
     p.add_argument("path", type=Path)
+    p.add_argument(
+        "--ca-file",
+        action="append",
+        metavar="PEM",
+        help="a TSA root certificate to trust (repeatable); besides the OS trust store and settings",
+    )
     p.add_argument("--json", action="store_true")
 
     p = add(

@@ -1,18 +1,24 @@
-"""The export job: seal, verify, build the bundle model, write its views, log the export, seal again.
+"""The export job: anchor what exists, verify, build the bundle, list every file, seal the list.
 
 Order matters for what the bundle can prove on its own:
 
-1. If the custody log's last entry is not already a seal, seal it (two TSAs when two answer),
-   so the log shipped in the bundle is timestamped up to its last entry.
+1. Attest pending items and, unless the custody log already ends in a seal, seal it (two
+   TSAs when two answer), so the log shipped in the bundle is timestamped up to its head.
 2. Re-verify the whole case (every object re-hashed, the chain recomputed) and print the
    result in the bundle.
 3. Build the bundle model at the log's head and write the filing PDF(s), the signed PDF and
-   the archive from it.
-4. Log ``export.created`` with the options and the SHA-256 of every top-level file written,
-   then seal again, so the export itself is timestamped in the case.
+   the archive folder from it.
+4. Log ``export.created`` listing every file written (path, size, SHA-256: the PDFs, the
+   natives, the tokens, ``bundle.json`` and the manifests included), then seal the log again:
+   the seal's token attests that list.
+5. Write ``archive/anchor/``: the custody-log entries after the archived log's head (the
+   ``export.created`` entry and the seals over it) and the seal tokens. The listed files cannot
+   hold the entry that lists them, so the anchor is written after the seal and is checked by
+   its hash chain and its tokens, not by the list. Then zip the folder.
 
 Same case state and options give a byte-identical filing PDF: nothing in it depends on the
-clock, only on the log's head.
+clock, only on the log's head. The archive is the same except ``anchor/``, which records when
+this export happened.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ class ExportResult:
     exhibits: int
     warnings: list[str] = field(default_factory=list)
     seals: int = 0
+    anchored: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +74,7 @@ class ExportResult:
             "pages": self.pages,
             "exhibits": self.exhibits,
             "seals": self.seals,
+            "anchored": self.anchored,
             "warnings": self.warnings,
         }
 
@@ -77,6 +85,48 @@ def _sha256(path: Path) -> str:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _entry(path: Path, out: Path) -> dict[str, Any]:
+    return {
+        "path": path.relative_to(out).as_posix(),
+        "size": path.stat().st_size,
+        "sha256": _sha256(path),
+    }
+
+
+BUNDLE_FOLDERS = ("filing", "signed", "archive", "notice")
+"""The folders an export writes under ``--out`` (nothing else there is the export's)."""
+
+
+def _listing(out: Path, result: ExportResult) -> list[dict[str, Any]]:
+    """Every file the export wrote, relative to ``out``: the PDFs, the archive's every file, the notice."""
+    paths = [*result.filing]
+    if result.signed is not None:
+        paths.append(result.signed)
+    for name in BUNDLE_FOLDERS:
+        folder = out / name
+        if folder.is_dir() and not folder.is_symlink():
+            paths += sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    return [_entry(p, out) for p in dict.fromkeys(paths)]
+
+
+def anchoring_warnings(bundle: Bundle, export_seals: int) -> list[str]:
+    """Plain-words warnings when the export, or some exhibited items, have no trusted timestamp."""
+    warnings = []
+    if export_seals == 0:
+        warnings.append(
+            "Nothing anchors this bundle: no timestamp authority answered (or none is configured), "
+            "so no trusted timestamp covers its list of files; verify-bundle will report it as INTACT, UNANCHORED."
+        )
+    untimed = sorted({v.item.id for v in bundle.item_views() if not v.tokens})
+    if untimed:
+        shown = ", ".join(str(i) for i in untimed[:20]) + ("…" if len(untimed) > 20 else "")
+        warnings.append(
+            f"{len(untimed)} exhibited item(s) have no trusted timestamp of their own (items {shown}); "
+            "their acquisition time rests on this computer's clock."
+        )
+    return warnings
 
 
 def _slug(text: str) -> str:
@@ -121,13 +171,22 @@ class ExportJob:
     def _targets(self, case: Case, bundle_head: int) -> Path:
         out = self.options.out or (case.path / "exports" / f"export-{bundle_head:06d}")
         out = Path(out)
+        if out.exists() and not out.is_dir():
+            raise ProofshotError(
+                f"{out} is a file; the export needs a folder to write into (give --out a new or empty folder)."
+            )
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProofshotError(
+                f"The export folder {out} cannot be created ({exc.strerror or exc}); give --out a folder you can write to."
+            ) from exc
         for name in ("filing", "archive", "archive.zip", "signed"):
             target = out / name
             if target.exists() and (target.is_file() or any(target.iterdir())):
                 raise ProofshotError(
                     f"{target} already exists; export into an empty folder (or a new --out) so no earlier bundle is mixed in."
                 )
-        out.mkdir(parents=True, exist_ok=True)
         return out
 
     def _run(self, case: Case, progress: ProgressCallback, cancel: CancelToken) -> ExportResult:
@@ -141,7 +200,10 @@ class ExportJob:
         seals = 0
         # 0. give exhibits exported for the first time their stable numbers (logged, issue 16)
         exhibit_register.record(case, options, renumber=options.renumber)
-        # 1. seal the head unless it already is a seal
+        # 1. attest pending items, then seal the head unless it already is a seal
+        if tsas and attest.pending_items(case, limit=1):
+            progress(Progress(0, None, "Timestamping pending items"))
+            attest.attest_pending(case, tsas, cancel=cancel)
         last = case.conn.execute("SELECT action FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         if tsas and (last is None or last[0] != "log.sealed"):
             progress(Progress(0, None, "Sealing the custody log"))
@@ -165,26 +227,8 @@ class ExportJob:
         finally:
             shutil.rmtree(work, ignore_errors=True)
         result.intact = bool(verification.intact)
-        # 4. the export is itself a custody event, then sealed
-        files = []
-        for path in [*result.filing, result.signed, result.archive_zip]:
-            if path is not None:
-                files.append(
-                    {
-                        "path": str(path.relative_to(out)),
-                        "size": path.stat().st_size,
-                        "sha256": _sha256(path),
-                    }
-                )
-        if result.archive_folder is not None:
-            manifest = result.archive_folder / archive_mod.MANIFEST_JSON
-            files.append(
-                {
-                    "path": str(manifest.relative_to(out)),
-                    "size": manifest.stat().st_size,
-                    "sha256": _sha256(manifest),
-                }
-            )
+        # 4. the export is itself a custody event listing every file, then sealed
+        files = _listing(out, result)
         with case.transaction():
             event = case.log(
                 "export.created",
@@ -202,14 +246,23 @@ class ExportJob:
                 actor=self.actor,
             )
         result.event_seq = event.seq
+        export_seals = 0
         if tsas:
             progress(Progress(0, None, "Sealing the export"))
-            seals += len(attest.seal_log(case, tsas).tokens)
-        result.seals = seals
+            export_seals = len(attest.seal_log(case, tsas).tokens)
+        result.seals = seals + export_seals
+        result.anchored = export_seals > 0
+        # 5. the anchor (the entries after the archived log and the seal tokens), then the zip
+        if result.archive_folder is not None and result.archive_zip is not None:
+            archive_mod.write_anchor(case, result.archive_folder, bundle.head_seq, event.seq)
+            archive_mod.write_zip(
+                result.archive_folder, result.archive_zip, bundle.document_time.timetuple()[:6]
+            )
         if not verification.intact:
             result.warnings.append(
                 "The case did not verify as intact at export; the bundle says so on its cover and in the declaration."
             )
+        result.warnings += anchoring_warnings(bundle, export_seals)
         return result
 
     def _write(
@@ -292,6 +345,7 @@ class ExportJob:
                 signed_pdf=signed,
                 progress=report,
                 cancel_check=cancel.raise_if_cancelled,
+                make_zip=False,
             )
         return ExportResult(
             filing=[v.path for v in filing.volumes] if wants_filing else [],

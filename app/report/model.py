@@ -407,6 +407,21 @@ class Bundle:
     def document_time(self) -> datetime:
         return parse_time(self.doc_date) or datetime(2000, 1, 1, tzinfo=UTC)
 
+    def anchoring_note(self) -> tuple[str, str] | None:
+        """(English, Chinese) warning for the cover and VERIFY.txt when trusted time is missing."""
+        if not any(t.purpose == "seal" for t in self.tokens):
+            untimed = not any(t.purpose == "items" for t in self.tokens)
+            return (
+                "NOT ANCHORED: no trusted timestamp could be obtained"
+                + (" for the custody log or any item" if untimed else " for the custody log")
+                + ". Nothing outside this computer fixes when these files existed; "
+                "verify-bundle reports this bundle as INTACT, UNANCHORED.",
+                "未锚定：保管日志"
+                + ("及任何文件均" if untimed else "")
+                + "未取得可信时间戳，这些文件存在的时间仅依据本机时钟；verify-bundle核验结果为“完整，未锚定”。",
+            )
+        return None
+
     def item_views(self) -> Iterable[ItemView]:
         for exhibit in self.exhibits:
             yield from exhibit.items

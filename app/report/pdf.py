@@ -1603,6 +1603,9 @@ class Renderer:
                 f"{bates(b.options.bates_prefix, 1)} – {bates(b.options.bates_prefix, last_page)}",
             ),
         ]
+        anchoring = b.anchoring_note()
+        if anchoring:
+            rows.append((t("Anchoring", "时间锚定"), t(*anchoring)))
         story.append(kv_table(rows, s, self.width, 130))
         if len(volumes) > 1:
             story.append(P(t("Volumes", "分册"), s.h2))

@@ -1,53 +1,104 @@
-"""Check an exported bundle offline: a folder, its zip, or a signed archive PDF.
+"""Check an exported bundle offline: a folder, its zip, or a PDF on its own.
 
-Nothing is trusted that can be recomputed: every file against the manifests (and the three
-manifests against one another), every timestamp token against the manifest it signs and the
-chain shipped beside it, every native's hash against the token manifest that names it, the
-custody log's hash chain and the seals over it, and every PDF signature with pyHanko. Each
-changed, missing or added file is named. The case itself is never needed.
+A bundle is INTACT only when every file is covered by something nobody holding the bundle
+can recompute: the ``export.created`` entry in ``anchor/events.jsonl`` lists every file
+(path, size, SHA-256), it chains on from the archived custody log, and a seal token over its
+hash verifies against a trust anchor from *outside* the bundle (``--ca-file``, the user's
+settings, the OS trust store; never a certificate shipped in the bundle or the token). When
+the files agree with that list but no seal anchors it, the verdict is INTACT, UNANCHORED
+(exit 2): anyone could have rewritten files and list together. Anything else is NOT INTACT
+with each problem named: changed, missing and added files, a re-chained custody log (the
+cover's or ``bundle.json``'s log head is not the archive's), a removed exhibit, a replaced
+PDF (or one carrying JavaScript or attachments), deleted tokens, a seal made long after the
+export time it seals.
 
-What cannot be established offline is said as a note, not hidden: whether a TSA root or the
-signer's certificate deserves trust is for the reader to compare with what the TSA or the
-signer publishes.
+Reading is bounded whatever the input: files are streamed through fixed buffers, opened
+with ``O_NOFOLLOW | O_NONBLOCK`` after an ``lstat`` (symlinks, FIFOs and devices are named,
+never opened); zip members are refused above a decompression ratio and their streams capped;
+manifests and other files read whole are capped in size. A zip whose directory cannot be
+read is one sentence and exit 7.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import csv
+import datetime as dt
+import functools
 import hashlib
 import io
 import json
 import logging
+import os
 import re
+import shutil
+import stat
+import tempfile
+import warnings
 import zipfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-import pikepdf
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko_certvalidator import ValidationContext
+from cryptography import x509
+from cryptography.utils import CryptographyDeprecationWarning
 
 from app.core import custody
+from app.core.attest import seal_manifest, token_file_stem
 from app.core.canonical import canonical_json
-from app.core.tsa import verify_timestamp
+from app.core.errors import ProofshotError
+from app.core.trust import load_trust
+from app.core.tsa import MAX_CLOCK_OFFSET, parse_timestamp_response, verify_timestamp
 from app.report.archive import (
+    ANCHOR_DIR,
+    ANCHOR_EVENTS,
+    ANCHOR_README,
+    BUNDLE_JSON,
     CUSTODY_LOG,
     MANIFEST_CSV,
     MANIFEST_FILES,
     MANIFEST_JSON,
     SHA256SUMS,
+    seal_token_stem,
 )
 
 CHUNK = 1 << 20
+MAX_SMALL_FILE = 16 << 20
+"""Manifests, bundle.json, token files: read whole and parsed, so capped (a 50,000-item
+manifest is about 15 MB; parsed, it stays well inside the 200 MB the verifier may use)."""
+MAX_LOG_LINE = 16 << 20
+MAX_ENTRIES = 200_000
+"""Files in a folder or members in a zip."""
+MAX_RATIO = 200
+"""A zip member may inflate to at most this many times its compressed size (beyond 1 MB)."""
+RATIO_FLOOR = 1 << 20
+SEAL_WINDOW = dt.timedelta(hours=1)
+"""The export seals itself within seconds; a seal made later than this after the export time
+it seals means that time cannot be believed (a re-made export, backdated)."""
+EXIT_OK = 0
+EXIT_PROBLEMS = 2
+EXIT_CORRUPT = 7
+
+INTACT = "INTACT"
+UNANCHORED = "INTACT, UNANCHORED"
+NOT_INTACT = "NOT INTACT"
+NOT_VERIFIED = "NOT VERIFIED"
+
 _NATIVE_NAME = re.compile(r"-([0-9a-f]{64})(\.[A-Za-z0-9]+)?$")
 _ITEMS_LINE = re.compile(r"^([0-9a-f]{64})  item-(\d+)$")
+_COVER_HEAD = re.compile(r"(?:entry(\d+),hash:?|保管日志第(\d+)条，哈希值[:：]?)([0-9a-f]{64})")
+_EXHIBIT_DIR = re.compile(r"^natives/exhibit-(\d+)/")
+
+
+@dataclass
+class Finding:
+    code: str
+    message: str
 
 
 @dataclass
@@ -55,43 +106,232 @@ class BundleReport:
     path: str
     kind: str
     ok: bool = True
+    verdict: str = ""
+    anchored: bool = False
     files_checked: int = 0
     changed: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
+    unsafe: list[str] = field(default_factory=list)
     tokens: list[dict[str, Any]] = field(default_factory=list)
+    seals: list[dict[str, Any]] = field(default_factory=list)
     chain: dict[str, Any] = field(default_factory=dict)
     signatures: list[dict[str, Any]] = field(default_factory=list)
     attachments: int = 0
+    findings: list[Finding] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    not_checked: list[str] = field(default_factory=list)
+    trust: list[str] = field(default_factory=list)
+    exit_code: int = EXIT_OK
 
-    def problem(self, text: str) -> None:
-        self.problems.append(text)
+    def problem(self, text: str, code: str = "problem") -> None:
+        seen = self.__dict__.setdefault("_seen", set())
+        if text not in seen:
+            seen.add(text)
+            self.problems.append(text)
+            self.findings.append(Finding(code, text))
         self.ok = False
 
+    def has(self, code: str) -> bool:
+        return any(f.code == code for f in self.findings)
+
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        data = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        data["findings"] = [f.__dict__ for f in self.findings]
+        return data
+
+
+class _Refused(Exception):
+    """A file that is not read: not a regular file, too large, a bomb, or damaged."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# -- trust anchors ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrustAnchors:
+    """Root certificates from outside the bundle: one PEM certificate each, and where it came from."""
+
+    pems: tuple[bytes, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def for_token(self, tsr: bytes) -> list[bytes]:
+        """The anchors that could end this token's chain (by its certificates' names)."""
+        try:
+            certs = [
+                x509.load_pem_x509_certificate(p) for p in parse_timestamp_response(tsr).certs_pem
+            ]
+        except (ProofshotError, ValueError):
+            return list(self.pems)
+        if not certs:  # the token names no certificate: any anchor might be its signer's
+            return list(self.pems)
+        names = {c.subject for c in certs} | {c.issuer for c in certs}
+        return [pem for pem, cert in self._loaded() if cert.subject in names]
+
+    def source_of(self, subject: str) -> str | None:
+        for (_, cert), source in zip(self._loaded(), self._sources(), strict=True):
+            if cert.subject.rfc4514_string() == subject:
+                return source
+        return None
+
+    def _loaded(self) -> list[tuple[bytes, x509.Certificate]]:
+        return _load_each(self.pems)
+
+    def _sources(self) -> tuple[str, ...]:
+        if len(self.sources) == len(self.pems):
+            return self.sources
+        return tuple(self.sources[0] if self.sources else "" for _ in self.pems)
+
+    def summary(self) -> list[str]:
+        return list(dict.fromkeys(self.sources))
+
+
+def _verify_token(
+    tsr: bytes, data: bytes, *, expected_nonce: int | None, ca_pems: Sequence[bytes]
+) -> Any:
+    """:func:`app.core.tsa.verify_timestamp`, quiet about odd certificates of an OS store."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return verify_timestamp(tsr, data, expected_nonce=expected_nonce, ca_pems=ca_pems)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_each(pems: tuple[bytes, ...]) -> list[tuple[bytes, x509.Certificate]]:
+    out = []
+    for pem in pems:
+        for cert in _split_pems(pem):
+            out.append((pem, cert))
+    return out
+
+
+def _split_pems(data: bytes) -> list[x509.Certificate]:
+    """Every readable certificate of a PEM blob, skipping any ``cryptography`` warns about."""
+    certs = []
+    end = b"-----END CERTIFICATE-----"
+    for block in data.split(end):
+        start = block.find(b"-----BEGIN CERTIFICATE-----")
+        if start < 0:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                certs.append(x509.load_pem_x509_certificate(block[start:] + end + b"\n"))
+            except Exception:  # malformed, or deprecated (negative serials): not an anchor
+                continue
+    return certs
+
+
+def trust_anchors(ca_files: Sequence[Path] = (), *, system: bool = True) -> TrustAnchors:
+    """``--ca-file`` files, the user's trusted roots, and (unless off) the OS trust store.
+
+    The same store ``proofshot verify`` uses (:func:`app.core.trust.load_trust`): never the
+    case's, the bundle's or the token's own certificates.
+    """
+    store = load_trust(list(ca_files), system=system)
+    return TrustAnchors(tuple(a.pem for a in store.anchors), tuple(a.source for a in store.anchors))
 
 
 # -- sources ------------------------------------------------------------------------------------
 
 
+class _Capped(io.RawIOBase):
+    """A zip member stream that stops when it inflates beyond the allowed ratio."""
+
+    def __init__(self, inner: IO[bytes], name: str, compressed: int) -> None:
+        self.inner = inner
+        self.name_ = name
+        self.limit = max(RATIO_FLOOR, MAX_RATIO * max(compressed, 1))
+        self.seen = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data = self.inner.read(CHUNK if size is None or size < 0 else min(size, CHUNK))
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise _Refused(
+                "damaged", f"{self.name_} is damaged inside the zip ({exc}); it was not checked."
+            ) from exc
+        self.seen += len(data)
+        if self.seen > self.limit:
+            raise _Refused(
+                "zip-bomb",
+                f"{self.name_} inflates more than {MAX_RATIO} times its compressed size (a zip bomb); reading stopped.",
+            )
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
 class _Source:
-    """A bundle's files by relative POSIX path, wherever they live."""
+    """A bundle's files by relative POSIX path, wherever they live; every read bounded."""
 
     def names(self) -> list[str]:
+        raise NotImplementedError
+
+    def size(self, name: str) -> int:
         raise NotImplementedError
 
     def open(self, name: str) -> IO[bytes]:
         raise NotImplementedError
 
-    def read(self, name: str) -> bytes:
-        with self.open(name) as handle:
-            return handle.read()
-
     def has(self, name: str) -> bool:
-        return name in set(self.names())
+        return name in self._set()
+
+    def refuse(self, name: str) -> None:
+        """Raise :class:`_Refused` for a file that must not be read at all (zip bombs)."""
+
+    def _set(self) -> set[str]:
+        cached: set[str] | None = getattr(self, "_name_set", None)
+        if cached is None:
+            cached = set(self.names())
+            self._name_set = cached
+        return cached
+
+    def read(self, name: str, cap: int = MAX_SMALL_FILE) -> bytes:
+        size = self.size(name)
+        if size > cap:
+            raise _Refused(
+                "too-large",
+                f"{name} is {size:,} bytes, more than the {cap:,} a file read whole may be; it was not read.",
+            )
+        parts: list[bytes] = []
+        got = 0
+        with self.open(name) as handle:
+            while got <= cap and (chunk := handle.read(min(CHUNK, cap + 1 - got))):
+                parts.append(chunk)
+                got += len(chunk)
+        data = b"".join(parts)
+        if len(data) > cap:
+            raise _Refused("too-large", f"{name} is larger than {cap:,} bytes; it was not read.")
+        return data
+
+    def lines(self, name: str) -> Iterator[bytes]:
+        with self.open(name) as raw:
+            handle = io.BufferedReader(raw, CHUNK) if isinstance(raw, io.RawIOBase) else raw
+            while True:
+                line = handle.readline(MAX_LOG_LINE + 1)
+                if not line:
+                    return
+                if len(line) > MAX_LOG_LINE:
+                    raise _Refused(
+                        "too-large", f"{name} has a line longer than {MAX_LOG_LINE:,} bytes."
+                    )
+                yield line
 
     def sha256(self, name: str) -> tuple[str, int]:
         h = hashlib.sha256()
@@ -102,46 +342,165 @@ class _Source:
                 size += len(chunk)
         return h.hexdigest(), size
 
+    @contextlib.contextmanager
+    def local_path(self, name: str) -> Iterator[Path]:
+        """The file as a path for libraries that want one (a zip member copied out, streamed)."""
+        with tempfile.TemporaryDirectory(prefix="proofshot-verify-") as tmp:
+            target = Path(tmp) / "member"
+            with self.open(name) as src, open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst, CHUNK)
+            yield target
+
+
+_KINDS = {
+    stat.S_IFLNK: "a symbolic link",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _what(mode: int) -> str:
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def safe_open(path: Path) -> IO[bytes]:
+    """Open a regular file for reading without following a symlink or blocking on a FIFO."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise _Refused(
+                "unsafe", f"{path.name} is a symbolic link; it was not followed."
+            ) from exc
+        raise _Refused("unreadable", f"{path.name} cannot be opened ({exc.strerror}).") from exc
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise _Refused("unsafe", f"{path.name} is {_what(st.st_mode)}; it was not read.")
+    return open(fd, "rb", buffering=0)
+
 
 class _Folder(_Source):
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, report: BundleReport) -> None:
         self.root = root
-        self._names = sorted(
-            p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() or p.is_symlink()
-        )
+        self._names: list[str] = []
+        self._sizes: dict[str, int] = {}
+        stack = [("", root)]
+        while stack:
+            rel, folder = stack.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = rel + entry.name
+                    st = entry.stat(follow_symlinks=False)
+                    if stat.S_ISDIR(st.st_mode):
+                        stack.append((name + "/", Path(entry.path)))
+                    elif stat.S_ISREG(st.st_mode):
+                        self._names.append(name)
+                        self._sizes[name] = st.st_size
+                    else:
+                        report.unsafe.append(name)
+                        report.problem(
+                            f"Unsafe: {name} is {_what(st.st_mode)}; it was not opened.", "unsafe"
+                        )
+                    if len(self._names) + len(report.unsafe) > MAX_ENTRIES:
+                        raise _Refused(
+                            "too-many", f"The folder holds more than {MAX_ENTRIES:,} entries."
+                        )
+        self._names.sort()
 
     def names(self) -> list[str]:
         return self._names
 
+    def size(self, name: str) -> int:
+        return self._sizes[name]
+
     def open(self, name: str) -> IO[bytes]:
-        return open(self.root / name, "rb")
+        return safe_open(self.root / name)
+
+    @contextlib.contextmanager
+    def local_path(self, name: str) -> Iterator[Path]:
+        path = self.root / name
+        with safe_open(path):  # refuses a file swapped for a link or FIFO since the walk
+            pass
+        yield path
 
 
 class _Zip(_Source):
     def __init__(self, path: Path, report: BundleReport) -> None:
-        self.zf = zipfile.ZipFile(path)
-        entries = [i for i in self.zf.infolist() if not i.is_dir()]
+        self.handle = safe_open(path)
+        try:
+            self.zf = zipfile.ZipFile(self.handle)
+            infos = self.zf.infolist()
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+            self.handle.close()
+            raise _Refused(
+                "damaged-zip",
+                f"{path.name} is a damaged zip: its directory cannot be read ({exc}); nothing in it was checked.",
+            ) from exc
+        if len(infos) > MAX_ENTRIES:
+            raise _Refused("too-many", f"The zip holds more than {MAX_ENTRIES:,} members.")
+        entries = [i for i in infos if not i.is_dir()]
         self.map: dict[str, zipfile.ZipInfo] = {}
-        tops = {
-            PurePosixPath(i.filename).parts[0] for i in entries if PurePosixPath(i.filename).parts
-        }
-        strip = len(tops) == 1 and all(len(PurePosixPath(i.filename).parts) > 1 for i in entries)
-        for info in entries:
+        parts_of = [PurePosixPath(i.filename).parts for i in entries]
+        tops = {p[0] for p in parts_of if p}
+        strip = len(tops) == 1 and all(len(p) > 1 for p in parts_of)
+        for info, parts in zip(entries, parts_of, strict=True):
             name = info.filename
-            parts = PurePosixPath(name).parts
-            if name.startswith("/") or ".." in parts or "\\" in name:
+            if name.startswith("/") or ".." in parts or "\\" in name or ":" in name:
                 report.problem(
-                    f"The zip holds an entry with an unsafe path: {name!r}; it was not read."
+                    f"Unsafe: the zip holds an entry with an unsafe path: {name!r}; it was not read.",
+                    "unsafe",
                 )
                 continue
             rel = "/".join(parts[1:]) if strip else name
+            if stat.S_IFMT(info.external_attr >> 16) not in (0, stat.S_IFREG):
+                report.unsafe.append(rel)
+                report.problem(
+                    f"Unsafe: {rel} is {_what(info.external_attr >> 16)} inside the zip; it was not read.",
+                    "unsafe",
+                )
+                continue
+            if rel in self.map:
+                report.problem(f"The zip holds {rel} twice; which one counts is ambiguous.")
+                continue
             self.map[rel] = info
 
     def names(self) -> list[str]:
         return sorted(self.map)
 
+    def size(self, name: str) -> int:
+        return self.map[name].file_size
+
+    def refuse(self, name: str) -> None:
+        info = self.map[name]
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise _Refused(
+                "zip-bomb",
+                f"{name} claims to inflate from {info.compress_size:,} to {info.file_size:,} bytes "
+                f"(over {MAX_RATIO} times; a zip bomb); it was not read.",
+            )
+
     def open(self, name: str) -> IO[bytes]:
-        return self.zf.open(self.map[name])
+        info = self.map[name]
+        self.refuse(name)
+        try:
+            inner = self.zf.open(info)
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
+            raise _Refused("damaged", f"{name} cannot be read from the zip ({exc}).") from exc
+        return _Capped(inner, name, info.compress_size)  # type: ignore[return-value]
+
+    def close(self) -> None:
+        self.zf.close()
+        self.handle.close()
 
 
 class _Memory(_Source):
@@ -151,240 +510,244 @@ class _Memory(_Source):
     def names(self) -> list[str]:
         return sorted(self.files)
 
+    def size(self, name: str) -> int:
+        return len(self.files[name])
+
     def open(self, name: str) -> IO[bytes]:
         return io.BytesIO(self.files[name])
 
 
-# -- checks --------------------------------------------------------------------------------------
+# -- reading ------------------------------------------------------------------------------------
 
 
-def _check_files(src: _Source, report: BundleReport) -> dict[str, dict[str, Any]]:
-    """Manifest against files; the three manifests against one another. Returns the entries."""
-    present = set(src.names())
-    if MANIFEST_JSON not in present:
-        report.problem("manifest.json is missing, so no file can be checked against it.")
+def _event_from(line: bytes | str) -> custody.Event:
+    e = json.loads(line)
+    payload = e["payload"] if isinstance(e["payload"], str) else canonical_json(e["payload"])
+    return custody.Event(
+        int(e["seq"]),
+        str(e["at_utc"]),
+        str(e["actor"]),
+        str(e["action"]),
+        e["item_id"],
+        payload,
+        str(e["prev_hash"]),
+        str(e["hash"]),
+    )
+
+
+@dataclass
+class _Log:
+    """What the verifier keeps of a custody log it streamed (never the whole log)."""
+
+    entries: int = 0
+    head_seq: int = 0
+    head_hash: str = custody.GENESIS_HASH
+    case_id: str = ""
+    intact: bool = True
+    item_hashes: dict[int, str] = field(default_factory=dict)
+    tokens: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> (stem, seq)
+
+
+def _records(event: custody.Event) -> dict[str, Any]:
+    try:
+        records = json.loads(event.payload).get("records", {})
+    except (ValueError, AttributeError):
+        return {}
+    return records if isinstance(records, dict) else {}
+
+
+def _scan_log(src: _Source, report: BundleReport) -> _Log | None:
+    if not src.has(CUSTODY_LOG):
+        report.problem(
+            "custody-log.jsonl is missing, so the custody chain cannot be checked.", "missing"
+        )
+        return None
+    log = _Log()
+    bad_lines: list[int] = []
+
+    def events() -> Iterator[custody.Event]:
+        for number, line in enumerate(src.lines(CUSTODY_LOG), start=1):
+            if not line.strip():
+                continue
+            try:
+                event = _event_from(line)
+            except (ValueError, KeyError, TypeError):
+                bad_lines.append(number)
+                continue
+            if event.seq == 1:
+                with contextlib.suppress(ValueError, KeyError, AttributeError, TypeError):
+                    log.case_id = str(json.loads(event.payload)["facts"].get("case_id", ""))
+            if len(log.item_hashes) + len(log.tokens) > MAX_ENTRIES:
+                raise _Refused(
+                    "too-large",
+                    f"custody-log.jsonl records more than {MAX_ENTRIES:,} items and tokens; "
+                    "it was not checked further.",
+                )
+            if event.action == "item.added":
+                for row in _records(event).get("items", []) or []:
+                    with contextlib.suppress(KeyError, TypeError, ValueError):
+                        log.item_hashes[int(row["id"])] = str(row["sha256"])
+            for row in _records(event).get("tokens", []) or []:
+                with contextlib.suppress(KeyError, TypeError, ValueError):
+                    log.tokens[int(row["id"])] = (
+                        token_file_stem(int(row["id"]), str(row["tsa_url"])),
+                        event.seq,
+                    )
+            log.head_seq, log.head_hash = event.seq, event.hash
+            yield event
+
+    try:
+        count, problems = custody.check_chain(events())
+    except _Refused as exc:
+        report.problem(exc.message, exc.code)
+        count, problems = log.entries, [custody.ChainProblem(log.head_seq, exc.message)]
+    for number in bad_lines[:5]:
+        report.problem(f"custody-log.jsonl line {number} cannot be read.", "chain-broken")
+    for problem in problems[:20]:
+        report.problem(problem.message, "chain-broken")
+    log.entries = count
+    log.intact = not problems and not bad_lines
+    report.chain = {
+        "entries": count,
+        "head_seq": log.head_seq,
+        "head_hash": log.head_hash,
+        "intact": log.intact,
+    }
+    return log
+
+
+def _read_json(src: _Source, name: str, report: BundleReport) -> Any:
+    if not src.has(name):
+        return None
+    try:
+        return json.loads(src.read(name).decode("utf-8"))
+    except _Refused as exc:
+        report.problem(exc.message, exc.code)
+    except (ValueError, UnicodeDecodeError) as exc:
+        report.problem(f"{name} cannot be read ({exc}).")
+    return None
+
+
+def _manifest_entries(
+    src: _Source, report: BundleReport, manifest: Any
+) -> dict[str, dict[str, Any]]:
+    """manifest.json's entries, cross-checked with SHA256SUMS and manifest.csv."""
+    if manifest is None:
+        if not src.has(MANIFEST_JSON):
+            report.problem("manifest.json is missing.", "missing")
         return {}
     try:
-        manifest = json.loads(src.read(MANIFEST_JSON).decode("utf-8"))
         entries = {str(e["path"]): e for e in manifest["files"]}
-    except (ValueError, KeyError, TypeError) as exc:
+    except (KeyError, TypeError) as exc:
         report.problem(f"manifest.json cannot be read ({exc}).")
         return {}
-    if SHA256SUMS in present:
-        sums: dict[str, str] = {}
-        for line in src.read(SHA256SUMS).decode("utf-8", "replace").splitlines():
-            if line.strip():
-                digest, _, path = line.partition("  ")
-                sums[path.lstrip("*")] = digest
-        for path in sorted(set(sums) | set(entries)):
-            if sums.get(path) != (entries.get(path) or {}).get("sha256"):
-                report.problem(f"SHA256SUMS and manifest.json disagree about {path}.")
-    else:
-        report.problem("SHA256SUMS is missing.")
-    if MANIFEST_CSV in present:
-        rows = list(csv.DictReader(io.StringIO(src.read(MANIFEST_CSV).decode("utf-8", "replace"))))
-        csv_map = {r.get("path", ""): (r.get("sha256"), r.get("size")) for r in rows}
-        for path in sorted(set(csv_map) | set(entries)):
-            entry = entries.get(path)
-            if entry is None or csv_map.get(path) != (entry.get("sha256"), str(entry.get("size"))):
-                report.problem(f"manifest.csv and manifest.json disagree about {path}.")
-    else:
-        report.problem("manifest.csv is missing.")
-    for path, entry in sorted(entries.items()):
-        if path not in present:
-            report.missing.append(path)
-            report.problem(f"Missing: {path} is listed in the manifest but not in the bundle.")
-            continue
-        digest, size = src.sha256(path)
-        report.files_checked += 1
-        if digest != entry.get("sha256") or size != entry.get("size"):
-            report.changed.append(path)
-            report.problem(f"Changed: {path} no longer matches its SHA-256 in the manifest.")
-    for path in sorted(present - set(entries) - set(MANIFEST_FILES)):
-        report.added.append(path)
-        report.problem(f"Added: {path} is in the bundle but not in the manifest.")
+    try:
+        if src.has(SHA256SUMS):
+            sums: dict[str, str] = {}
+            for line in src.read(SHA256SUMS).decode("utf-8", "replace").splitlines():
+                if line.strip():
+                    digest, _, path = line.partition("  ")
+                    sums[path.lstrip("*")] = digest
+            for path in sorted(set(sums) | set(entries)):
+                if sums.get(path) != (entries.get(path) or {}).get("sha256"):
+                    report.problem(f"SHA256SUMS and manifest.json disagree about {path}.")
+        else:
+            report.problem("SHA256SUMS is missing.", "missing")
+        if src.has(MANIFEST_CSV):
+            text = src.read(MANIFEST_CSV).decode("utf-8", "replace")
+            rows = csv.DictReader(io.StringIO(text))
+            csv_map = {r.get("path", ""): (r.get("sha256"), r.get("size")) for r in rows}
+            for path in sorted(set(csv_map) | set(entries)):
+                entry = entries.get(path)
+                if entry is None or csv_map.get(path) != (
+                    entry.get("sha256"),
+                    str(entry.get("size")),
+                ):
+                    report.problem(f"manifest.csv and manifest.json disagree about {path}.")
+        else:
+            report.problem("manifest.csv is missing.", "missing")
+    except _Refused as exc:
+        report.problem(exc.message, exc.code)
     return entries
 
 
-def _read_log(src: _Source, report: BundleReport) -> list[custody.Event]:
-    if not src.has(CUSTODY_LOG):
-        report.problem("custody-log.jsonl is missing, so the custody chain cannot be checked.")
-        return []
+def _anchor_events(src: _Source, report: BundleReport) -> list[custody.Event] | None:
+    if not src.has(ANCHOR_EVENTS):
+        return None
     events = []
-    for number, line in enumerate(src.read(CUSTODY_LOG).decode("utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            e = json.loads(line)
-            payload = (
-                e["payload"] if isinstance(e["payload"], str) else canonical_json(e["payload"])
-            )
-            events.append(
-                custody.Event(
-                    int(e["seq"]),
-                    e["at_utc"],
-                    e["actor"],
-                    e["action"],
-                    e["item_id"],
-                    payload,
-                    e["prev_hash"],
-                    e["hash"],
-                )
-            )
-        except (ValueError, KeyError, TypeError):
-            report.problem(f"custody-log.jsonl line {number} cannot be read.")
+    try:
+        for number, line in enumerate(src.lines(ANCHOR_EVENTS), start=1):
+            if line.strip():
+                try:
+                    events.append(_event_from(line))
+                except (ValueError, KeyError, TypeError):
+                    report.problem(f"{ANCHOR_EVENTS} line {number} cannot be read.")
+            if number > 10_000:
+                report.problem(f"{ANCHOR_EVENTS} holds more entries than an export writes.")
+                break
+    except _Refused as exc:
+        report.problem(exc.message, exc.code)
     return events
 
 
-def _check_chain(
-    src: _Source, report: BundleReport, manifest: dict[str, Any] | None
-) -> list[custody.Event]:
-    events = _read_log(src, report)
-    if not events:
-        return events
-    count, problems = custody.check_chain(iter(events))
-    for problem in problems:
-        report.problem(problem.message)
-    head = events[-1]
-    report.chain = {
-        "entries": count,
-        "head_seq": head.seq,
-        "head_hash": head.hash,
-        "intact": not problems,
-    }
-    if manifest and (manifest.get("head_seq"), manifest.get("head_hash")) != (head.seq, head.hash):
-        report.problem("The custody log does not end at the head the manifest names.")
-    return events
+# -- PDFs ---------------------------------------------------------------------------------------
 
 
-def _case_id(events: list[custody.Event]) -> str:
-    if not events:
-        return ""
+def _pdf_text_first_page(path: Path) -> str:
+    from pypdf import PdfReader
+
     try:
-        return str(json.loads(events[0].payload)["facts"].get("case_id", ""))
-    except (ValueError, KeyError, AttributeError):
+        reader = PdfReader(str(path), strict=False)
+        return reader.pages[0].extract_text() or "" if reader.pages else ""
+    except Exception:  # a hostile PDF may break the text extractor in many ways
         return ""
 
 
-def _item_hashes(events: list[custody.Event]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for event in events:
-        if event.action != "item.added":
-            continue
-        try:
-            for row in json.loads(event.payload).get("records", {}).get("items", []):
-                out[int(row["id"])] = str(row["sha256"])
-        except (ValueError, KeyError, TypeError, AttributeError):
-            continue
-    return out
+def cover_head(path: Path) -> tuple[int, str] | None:
+    """The custody-log head the cover prints ("custody log entry N, hash H"), if any."""
+    text = re.sub(r"\s+", "", _pdf_text_first_page(path))
+    match = _COVER_HEAD.search(text)
+    if match is None:
+        return None
+    return int(match.group(1) or match.group(2)), match.group(3)
 
 
-def _check_tokens(
-    src: _Source,
-    report: BundleReport,
-    entries: dict[str, dict[str, Any]],
-    events: list[custody.Event],
-) -> list[bytes]:
-    """Every token offline; natives against their token manifests; seals against the log."""
-    names = set(src.names())
-    roots: list[bytes] = []
-    if "tokens/tokens.json" not in names:
-        report.notes.append("The bundle holds no timestamp tokens.")
-        return roots
+def active_content(path: Path, *, attachments_allowed: bool) -> list[str]:
+    """JavaScript, launch actions and attachments: a filing PDF from Proofshot has none."""
+    import pikepdf
+
+    found: list[str] = []
     try:
-        index = json.loads(src.read("tokens/tokens.json").decode("utf-8"))
-    except ValueError:
-        report.problem("tokens/tokens.json cannot be read.")
-        return roots
-    by_event = {e.seq: e.hash for e in events}
-    case_id = _case_id(events)
-    manifests: dict[str, dict[int, str]] = {}
-    for token in index.get("tokens", []):
-        stem = str(token.get("name", ""))
-        files = {ext: f"tokens/{stem}{ext}" for ext in (".tsr", ".txt", ".chain.pem", ".ca.pem")}
-        if not (files[".tsr"] in names and files[".txt"] in names):
-            report.problem(f"Token {stem}: its .tsr or .txt file is missing.")
-            continue
-        data = src.read(files[".txt"])
-        ca = src.read(files[".ca.pem"]) if files[".ca.pem"] in names else b""
-        anchors = [ca] if ca.strip() else []
-        roots.extend(anchors)
-        result = verify_timestamp(
-            src.read(files[".tsr"]), data, expected_nonce=None, ca_pems=anchors
-        )
-        hard = [
-            p for p, c in zip(result.problems, result.codes, strict=True) if c not in ("no-anchor",)
-        ]
-        entry = {
-            "name": stem,
-            "purpose": token.get("purpose"),
-            "ok": not hard,
-            "gen_time": result.gen_time.isoformat() if result.gen_time else None,
-            "tsa": result.tsa_name,
-            "serial": result.serial_hex,
-            "problems": result.problems,
-        }
-        report.tokens.append(entry)
-        for text in hard:
-            report.problem(f"Token {stem}: {text}")
-        if not anchors:
-            report.notes.append(
-                f"Token {stem}: no root certificate is in the bundle; compare the TSA's certificate with the one it publishes."
-            )
-        text = data.decode("utf-8", "replace")
-        if token.get("purpose") == "items":
-            manifests[stem] = {
-                int(m.group(2)): m.group(1) for m in map(_ITEMS_LINE.match, text.splitlines()) if m
-            }
-        elif token.get("purpose") == "seal":
-            fields = dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
-            try:
-                seq = int(fields.get("head-seq", "0"))
-            except ValueError:
-                seq = 0
-            if events and seq in by_event:
-                if by_event[seq] != fields.get("head-hash") or (
-                    case_id and fields.get("case-id") != case_id
-                ):
-                    report.problem(
-                        f"Token {stem}: the sealed log head (entry {seq}) does not match the custody log."
-                    )
-            elif events and seq > events[-1].seq:
-                report.notes.append(
-                    f"Token {stem} seals entry {seq}, beyond the log in this bundle."
-                )
-    mapping = index.get("items", {})
-    log_hashes = _item_hashes(events)
-    for path, entry in entries.items():
-        if entry.get("role") != "native" or entry.get("item_id") is None:
-            continue
-        item_id = int(entry["item_id"])
-        sha = entry.get("sha256")
-        if log_hashes and log_hashes.get(item_id) != sha:
-            report.problem(
-                f"{path}: the custody log records a different SHA-256 for item {item_id}."
-            )
-        stems = mapping.get(str(item_id), [])
-        if not stems:
-            report.notes.append(f"{path}: item {item_id} has no trusted timestamp.")
-        for stem in stems:
-            if manifests.get(stem, {}).get(item_id) != sha:
-                report.problem(
-                    f"{path}: its SHA-256 is not the one token {stem} attests for item {item_id}."
-                )
-    return roots
+        with pikepdf.open(path) as pdf:
+            names = pdf.Root.get("/Names")
+            if names is not None and "/JavaScript" in names:
+                found.append("document-level JavaScript")
+            if "/OpenAction" in pdf.Root or "/AA" in pdf.Root:
+                found.append("an action run on opening")
+            if not attachments_allowed:
+                found += [f"an attached file {name!r}" for name in list(pdf.attachments)[:10]]
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Dictionary):
+                    kind = obj.get("/S")
+                    if kind in (pikepdf.Name.JavaScript, pikepdf.Name.Launch) or "/JS" in obj:
+                        found.append(f"a {str(kind or '/JavaScript').lstrip('/')} action")
+                        break
+    except Exception as exc:  # pikepdf raises its own and qpdf's errors
+        return [f"a structure that cannot be read ({type(exc).__name__})"]
+    return list(dict.fromkeys(found))
 
 
 def _certs(pems: Iterable[bytes]) -> list[asn1_x509.Certificate]:
     out = []
     for blob in pems:
-        for _, _, der in asn1_pem.unarmor(blob, multiple=True):
-            out.append(asn1_x509.Certificate.load(der))
+        with contextlib.suppress(ValueError):
+            for _, _, der in asn1_pem.unarmor(blob, multiple=True):
+                out.append(asn1_x509.Certificate.load(der))
     return out
 
 
 @contextlib.contextmanager
-def _quiet_pyhanko() -> Any:
+def _quiet_pyhanko() -> Iterator[None]:
     """pyHanko logs a traceback when a signer's chain ends at an untrusted root; we report it."""
     logger = logging.getLogger("pyhanko")
     previous = logger.level
@@ -396,177 +759,674 @@ def _quiet_pyhanko() -> Any:
 
 
 def _check_pdf_signatures(
-    data: bytes, name: str, report: BundleReport, tsa_roots: list[bytes]
+    path: Path, name: str, report: BundleReport, anchors: TrustAnchors
 ) -> int:
-    """Validate every signature in a PDF; the last must cover the whole file."""
-    with _quiet_pyhanko():
-        return _check_pdf_signatures_loud(data, name, report, tsa_roots)
+    """Validate every signature in a PDF; the last must cover the whole file. Returns how many."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko_certvalidator import ValidationContext
 
-
-def _check_pdf_signatures_loud(
-    data: bytes, name: str, report: BundleReport, tsa_roots: list[bytes]
-) -> int:
-    try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        signatures = list(reader.embedded_signatures)
-    except Exception as exc:
-        report.problem(f"{name} cannot be read as a PDF ({type(exc).__name__}).")
-        return 0
-    roots = _certs(tsa_roots)
-    for index, emb in enumerate(signatures):
-        entry: dict[str, Any] = {"file": name, "field": emb.field_name}
+    with _quiet_pyhanko(), safe_open(path) as handle:
         try:
-            status = validate_pdf_signature(
-                emb,
-                signer_validation_context=ValidationContext(trust_roots=[], allow_fetching=False),
-                ts_validation_context=ValidationContext(trust_roots=roots, allow_fetching=False),
+            reader = PdfFileReader(handle, strict=False)
+            signatures = list(reader.embedded_signatures)
+        except Exception as exc:
+            report.problem(f"{name} cannot be read as a PDF ({type(exc).__name__}).")
+            return 0
+        roots = _certs(anchors.pems)
+        for index, emb in enumerate(signatures):
+            entry: dict[str, Any] = {"file": name, "field": emb.field_name}
+            try:
+                status = validate_pdf_signature(
+                    emb,
+                    signer_validation_context=ValidationContext(
+                        trust_roots=[], allow_fetching=False
+                    ),
+                    ts_validation_context=ValidationContext(
+                        trust_roots=roots, allow_fetching=False
+                    ),
+                )
+            except (SignatureValidationError, ValueError) as exc:
+                report.problem(
+                    f"{name}: signature {emb.field_name} could not be validated ({exc})."
+                )
+                report.signatures.append({**entry, "ok": False})
+                continue
+            ts = status.timestamp_validity
+            last = index == len(signatures) - 1
+            coverage = str(status.coverage.name) if status.coverage is not None else ""
+            entry.update(
+                intact=bool(status.intact),
+                valid=bool(status.valid),
+                coverage=coverage,
+                signer=status.signing_cert.subject.human_friendly,
+                signer_sha256=hashlib.sha256(status.signing_cert.dump()).hexdigest(),
+                timestamp=None if ts is None else ts.timestamp.isoformat(),
+                timestamp_ok=bool(ts is not None and ts.intact and ts.valid),
+                timestamp_trusted=bool(ts is not None and ts.intact and ts.valid and ts.trusted),
             )
-        except (SignatureValidationError, ValueError) as exc:
-            report.problem(f"{name}: signature {emb.field_name} could not be validated ({exc}).")
-            report.signatures.append({**entry, "ok": False})
-            continue
-        ts = status.timestamp_validity
-        last = index == len(signatures) - 1
-        coverage = str(status.coverage.name) if status.coverage is not None else ""
+            problems = []
+            if not (status.intact and status.valid):
+                problems.append("the signed bytes were altered or the signature is invalid")
+            if last and coverage != "ENTIRE_FILE":
+                problems.append("bytes were added after the last signature")
+            if ts is None:
+                problems.append("it has no signature timestamp (PAdES B-T needs one)")
+            elif not (ts.intact and ts.valid):
+                problems.append("its signature timestamp does not verify")
+            entry["ok"] = not problems
+            report.signatures.append(entry)
+            for text in problems:
+                report.problem(f"{name}: signature {emb.field_name}: {text}.", "signature")
+            report.notes.append(
+                f"{name}: signed by {entry['signer']} (certificate SHA-256 {entry['signer_sha256']}); "
+                "whether that certificate is trusted is for the reader to establish."
+            )
+            if ts is not None and not entry["timestamp_trusted"] and entry["timestamp_ok"]:
+                report.notes.append(
+                    f"{name}: the signature timestamp does not chain to a trusted root "
+                    "(give the TSA's root with --ca-file)."
+                )
+        return len(signatures)
+
+
+# -- checks -------------------------------------------------------------------------------------
+
+
+class _Checker:
+    """One pass over a bundle tree: files, lists, logs, tokens, the anchor, the PDFs."""
+
+    def __init__(self, src: _Source, report: BundleReport, anchors: TrustAnchors) -> None:
+        self.src = src
+        self.report = report
+        self.anchors = anchors
+        self.digests: dict[str, tuple[str, int] | None] = {}
+
+    def digest(self, name: str) -> tuple[str, int] | None:
+        if name not in self.digests:
+            try:
+                self.digests[name] = self.src.sha256(name)
+                self.report.files_checked += 1
+            except _Refused as exc:
+                self.report.problem(exc.message, exc.code)
+                self.digests[name] = None
+        return self.digests[name]
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            return self.src.read(name)
+        except _Refused as exc:
+            self.report.problem(exc.message, exc.code)
+            return None
+
+    # -- the pieces
+
+    def run(self) -> None:
+        src, report = self.src, self.report
+        manifest = _read_json(src, MANIFEST_JSON, report)
+        manifest_entries = _manifest_entries(src, report, manifest)
+        anchor_events = _anchor_events(src, report)
+        export_event = next((e for e in anchor_events or [] if e.action == "export.created"), None)
+        facts: dict[str, Any] = {}
+        if export_event is not None:
+            with contextlib.suppress(ValueError, AttributeError):
+                facts = json.loads(export_event.payload).get("facts", {}) or {}
+        sealed_list = _sealed_list(facts) if export_event is not None else None
+        log = _scan_log(src, report)
+        anchor_files = self._check_anchor(anchor_events, export_event, log, manifest)
+        reference = sealed_list if sealed_list is not None else manifest_entries
+        if sealed_list is not None:  # roles and item ids from manifest.json, hashes from the seal
+            for path, entry in sealed_list.items():
+                known = manifest_entries.get(path, {})
+                entry.update({k: known[k] for k in ("role", "item_id") if k in known})
+        skip = anchor_files | (set() if sealed_list is not None else set(MANIFEST_FILES))
+        self._check_files(reference, skip, sealed=sealed_list is not None)
+        self._check_heads(log, manifest, facts, reference)
+        self._check_item_tokens(reference, log)
+        self._check_pdfs(reference)
+
+    def _check_files(
+        self, reference: dict[str, dict[str, Any]], skip: set[str], *, sealed: bool
+    ) -> None:
+        report, present = self.report, set(self.src.names())
+        what = "the sealed export list" if sealed else "manifest.json"
+        for path, entry in sorted(reference.items()):
+            if path not in present:
+                if path in report.unsafe:
+                    continue
+                report.missing.append(path)
+                code = "tokens-deleted" if path.startswith("tokens/") else "missing"
+                label = "Tokens deleted" if code == "tokens-deleted" else "Missing"
+                report.problem(f"{label}: {path} is listed in {what} but not in the bundle.", code)
+                continue
+            try:
+                self.src.refuse(path)
+            except _Refused as exc:
+                report.problem(exc.message, exc.code)
+                continue
+            if self.src.size(path) != entry.get("size"):  # changed; no need to read it
+                got: tuple[str, int] | None = ("", self.src.size(path))
+            else:
+                got = self.digest(path)
+            if got is None:
+                continue
+            if got != (entry.get("sha256"), entry.get("size")):
+                report.changed.append(path)
+                report.problem(
+                    f"Changed: {path} no longer matches its SHA-256 in {what}.", "changed"
+                )
+        for path in sorted(present - set(reference) - skip):
+            report.added.append(path)
+            report.problem(f"Added: {path} is in the bundle but not in {what}.", "added")
+            try:
+                self.src.refuse(path)
+            except _Refused as exc:
+                report.problem(exc.message, exc.code)
+        removed = sorted(
+            {m.group(1) for p in report.missing if (m := _EXHIBIT_DIR.match(p))}
+            - {m.group(1) for p in present if (m := _EXHIBIT_DIR.match(p))}
+        )
+        for number in removed:
+            report.problem(
+                f"Removed exhibit: every file of exhibit {int(number)} (natives/exhibit-{number}/) "
+                f"is listed in {what} but gone from the bundle.",
+                "removed-exhibit",
+            )
+        for path in report.changed:
+            if path.lower().endswith(".pdf"):
+                report.problem(
+                    f"Replaced PDF: {path} is not the PDF the export listed.", "replaced-pdf"
+                )
+
+    def _check_anchor(
+        self,
+        events: list[custody.Event] | None,
+        export_event: custody.Event | None,
+        log: _Log | None,
+        manifest: Any,
+    ) -> set[str]:
+        """The anchor's chain and seal tokens. Returns the anchor's own file names."""
+        report, src = self.report, self.src
+        own = {n for n in (ANCHOR_EVENTS, ANCHOR_README) if src.has(n)}
+        fmt = str((manifest or {}).get("format", "")) if isinstance(manifest, dict) else ""
+        if events is None:
+            if fmt.endswith("/1"):
+                report.not_checked.append(
+                    "This bundle predates anchored exports (manifest format 1): no sealed list of "
+                    "its files exists, so the PDFs and bundle.json are covered by nothing."
+                )
+            else:
+                report.problem(
+                    f"{ANCHOR_EVENTS} is missing: the export's sealed list of files was removed, "
+                    "so nothing can show these are the files exported.",
+                    "anchor-missing",
+                )
+            return own
+        if export_event is None:
+            report.problem(
+                f"{ANCHOR_EVENTS} holds no export.created entry, so no list of files can be checked.",
+                "anchor-missing",
+            )
+            return own
+        if log is not None and events:
+            previous_seq, previous_hash = log.head_seq, log.head_hash
+            for event in events:
+                recomputed = custody.event_hash(
+                    event.seq,
+                    event.at_utc,
+                    event.actor,
+                    event.action,
+                    event.item_id,
+                    event.prev_hash,
+                    event.payload,
+                )
+                if (
+                    event.seq != previous_seq + 1
+                    or event.prev_hash != previous_hash
+                    or recomputed != event.hash
+                ):
+                    report.problem(
+                        f"Re-chained log: entry {event.seq} of {ANCHOR_EVENTS} does not follow on from "
+                        f"custody-log.jsonl (entry {log.head_seq}) or was altered: one of the two was rewritten.",
+                        "rechained-log",
+                    )
+                    break
+                previous_seq, previous_hash = event.seq, event.hash
+        case_id = log.case_id if log is not None else ""
+        expected_manifest = seal_manifest(case_id, export_event.seq, export_event.hash)
+        export_time = _parse_time(export_event.at_utc)
+        for event in events:
+            if event.action != "log.sealed" or event.seq <= export_event.seq:
+                continue
+            for record in _records(event).get("tokens", []) or []:
+                own |= self._check_seal(record, export_event, expected_manifest, export_time)
+        trusted = [s for s in report.seals if s.get("trusted") and s.get("ok")]
+        if trusted:
+            report.anchored = True
+        elif not report.seals:
+            report.not_checked.append(
+                "No seal token over the export is in anchor/ (none was obtained at export, or it "
+                "was removed): nothing outside the exporting computer fixes this list of files."
+            )
+        extra = sorted(n for n in src.names() if n.startswith(ANCHOR_DIR + "/") and n not in own)
+        for name in extra:
+            report.added.append(name)
+            report.problem(f"Added: {name} is not part of the export's anchor.", "added")
+        return own
+
+    def _check_seal(
+        self,
+        record: dict[str, Any],
+        export_event: custody.Event,
+        expected_manifest: str,
+        export_time: dt.datetime | None,
+    ) -> set[str]:
+        report, src = self.report, self.src
+        try:
+            stem = seal_token_stem(int(record["id"]), str(record["tsa_url"]))
+        except (KeyError, TypeError, ValueError):
+            report.problem(f"A seal entry in {ANCHOR_EVENTS} names no token.")
+            return set()
+        names = {f"{ANCHOR_DIR}/{stem}{ext}" for ext in (".tsr", ".txt", ".chain.pem")}
+        tsr_name, txt_name = f"{ANCHOR_DIR}/{stem}.tsr", f"{ANCHOR_DIR}/{stem}.txt"
+        entry: dict[str, Any] = {"name": stem, "ok": False, "trusted": False}
+        report.seals.append(entry)
+        if record.get("sealed_hash") != export_event.hash:
+            return names  # a seal of another entry; not the export's anchor
+        if not (src.has(tsr_name) and src.has(txt_name)):
+            report.problem(
+                f"Tokens deleted: the seal token {stem} recorded in {ANCHOR_EVENTS} is not in anchor/.",
+                "tokens-deleted",
+            )
+            return names
+        tsr, txt = self.read(tsr_name), self.read(txt_name)
+        if tsr is None or txt is None:
+            return names
+        try:
+            recorded = base64.b64decode(str(record.get("response_b64", "")))
+        except ValueError:
+            recorded = b""
+        if tsr != recorded:
+            report.problem(
+                f"{tsr_name} is not the token its seal entry records.", "tokens-replaced"
+            )
+        if txt.decode("utf-8", "replace") != expected_manifest:
+            report.problem(
+                f"{txt_name} does not seal the export entry {export_event.seq} of this case.",
+                "seal-mismatch",
+            )
+        # Only roots from outside the bundle: the .chain.pem beside the token is never trusted.
+        result = _verify_token(
+            tsr,
+            expected_manifest.encode("utf-8"),
+            expected_nonce=None,
+            ca_pems=self.anchors.for_token(tsr),
+        )
+        hard = [
+            p
+            for p, c in zip(result.problems, result.codes, strict=True)
+            if c not in ("no-anchor", "untrusted")
+        ]
+        trusted = not any(c in ("no-anchor", "untrusted") for c in result.codes)
         entry.update(
-            intact=bool(status.intact),
-            valid=bool(status.valid),
-            coverage=coverage,
-            signer=status.signing_cert.subject.human_friendly,
-            signer_sha256=hashlib.sha256(status.signing_cert.dump()).hexdigest(),
-            timestamp=None if ts is None else ts.timestamp.isoformat(),
-            timestamp_ok=bool(ts is not None and ts.intact and ts.valid),
+            ok=not hard,
+            trusted=trusted and not hard,
+            gen_time=result.gen_time.isoformat() if result.gen_time else None,
+            tsa=result.tsa_name,
+            serial=result.serial_hex,
+            anchor=result.chain[-1] if result.chain and trusted else None,
+            anchor_source=self.anchors.source_of(result.chain[-1])
+            if result.chain and trusted
+            else None,
+            problems=result.problems,
         )
-        problems = []
-        if not (status.intact and status.valid):
-            problems.append("the signed bytes were altered or the signature is invalid")
-        if last and coverage != "ENTIRE_FILE":
-            problems.append("bytes were added after the last signature")
-        if ts is None:
-            problems.append("it has no signature timestamp (PAdES B-T needs one)")
-        elif not (ts.intact and ts.valid):
-            problems.append("its signature timestamp does not verify")
-        entry["ok"] = not problems
-        report.signatures.append(entry)
-        for text in problems:
-            report.problem(f"{name}: signature {emb.field_name}: {text}.")
-        report.notes.append(
-            f"{name}: signed by {entry['signer']} (certificate SHA-256 {entry['signer_sha256']}); "
-            "whether that certificate is trusted is for the reader to establish."
+        for text in hard:
+            report.problem(f"Seal {stem}: {text}", "token-invalid")
+        if not trusted and not hard:
+            report.notes.append(
+                f"Untrusted: seal {stem} verifies, but its certificate chain ends at "
+                f"'{result.chain[-1] if result.chain else '?'}', which is not a trusted root "
+                "(OS trust store, settings, --ca-file); it anchors nothing."
+            )
+        if result.gen_time is not None and export_time is not None and not hard:
+            late = result.gen_time - export_time
+            if late > SEAL_WINDOW:
+                entry["ok"] = entry["trusted"] = False
+                report.problem(
+                    f"Seal {stem} was made {late.total_seconds() / 3600:.1f} h after the export time "
+                    f"its entry records ({export_event.at_utc}); that time cannot be believed.",
+                    "seal-late",
+                )
+            elif late < -MAX_CLOCK_OFFSET:
+                report.notes.append(
+                    f"Seal {stem}: the exporting computer's clock ran {-late.total_seconds():.0f} s ahead of the TSA."
+                )
+        return names
+
+    def _check_heads(
+        self,
+        log: _Log | None,
+        manifest: Any,
+        facts: dict[str, Any],
+        reference: dict[str, dict[str, Any]],
+    ) -> None:
+        if log is None or not log.entries:
+            return
+        report = self.report
+        head = (log.head_seq, log.head_hash)
+        claims: list[tuple[str, tuple[int, str]]] = []
+        if isinstance(manifest, dict) and manifest.get("head_hash"):
+            claims.append(("manifest.json", (manifest.get("head_seq"), manifest.get("head_hash"))))
+        model = _read_json(self.src, BUNDLE_JSON, report)
+        if isinstance(model, dict) and model.get("head_hash"):
+            claims.append((BUNDLE_JSON, (model.get("head_seq"), model.get("head_hash"))))
+        if facts.get("bundle_head_hash"):
+            claims.append(
+                ("the export entry", (facts.get("bundle_head_seq"), facts.get("bundle_head_hash")))
+            )
+        for name in sorted(reference):
+            if name.startswith("filing/") and name.lower().endswith(".pdf") and self.src.has(name):
+                with contextlib.suppress(_Refused), self.src.local_path(name) as path:
+                    printed = cover_head(path)
+                    if printed is not None:
+                        claims.append((f"the cover of {name}", printed))
+        for where, claimed in claims:
+            if tuple(claimed) != head:
+                report.problem(
+                    f"Re-chained log: {where} names custody log entry {claimed[0]}, hash {claimed[1]}, "
+                    f"but custody-log.jsonl ends at entry {head[0]}, hash {head[1]}.",
+                    "rechained-log",
+                )
+        if isinstance(model, dict) and facts.get("exhibits") is not None:
+            shown = len(model.get("exhibits") or [])
+            if shown < int(facts["exhibits"]):
+                report.problem(
+                    f"Removed exhibit: the export recorded {facts['exhibits']} exhibits, bundle.json lists {shown}.",
+                    "removed-exhibit",
+                )
+
+    def _check_item_tokens(self, reference: dict[str, dict[str, Any]], log: _Log | None) -> None:
+        report, src = self.report, self.src
+        names = set(src.names())
+        if log is not None:
+            for _token_id, (stem, seq) in sorted(log.tokens.items()):
+                if f"tokens/{stem}.tsr" not in names:
+                    report.problem(
+                        f"Tokens deleted: token {stem}, recorded in custody-log.jsonl entry {seq}, is not in tokens/.",
+                        "tokens-deleted",
+                    )
+        index = (
+            _read_json(src, "tokens/tokens.json", report) if "tokens/tokens.json" in names else None
         )
-    return len(signatures)
+        manifests: dict[str, dict[int, str]] = {}
+        for token in (index or {}).get("tokens", []) if isinstance(index, dict) else []:
+            stem = str(token.get("name", ""))
+            tsr_name, txt_name = f"tokens/{stem}.tsr", f"tokens/{stem}.txt"
+            if not (tsr_name in names and txt_name in names):
+                report.problem(
+                    f"Tokens deleted: token {stem}'s .tsr or .txt file is missing.",
+                    "tokens-deleted",
+                )
+                continue
+            tsr, data = self.read(tsr_name), self.read(txt_name)
+            if tsr is None or data is None:
+                continue
+            result = _verify_token(
+                tsr, data, expected_nonce=None, ca_pems=self.anchors.for_token(tsr)
+            )
+            hard = [
+                p
+                for p, c in zip(result.problems, result.codes, strict=True)
+                if c not in ("no-anchor", "untrusted")
+            ]
+            trusted = not any(c in ("no-anchor", "untrusted") for c in result.codes)
+            report.tokens.append(
+                {
+                    "name": stem,
+                    "purpose": token.get("purpose"),
+                    "ok": not hard,
+                    "trusted": trusted and not hard,
+                    "anchor": result.chain[-1] if result.chain and trusted else None,
+                    "anchor_source": self.anchors.source_of(result.chain[-1])
+                    if result.chain and trusted
+                    else None,
+                    "gen_time": result.gen_time.isoformat() if result.gen_time else None,
+                    "tsa": result.tsa_name,
+                    "serial": result.serial_hex,
+                    "problems": result.problems,
+                }
+            )
+            for text in hard:
+                report.problem(f"Token {stem}: {text}", "token-invalid")
+            if not trusted and not hard:
+                report.notes.append(
+                    f"Untrusted: token {stem} chains to '{result.chain[-1] if result.chain else '?'}', "
+                    "not a trusted root; the time it states is not established."
+                )
+            text = data.decode("utf-8", "replace")
+            if token.get("purpose") == "items":
+                manifests[stem] = {
+                    int(m.group(2)): m.group(1)
+                    for m in map(_ITEMS_LINE.match, text.splitlines())
+                    if m
+                }
+        mapping = (index or {}).get("items", {}) if isinstance(index, dict) else {}
+        log_hashes = log.item_hashes if log is not None else {}
+        for path, entry in sorted(reference.items()):
+            if entry.get("role") != "native" or entry.get("item_id") is None:
+                continue
+            item_id = int(entry["item_id"])
+            sha = entry.get("sha256")
+            if log_hashes and log_hashes.get(item_id) != sha:
+                report.problem(
+                    f"{path}: the custody log records a different SHA-256 for item {item_id}.",
+                    "changed",
+                )
+            stems = mapping.get(str(item_id), []) if isinstance(mapping, dict) else []
+            if not stems:
+                report.notes.append(f"{path}: item {item_id} has no trusted timestamp of its own.")
+            for stem in stems:
+                if manifests.get(stem, {}).get(item_id) != sha:
+                    report.problem(
+                        f"{path}: its SHA-256 is not the one token {stem} attests for item {item_id}.",
+                        "changed",
+                    )
+
+    def _check_pdfs(self, reference: dict[str, dict[str, Any]]) -> None:
+        report = self.report
+        for name in self.src.names():
+            if not name.lower().endswith(".pdf") or name in report.unsafe:
+                continue
+            role = (reference.get(name) or {}).get("role") or (
+                "filing-pdf"
+                if name.startswith("filing/")
+                else "signed-pdf"
+                if name.startswith("signed/")
+                else ""
+            )
+            if role not in ("filing-pdf", "signed-pdf"):
+                continue
+            try:
+                with self.src.local_path(name) as path:
+                    for what in active_content(path, attachments_allowed=role == "signed-pdf"):
+                        report.problem(
+                            f"Replaced PDF: {name} carries {what}; a PDF Proofshot writes carries none.",
+                            "replaced-pdf",
+                        )
+                    if role == "signed-pdf" and name not in report.changed:
+                        _check_pdf_signatures(path, name, report, self.anchors)
+            except _Refused as exc:
+                report.problem(exc.message, exc.code)
 
 
-def _attachments(data: bytes) -> dict[str, bytes]:
-    out: dict[str, bytes] = {}
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for name, spec in pdf.attachments.items():
-            out[str(name)] = spec.get_file().read_bytes()
+def _sealed_list(facts: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for entry in facts.get("files") or []:
+        if isinstance(entry, dict) and str(entry.get("path", "")).startswith("archive/"):
+            out[str(entry["path"])[len("archive/") :]] = entry
     return out
 
 
-# -- entry points ---------------------------------------------------------------------------------
-
-
-def _verify_tree(src: _Source, report: BundleReport) -> None:
-    entries = _check_files(src, report)
-    manifest = None
-    if src.has(MANIFEST_JSON):
-        try:
-            manifest = json.loads(src.read(MANIFEST_JSON).decode("utf-8"))
-        except ValueError:
-            manifest = None
-    events = _check_chain(src, report, manifest)
-    roots = _check_tokens(src, report, entries, events)
-    for name in src.names():
-        if name.lower().endswith(".pdf") and (name not in report.changed):
-            data = src.read(name)
-            if b"/ByteRange" in data:
-                _check_pdf_signatures(data, name, report, roots)
-
-
-def _verify_pdf(path: Path, report: BundleReport) -> None:
-    data = path.read_bytes()
-    attachments: dict[str, bytes] = {}
+def _parse_time(text: str) -> dt.datetime | None:
     try:
-        attachments = _attachments(data)
-    except Exception as exc:
-        report.problem(f"{path.name} cannot be read as a PDF ({type(exc).__name__}).")
-        return
-    report.attachments = len(attachments)
-    roots = []
-    if attachments:
-        mem = _Memory(attachments)
+        moment = dt.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# -- a PDF alone --------------------------------------------------------------------------------
+
+
+def _attachments(path: Path, report: BundleReport) -> dict[str, bytes]:
+    """The signed PDF's small attachments (custody log, bundle.json, tokens) and natives' hashes."""
+    import pikepdf
+
+    out: dict[str, bytes] = {}
+    with pikepdf.open(path) as pdf:
+        for name, spec in pdf.attachments.items():
+            stream = spec.get_file()
+            size = int(stream.size or 0)
+            if size > MAX_SMALL_FILE * 4:
+                report.not_checked.append(
+                    f"Attachment {name} ({size:,} bytes) is too large to check here."
+                )
+                continue
+            out[str(name)] = stream.read_bytes()
+    return out
+
+
+def _verify_pdf(path: Path, report: BundleReport, anchors: TrustAnchors) -> None:
+    with safe_open(path) as handle:
+        h = hashlib.sha256()
+        while chunk := handle.read(CHUNK):
+            h.update(chunk)
+    digest = h.hexdigest()
+    report.files_checked = 1
+    report.notes.append(f"{path.name}: SHA-256 {digest}.")
+    count = _check_pdf_signatures(path, path.name, report, anchors)
+    if report.problems and not count:
+        return  # not readable as a PDF
+    for what in active_content(path, attachments_allowed=count > 0):
+        report.problem(
+            f"Replaced PDF: {path.name} carries {what}; a PDF Proofshot writes carries none.",
+            "replaced-pdf",
+        )
+    printed = cover_head(path)
+    if printed is not None:
+        report.notes.append(f"Its cover names custody log entry {printed[0]}, hash {printed[1]}.")
+    if count:
+        attachments = _attachments(path, report)
+        report.attachments = len(attachments)
+        checker = _Checker(_Memory(attachments), report, anchors)
         for name, blob in sorted(attachments.items()):
             match = _NATIVE_NAME.search(name)
             if name.startswith("natives/") and match:
                 report.files_checked += 1
                 if hashlib.sha256(blob).hexdigest() != match.group(1):
                     report.changed.append(name)
-                    report.problem(f"Attachment {name} does not match the SHA-256 in its name.")
-        events = _check_chain(mem, report, None) if mem.has(CUSTODY_LOG) else []
-        entries = {}
-        if mem.has("bundle.json"):
-            try:
-                model = json.loads(mem.read("bundle.json").decode("utf-8"))
-                for ex in model.get("exhibits", []):
-                    for item in ex.get("items", []):
+                    report.problem(
+                        f"Attachment {name} does not match the SHA-256 in its name.", "changed"
+                    )
+        log = _scan_log(checker.src, report) if CUSTODY_LOG in attachments else None
+        if log is not None and printed is not None and printed != (log.head_seq, log.head_hash):
+            report.problem(
+                f"Re-chained log: the cover names entry {printed[0]}, hash {printed[1]}, but the attached "
+                f"custody log ends at entry {log.head_seq}, hash {log.head_hash}.",
+                "rechained-log",
+            )
+        entries: dict[str, dict[str, Any]] = {}
+        model = _read_json(checker.src, BUNDLE_JSON, report)
+        with contextlib.suppress(KeyError, TypeError, AttributeError):
+            for ex in (model or {}).get("exhibits", []):
+                for item in ex.get("items", []):
+                    if item["native"] in attachments:
                         entries[item["native"]] = {
                             "role": "native",
                             "item_id": item["item_id"],
                             "sha256": item["sha256"],
                         }
-            except (ValueError, KeyError, TypeError):
-                report.problem("The attached bundle.json cannot be read.")
-        roots = _check_tokens(
-            mem, report, {k: v for k, v in entries.items() if k in attachments}, events
-        )
-    count = _check_pdf_signatures(data, path.name, report, roots)
-    if count:
+        checker._check_item_tokens(entries, log)
+        if all(s.get("timestamp_trusted") and s.get("ok") for s in report.signatures):
+            report.anchored = True
         return
-    sums = _find_sums(path)
-    if sums is None:
-        report.problem(
-            f"{path.name} carries no signature, and no SHA256SUMS beside it lists it: nothing in it can be checked. "
-            "Check it against the archive's SHA256SUMS."
-        )
-        return
-    root, expected = sums
-    digest = hashlib.sha256(data).hexdigest()
-    report.files_checked += 1
-    if digest != expected:
-        report.changed.append(path.name)
-        report.problem(f"Changed: {path.name} does not match its SHA-256 in {root / SHA256SUMS}.")
+    report.not_checked += [
+        "Whether these are the bytes that were exported: no archive was given. Run verify-bundle on "
+        f"the archive folder or zip; its anchor/events.jsonl must list SHA-256 {digest} for this PDF.",
+        "When it existed: it carries no signature or timestamp of its own.",
+    ]
+
+
+# -- entry point --------------------------------------------------------------------------------
+
+
+def _finish(report: BundleReport) -> BundleReport:
+    if report.kind == "pdf" and not report.signatures:
+        report.verdict = NOT_INTACT if report.problems else NOT_VERIFIED
+    elif report.problems:
+        report.verdict = NOT_INTACT
     else:
-        report.notes.append(f"{path.name} matches its SHA-256 in {root / SHA256SUMS}.")
-
-
-def _find_sums(path: Path) -> tuple[Path, str] | None:
-    resolved = path.resolve()
-    for parent in list(resolved.parents)[:4]:
-        sums = parent / SHA256SUMS
-        if sums.is_file():
-            rel = resolved.relative_to(parent).as_posix()
-            for line in sums.read_text("utf-8", "replace").splitlines():
-                digest, _, name = line.partition("  ")
-                if name == rel:
-                    return parent, digest
-    return None
-
-
-def verify_bundle(path: Path | str) -> BundleReport:
-    """Check a bundle folder, a bundle zip or a (signed) PDF; ``ok`` only when everything holds."""
-    path = Path(path)
-    if path.is_dir():
-        report = BundleReport(str(path), "folder")
-        _verify_tree(_Folder(path), report)
-    elif path.is_file() and zipfile.is_zipfile(path):
-        report = BundleReport(str(path), "zip")
-        _verify_tree(_Zip(path, report), report)
-    elif path.is_file() and path.read_bytes()[:5] == b"%PDF-":
-        report = BundleReport(str(path), "pdf")
-        _verify_pdf(path, report)
-    else:
-        report = BundleReport(str(path), "unknown")
-        report.problem(f"{path} is not a bundle folder, a bundle zip or a PDF.")
+        report.verdict = INTACT if report.anchored else UNANCHORED
+    report.ok = report.verdict == INTACT
+    if report.exit_code == EXIT_OK:
+        report.exit_code = EXIT_OK if report.ok else EXIT_PROBLEMS
     return report
+
+
+def _looks_like_zip(path: Path) -> bool:
+    with safe_open(path) as handle:
+        head = handle.read(4)
+    return head.startswith(b"PK") or path.suffix.lower() == ".zip"
+
+
+def _looks_like_pdf(path: Path) -> bool:
+    with safe_open(path) as handle:
+        return handle.read(5) == b"%PDF-"
+
+
+def verify_bundle(path: Path | str, *, anchors: TrustAnchors | None = None) -> BundleReport:
+    """Check a bundle folder, a bundle zip or a PDF; ``ok`` (exit 0) only for INTACT.
+
+    ``anchors`` are the trust anchors for timestamp tokens; by default the user's trusted
+    roots and the OS trust store (see :func:`trust_anchors`). Nothing in the bundle is
+    ever trusted as a root.
+    """
+    path = Path(path)
+    anchors = anchors if anchors is not None else trust_anchors()
+    report = BundleReport(str(path), "unknown", trust=anchors.summary())
+    try:
+        st = path.lstat()
+    except OSError as exc:
+        report.problem(f"{path} cannot be read ({exc.strerror}).")
+        report.exit_code = 3
+        return _finish(report)
+    try:
+        if stat.S_ISDIR(st.st_mode):
+            report.kind = "folder"
+            _Checker(_Folder(path, report), report, anchors).run()
+        elif not stat.S_ISREG(st.st_mode):
+            report.problem(
+                f"{path} is {_what(st.st_mode)}, not a bundle; it was not opened.", "unsafe"
+            )
+        elif _looks_like_pdf(path):
+            report.kind = "pdf"
+            _verify_pdf(path, report, anchors)
+        elif _looks_like_zip(path):
+            report.kind = "zip"
+            source = _Zip(path, report)
+            try:
+                _Checker(source, report, anchors).run()
+            finally:
+                source.close()
+        else:
+            report.problem(f"{path} is not a bundle folder, a bundle zip or a PDF.")
+    except _Refused as exc:
+        report.problem(exc.message, exc.code)
+        if exc.code == "damaged-zip":
+            report.exit_code = EXIT_CORRUPT
+    except OSError as exc:
+        report.problem(
+            f"{exc.filename or path} cannot be read ({exc.strerror or exc}); the check stopped there."
+        )
+    return _finish(report)

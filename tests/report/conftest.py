@@ -24,6 +24,7 @@ from app.core.tsa import TsaConfig
 from app.report.commands import register
 from app.report.export import ExportJob, ExportResult
 from app.report.model import ExportOptions
+from app.report.verify_bundle import TrustAnchors
 from tests.memory_keyring import MemoryKeyring
 from tests.report.builders import build_demo_case
 from tests.tsa_server import TsaServer, pki_for
@@ -73,6 +74,18 @@ def export(case_path: Path, out: Path, tsa: TsaServer | None, **options: Any) ->
     opts = ExportOptions(out=out, **options)
     tsas = [TsaConfig(tsa.url)] if tsa is not None else []
     return ExportJob(case_path, opts, tsas=tsas).run()
+
+
+def anchors_for(tsa: TsaServer) -> TrustAnchors:
+    """The loopback TSA's root as the only trust anchor, passed explicitly (never the OS store)."""
+    return TrustAnchors((tsa.ca_pem,), ("the loopback TSA's root",))
+
+
+def ca_file(tsa: TsaServer, folder: Path) -> Path:
+    """The loopback TSA's root as a PEM file, for ``--ca-file``."""
+    path = folder / "tsa-root.pem"
+    path.write_bytes(tsa.ca_pem)
+    return path
 
 
 def cli_parser() -> argparse.ArgumentParser:

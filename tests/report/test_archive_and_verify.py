@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from app.report.archive import CHAIN_CHECK_PY
-from app.report.verify_bundle import verify_bundle
-from tests.report.conftest import Exported, export, make_case, run_cli
+from app.report.verify_bundle import TrustAnchors, verify_bundle
+from tests.report.conftest import Exported, anchors_for, ca_file, export, make_case, run_cli
 from tests.tsa_server import TsaServer, openssl_ts_verify
+
+EMPTY = TrustAnchors()
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +47,13 @@ def test_every_file_checks_with_sha256sum(bundle: Exported) -> None:
     assert lines and all(line.endswith(": OK") for line in lines)
     listed = {line.rsplit(": ", 1)[0] for line in lines}
     on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    assert on_disk - listed == {"SHA256SUMS", "manifest.json", "manifest.csv"}
+    unlisted = on_disk - listed
+    assert {"SHA256SUMS", "manifest.json", "manifest.csv"} <= unlisted
+    assert {p for p in unlisted if not p.startswith("anchor/")} == {
+        "SHA256SUMS",
+        "manifest.json",
+        "manifest.csv",
+    }
 
 
 def test_natives_are_named_by_exhibit_and_hash_and_are_the_stored_bytes(bundle: Exported) -> None:
@@ -113,13 +121,26 @@ def test_custody_log_checks_with_the_stock_python_snippet_in_verify_txt(bundle: 
     verify_txt = (folder / "VERIFY.txt").read_text("utf-8")
     assert "sha256sum -c SHA256SUMS" in verify_txt and "openssl ts -verify" in verify_txt
     assert "中文" in verify_txt and "如何核验" in verify_txt
-    assert "import hashlib, json, sys" in verify_txt
+    assert "import hashlib, json, os, sys" in verify_txt
     result = subprocess.run(
         [sys.executable, "-c", CHAIN_CHECK_PY], cwd=folder, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-    assert f"head {manifest['head_hash']}" in result.stdout
+    # the chain runs on through anchor/events.jsonl to the seal over the export
+    last = json.loads((folder / "anchor" / "events.jsonl").read_text("utf-8").splitlines()[-1])
+    assert last["action"] == "log.sealed"
+    assert f"head {last['hash']}" in result.stdout
+    broken = folder.parent / "broken-chain"
+    shutil.copytree(folder, broken)
+    lines = (broken / "anchor" / "events.jsonl").read_text("utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["actor"] = "Mallory"
+    lines[0] = json.dumps(first, ensure_ascii=False, sort_keys=True)
+    (broken / "anchor" / "events.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", CHAIN_CHECK_PY], cwd=broken, capture_output=True, text=True
+    )
+    assert result.returncode == 1 and "custody log broken at entry" in result.stderr
 
 
 def test_zip_holds_the_same_files_as_the_folder(bundle: Exported) -> None:
@@ -134,17 +155,25 @@ def test_zip_holds_the_same_files_as_the_folder(bundle: Exported) -> None:
 
 
 def test_verify_bundle_passes_an_untouched_folder_and_zip(
-    bundle: Exported, capsys: pytest.CaptureFixture[str]
+    bundle: Exported, module_tsa: TsaServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_cli("verify-bundle", bundle.result.archive_folder) == 0
-    assert capsys.readouterr().out.startswith("INTACT: folder")
-    assert run_cli("verify-bundle", bundle.result.archive_zip, "--json") == 0
-    assert json.loads(capsys.readouterr().out)["ok"] is True
-    result = verify_bundle(bundle.result.archive_zip)  # type: ignore[arg-type]
+    root = ca_file(module_tsa, tmp_path)
+    assert run_cli("verify-bundle", bundle.result.archive_folder, "--ca-file", root) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("INTACT: folder")
+    assert (
+        f"chained to trusted root 'CN=Proofshot Test Root CA A,O=Proofshot Test PKI' from --ca-file {root}"
+        in out
+    )
+    assert run_cli("verify-bundle", bundle.result.archive_zip, "--json", "--ca-file", root) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] is True and data["verdict"] == "INTACT" and data["anchored"] is True
+    result = verify_bundle(bundle.result.archive_zip, anchors=anchors_for(module_tsa))  # type: ignore[arg-type]
     assert result.ok, result.problems
     assert result.kind == "zip"
     assert result.chain["intact"] and result.chain["entries"] > 30
-    assert all(t["ok"] for t in result.tokens) and len(result.tokens) == 2
+    assert all(t["ok"] and t["trusted"] for t in result.tokens) and len(result.tokens) == 2
+    assert [s["trusted"] for s in result.seals] == [True]
 
 
 def test_verify_bundle_names_a_modified_native(
@@ -159,7 +188,7 @@ def test_verify_bundle_names_a_modified_native(
     out = capsys.readouterr().out
     rel = native.relative_to(folder_copy).as_posix()
     assert f"CHANGED: {rel}" in out
-    report = verify_bundle(folder_copy)
+    report = verify_bundle(folder_copy, anchors=EMPTY)
     assert report.changed == [rel]
     assert any("token" in p or "SHA-256" in p for p in report.problems)
 
@@ -168,7 +197,7 @@ def test_verify_bundle_names_a_modified_pdf(folder_copy: Path) -> None:
     pdf = next((folder_copy / "filing").glob("*.pdf"))
     with open(pdf, "ab") as handle:
         handle.write(b"\n% appended after export\n")
-    report = verify_bundle(folder_copy)
+    report = verify_bundle(folder_copy, anchors=EMPTY)
     assert not report.ok
     assert report.changed == [pdf.relative_to(folder_copy).as_posix()]
 
@@ -176,7 +205,7 @@ def test_verify_bundle_names_a_modified_pdf(folder_copy: Path) -> None:
 def test_verify_bundle_names_a_removed_file(folder_copy: Path) -> None:
     victim = next((folder_copy / "natives").rglob("*.json"))
     victim.unlink()
-    report = verify_bundle(folder_copy)
+    report = verify_bundle(folder_copy, anchors=EMPTY)
     assert not report.ok
     assert report.missing == [victim.relative_to(folder_copy).as_posix()]
 
@@ -214,9 +243,15 @@ def test_verify_bundle_catches_an_edited_custody_log_even_with_a_forged_manifest
         text = path.read_text("utf-8").replace(old, sha)
         text = re.sub(r"custody-log.jsonl,\d+,", f"custody-log.jsonl,{size},", text)
         path.write_text(text, "utf-8")
-    report = verify_bundle(folder_copy)
+    report = verify_bundle(folder_copy, anchors=EMPTY)
     assert not report.ok
-    assert report.changed == []
+    # against the export's sealed list, which lists the manifests too
+    assert set(report.changed) == {
+        "custody-log.jsonl",
+        "SHA256SUMS",
+        "manifest.csv",
+        "manifest.json",
+    }
     assert any("Custody log broken at 4" in p for p in report.problems), report.problems
 
 
@@ -232,19 +267,28 @@ def test_verify_bundle_catches_a_changed_entry_inside_the_zip(
             if info.filename.endswith("VERIFY.txt") and "/tokens/" not in info.filename:
                 data = data.replace(b"sha256sum -c SHA256SUMS", b"echo everything is fine")
             zout.writestr(info, data)
-    report = verify_bundle(target)
+    report = verify_bundle(target, anchors=EMPTY)
     assert report.changed == ["VERIFY.txt"]
 
 
-def test_unsigned_filing_pdf_is_checked_against_the_archive_manifest_or_refused(
+def test_a_lone_filing_pdf_is_never_checked_against_a_sha256sums_found_above_it(
     bundle: Exported, tmp_path: Path
 ) -> None:
     folder = bundle.result.archive_folder
     assert folder is not None
     inside = next((folder / "filing").glob("*.pdf"))
-    assert verify_bundle(inside).ok
-    alone = tmp_path / "alone.pdf"
+    report = verify_bundle(inside, anchors=EMPTY)  # inside the archive: still only the PDF
+    assert report.verdict == "NOT VERIFIED" and report.exit_code == 2
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    alone = tmp_path / "a" / "b" / "alone.pdf"
     shutil.copy(inside, alone)
-    report = verify_bundle(alone)
-    assert not report.ok
-    assert "nothing in it can be checked" in report.problems[0]
+    digest = hashlib.sha256(alone.read_bytes()).hexdigest()
+    (tmp_path / "SHA256SUMS").write_text(f"{digest}  a/b/alone.pdf\n", "utf-8")
+    (tmp_path / "a" / "SHA256SUMS").write_text(f"{digest}  b/alone.pdf\n", "utf-8")
+    report = verify_bundle(alone, anchors=EMPTY)
+    assert not report.ok and report.verdict == "NOT VERIFIED"
+    assert not any("SHA256SUMS" in n for n in report.notes)
+    assert any("no archive was given" in n for n in report.not_checked)
+    assert any(digest in n for n in report.not_checked)
+    head = json.loads((folder / "bundle.json").read_text("utf-8"))["head_hash"]
+    assert any(head in n for n in report.notes), report.notes  # the cover's head is read

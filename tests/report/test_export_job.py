@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +23,7 @@ from app.core.tsa import TsaConfig
 from app.core.verify import verify_case
 from app.report.export import ExportJob
 from app.report.model import ExportOptions, build_bundle
-from tests.report.conftest import export, make_case, run_cli
+from tests.report.conftest import ca_file, export, make_case, run_cli
 from tests.tsa_server import TsaServer
 
 
@@ -41,14 +45,26 @@ def test_export_is_a_custody_event_naming_every_file_with_its_hash_and_seals_the
     facts = exported.payload_obj()["facts"]
     assert facts["options"]["lang"] == "en+zh" and facts["options"]["profile"] == "both"
     files = {f["path"]: f for f in facts["files"]}
-    assert "archive.zip" in files and "archive/manifest.json" in files
+    archive = tmp_path / "out" / "archive"
+    listed_archive = {p[len("archive/") :] for p in files if p.startswith("archive/")}
+    on_disk = {p.relative_to(archive).as_posix() for p in archive.rglob("*") if p.is_file()}
+    # every file of the archive but the anchor written after the seal; the PDFs and model too
+    assert listed_archive == {p for p in on_disk if not p.startswith("anchor/")}
+    assert {"archive/bundle.json", "archive/manifest.json", "archive/SHA256SUMS"} <= set(files)
+    assert {f"filing/{p.name}" for p in result.filing} <= set(files)
     for rel, entry in files.items():
         assert _sha(tmp_path / "out" / rel) == entry["sha256"]
+        assert (tmp_path / "out" / rel).stat().st_size == entry["size"]
+    # the anchor holds the export entry and the seal over it, with the seal's token
+    anchor_lines = (archive / "anchor" / "events.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line)["seq"] for line in anchor_lines] == [exported.seq, exported.seq + 1]
+    assert json.loads(anchor_lines[0])["hash"] == exported.hash
+    assert len(list((archive / "anchor").glob("seal-*.tsr"))) == 1
     # sealed before the bundle was built (so the shipped log is sealed) and after the export
     seals = [e for e in events if e.action == "log.sealed"]
     assert seals[-1].seq == exported.seq + 1
     assert any(s.seq == facts["bundle_head_seq"] for s in seals)
-    assert result.seals == 2
+    assert result.seals == 2 and result.anchored and result.warnings == []
 
 
 def test_cli_export_json_names_the_filing_pdfs_the_archive_and_signed(
@@ -78,7 +94,11 @@ def test_cli_export_json_names_the_filing_pdfs_the_archive_and_signed(
     assert Path(data["archive"]["folder"]).is_dir() and Path(data["archive"]["zip"]).is_file()
     assert data["signed"] is None
     assert "SL-000001" in (PdfReader(data["filing"][0]).pages[0].extract_text() or "")
-    assert run_cli("verify-bundle", data["archive"]["zip"]) == 0
+    assert data["anchored"] is True and data["warnings"] == []
+    assert (
+        run_cli("verify-bundle", data["archive"]["zip"], "--ca-file", ca_file(tsa_server, tmp_path))
+        == 0
+    )
 
 
 def test_tags_and_items_choose_the_exhibits(tmp_path: Path) -> None:
@@ -170,7 +190,12 @@ def test_same_case_state_and_options_give_a_byte_identical_filing_pdf_and_zip(
     assert a.filing[0].name == b.filing[0].name
     assert a.filing[0].read_bytes() == b.filing[0].read_bytes()
     assert a.archive_zip is not None and b.archive_zip is not None
-    assert a.archive_zip.read_bytes() == b.archive_zip.read_bytes()
+    # the archive is the same but for anchor/, which records this export's own time and seal
+    with zipfile.ZipFile(a.archive_zip) as za, zipfile.ZipFile(b.archive_zip) as zb:
+        members_a = {n: za.read(n) for n in za.namelist() if "/anchor/" not in n}
+        members_b = {n: zb.read(n) for n in zb.namelist() if "/anchor/" not in n}
+        assert any("/anchor/" in n for n in za.namelist())
+    assert members_a == members_b
 
 
 def test_max_mb_splits_the_filing_into_labelled_volumes_with_continuous_bates(
@@ -225,3 +250,63 @@ def test_job_reports_progress_accepts_an_open_case_and_can_be_cancelled(tmp_path
             None, token
         )
     assert not (tmp_path / "out2" / "filing").exists()
+
+
+def test_export_attests_pending_items_and_seals_before_rendering(
+    tmp_path: Path, tsa_server: TsaServer
+) -> None:
+    make_case(tmp_path / "case.proofshot", None)  # nothing attested, nothing sealed yet
+    result = export(tmp_path / "case.proofshot", tmp_path / "out", tsa_server, lang="en")
+    with Case.open(tmp_path / "case.proofshot", read_only=True) as case:
+        events = list(custody.iter_events(case.conn))
+    exported = next(e for e in events if e.action == "export.created")
+    before = [e.action for e in events if e.seq < exported.seq]
+    assert "timestamp.attested" in before and before[-1] == "log.sealed"
+    assert result.anchored and not any("no trusted timestamp" in w for w in result.warnings)
+    model = json.loads((tmp_path / "out" / "archive" / "bundle.json").read_text("utf-8"))
+    assert all(item["tokens"] for ex in model["exhibits"] for item in ex["items"])
+
+
+def test_export_out_pointing_at_a_file_is_one_sentence_not_a_traceback(tmp_path: Path) -> None:
+    make_case(tmp_path / "case.proofshot", None)
+    target = tmp_path / "bundle.pdf"
+    target.write_bytes(b"%PDF-1.4 not a folder")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "export",
+            str(tmp_path / "case.proofshot"),
+            "--out",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PROOFSHOT_TSA_URLS": ""},
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("proofshot:")]
+    assert lines == [
+        f"proofshot: {target} is a file; the export needs a folder to write into "
+        "(give --out a new or empty folder)."
+    ]
+    assert target.read_bytes() == b"%PDF-1.4 not a folder"
+
+
+def test_an_export_whose_tsa_does_not_answer_says_nothing_anchors_it(
+    tmp_path: Path, tsa_server: TsaServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_case(tmp_path / "case.proofshot", None)
+    tsa_server.mode = "down"
+    result = export(tmp_path / "case.proofshot", tmp_path / "out", tsa_server, lang="en")
+    assert not result.anchored and result.seals == 0
+    assert any(w.startswith("Nothing anchors this bundle") for w in result.warnings)
+    assert any("have no trusted timestamp of their own" in w for w in result.warnings)
+    with Case.open(tmp_path / "case.proofshot", read_only=True) as case:
+        actions = [e.action for e in custody.iter_events(case.conn)]
+    assert "timestamp.attempt-failed" in actions  # it tried, before and after rendering
+    assert actions.index("timestamp.attempt-failed") < actions.index("export.created")
+    assert run_cli("verify-bundle", tmp_path / "out" / "archive.zip") == 2
+    assert capsys.readouterr().out.startswith("INTACT, UNANCHORED: zip")

@@ -18,7 +18,7 @@ from app.core.errors import ProofshotError
 from app.report.signing import SIGNING_SERVICE, store_signing_passphrase
 from app.report.verify_bundle import verify_bundle
 from tests.memory_keyring import MemoryKeyring
-from tests.report.conftest import Exported, export, make_case, run_cli
+from tests.report.conftest import Exported, anchors_for, export, make_case, run_cli
 from tests.report.pki import SignerFiles, make_signer
 from tests.tsa_server import TsaServer
 
@@ -106,11 +106,12 @@ def test_signed_pdf_is_pdfa3_with_natives_attached_as_source(signed: Exported) -
 
 
 def test_verify_bundle_accepts_the_signed_pdf_alone_and_rejects_a_tampered_one(
-    signed: Exported, tmp_path: Path
+    signed: Exported, tmp_path: Path, module_tsa: TsaServer
 ) -> None:
     assert signed.result.signed is not None
-    report = verify_bundle(signed.result.signed)
+    report = verify_bundle(signed.result.signed, anchors=anchors_for(module_tsa))
     assert report.ok, report.problems
+    assert report.verdict == "INTACT" and report.signatures[0]["timestamp_trusted"]
     assert report.kind == "pdf" and report.attachments >= 13
     assert (
         report.signatures[0]["timestamp_ok"] and report.signatures[0]["coverage"] == "ENTIRE_FILE"
@@ -121,14 +122,16 @@ def test_verify_bundle_accepts_the_signed_pdf_alone_and_rejects_a_tampered_one(
     where = data.find(b"/Title")
     data[where + 8] ^= 0x01
     tampered.write_bytes(bytes(data))
-    bad = verify_bundle(tampered)
+    bad = verify_bundle(tampered, anchors=anchors_for(module_tsa))
     assert not bad.ok
     appended = tmp_path / "appended.pdf"
     appended.write_bytes(signed.result.signed.read_bytes() + b"\n% added later\n")
     assert run_cli("verify-bundle", appended) == 2
 
 
-def test_signed_pdf_is_in_the_archive_and_its_manifest(signed: Exported) -> None:
+def test_signed_pdf_is_in_the_archive_and_its_manifest(
+    signed: Exported, module_tsa: TsaServer
+) -> None:
     folder = signed.result.archive_folder
     assert folder is not None and signed.result.signed is not None
     assert (
@@ -136,7 +139,9 @@ def test_signed_pdf_is_in_the_archive_and_its_manifest(signed: Exported) -> None
     ).read_bytes() == signed.result.signed.read_bytes()
     assert f"signed/{signed.result.signed.name}" in (folder / "SHA256SUMS").read_text("utf-8")
     assert "pdfsig signed/" in (folder / "VERIFY.txt").read_text("utf-8")
-    assert verify_bundle(folder).ok
+    report = verify_bundle(folder, anchors=anchors_for(module_tsa))
+    assert report.ok, report.problems
+    assert any(s["file"].startswith("signed/") and s["ok"] for s in report.signatures)
 
 
 def test_passphrase_is_never_written_to_the_case_or_the_export(
