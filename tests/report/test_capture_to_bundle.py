@@ -15,6 +15,7 @@ import json
 import re
 import ssl
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,7 +103,7 @@ def test_https_capture_exported_without_a_tsa_states_its_facts_and_claims_no_tim
 
     out = tmp_path / "out"
     exported = ExportJob(
-        case_path, ExportOptions(out=out, profile="filing", lang="en"), tsas=[]
+        case_path, ExportOptions(out=out, profile="both", lang="en"), tsas=[]
     ).run()
     text = pdftotext(exported.filing[0])
     flat = " ".join(text.split())
@@ -131,5 +132,14 @@ def test_https_capture_exported_without_a_tsa_states_its_facts_and_claims_no_tim
     assert "The custody log was not sealed with a trusted timestamp" in declaration
     assert "the trusted timestamps and the custody log" not in flat  # the cover, too
     assert "NOTICE OF INFRINGING" not in flat  # the notice is a separate draft
-    # TODO(w-bundle, #13 item 4): `verify-bundle` on this export must say INTACT, UNANCHORED
-    # (exit 2); assert it here once verify_bundle reports anchoring.
+    # without a TSA nothing anchors the bundle: verify-bundle says so and exits 2
+    assert exported.archive_folder is not None
+    checked = subprocess.run(
+        [sys.executable, "-m", "app", "verify-bundle", str(exported.archive_folder)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert checked.returncode == 2, checked.stdout + checked.stderr
+    assert "INTACT, UNANCHORED" in checked.stdout
