@@ -24,6 +24,7 @@ from app.core.canonical import canonical_json
 from app.core.case import Case
 from app.core.errors import ProofshotError
 from app.core.ingest import Acquisition, PreparedItem, commit_prepared, prepare_bytes
+from app.core.records import CaptureFacts, NetworkFacts, apply_corrections
 
 CAPTURE_KINDS = ("page", "session")
 PAGE_ROLES = ("terms", "ai-label", "complaint", "home", "recommendation", "model-page")
@@ -122,16 +123,22 @@ def store_capture(
     prepared: Sequence[PreparedItem] | None = None,
     linked: Sequence[tuple[str, int]] = (),
     method: str = "browser-capture",
+    document: NetworkFacts | None = None,
 ) -> StoredCapture:
     """Store a capture's parts as items, then the capture record linking them, logged.
 
     ``prepared`` (from :func:`prepare_parts` on another thread) saves hashing on this one;
-    ``linked`` adds (role, item id) pairs of items already in the case.
+    ``linked`` adds (role, item id) pairs of items already in the case. The facts are written
+    through :class:`~app.core.records.CaptureFacts` (unknown keys kept); ``document`` is the
+    main document's exchange (server IP, TLS) when the recorder saw it.
     """
     if kind not in CAPTURE_KINDS:
         raise CaptureError(f"Unknown capture kind {kind!r}.")
     requested_url, final_url = redact_string(requested_url), redact_string(final_url)
+    if document is not None:
+        facts = {**facts, "document": document.as_dict()}
     facts = redact_value(facts)[0]
+    typed = CaptureFacts.from_dict(facts)  # written typed, after redaction
     staged = (
         list(prepared)
         if prepared is not None
@@ -161,7 +168,7 @@ def store_capture(
             "title": clean_text(title),
             "started_at": iso_utc(started_at),
             "ended_at": iso_utc(ended_at),
-            "facts": canonical_json(facts),
+            "facts": canonical_json(typed.as_dict()),
         }
         case.log(
             f"capture.{kind}-recorded",
@@ -391,12 +398,28 @@ def _item_brief(case: Case, item_id: int) -> dict[str, Any]:
     }
 
 
-def list_generations(case: Case, *, limit: int = 1000, offset: int = 0) -> list[GenerationView]:
-    """Generations, oldest first, each with recorded outputs and the corrections applied."""
+def _head(case: Case, head: int | None) -> int:
+    """The log position a reader stops at: the given one, or the log's current head."""
+    if head is not None:
+        return head
+    row = case.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
+    return int(row[0])
+
+
+def list_generations(
+    case: Case, *, limit: int = 1000, offset: int = 0, head: int | None = None
+) -> list[GenerationView]:
+    """Generations, oldest first, each with recorded outputs and the corrections applied.
+
+    The one reader of the generation tables: the GUI and the CLI read the log's head, the
+    bundle passes the head it snapshots (rows logged after ``head`` are not seen).
+    """
+    at = _head(case, head)
     rows = case.conn.execute(
         "SELECT id, capture_id, prompt, negative_prompt, parameters, request_url, job_id,"
-        " submitted_at, returned_at, binding, facts FROM generations ORDER BY id LIMIT ? OFFSET ?",
-        (limit, offset),
+        " submitted_at, returned_at, binding, facts FROM generations WHERE seq <= ?"
+        " ORDER BY id LIMIT ? OFFSET ?",
+        (at, limit, offset),
     ).fetchall()
     views = []
     for row in rows:
@@ -404,24 +427,28 @@ def list_generations(case: Case, *, limit: int = 1000, offset: int = 0) -> list[
         recorded = [
             _item_brief(case, int(r[0]))
             for r in case.conn.execute(
-                "SELECT item_id FROM generation_outputs WHERE generation_id = ? ORDER BY rowid",
-                (gen_id,),
+                "SELECT item_id FROM generation_outputs WHERE generation_id = ? AND seq <= ?"
+                " ORDER BY rowid",
+                (gen_id, at),
             )
         ]
         corrections = [
-            {"id": c[0], "action": c[1], "value": c[2], "at_utc": c[3], "actor": c[4]}
+            {
+                "id": c[0],
+                "action": c[1],
+                "value": c[2],
+                "at_utc": c[3],
+                "actor": c[4],
+                "seq": c[5],
+            }
             for c in case.conn.execute(
-                "SELECT c.id, c.action, c.value, e.at_utc, e.actor FROM generation_corrections c"
-                " JOIN events e ON e.seq = c.seq WHERE c.generation_id = ? ORDER BY c.id",
-                (gen_id,),
+                "SELECT c.id, c.action, c.value, e.at_utc, e.actor, c.seq"
+                " FROM generation_corrections c JOIN events e ON e.seq = c.seq"
+                " WHERE c.generation_id = ? AND c.seq <= ? ORDER BY c.id",
+                (gen_id, at),
             )
         ]
-        current = [o["item_id"] for o in recorded]
-        for c in corrections:
-            if c["action"] == "add-output" and int(c["value"]) not in current:
-                current.append(int(c["value"]))
-            elif c["action"] == "remove-output" and int(c["value"]) in current:
-                current.remove(int(c["value"]))
+        current = apply_corrections([o["item_id"] for o in recorded], corrections)
         views.append(
             GenerationView(
                 id=gen_id,
@@ -461,11 +488,15 @@ class CaptureView:
         return dict(self.__dict__)
 
 
-def list_captures(case: Case, *, limit: int = 1000, offset: int = 0) -> list[CaptureView]:
+def list_captures(
+    case: Case, *, limit: int = 1000, offset: int = 0, head: int | None = None
+) -> list[CaptureView]:
+    """Captures, oldest first, with their items and marks, as of log position ``head``."""
+    at = _head(case, head)
     rows = case.conn.execute(
         "SELECT id, kind, requested_url, final_url, title, started_at, ended_at, facts"
-        " FROM captures ORDER BY id LIMIT ? OFFSET ?",
-        (limit, offset),
+        " FROM captures WHERE seq <= ? ORDER BY id LIMIT ? OFFSET ?",
+        (at, limit, offset),
     ).fetchall()
     views = []
     for row in rows:
@@ -473,14 +504,16 @@ def list_captures(case: Case, *, limit: int = 1000, offset: int = 0) -> list[Cap
         items = [
             {"role": r[0], **_item_brief(case, int(r[1]))}
             for r in case.conn.execute(
-                "SELECT role, item_id FROM capture_items WHERE capture_id = ? ORDER BY rowid",
-                (cap_id,),
+                "SELECT role, item_id FROM capture_items WHERE capture_id = ? AND seq <= ?"
+                " ORDER BY rowid",
+                (cap_id, at),
             )
         ]
         marks = [
             str(r[0])
             for r in case.conn.execute(
-                "SELECT role FROM capture_marks WHERE capture_id = ? ORDER BY id", (cap_id,)
+                "SELECT role FROM capture_marks WHERE capture_id = ? AND seq <= ? ORDER BY id",
+                (cap_id, at),
             )
         ]
         views.append(

@@ -1,4 +1,4 @@
-"""CLI commands of the report package: ``export`` and ``verify-bundle``.
+"""CLI commands of the report package: ``export``, ``verify-bundle`` and ``exhibit``.
 
 ``app.cli`` calls :func:`register` with its ``add(name, handler, help)`` helper. The handlers
 return the process exit code: 0 when everything holds, 2 when the command ran but found the
@@ -16,9 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from app.config import default_operator
-from app.console import StderrProgress, cancel_on_sigint
+from app.console import StderrProgress, cancel_on_sigint, print_json
+from app.core import items as items_mod
+from app.core.case import Case
 from app.core.errors import ProofshotError
-from app.report.model import LANGS, PAPERS, PROFILES, ExportOptions
+from app.report.model import (
+    EXHIBIT_FIELDS,
+    LANGS,
+    PAPERS,
+    PROFILES,
+    ExportOptions,
+    set_exhibit_text,
+)
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 2
@@ -135,6 +144,31 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
     return int(report.exit_code)
 
 
+def cmd_exhibit(args: argparse.Namespace) -> int:
+    """Restate an exhibit's purpose (证明对象) or source (证据来源); each is a logged note."""
+    wanted = {
+        name: getattr(args, name)
+        for name in EXHIBIT_FIELDS
+        if getattr(args, name, None) is not None
+    }
+    with Case.open(args.case, read_only=not wanted) as case:
+        item = items_mod.get_item(case, args.item)
+        for name, text in wanted.items():
+            set_exhibit_text(case, item.id, name, text, actor=args.operator)
+        state = items_mod.item_state(case, item.id)
+        current: dict[str, str | None] = dict.fromkeys(EXHIBIT_FIELDS)
+        for note in state.notes:
+            for name, prefix in EXHIBIT_FIELDS.items():
+                if str(note["text"]).startswith(prefix):
+                    current[name] = str(note["text"])[len(prefix) :]
+    if args.json:
+        print_json({"item_id": item.id, **current})
+    else:
+        for name, value in current.items():
+            print(f"{name:>11}: {value if value is not None else '(from the record)'}")
+    return EXIT_OK
+
+
 def register(add: AddCommand) -> None:
     """Add ``export`` and ``verify-bundle`` to the CLI's parser."""
     p = add(
@@ -180,4 +214,18 @@ def register(add: AddCommand) -> None:
         metavar="PEM",
         help="a TSA root certificate to trust (repeatable); besides the OS trust store and settings",
     )
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "exhibit",
+        cmd_exhibit,
+        "Show or restate, for the exhibit holding an item, what it is offered to show and its source.",
+    )
+    p.add_argument("case", type=Path)
+    p.add_argument("item", help="item id or SHA-256 prefix (the exhibit's first item)")
+    p.add_argument("--purpose", metavar="TEXT", help="what the exhibit is offered to show")
+    p.add_argument("--purpose-zh", dest="purpose_zh", metavar="TEXT", help="证明对象")
+    p.add_argument("--source", metavar="TEXT", help="the exhibit's source")
+    p.add_argument("--source-zh", dest="source_zh", metavar="TEXT", help="证据来源")
+    p.add_argument("--operator", help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true")

@@ -76,8 +76,23 @@ def _work_from_row(case: Case, row: Sequence[Any]) -> Work:
     )
 
 
-def list_works(case: Case) -> list[Work]:
-    rows = case.conn.execute(_CURRENT_WORKS.format(cols=_WORK_COLS) + " ORDER BY w.id").fetchall()
+def list_works(
+    case: Case, *, head: int | None = None, include_withdrawn: bool = False
+) -> list[Work]:
+    """The works in force at log position ``head`` (default: now): not superseded by a later
+    edit and, unless asked, not backed by a withdrawn item. The one reader of the works
+    table for the CLI, the GUI and the bundle."""
+    if head is None:
+        head = int(case.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0])
+    sql = (
+        f"SELECT {_WORK_COLS} FROM works w WHERE w.seq <= ? AND w.id NOT IN"
+        " (SELECT supersedes FROM works WHERE supersedes IS NOT NULL AND seq <= ?)"
+    )
+    params: list[Any] = [head, head]
+    if not include_withdrawn:
+        sql += " AND w.item_id NOT IN (SELECT item_id FROM withdrawals WHERE seq <= ?)"
+        params.append(head)
+    rows = case.conn.execute(sql + " ORDER BY w.id", params).fetchall()
     return [_work_from_row(case, r) for r in rows]
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from app.core import attest, custody
 from app.core.case import Case
 from app.core.errors import ProofshotError
-from app.report import declarations
+from app.report import declarations, notice
 from app.report.model import Bundle
 
 MANIFEST_JSON = "manifest.json"
@@ -461,11 +461,13 @@ def write_archive(
     letters.mkdir(exist_ok=True)
     if bundle.options.english:
         (letters / "platform-notice-en.txt").write_text(
-            declarations.blocks_to_text(declarations.complaint_en(bundle)), "utf-8"
+            declarations.blocks_to_text(notice.notice_en(bundle, notice.select_outputs(bundle))),
+            "utf-8",
         )
     if bundle.options.chinese:
         (letters / "platform-notice-zh.txt").write_text(
-            declarations.blocks_to_text(declarations.complaint_zh(bundle)), "utf-8"
+            declarations.blocks_to_text(notice.notice_zh(bundle, notice.select_outputs(bundle))),
+            "utf-8",
         )
     (folder / "VERIFY.txt").write_text(verify_text(bundle, signed_name, filing_names), "utf-8")
     for rel, role in (

@@ -42,8 +42,9 @@ from app.core.tsa_settings import tsa_configs
 from app.core.verify import verify_case
 from app.report import archive as archive_mod
 from app.report import exhibit_register
+from app.report import notice as notice_mod
 from app.report.filing import render_filing
-from app.report.model import Bundle, ExportOptions, build_bundle
+from app.report.model import Bundle, ExportOptions, apply_ranking, build_bundle
 from app.report.signing import Attachment, signed_archive_pdf
 
 
@@ -287,6 +288,10 @@ class ExportJob:
         if wants_filing:
             created.append(filing_dir)
         complete = work / f"{base}-complete.pdf" if options.sign else None
+        # The tool's `match` ranking of the outputs: the summary's "tool's ranking" column and
+        # the notice's selection rule (#13).
+        ranking, note = notice_mod.match_ranking(case, notice_mod.output_candidates(bundle))
+        apply_ranking(bundle, ranking)
         filing = render_filing(
             bundle,
             case.objects.path_for,
@@ -298,6 +303,11 @@ class ExportJob:
             progress=report,
         )
         cancel.raise_if_cancelled()
+        # The platform notice: a separate unstamped DRAFT, never part of the filing (#13).
+        created.append(out / "notice")
+        notice_mod.write_notice(
+            bundle, out / "notice", objects=case.objects.path_for, ranking=ranking, note=note
+        )
         signed: Path | None = None
         if options.sign is not None:
             assert complete is not None

@@ -21,12 +21,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.capture import store as capture_store
+from app.compare import works as works_mod
 from app.core import attest, custody
+from app.core import items as items_mod
 from app.core.case import Case
 from app.core.errors import ProofshotError
 from app.core.identity import code_sha256, tool_name
 from app.core.items import ITEM_COLUMNS, Item
 from app.core.problems import VerifyReport
+from app.core.records import (
+    AcquisitionFacts,
+    CaptureFacts,
+    EnvironmentRecord,
+    NetworkFacts,
+)
 from app.report import exhibit_register, study_section
 
 PROFILES = ("filing", "archive", "both")
@@ -51,6 +60,9 @@ COVER_KEYS = (
     "caption_zh",
 )
 """Cover and declaration facts, read from case settings named ``bundle.<key>``."""
+
+IMPORTED_KINDS = {"imported-file", "original-work", "licence-document"}
+"""Kinds of item acquired by importing a file (no connection, no environment was recorded)."""
 
 # Chart bands that say "not similar": such outputs are not counted as matching a work.
 NEGATIVE_BANDS = {"none", "low", "dissimilar", "not similar", "no match", "unrelated"}
@@ -198,6 +210,14 @@ class CaptureView:
     ended_at: str
     facts: dict[str, Any]
     marks: list[str]
+    record: CaptureFacts = field(default_factory=CaptureFacts)
+    network: NetworkFacts | None = None
+    network_from: str = ""  # the URL of the exchange the network facts were recorded on
+    operators: list[str] = field(default_factory=list)
+
+    @property
+    def site_account(self) -> str | None:
+        return self.record.site_account
 
 
 @dataclass
@@ -281,9 +301,30 @@ class PromptSummary:
     prompt: str
     tries: int
     outputs: int
-    matching: int
+    matching: int | None  # outputs a positive chart pairs with a work; None: none compared
     exhibits: list[int]
     origin: str  # captured | embedded | both
+    output_ids: list[int] = field(default_factory=list)
+    ranked_high: int | None = None  # outputs `match` rates high; None: match was not run
+
+    @property
+    def assessed(self) -> bool:
+        return self.matching is not None
+
+
+def apply_ranking(bundle: Bundle, ranking: Mapping[int, Sequence[Mapping[str, Any]]]) -> None:
+    """Count, per prompt, the outputs the tool's ``match`` ranking rates high (its best work).
+
+    Without a ranking (no works, or match not run) the count stays None: "not run", never 0.
+    """
+    if not ranking:
+        return
+    for p in bundle.prompts:
+        ranked = [i for i in p.output_ids if i in ranking]
+        if ranked:
+            p.ranked_high = sum(
+                1 for i in ranked if ranking[i] and str(ranking[i][0].get("band")) == "high"
+            )
 
 
 @dataclass(frozen=True)
@@ -306,6 +347,9 @@ class Site:
     server_ips: list[str]
     tls: list[dict[str, Any]]
     marks: list[str]
+    accounts: list[str] = field(default_factory=list)
+    connections: list[dict[str, Any]] = field(default_factory=list)
+    unconnected: list[str] = field(default_factory=list)  # captured URLs with no IP/TLS recorded
 
 
 @dataclass
@@ -327,6 +371,9 @@ class DeclarationFacts:
     derived_items: int
     sites: list[Site]
     environment_items: list[int]
+    environments: list[tuple[str, EnvironmentRecord]] = field(default_factory=list)
+    unattested_by_method: dict[str, list[int]] = field(default_factory=dict)
+    imported_only: bool = False  # every exhibited file was imported, none captured
 
 
 @dataclass
@@ -348,6 +395,8 @@ class Bundle:
     verification: dict[str, Any]
     declaration: DeclarationFacts
     withdrawn: list[dict[str, Any]]
+    not_selected: int = 0  # live items the selection left out (untagged imported files, …)
+    selection: str = "default"  # asked (--tags/--items) | default | all (nothing tagged)
     works: dict[int, int] = field(default_factory=dict)  # work id -> exhibit number
     item_exhibit: dict[int, str] = field(default_factory=dict)  # item id -> "3.2"
     study: dict[str, Any] | None = None  # the "Reproduction study" section (study_section)
@@ -376,6 +425,39 @@ class Bundle:
     def item_views(self) -> Iterable[ItemView]:
         for exhibit in self.exhibits:
             yield from exhibit.items
+
+
+# -- per-exhibit edits ------------------------------------------------------------------------
+
+EXHIBIT_FIELDS = {
+    "purpose": "[exhibit purpose] ",
+    "purpose_zh": "[证明对象] ",
+    "source": "[exhibit source] ",
+    "source_zh": "[证据来源] ",
+}
+"""What the user may restate per exhibit, each kept as a logged note with this prefix on the
+exhibit's first item (annotations are records beside the evidence, never edits of it)."""
+
+
+def set_exhibit_text(
+    case: Case, item_id: int, field_name: str, text: str, *, actor: str | None = None
+) -> None:
+    """Record the user's wording of an exhibit's purpose or source (a logged annotation)."""
+    if field_name not in EXHIBIT_FIELDS:
+        raise ProofshotError(f"Unknown exhibit field {field_name!r}.")
+    text = " ".join(str(text).split())
+    if not text:
+        raise ProofshotError("The text is empty.")
+    items_mod.add_note(case, item_id, EXHIBIT_FIELDS[field_name] + text, actor=actor)
+
+
+def _apply_exhibit_edits(ex: Exhibit) -> None:
+    for view in ex.items:
+        for note in view.notes:  # oldest first: the latest edit wins
+            text = str(note.get("text", ""))
+            for name, prefix in EXHIBIT_FIELDS.items():
+                if text.startswith(prefix):
+                    setattr(ex, name, text[len(prefix) :])
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -535,6 +617,7 @@ def _select(
     tags: Mapping[int, list[str]],
     withdrawn: Mapping[int, Any],
     options: ExportOptions,
+    default_pool: set[int] | None = None,
 ) -> set[int]:
     wanted_tags = set(options.tags)
     wanted_ids = set(options.items)
@@ -548,7 +631,11 @@ def _select(
         if item_id in withdrawn:
             continue
         if (
-            (not wanted_tags and not wanted_ids)
+            (
+                not wanted_tags
+                and not wanted_ids
+                and (default_pool is None or item_id in default_pool)
+            )
             or item_id in wanted_ids
             or wanted_tags & set(tags.get(item_id, []))
         ):
@@ -565,6 +652,83 @@ def _cover(case: Case, options: ExportOptions) -> dict[str, str]:
     if not cover["declarant"]:
         cover["declarant"] = settings.get("operator", "").strip()
     return cover
+
+
+def _attach_network(
+    capture: CaptureView,
+    members: Sequence[tuple[int, str]],
+    items: Mapping[int, Item],
+    generations: Mapping[int, GenerationView],
+) -> None:
+    """The capture's connection facts and operators, from what the recorder wrote.
+
+    The main document's exchange when the capture record holds it; otherwise the exchange
+    that delivered one of the capture's own items from the same host (the recorder writes
+    server IP and TLS per exchange, on each item's acquisition facts); otherwise the
+    request of a generation made in the capture. Nothing is inferred beyond that.
+    """
+    if capture.record.document is not None and capture.record.document.has_connection:
+        capture.network = capture.record.document
+        capture.network_from = capture.record.document.url or capture.final_url
+    else:
+        host = host_of(capture.final_url or capture.requested_url)
+        candidates: list[tuple[int, NetworkFacts]] = []
+        session = capture.record.session_id
+        outputs = [
+            (i, "generated-output")
+            for gen in generations.values()
+            if gen.capture_id == capture.id
+            or (session and isinstance(gen.facts, dict) and gen.facts.get("session_id") == session)
+            for i in gen.outputs
+        ]
+        for item_id, _role in [*members, *outputs]:
+            item = items.get(item_id)
+            if item is None:
+                continue
+            facts = AcquisitionFacts.from_dict(
+                item.source_facts if isinstance(item.source_facts, dict) else {}
+            )
+            net = facts.network
+            if net is None:
+                continue
+            url = net.url or item.source
+            rank = (
+                0
+                if url in (capture.final_url, capture.requested_url)
+                else 1
+                if host and host_of(url or "") == host
+                else 2
+            )
+            candidates.append((rank, NetworkFacts.from_dict({**net.as_dict(), "url": url})))
+        for gen in generations.values():
+            if gen.capture_id != capture.id or not isinstance(gen.facts, dict):
+                continue
+            request = gen.facts.get("request")
+            if isinstance(request, dict):
+                net = NetworkFacts.from_dict(
+                    {
+                        **request,
+                        "tls": {
+                            "protocol": request.get("tls_protocol"),
+                            "subject": request.get("tls_subject"),
+                        }
+                        if request.get("tls_protocol") or request.get("tls_subject")
+                        else None,
+                    }
+                )
+                if net.has_connection:
+                    candidates.append((3, net))
+        candidates = [c for c in candidates if c[0] < 2 or c[0] == 3]
+        if candidates:
+            candidates.sort(key=lambda c: c[0])
+            capture.network = candidates[0][1]
+            capture.network_from = candidates[0][1].url or ""
+    operators = [capture.record.operator] if capture.record.operator else []
+    for item_id, _role in members:
+        item = items.get(item_id)
+        if item is not None and item.operator and item.operator not in operators:
+            operators.append(item.operator)
+    capture.operators = operators
 
 
 def _read_environment(case: Case, item: Item) -> dict[str, Any]:
@@ -605,71 +769,60 @@ def build_bundle(
     notes = snap.annotations()
     tags = {i: sorted(v["tags"]) for i, v in notes.items()}
     withdrawn = snap.withdrawals()
-    selected = _select(items, tags, withdrawn, options)
     tokens = snap.tokens()
     token_by_id = {t.id: t for t in tokens}
     attested = snap.attestations()
 
-    # Capture-side records.
-    captures = {
-        int(r[0]): CaptureView(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], _json(r[7], {}), [])
-        for r in snap.rows(
-            "SELECT id, kind, requested_url, final_url, title, started_at, ended_at, facts"
-            " FROM captures WHERE seq <= ? ORDER BY id",
-            (head_seq,),
-        )
-    }
-    for capture_id, role in snap.rows(
-        "SELECT capture_id, role FROM capture_marks WHERE seq <= ? ORDER BY id", (head_seq,)
-    ):
-        view = captures.get(int(capture_id))
-        if view is not None and role not in view.marks:
-            view.marks.append(str(role))
+    # Capture-side records, through the store's readers at this log position (the same
+    # readers the GUI and the CLI use, so corrections are applied the same way everywhere).
+    captures: dict[int, CaptureView] = {}
     capture_items: dict[int, list[tuple[int, str]]] = {}
-    for capture_id, item_id, role in snap.rows(
-        "SELECT capture_id, item_id, role FROM capture_items WHERE seq <= ?"
-        " ORDER BY capture_id, item_id, role",
-        (head_seq,),
-    ):
-        capture_items.setdefault(int(capture_id), []).append((int(item_id), str(role)))
+    for cv in capture_store.list_captures(case, limit=1 << 40, head=head_seq):
+        record = CaptureFacts.from_dict(cv.facts).with_legacy_connection()
+        captures[cv.id] = CaptureView(
+            cv.id,
+            cv.kind,
+            cv.requested_url,
+            cv.final_url,
+            cv.title,
+            cv.started_at,
+            cv.ended_at,
+            cv.facts if isinstance(cv.facts, dict) else {},
+            list(dict.fromkeys(cv.marks)),
+            record=record,
+        )
+        capture_items[cv.id] = sorted({(int(i["item_id"]), str(i["role"])) for i in cv.items})
 
     generations: dict[int, GenerationView] = {}
-    for r in snap.rows(
-        "SELECT id, capture_id, prompt, negative_prompt, parameters, request_url, job_id,"
-        " submitted_at, returned_at, binding, facts FROM generations WHERE seq <= ? ORDER BY id",
-        (head_seq,),
-    ):
-        generations[int(r[0])] = GenerationView(
-            int(r[0]),
-            None if r[1] is None else int(r[1]),
-            str(r[2]),
-            r[3],
-            _json(r[4], {}),
-            str(r[5]),
-            r[6],
-            r[7],
-            r[8],
-            _json(r[9], ""),
-            _json(r[10], {}),
-            [],
-            [],
+    for gv in capture_store.list_generations(case, limit=1 << 40, head=head_seq):
+        generations[gv.id] = GenerationView(
+            gv.id,
+            gv.capture_id,
+            str(gv.prompt),
+            gv.negative_prompt,
+            gv.parameters,
+            str(gv.request_url or ""),
+            gv.job_id,
+            gv.submitted_at,
+            gv.returned_at,
+            _json(gv.binding, "") if isinstance(gv.binding, str) else gv.binding,
+            gv.facts,
+            [int(o["item_id"]) for o in gv.outputs],
+            [{"action": c["action"], "value": c["value"], "seq": c["seq"]} for c in gv.corrections],
         )
-    for gen_id, item_id in snap.rows(
-        "SELECT generation_id, item_id FROM generation_outputs WHERE seq <= ?"
-        " ORDER BY generation_id, item_id",
-        (head_seq,),
-    ):
-        if int(gen_id) in generations:
-            generations[int(gen_id)].outputs.append(int(item_id))
-    for gen_id, action, value, seq in snap.rows(
-        "SELECT generation_id, action, value, seq FROM generation_corrections WHERE seq <= ?"
-        " ORDER BY id",
-        (head_seq,),
-    ):
-        if int(gen_id) in generations:
-            generations[int(gen_id)].corrections.append(
-                {"action": action, "value": value, "seq": seq}
-            )
+    for capture in captures.values():
+        _attach_network(capture, capture_items.get(capture.id, []), items, generations)
+    # A session's record holds no exchange of its own: it takes the connection recorded in
+    # the same recording session (a page capture or a generation of that session).
+    by_session = {
+        c.record.session_id: c
+        for c in captures.values()
+        if c.network is not None and c.record.session_id
+    }
+    for capture in captures.values():
+        donor = by_session.get(capture.record.session_id or "")
+        if capture.network is None and donor is not None:
+            capture.network, capture.network_from = donor.network, donor.network_from
     campaign_prompts: dict[int, tuple[str, list[str]]] = {
         int(r[0]): (str(r[1]), list(_json(r[2], []) or []))
         for r in snap.rows(
@@ -697,17 +850,11 @@ def build_bundle(
         elif status == "failed" and prompt:
             failed_tries[prompt] = failed_tries.get(prompt, 0) + 1
 
-    works_rows = _current(
-        snap.rows(
-            "SELECT id, item_id, title, owner, registration, registration_date, facts, supersedes"
-            " FROM works WHERE seq <= ? ORDER BY id",
-            (head_seq,),
-        ),
-        7,
-    )
     works = {
-        int(r[0]): WorkView(int(r[0]), r[2], r[3], r[4], r[5], _json(r[6], {}), int(r[1]))
-        for r in works_rows
+        w.id: WorkView(
+            w.id, w.title, w.owner, w.registration, w.registration_date, w.facts, w.item_id
+        )
+        for w in works_mod.list_works(case, head=head_seq)
     }
     work_docs: dict[int, list[tuple[int, str]]] = {}
     for work_id, item_id, role in snap.rows(
@@ -738,6 +885,21 @@ def build_bundle(
     for chart in charts:
         while chart.work_id in superseded_by:
             chart.work_id = superseded_by[chart.work_id]
+
+    # What is exhibited by default: what the user tagged or flagged, the captures and the
+    # generations of the case, the works and the charts -- not every imported file.
+    default_pool: set[int] = {i for i, t in tags.items() if t}
+    default_pool.update(i for members in capture_items.values() for i, _ in members)
+    default_pool.update(i for gen in generations.values() for i in gen.outputs)
+    default_pool.update(exchange_items.values())
+    default_pool.update(w.item_id for w in works.values())
+    default_pool.update(i for docs in work_docs.values() for i, _ in docs)
+    default_pool.update(c.item_id for c in charts)
+    selection = "asked" if (options.tags or options.items) else "default"
+    if selection == "default" and not any(i in items and i not in withdrawn for i in default_pool):
+        selection = "all"  # nothing tagged, captured or generated: every file, said on the cover
+        default_pool = set(items)
+    selected = _select(items, tags, withdrawn, options, default_pool)
 
     # -- exhibits ----------------------------------------------------------------------------
     assigned: set[int] = set()
@@ -800,10 +962,22 @@ def build_bundle(
             purpose_zh = f"平台自身页面内容：{_marks_zh(capture.marks)}"
         elif gens:
             kind, group = "capture", 3
-            title = f"Generation captured on {short(host_of(capture.final_url) or capture.final_url, 50)}: “{short(gens[0].prompt, 60)}”"
+            host = host_of(capture.final_url) or capture.final_url
+            jobs = ", ".join(dict.fromkeys(g.job_id for g in gens if g.job_id)) or ""
+            title = f"Generation captured on {short(host, 50)}: “{short(gens[0].prompt, 60)}”"
             title_zh = f"在平台以提示词“{short(gens[0].prompt, 60)}”生成的内容及过程"
-            purpose = "The prompt as sent, the images the platform returned, and the capture of the session."
-            purpose_zh = "输入的提示词、平台生成的图片及生成过程"
+            outputs = sum(len(g.outputs) for g in gens)
+            purpose = (
+                f"That {host} returned {outputs} image(s) for the prompt “{short(gens[0].prompt, 80)}”"
+                + (f" (job id {jobs})" if jobs else "")
+                + f" on {utc_text(gens[0].returned_at or capture.started_at)[:10]}, and the capture of the session."
+            )
+            purpose_zh = (
+                f"{host}于{beijing_text(gens[0].returned_at or capture.started_at)[:11]}根据提示词"
+                f"“{short(gens[0].prompt, 80)}”生成{outputs}张图片"
+                + (f"（任务编号{jobs}）" if jobs else "")
+                + "的事实及生成过程"
+            )
         else:
             kind, group = "capture", 3
             title = f"Web capture: {short(capture.title or capture.final_url, 80)}"
@@ -820,6 +994,7 @@ def build_bundle(
             purpose_zh,
             capture=capture,
             generations=gens,
+            source_zh=f"{host_of(capture.final_url) or '平台'}网页：{capture.final_url or capture.requested_url}",
         )
         drafts.append(
             (
@@ -837,15 +1012,23 @@ def build_bundle(
         if not any(i in selected for i, _ in members):
             continue
         where = host_of(gen.request_url) or gen.request_url or "the platform"
+        job = f", job id {gen.job_id}" if gen.job_id else ""
         ex = Exhibit(
             0,
             "generation",
             f"Generation on {short(where, 50)}: “{short(gen.prompt, 60)}”",
             f"以提示词“{short(gen.prompt, 60)}”生成的内容",
-            gen.request_url or "—",
-            "The prompt as sent and the images the platform returned for it.",
-            "输入的提示词及平台生成的图片",
+            (gen.request_url or "—") + job,
+            f"That {where} returned {len(gen.outputs)} image(s) for the prompt as sent"
+            + (f" (job id {gen.job_id})" if gen.job_id else "")
+            + f" on {utc_text(gen.returned_at)[:10]}.",
+            f"{where}于{beijing_text(gen.returned_at)[:11]}根据所提交的提示词生成"
+            f"{len(gen.outputs)}张图片"
+            + (f"（任务编号{gen.job_id}）" if gen.job_id else "")
+            + "的事实",
             generations=[gen],
+            source_zh=f"{where}接口：{gen.request_url or '—'}"
+            + (f"，任务编号{gen.job_id}" if gen.job_id else ""),
         )
         drafts.append(
             ((3, gen.submitted_at or "", 1, gen.id), ex, [m for m in members if live(m[0])])
@@ -856,10 +1039,10 @@ def build_bundle(
         item = items[item_id]
         prompt = item.provenance.get("prompt") if isinstance(item.provenance, dict) else None
         if prompt:
-            title = f"Generated image: “{short(prompt, 60)}”"
-            title_zh = f"生成图片：“{short(prompt, 60)}”"
-            purpose = "The image and the generator metadata it carries."
-            purpose_zh = "图片内容及其携带的生成信息"
+            title = f"{_kind_en(item.kind)} with generator metadata: “{short(prompt, 60)}”"
+            title_zh = f"{_kind_zh(item.kind)}（含生成信息）：“{short(prompt, 60)}”"
+            purpose = "The image and the generator metadata it carries (read from the file)."
+            purpose_zh = "图片内容及其文件内携带的生成信息"
         else:
             name = item.source_facts.get("name") if isinstance(item.source_facts, dict) else None
             title = f"{_kind_en(item.kind)}: {short(name or item.source or item.sha256[:16], 70)}"
@@ -868,7 +1051,16 @@ def build_bundle(
             )
             purpose = "The file as acquired."
             purpose_zh = "所取得的电子数据"
-        ex = Exhibit(0, "item", title, title_zh, item.source or "—", purpose, purpose_zh)
+        facts = item.source_facts if isinstance(item.source_facts, dict) else {}
+        if item.kind in IMPORTED_KINDS or item.method in ("file-import", "demo-import"):
+            name = facts.get("name") or Path(item.source or "").name or "—"
+            who = item.operator or "the operator"
+            source = f"File imported by {who} (original file name {name})"
+            source_zh = f"{item.operator or '操作人'}导入的文件（原文件名{name}）"
+        else:
+            source = item.source or "—"
+            source_zh = ""
+        ex = Exhibit(0, "item", title, title_zh, source, purpose, purpose_zh, source_zh=source_zh)
         drafts.append(((4, item.acquired_at, item_id), ex, [(item_id, "item")]))
 
     drafts.sort(key=lambda d: (d[0][0], tuple(str(x) for x in d[0][1:])))
@@ -901,6 +1093,7 @@ def build_bundle(
             output_exhibit.setdefault(item_id, number)
         if ex.work is not None:
             work_exhibit[ex.work.id] = number
+        _apply_exhibit_edits(ex)
         exhibits.append(ex)
 
     for chart in charts:
@@ -960,6 +1153,7 @@ def build_bundle(
         head_seq,
         env_ids,
         cover,
+        environment,
     )
     return Bundle(
         case_title=case.settings().get("title", ""),
@@ -979,6 +1173,8 @@ def build_bundle(
         verification=report,
         declaration=declaration,
         withdrawn=list(withdrawn.values()),
+        not_selected=sum(1 for i in items if i not in withdrawn and i not in selected),
+        selection=selection,
         works=work_exhibit,
         item_exhibit=item_exhibit,
         study=study_section.study_model(case),
@@ -1004,6 +1200,7 @@ def _prompt_summary(
     exhibits: list[Exhibit], charts: list[ChartView], failed_tries: Mapping[str, int]
 ) -> list[PromptSummary]:
     matching_items = {c.item_id for c in charts if c.positive and c.output_exhibit}
+    charted_items = {c.item_id for c in charts if c.output_exhibit}
     table: dict[str, dict[str, Any]] = {}
 
     def entry(prompt: str) -> dict[str, Any]:
@@ -1046,9 +1243,10 @@ def _prompt_summary(
                 prompt,
                 e["tries"],
                 len(e["outputs"]),
-                len(e["outputs"] & matching_items),
+                len(e["outputs"] & matching_items) if e["outputs"] & charted_items else None,
                 sorted(e["exhibits"]),
                 origin,
+                sorted(e["outputs"]),
             )
         )
     result.sort(key=lambda p: (min(p.exhibits) if p.exhibits else 0, p.prompt))
@@ -1066,6 +1264,7 @@ def _declaration_facts(
     head_seq: int,
     env_ids: list[int],
     cover: Mapping[str, str],
+    environment: Sequence[tuple[str, dict[str, Any]]] = (),
 ) -> DeclarationFacts:
     shown = [v.item for ex in exhibits for v in ex.items]
     shown_ids = {i.id for i in shown}
@@ -1084,19 +1283,46 @@ def _declaration_facts(
         for url in (cap.requested_url, cap.final_url):
             if url and url not in site.urls:
                 site.urls.append(url)
-        for ip in _find_values(cap.facts, ("server_ip", "ip", "remote_ip", "remote_address")):
-            if str(ip) not in site.server_ips:
-                site.server_ips.append(str(ip))
-        tls = cap.facts.get("tls") if isinstance(cap.facts, dict) else None
-        if isinstance(tls, dict) and tls not in site.tls:
-            site.tls.append(tls)
+        net = cap.network
+        if net is not None and net.remote_ip and str(net.remote_ip) not in site.server_ips:
+            site.server_ips.append(str(net.remote_ip))
+        if net is not None and net.tls is not None:
+            tls = net.tls.as_dict()
+            if tls not in site.tls:
+                site.tls.append(tls)
+        page = cap.final_url or cap.requested_url
+        if net is not None and net.has_connection:
+            connection = {
+                "page": page,
+                "exchange": cap.network_from or page,
+                "ip": net.remote_ip,
+                "port": net.remote_port,
+                "tls": net.tls.as_dict() if net.tls is not None else None,
+            }
+            if connection not in site.connections:
+                site.connections.append(connection)
+        elif page not in site.unconnected:
+            site.unconnected.append(page)
+        if cap.site_account and cap.site_account not in site.accounts:
+            site.accounts.append(cap.site_account)
         for mark in cap.marks:
             if mark not in site.marks:
                 site.marks.append(mark)
+    operators = {i.operator for i in shown if i.operator}
+    operators.update(o for ex in exhibits if ex.capture is not None for o in ex.capture.operators)
+    unattested = sorted(i for i in shown_ids if i not in attested)
+    by_method: dict[str, list[int]] = {}
+    for item_id in unattested:
+        by_method.setdefault(items[item_id].method or "", []).append(item_id)
+    environments = [
+        (label, EnvironmentRecord.from_dict(data))
+        for label, data in environment
+        if data.get("record") == "proofshot-environment-1" or "clock" in data
+    ]
     return DeclarationFacts(
         declarant=cover.get("declarant", ""),
         declarant_role=cover.get("declarant_role", ""),
-        operators=sorted({i.operator for i in shown if i.operator}),
+        operators=sorted(operators),
         methods=sorted({i.method for i in shown if i.method}),
         tools=sorted({i.tool for i in shown if i.tool}),
         first_acquired=times[0],
@@ -1106,29 +1332,15 @@ def _declaration_facts(
         tsa_names=sorted({t.tsa_name or t.tsa_url for t in tokens}),
         item_tokens=sum(1 for t in tokens if t.purpose == "items"),
         seals=[t for t in tokens if t.purpose == "seal"],
-        unattested=sorted(i for i in shown_ids if i not in attested),
+        unattested=unattested,
         failed_timestamp_attempts=int(failed),
         derived_items=sum(1 for i in shown if i.parent_id is not None),
         sites=sorted(sites.values(), key=lambda s: s.host),
         environment_items=env_ids,
+        environments=environments,
+        unattested_by_method=by_method,
+        imported_only=bool(shown) and all(i.kind in IMPORTED_KINDS for i in shown),
     )
-
-
-def _find_values(facts: Any, keys: Sequence[str], depth: int = 0) -> list[Any]:
-    """Values under any of ``keys`` anywhere in a facts tree (bounded depth)."""
-    found: list[Any] = []
-    if depth > 4:
-        return found
-    if isinstance(facts, dict):
-        for key, value in sorted(facts.items(), key=lambda kv: str(kv[0])):
-            if key in keys and isinstance(value, str | int):
-                found.append(value)
-            elif isinstance(value, dict | list):
-                found.extend(_find_values(value, keys, depth + 1))
-    elif isinstance(facts, list):
-        for value in facts[:50]:
-            found.extend(_find_values(value, keys, depth + 1))
-    return found
 
 
 _MARKS_ZH = {

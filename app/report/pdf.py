@@ -603,7 +603,6 @@ class Renderer:
             names.append(("declaration-zh", "Capture-process statement", "取证过程说明"))
         if self.bundle.duties:
             names.append(("duties", "Platform duties", "平台义务"))
-        names.append(("notice", "Platform notice", "平台投诉通知"))
         if self.bundle.study:
             names.append(("study-methods", "Reproduction study methods", "复现实验方法说明"))
         letters = "ABCDEFGHIJ"
@@ -659,29 +658,7 @@ class Renderer:
             story += self.blocks(declarations.declaration_zh(self.bundle), cjk=True)
         elif key == "appendix-duties":
             story += duties_report.story(self)
-        elif key == "appendix-notice":
-            if self.lang.en:
-                story += self.blocks(declarations.complaint_en(self.bundle))
-                story += self.duty_lines(zh=False)
-            if self.lang.zh:
-                if self.lang.en:
-                    story.append(PageBreak())
-                story += self.blocks(declarations.complaint_zh(self.bundle), cjk=True)
-                story += self.duty_lines(zh=True)
         return story
-
-    def duty_lines(self, *, zh: bool) -> list[Flowable]:
-        """The notice cites the "Platform duties" findings (issue #20), if there are any."""
-        lines = duties_report.notice_lines(self.bundle, zh=zh)
-        if not lines:
-            return []
-        base = Styles.cjk(self.styles) if zh else self.styles
-        head = (
-            "平台义务（见附录“平台义务”）"
-            if zh
-            else "Platform duties (see the Platform duties appendix)"
-        )
-        return [P(head, base.h3), *(P(line, base.small) for line in lines)]
 
     def heading(self, key: str) -> list[Flowable]:
         section = self.section_by_key[key]
@@ -696,10 +673,16 @@ class Renderer:
             P(
                 t(
                     "Each row is one prompt, verbatim. Tries counts generation requests (and failed "
-                    "campaign tries); outputs counts the images returned; matching counts outputs "
-                    "that a comparison chart pairs with an original work.",
-                    "每行为一条提示词（原文）。尝试次数为生成请求次数（含失败的批量尝试）；生成图片数为返回的图片数；"
-                    "相似图片数为已制作比对图、与权利作品相似的图片数。",
+                    "campaign tries); outputs counts the images returned. Charted as matching "
+                    "counts outputs that a comparison chart pairs with an original work ('not "
+                    "assessed' where no output of the prompt was charted). Tool's ranking counts "
+                    "outputs that Proofshot's `match` rates high against a work: the tool's "
+                    "measurement of similarity, not an expert opinion ('not run' where it was not "
+                    "run).",
+                    "每行为一条提示词（原文）。尝试次数为生成请求次数（含失败的批量尝试）；生成图片数为返回的图片数。"
+                    "比对图认定相似数为已制作比对图、与权利作品相似的图片数（未制作比对图的标为“未比对”）。"
+                    "工具排序为Proofshot的match评为“高”的图片数，系本工具的相似度测量结果，并非专家意见"
+                    "（未运行的标为“未运行”）。",
                 ),
                 s.small,
             )
@@ -717,7 +700,8 @@ class Renderer:
                     P(p.prompt, s.cell),
                     str(p.tries),
                     str(p.outputs),
-                    str(p.matching),
+                    str(p.matching) if p.matching is not None else t("not assessed", "未比对"),
+                    str(p.ranked_high) if p.ranked_high is not None else t("not run", "未运行"),
                     ", ".join(str(n) for n in p.exhibits[:40])
                     + ("…" if len(p.exhibits) > 40 else ""),
                     origin,
@@ -730,18 +714,25 @@ class Renderer:
                     t("Prompt", "提示词"),
                     t("Tries", "尝试次数"),
                     t("Outputs", "生成图片数"),
-                    t("Matching a work", "相似图片数"),
+                    t("Charted as matching", "比对图认定相似"),
+                    t("Tool's ranking: high", "工具排序：高"),
                     t("Exhibits", "证据"),
                     t("Source", "来源"),
                 ],
                 rows,
-                [w * 0.40, w * 0.09, w * 0.1, w * 0.12, w * 0.13, w * 0.16],
+                [w * 0.31, w * 0.08, w * 0.09, w * 0.12, w * 0.12, w * 0.12, w * 0.16],
                 s,
             )
         )
         return out
 
     # exhibits --------------------------------------------------------------------------------
+
+    def source_text(self, ex: Exhibit) -> str:
+        """证据来源 / Source: the Chinese wording where Chinese is printed, both when bilingual."""
+        if not ex.source_zh or not self.lang.zh:
+            return ex.source
+        return ex.source_zh if not self.lang.en else f"{ex.source}\n{ex.source_zh}"
 
     def exhibit(self, ex: Exhibit) -> list[Flowable]:
         s, t = self.styles, self.lang.t
@@ -756,7 +747,7 @@ class Renderer:
             if (self.lang.en and self.lang.zh)
             else (ex.purpose_zh if self.lang.zh else ex.purpose)
         )
-        source = ex.source_zh if (self.lang.zh and not self.lang.en and ex.source_zh) else ex.source
+        source = self.source_text(ex)
         out.append(
             kv_table(
                 [(t("Offered to show", "证明对象"), purpose), (t("Source", "来源"), source)],
@@ -818,26 +809,52 @@ class Renderer:
                     t(", ".join(cap.marks), marks_zh(cap.marks)),
                 )
             )
-        facts = dict(cap.facts) if isinstance(cap.facts, dict) else {"facts": cap.facts}
-        for key, label in (
-            ("server_ip", t("Server IP address", "服务器IP地址")),
-            ("operator", t("Operator", "操作人")),
-            ("account", t("Account used", "使用的账号")),
-        ):
-            if key in facts:
-                rows.append((label, _text(facts.pop(key))))
-        tls = facts.pop("tls", None)
-        if isinstance(tls, dict):
+        none = t("not recorded", "未记录")
+        rows.append((t("Operator", "操作人"), ", ".join(cap.operators) or none))
+        rows.append((t("Site account used", "使用的网站账号"), cap.site_account or none))
+        net, tls = cap.network, cap.network.tls if cap.network is not None else None
+        if net is not None:
             rows.append(
                 (
-                    t("TLS certificate (same connection)", "TLS证书（同一连接）"),
-                    facts_text(tls, t, ARCHIVE_REF),
+                    t("Connection recorded on", "网络信息记录于"),
+                    t(
+                        f"the exchange that delivered {net.url or cap.final_url}",
+                        f"传输{net.url or cap.final_url}的同一网络连接",
+                    ),
                 )
             )
-        elif tls:
-            rows.append((t("TLS certificate (same connection)", "TLS证书（同一连接）"), _text(tls)))
+        ip = net.remote_ip if net is not None else None
+        port = net.remote_port if net is not None else None
+        rows.append(
+            (
+                t("Server IP address", "服务器IP地址"),
+                f"{ip}" + (f" (port {port})" if port else "") if ip else none,
+            )
+        )
+        if tls is None:
+            rows.append((t("TLS (same connection)", "TLS（同一连接）"), none))
         else:
-            rows.append((t("TLS certificate", "TLS证书"), t("none recorded", "未记录")))
+            for label, value in (
+                (
+                    t("TLS protocol / cipher", "TLS协议/加密套件"),
+                    " / ".join(x for x in (tls.protocol, tls.cipher) if x),
+                ),
+                (t("TLS certificate subject", "TLS证书主体"), tls.subject),
+                (t("TLS certificate issuer", "TLS证书颁发者"), tls.issuer),
+                (
+                    t("TLS certificate valid", "TLS证书有效期"),
+                    " – ".join(x for x in (tls.valid_from, tls.valid_to) if x),
+                ),
+                (t("TLS certificate names (SAN)", "TLS证书备用名称"), ", ".join(tls.san or [])),
+            ):
+                rows.append((label, value or none))
+        facts = dict(cap.record.extra)
+        for key in ("server_ip", "tls", "account", "operator", "site_account", "document"):
+            facts.pop(key, None)
+        for key in ("session_id", "target_url", "page_url", "exchanges", "problems"):
+            value = getattr(cap.record, key)
+            if value is not None:
+                facts[key] = value
         rows += fact_rows(facts, t, ARCHIVE_REF, limit=60)
         out: list[Flowable] = [P(t("Capture", "取证记录"), s.h2), kv_table(rows, s, self.width)]
         return out
@@ -1613,9 +1630,13 @@ class Renderer:
             P(
                 t(
                     "Every page carries its exhibit label (top left) and a Bates number (bottom right); page numbers in the index are the Bates sequence numbers. "
-                    "The printed pages are renderings for reading: the native files, their hashes, the trusted timestamps and the custody log are in the archive package, "
+                    "The printed pages are renderings for reading: the native files, their hashes"
+                    + (", the trusted timestamps" if b.tokens else "")
+                    + " and the custody log are in the archive package, "
                     "which anyone can check with ordinary tools (see VERIFY.txt there). Exhibits marked Demonstrative are aids to explanation, not evidence.",
-                    "每页左上角为证据编号，右下角为连续页码（Bates编号）；目录中的页码即该编号的序号。打印页面供阅读；原始文件、哈希值、可信时间戳及保管日志见归档包，"
+                    "每页左上角为证据编号，右下角为连续页码（Bates编号）；目录中的页码即该编号的序号。打印页面供阅读；原始文件、哈希值"
+                    + ("、可信时间戳" if b.tokens else "")
+                    + "及保管日志见归档包，"
                     "可使用通用工具核验（见其中的VERIFY.txt）。标为“演示性”的材料仅为说明之用，本身不是证据。",
                 ),
                 s.small,
@@ -1642,9 +1663,7 @@ class Renderer:
                 name, purpose = ex.title_zh, ex.purpose_zh
             else:
                 name, purpose = ex.title, ex.purpose
-            source = (
-                ex.source_zh if (self.lang.zh and not self.lang.en and ex.source_zh) else ex.source
-            )
+            source = self.source_text(ex)
             row = [str(ex.number), name, source, purpose, page_text(ex.key)]
             if ex.demonstrative:
                 row[0] = t(ex.label_en, ex.label_zh)
@@ -1688,6 +1707,39 @@ class Renderer:
                     t(
                         f"{len(b.withdrawn)} withdrawn item(s) are not exhibited; they are listed in Appendix C.",
                         f"{len(b.withdrawn)}个已撤回的文件未作为证据提交，见附录C。",
+                    ),
+                    s.small,
+                )
+            )
+        if b.selection == "all":
+            story.append(
+                P(
+                    t(
+                        "Nothing in the case was tagged, flagged, captured or generated, so every "
+                        "item is exhibited.",
+                        "本案没有加标签、标记、取证或生成的记录，故全部文件均作为证据提交。",
+                    ),
+                    s.small,
+                )
+            )
+        if b.not_selected:
+            rule = (
+                "the items asked for (--tags / --items)"
+                if b.selection == "asked"
+                else "what was tagged or flagged, the captures and generations, the works and "
+                "the charts"
+            )
+            rule_zh = (
+                "指定的文件（--tags / --items）"
+                if b.selection == "asked"
+                else "已加标签或标记的文件、取证记录及生成记录、权利作品及比对图"
+            )
+            story.append(
+                P(
+                    t(
+                        f"{b.not_selected} other item(s) in the case are not exhibited: this "
+                        f"bundle exhibits {rule}.",
+                        f"本案另有{b.not_selected}个文件未作为证据提交：本证据材料提交{rule_zh}。",
                     ),
                     s.small,
                 )

@@ -251,5 +251,11 @@ def test_duties_checked_from_captures_and_rechecked_after_a_change(
         bundle = build_bundle(case, ExportOptions(lang="en+zh"))
     label = bundle.item_exhibit[unlabelled]
     assert label in section  # the unlabelled output is cited by its exhibit label
-    notice = text[text.index("Platform duties (see the Platform duties appendix)") :]
+    # the notice is a separate unstamped DRAFT beside the filing (#13); it cites the findings
+    draft = Path(pdf).parent.parent / "notice" / "DRAFT-platform-notice.pdf"
+    notice_text = subprocess.run(
+        ["pdftotext", "-layout", str(draft), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Platform duties (see the Platform duties appendix)" not in text
+    notice = notice_text[notice_text.index("Platform duties (see the Platform duties appendix") :]
     assert "Keyword filtering" in notice and label.split(".")[0] in notice

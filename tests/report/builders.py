@@ -15,6 +15,7 @@ from typing import Any
 
 from PIL import Image
 
+from app.capture import store
 from app.core import items as items_mod
 from app.core.canonical import canonical_json
 from app.core.case import Case
@@ -58,13 +59,85 @@ def _log(
     return int(record.get("id", 0))
 
 
+SERVER_IP = "203.0.113.7"
+TLS_SUBJECT = "lumagen.example"
+TLS_ISSUER = "Demo Issuing CA R1"
+
+
+def exchange_facts(url: str) -> dict[str, Any]:
+    """An item's acquisition facts as the recorder writes them (``Exchange.facts()``)."""
+    return {
+        "url": url,
+        "method": "GET",
+        "status": 200,
+        "http_protocol": "h2",
+        "mime_type": "image/png",
+        "remote_ip": SERVER_IP,
+        "remote_port": 443,
+        "security_state": "secure",
+        "tls": {
+            "protocol": "TLS 1.3",
+            "cipher": "AES_128_GCM",
+            "key_exchange": "X25519",
+            "subject": TLS_SUBJECT,
+            "issuer": TLS_ISSUER,
+            "valid_from": "2025-01-01T00:00:00+00:00",
+            "valid_to": "2025-12-31T23:59:59+00:00",
+            "san": [TLS_SUBJECT, "*.lumagen.example"],
+        },
+        "requested_at": "2025-03-01T08:01:08.000000+00:00",
+    }
+
+
+def environment_record(*, clock_checked: bool = True) -> dict[str, Any]:
+    """An environment record in the shape ``collect_environment`` writes."""
+    clock: dict[str, Any] = (
+        {
+            "checked": True,
+            "tsa_name": "Proofshot Test TSA A",
+            "tsa_url": "http://127.0.0.1/tsa",
+            "gen_time": "2025-03-01T07:59:58+00:00",
+            "offset_seconds": 0.4,
+            "within_tolerance": True,
+            "tolerance_seconds": 120.0,
+        }
+        if clock_checked
+        else {"checked": False, "reason": "no timestamp authority is configured"}
+    )
+    return {
+        "record": "proofshot-environment-1",
+        "session_id": "s-1",
+        "taken_at": "2025-03-01T07:59:58.000000+00:00",
+        "local_timezone": "CST",
+        "operator": "Alice Analyst",
+        "site_account": "alice@lumagen",
+        "os": {"system": "Linux", "release": "6.1", "machine": "x86_64"},
+        "application": {"name": "Proofshot", "version": "0.1"},
+        "browser": {
+            "engine": "QtWebEngine (Chromium)",
+            "profile": "off-the-record (in memory, private to this capture session)",
+        },
+        "target": {"url": "https://lumagen.example/create", "host": "lumagen.example"},
+        "proxy": {"environment": {}, "system": {}, "qt": {"type": "NoProxy"}},
+        "hosts_file": {"path": "/etc/hosts", "readable": True, "entries": []},
+        "dns": {"host": "lumagen.example", "answers": [SERVER_IP]},
+        "clock": clock,
+    }
+
+
 def add_file(
-    case: Case, path: Path, kind: str, method: str, source: str, tags: list[str] | None = None
+    case: Case,
+    path: Path,
+    kind: str,
+    method: str,
+    source: str,
+    tags: list[str] | None = None,
+    facts: dict[str, Any] | None = None,
 ) -> int:
     return add_bytes(
         case,
         path.read_bytes(),
-        Acquisition(kind=kind, method=method, source=source),
+        Acquisition(kind=kind, method=method, source=source, source_facts=facts or {}),
         tags=tags or [],
     ).item_id
 
@@ -103,44 +176,31 @@ def add_capture(
     *,
     facts: dict[str, Any] | None = None,
     marks: list[str] = (),  # type: ignore[assignment]
+    kind: str = "session",
 ) -> int:
-    capture_id = _log(
+    """A capture written by the store's own writer (a kind the store has, its facts typed)."""
+    stored = store.store_capture(
         case,
-        "capture.finished",
-        "captures",
-        {
-            "kind": "browser-session",
-            "requested_url": url,
-            "final_url": url,
-            "title": title,
-            "started_at": "2025-03-01T08:00:00.000000+00:00",
-            "ended_at": "2025-03-01T08:05:30.000000+00:00",
-            "facts": canonical_json(
-                facts
-                if facts is not None
-                else {
-                    "server_ip": "203.0.113.7",
-                    "tls": {
-                        "subject": "CN=lumagen.example, O=Lumagen Demo Ltd",
-                        "issuer": "CN=Demo CA",
-                        "fingerprint_sha256": "ab" * 32,
-                    },
-                    "browser": "QtWebEngine 6.7",
-                }
-            ),
+        kind=kind,
+        requested_url=url,
+        final_url=url,
+        title=title,
+        started_at=1740816000.0,  # 2025-03-01 08:00:00 UTC
+        ended_at=1740816330.0,
+        facts=facts
+        if facts is not None
+        else {
+            "session_id": "s-1",
+            "target_url": url,
+            "operator": "Alice Analyst",
+            "site_account": "alice@lumagen",
+            "exchanges": 14,
         },
+        linked=[(role, item_id) for item_id, role in members],
     )
-    for item_id, role in members:
-        _log(
-            case,
-            "capture.item-added",
-            "capture_items",
-            {"capture_id": capture_id, "item_id": item_id, "role": role},
-            item_id,
-        )
     for role in marks:
-        _log(case, "capture.marked", "capture_marks", {"capture_id": capture_id, "role": role})
-    return capture_id
+        store.mark_capture(case, stored.capture_id, role)
+    return stored.capture_id
 
 
 def add_generation(
@@ -265,6 +325,7 @@ def build_demo_case(
         "devtools-response",
         "https://lumagen.example/media/1.png",
         ["group-1"],
+        exchange_facts("https://lumagen.example/media/1.png"),
     )
     out2 = add_file(
         case,
@@ -273,6 +334,7 @@ def build_demo_case(
         "devtools-response",
         "https://lumagen.example/media/2.png",
         ["group-1"],
+        exchange_facts("https://lumagen.example/media/2.png"),
     )
     shot = add_file(
         case,
@@ -290,15 +352,7 @@ def build_demo_case(
     ).item_id
     env = add_bytes(
         case,
-        json.dumps(
-            {
-                "os": "Linux 6.1",
-                "browser_engine": "QtWebEngine 6.7",
-                "proxy": "none",
-                "clock_offset_seconds": 0.4,
-                "dns": {"lumagen.example": ["203.0.113.7"]},
-            }
-        ).encode(),
+        json.dumps(environment_record()).encode(),
         Acquisition(kind="environment", method="environment-report", source="proofshot"),
     ).item_id
     wacz = add_bytes(
@@ -342,6 +396,8 @@ def build_demo_case(
         "Terms of service",
         [(trending, "screenshot-viewport")],
         marks=["terms", "recommendation"],
+        kind="page",
+        facts={"page_url": "https://lumagen.example/terms", "title": "Terms of service"},
     )
     loose = add_file(
         case,

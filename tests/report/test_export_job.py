@@ -131,7 +131,7 @@ def test_withdrawn_items_are_not_exhibited_but_are_listed(tmp_path: Path) -> Non
 def test_exhibits_are_numbered_works_then_platform_pages_then_captures_items_and_charts(
     tmp_path: Path,
 ) -> None:
-    make_case(tmp_path / "case.proofshot", None)
+    ids = make_case(tmp_path / "case.proofshot", None)
     with Case.open(tmp_path / "case.proofshot", read_only=True) as case:
         bundle = build_bundle(case, ExportOptions())
     assert [e.kind for e in bundle.exhibits] == [
@@ -141,12 +141,14 @@ def test_exhibits_are_numbered_works_then_platform_pages_then_captures_items_and
         "capture",
         "item",
         "item",
-        "item",
         "chart",
     ]
     # demonstratives are numbered apart (PDX-1 …), never with an exhibit number
-    assert [e.number for e in bundle.exhibits] == [*range(1, 8), 1]
-    assert [e.label_en for e in bundle.exhibits][-2:] == ["Exhibit 7", "PDX-1"]
+    assert [e.number for e in bundle.exhibits] == [*range(1, 7), 1]
+    assert [e.label_en for e in bundle.exhibits][-2:] == ["Exhibit 6", "PDX-1"]
+    # by default an untagged file outside any capture is not exhibited, and the cover says so
+    exhibited = {v.item.id for v in bundle.item_views()}
+    assert ids["tall"] not in exhibited and bundle.not_selected == 1
     capture = bundle.exhibits[3]
     assert [v.role for v in capture.items] == [
         "screenshot-full",
