@@ -1,7 +1,7 @@
 """OCR of screenshots: a derived, logged record of the text an image shows. Never evidence.
 
 The engine is the system's Tesseract (Debian ``tesseract-ocr`` with the ``chi-sim``,
-``chi-tra`` and ``jpn`` data; see docs/decisions/0012-ocr-engine.md), run as its own
+``chi-tra`` and ``jpn`` data; see docs/decisions/0015-ocr-engine.md), run as its own
 command-line program with one thread per image so a pool of workers uses both cores and a
 crash cannot take Proofshot down. Nothing is downloaded: the models are the packaged
 ``.traineddata`` files, whose SHA-256 hashes are stored with every result.
@@ -37,7 +37,7 @@ from app.core.errors import ItemNotFoundError, ProofshotError
 from app.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
 
 ENGINE = "tesseract"
-# Order matters to Tesseract: the first model leads. This order measured best (ADR 0012).
+# Order matters to Tesseract: the first model leads. This order measured best (ADR 0015).
 DEFAULT_LANGUAGES = ("chi_sim", "eng", "jpn", "chi_tra")
 # Item kinds whose images are screen text: screenshots, page captures, and imported files
 # (screen captures of outside tools reach Proofshot as imported images).
@@ -46,10 +46,10 @@ ELIGIBLE_MEDIA = ("image/png", "image/jpeg", "image/webp", "image/bmp", "image/t
 OCR_PROMPT_PREFIX = "Prompt recovered by OCR, confirmed by operator (not captured): "
 MACHINE_NOTE = "machine-recognised text (OCR); derived from the image, not part of the evidence"
 # Page segmentation 4 (one column of lines of varying size) read every rendered UI line that
-# the automatic mode 3 skipped in tests (traditional Chinese lines were dropped); ADR 0012.
+# the automatic mode 3 skipped in tests (traditional Chinese lines were dropped); ADR 0015.
 PSM = "4"
 # Sauvola (local) thresholding: the default global Otsu threshold split a UI's two background
-# shades and lost all text of dark-theme screenshots with small type (ADR 0012).
+# shades and lost all text of dark-theme screenshots with small type (ADR 0015).
 THRESHOLDING = "2"
 MIN_CONFIDENCE = 30.0  # Tesseract word confidence (0-100) below which a word is dropped
 
