@@ -210,26 +210,11 @@ class CdpClient:
         self, method: str, params: dict[str, Any] | None = None, *, timeout: float = 30.0
     ) -> dict[str, Any]:
         """Send a command and wait for its result (never call this on the Qt main thread)."""
-        if self._ws is None or self.closed:
-            raise CdpClosed(f"{method}: the DevTools connection is closed.")
-        future: Future[dict[str, Any]] = Future()
-        msg_id = next(self._ids)
-        with self._pending_lock:
-            self._pending[msg_id] = (method, future)
-        payload = json.dumps({"id": msg_id, "method": method, "params": params or {}})
-        try:
-            with self._send_lock:
-                self._ws.send(payload)
-        except (OSError, websocket.WebSocketException) as exc:
-            with self._pending_lock:
-                self._pending.pop(msg_id, None)
-            self._on_broken(exc)
-            raise CdpClosed(f"{method}: the DevTools connection broke ({exc}).") from exc
+        msg_id, future = self.call_async(method, params)
         try:
             return future.result(timeout=timeout)
         except FutureTimeout:
-            with self._pending_lock:
-                self._pending.pop(msg_id, None)
+            self.forget(msg_id)
             raise CdpTimeout(
                 f"{method}: the browser did not answer within {timeout:g} s.", method=method
             ) from None

@@ -39,6 +39,7 @@ from app.capture.campaigns.report import (
 from app.capture.campaigns.runner import run_campaign
 from app.capture.campaigns.settings import CampaignSpec, RunSettings
 from app.capture.campaigns.store import get_campaign, latest_campaign
+from app.cli.common import open_writable_if_possible
 from app.config import default_operator
 from app.console import StderrProgress, cancel_on_sigint, print_json
 from app.core.case import Case
@@ -178,16 +179,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _open_for_report(path: Path) -> Case:
-    """Writable when possible (so fresh matches are recorded), else read-only."""
-    try:
-        return Case.open(path)
-    except ProofshotError:
-        return Case.open(path, read_only=True)
-
-
 def cmd_report(args: argparse.Namespace) -> int:
-    with _open_for_report(args.case) as case:
+    with open_writable_if_possible(args.case) as case:
         campaign = get_campaign(case, args.campaign) if args.campaign else latest_campaign(case)
         if not case.read_only and not args.no_record:
             record_matches(case, campaign, actor=_operator(args))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.config import default_operator
 from app.core.case import Case
+from app.core.errors import ProofshotError
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 2  # the command ran, and found the case (or bundle) not intact
@@ -26,3 +27,11 @@ def _open_to_read(path: Path) -> Case:
     for problem in case.open_problems:
         sys.stderr.write(f"proofshot: warning: {problem.message}\n")
     return case
+
+
+def open_writable_if_possible(path: Path) -> Case:
+    """Writable when possible (so a report's fresh matches are recorded), else read-only."""
+    try:
+        return Case.open(path)
+    except ProofshotError:
+        return Case.open(path, read_only=True)

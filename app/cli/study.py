@@ -21,6 +21,7 @@ from app.capture.study.results import record_study_matches, study_report, study_
 from app.capture.study.review import blind_set, load_answers, record_reviews
 from app.capture.study.study import freeze, get_study, init_study, run_study
 from app.cli.campaign import EXIT_INTERRUPTED, EXIT_STOPPED, AddCommand
+from app.cli.common import open_writable_if_possible
 from app.config import default_operator
 from app.console import StderrProgress, cancel_on_sigint, print_json
 from app.core.case import Case
@@ -246,15 +247,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _open_for_report(path: Path) -> Case:
-    try:
-        return Case.open(path)
-    except ProofshotError:
-        return Case.open(path, read_only=True)
-
-
 def cmd_report(args: argparse.Namespace) -> int:
-    with _open_for_report(args.case) as case:
+    with open_writable_if_possible(args.case) as case:
         study = get_study(case, args.study)
         if not case.read_only and not args.no_record:
             record_study_matches(case, study, actor=_operator(args))
