@@ -15,6 +15,7 @@ limits of a client-side capture are said plainly.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from app.report.model import (
@@ -58,7 +59,7 @@ def _verification_en(bundle: Bundle) -> str:
             f"{v.get('objects_checked', 0)} stored files re-hashed, every value matching the "
             "value recorded at acquisition"
         )
-    problems = "; ".join(p.get("message", "") for p in v.get("problems", [])[:20])
+    problems = "; ".join(_problem_text(bundle, p) for p in v.get("problems", [])[:20])
     return f"NOT intact — {len(v.get('problems', []))} problem(s): {problems}"
 
 
@@ -71,7 +72,7 @@ def _verification_zh(bundle: Bundle) -> str:
             f"完整：重新计算并核对保管日志条目{v.get('events', 0)}条，重新计算哈希值的文件"
             f"{v.get('objects_checked', 0)}个，均与取得时记录的数值一致"
         )
-    problems = "；".join(p.get("message", "") for p in v.get("problems", [])[:20])
+    problems = "；".join(_problem_text(bundle, p, zh=True) for p in v.get("problems", [])[:20])
     return f"不完整——发现{len(v.get('problems', []))}个问题：{problems}"
 
 
@@ -131,13 +132,32 @@ def methods_zh(methods: list[str]) -> str:
     return "；".join(f"{METHODS_ZH.get(m, m)}（{m}）" for m in methods) or "未记录"
 
 
+def _item_ref_en(bundle: Bundle, item_id: int) -> str:
+    """One reference style on paper: the exhibit label; a file outside the exhibits is named
+    as the custody log names it."""
+    label = bundle.item_exhibit.get(item_id)
+    return f"Exhibit {label}" if label else f"custody-log file {item_id} (not exhibited)"
+
+
+def _item_ref_zh(bundle: Bundle, item_id: int) -> str:
+    label = bundle.item_exhibit.get(item_id)
+    return f"证据{label}" if label else f"保管日志文件{item_id}（未作为证据）"
+
+
 def _items_list(bundle: Bundle, ids: list[int], limit: int = 40) -> str:
-    text = ", ".join(f"item {i} ({bundle.item_exhibit.get(i, '—')})" for i in ids[:limit])
-    return text + ("…" if len(ids) > limit else "")
+    text = ", ".join(_item_ref_en(bundle, i) for i in ids[:limit])
+    return text + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _problem_text(bundle: Bundle, problem: dict[str, object], zh: bool = False) -> str:
+    """A verification problem with its ``item N`` replaced by the exhibit label."""
+    ref = _item_ref_zh if zh else _item_ref_en
+    message = str(problem.get("message", ""))
+    return re.sub(r"\bitem (\d+)\b", lambda m: ref(bundle, int(m.group(1))), message)
 
 
 def _items_list_zh(bundle: Bundle, ids: list[int], limit: int = 40) -> str:
-    text = "、".join(f"文件{bundle.item_exhibit.get(i, i)}" for i in ids[:limit])
+    text = "、".join(_item_ref_zh(bundle, i) for i in ids[:limit])
     return text + ("等" if len(ids) > limit else "")
 
 

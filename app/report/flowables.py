@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 LEGIBLE_PT = 7.0
 """The smallest print size for text the page rendered at 16 px."""
@@ -76,3 +76,39 @@ def legible_tiles(
             )
             out.append(KeepTogether([caption(label, "tiny"), image, Spacer(1, 4)]))
     return out
+
+
+FRESH_PAGE_MIN = 300.0
+"""Below this much room left on a page a table may not start with a lone row: it moves on."""
+
+
+class KeepTable(Table):
+    """A table that never leaves a page with only its header, a lone row or a sliver of a
+    row at the bottom, nor carries a lone last row (and its border) onto a page of its own
+    (issue #16, no orphan pages). The rules apply only where the page has less than
+    :data:`FRESH_PAGE_MIN` points left, so a table at the top of a page always proceeds."""
+
+    _retrying = False
+
+    def _head_rows(self) -> int:
+        rr = self.repeatRows
+        return rr if isinstance(rr, int) else len(rr)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        first, rest = parts
+        head = self._head_rows()
+        body_first = len(first._cellvalues) - head
+        if availHeight < FRESH_PAGE_MIN and body_first < 2:
+            return []  # the whole table starts on the next page
+        body_rest = len(rest._cellvalues) - head
+        if body_rest < 2 and body_first >= 3 and not self._retrying:
+            first.wrap(availWidth, availHeight)
+            self._retrying = True
+            try:
+                return self.split(availWidth, availHeight - first._rowHeights[-1] - 1)
+            finally:
+                self._retrying = False
+        return parts

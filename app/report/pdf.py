@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ from app.report import duties as duties_report
 from app.report.custody_text import ChangeDescriber
 from app.report.exhibit_register import demonstratives_index
 from app.report.facts_labels import break_path, fact_rows, facts_text
-from app.report.flowables import legible_tiles
+from app.report.flowables import KeepTable, legible_tiles
 from app.report.fonts import (
     CJK,
     MONO,
@@ -154,10 +155,17 @@ class Styles:
             "mono", fontSize=7, leading=9, fontName=MONO, textColor=INK, splitLongWords=1
         )
         self.h1 = ParagraphStyle(
-            "h1", fontSize=15, leading=19, fontName=SANS_BOLD, textColor=INK, spaceAfter=4
+            "h1",
+            fontSize=15,
+            leading=19,
+            fontName=SANS_BOLD,
+            textColor=INK,
+            spaceAfter=4,
+            keepWithNext=1,
         )
         self.h2 = ParagraphStyle(
             "h2",
+            keepWithNext=1,
             fontSize=11,
             leading=14,
             fontName=SANS_BOLD,
@@ -167,6 +175,7 @@ class Styles:
         )
         self.h3 = ParagraphStyle(
             "h3",
+            keepWithNext=1,
             fontSize=9.5,
             leading=12,
             fontName=SANS_BOLD,
@@ -219,7 +228,7 @@ def kv_table(
     for key, value in rows:
         cell = value if isinstance(value, Flowable | list) else P(value, styles.cell)
         data.append([P(key, styles.cell_key), cell])
-    table = Table(data, colWidths=[key_width, width - key_width], splitInRow=1, hAlign="LEFT")
+    table = KeepTable(data, colWidths=[key_width, width - key_width], splitInRow=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -252,7 +261,7 @@ def grid_table(
     data: list[list[Any]] = [[P(h, styles.cell_key) for h in header]]
     for row in rows:
         data.append([c if isinstance(c, Flowable) else P(c, style) for c in row])
-    table = Table(
+    table = KeepTable(
         data, colWidths=list(widths), repeatRows=1, splitInRow=int(split_rows), hAlign="LEFT"
     )
     table.setStyle(
@@ -430,28 +439,23 @@ class ChartFigure(Flowable):
         self.fig_height = height
         self.captions = captions
         self.placeholder = placeholder
+        gap = 14.0
+        panel_w = (width - gap) / 2
+        self.caption_lines = [caption_lines(c, panel_w) for c in captions]
+        # captions are wrapped, never cut: the figure grows by the lines beyond two
+        extra = max(0, max(len(lines) for lines in self.caption_lines) - 2) * 10.0
+        self.caption_h = 30.0 + extra
+        self.fig_height = height + extra
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return self.fig_width, self.fig_height
 
-    def _panel(self, view: ItemView | None, x: float, side: str, caption: str) -> None:
+    def _panel(self, view: ItemView | None, x: float, side: str, lines: list[str]) -> None:
         canv = self.canv
         gap = 14.0
         panel_w = (self.fig_width - gap) / 2
-        caption_h = 30.0
-        avail_h = self.fig_height - caption_h
+        avail_h = self.fig_height - self.caption_h
         canv.setFont(SANS_BOLD, 8)
-        text = plain(caption, limit=200)
-        lines = []
-        while text and len(lines) < 2:
-            cut = len(text)
-            while cut > 1 and runs_width(text[:cut], SANS_BOLD, 8) > panel_w:
-                cut -= 1
-            if len(lines) == 1 and cut < len(text):
-                lines.append(text[: max(1, cut - 1)] + "…")
-                break
-            lines.append(text[:cut])
-            text = text[cut:].lstrip()
         for n, line in enumerate(lines):
             draw_runs(canv, x, self.fig_height - 9 - n * 10, line, SANS_BOLD, 8)
         if view is None or not view.item.width or not view.item.height:
@@ -520,8 +524,28 @@ class ChartFigure(Flowable):
     def draw(self) -> None:
         gap = 14.0
         panel_w = (self.fig_width - gap) / 2
-        self._panel(self.original, 0, "original", self.captions[0])
-        self._panel(self.output, panel_w + gap, "output", self.captions[1])
+        self._panel(self.original, 0, "original", self.caption_lines[0])
+        self._panel(self.output, panel_w + gap, "output", self.caption_lines[1])
+
+
+def caption_lines(caption: str, width: float, font: str = SANS_BOLD, size: float = 8) -> list[str]:
+    """``caption`` wrapped to ``width``: at spaces where a word fits, else between characters
+    (CJK); every character kept, none replaced by an ellipsis."""
+    text = plain(caption)
+    lines: list[str] = []
+    while text:
+        if runs_width(text, font, size) <= width:
+            lines.append(text)
+            break
+        cut = len(text)
+        while cut > 1 and runs_width(text[:cut], font, size) > width:
+            cut -= 1
+        space = text.rfind(" ", 0, cut + 1)
+        if space > 0 and text[cut : cut + 1] != " ":
+            cut = space
+        lines.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return lines
 
 
 # -- the document ------------------------------------------------------------------------------
@@ -1417,7 +1441,7 @@ class Renderer:
         for start in range(0, max(1, len(rows)), TABLE_BLOCK_ROWS):
             block = rows[start : start + TABLE_BLOCK_ROWS]
             data = [[P(h, s.cell_key) for h in header], *block]
-            table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+            table = KeepTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
             table.setStyle(style)
             out.append(table)
         return out
@@ -1481,11 +1505,14 @@ class Renderer:
         return out
 
     def blocks(self, blocks: Iterable[declarations.Block], *, cjk: bool = False) -> list[Flowable]:
-        """Lay out a declaration or letter; ``cjk`` wraps lines between any two characters."""
+        """Lay out a declaration or letter; ``cjk`` wraps lines between any two characters,
+        except inside a hash, which gets a line of its own (see :func:`hashes_on_own_lines`)."""
         base = self.styles
         s = Styles.cjk(base) if cjk else base
         out: list[Flowable] = []
         for block in blocks:
+            if cjk and block.kind in ("para", "numbered"):
+                block = declarations.Block(block.kind, hashes_on_own_lines(block.text))
             if block.kind == "title":
                 out.append(P(block.text, s.h1))
             elif block.kind == "subtitle":
@@ -1821,6 +1848,23 @@ def _binary_streams() -> Iterator[None]:
         yield
     finally:
         rl_config.useA85 = previous
+
+
+_HASH_RUN = re.compile(r"((?:SHA-256|SHA-512|SM3)\s*[：:]?\s*)?([0-9a-fA-F]{32,})([，。；、）)]?)")
+
+
+def hashes_on_own_lines(text: str) -> str:
+    """CJK wrapping breaks between any two characters, a hash included: give each hash (with
+    its algorithm name and the punctuation after it) a line of its own, 64 hex digits a line,
+    so that no line break falls inside a digest a reader has to compare."""
+
+    def own_line(m: re.Match[str]) -> str:
+        digits = m.group(2)
+        chunks = "\n".join(digits[i : i + 64] for i in range(0, len(digits), 64))
+        return f"\n{m.group(1) or ''}{chunks}{m.group(3)}\n"
+
+    out = _HASH_RUN.sub(own_line, text)
+    return re.sub(r"\n{2,}", "\n", out).strip("\n")
 
 
 def bates(prefix: str, number: int) -> str:

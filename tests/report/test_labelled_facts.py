@@ -46,14 +46,24 @@ def _texts(pdf: Path) -> list[str]:
     return out.stdout.split("\f")
 
 
-@pytest.fixture(scope="module", params=[("en", "letter"), ("zh", "a4"), ("en+zh", "letter")])
+@pytest.fixture(
+    scope="module",
+    params=[
+        ("en", "letter"),
+        ("en", "a4"),
+        ("zh", "a4"),
+        ("zh", "letter"),
+        ("en+zh", "letter"),
+        ("en+zh", "a4"),
+    ],
+)
 def bundle(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
     module_tsa: TsaServer,
 ) -> Iterator[tuple[str, Path, list[str]]]:
     lang, paper = request.param
-    root = tmp_path_factory.mktemp(f"facts-{lang}")
+    root = tmp_path_factory.mktemp(f"facts-{lang}-{paper}")
     ids = build_demo_case(root / "case.proofshot")
     case = ids["case"]
     shot = add_file(
@@ -113,11 +123,6 @@ def test_no_identifier_is_split_by_a_line_break(bundle: tuple[str, Path, list[st
         for pair in joined:
             # a break inside a hash: the two line ends together hold 12+ hex of it
             if re.fullmatch(r"[0-9a-f]{12,}", pair) and pair in digest:
-                if "zh" in lang:
-                    # Known, not fixed (issue #16): ReportLab's CJK line breaking splits a
-                    # 64-hex hash inside running Chinese text of the 取证过程说明
-                    # (app/report/declarations.py, being rewritten on another branch).
-                    pytest.xfail(f"{lang}: SHA-256 {digest[:12]}… split in CJK running text")
                 pytest.fail(f"{lang}: SHA-256 {digest[:12]}… split across lines")
     words = {"naturalHeigh", "instru", "licence_cha"}
     for a in lines:
