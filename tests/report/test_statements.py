@@ -100,7 +100,13 @@ def test_with_tokens_the_tsa_is_named_and_late_items_are_listed_as_unattested(
     en, zh = _texts(case)
     assert "RFC 3161 timestamp tokens from independent timestamp authorities" in en
     assert "Proofshot Test TSA A" in en
-    assert f"No trusted timestamp was obtained for item {late} " in en
+    # one reference style (issue #16, declaration ¶6): the exhibit label, never "item N (4.1)"
+    label = build_bundle(case, ExportOptions(lang="en+zh")).item_exhibit.get(late)
+    ref = f"Exhibit {label}" if label else f"custody-log file {late} (not exhibited)"
+    ref_zh = f"证据{label}" if label else f"保管日志文件{late}（未作为证据）"
+    assert f"No trusted timestamp was obtained for {ref}" in en
+    assert f"item {late}" not in en
+    assert f"{ref_zh}未取得可信时间戳" in zh
     assert "No trusted timestamp was obtained for any exhibited file" not in en
     assert "签发的RFC3161时间戳固定" in zh and "未取得可信时间戳，其取得时间仅依据本机时钟" in zh
 
@@ -158,6 +164,13 @@ def test_902_14_exact_copy_is_certified_only_after_an_intact_verification(
     assert "cannot be certified under Federal Rule of Evidence 902(14)" in en
     assert "identical hash values identify" not in en
     assert "不完整" in zh
+    label = build_bundle(case, ExportOptions(lang="en+zh")).item_exhibit.get(3)
+    assert "item 3" not in en
+    if label:
+        assert f"Exhibit {label} no longer matches its SHA-256" in en
+        assert f"证据{label}nolongermatches" in zh.replace(" ", "")
+    else:
+        assert "custody-log file 3 (not exhibited) no longer matches" in en
 
 
 # -- sites, accounts, operators ---------------------------------------------------------------
