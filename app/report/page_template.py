@@ -16,10 +16,14 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.config import load_settings
+from app.report.fonts import SANS, runs_width
 
 if TYPE_CHECKING:
     from app.report.model import Exhibit
     from app.report.pdf import Renderer
+
+HEADER_PT = 6.5
+"""The size the stamp overlay (app.report.volumes) prints the header lines at."""
 
 PARTY_ZH = {
     "plaintiff": "原告",
@@ -120,15 +124,31 @@ def page_lines(
     operator = str(facts.get("operator") or (ex.items[0].item.operator if ex.items else "") or "")
     operator = operator or t("not recorded", "未记录")
     url = cap.final_url or cap.requested_url or "—"
-    header = (
-        t(f"Captured URL: {url}", f"取证网址：{url}"),
-        t(
-            f"Captured {capture_time(cap.started_at, offset)} · by {operator} · "
-            f"{bundle.tool}, code SHA-256 {bundle.code_hash[:16]}…",
-            f"取证时间 {capture_time(cap.started_at, offset)} · 操作人 {operator} · "
-            f"{bundle.tool}，程序代码SHA-256 {bundle.code_hash[:16]}…",
-        ),
-    )
+    when = capture_time(cap.started_at, offset)
+    lang = renderer.lang
+    if lang.en and lang.zh:
+        # both languages on two lines that fit the page: the labels paired, the values once
+        first = f"Captured URL / 取证网址：{url}"
+        second = f"Captured / 取证时间 {when} · by / 操作人 {operator}"
+        tool = f"{bundle.tool} (code SHA-256 / 程序代码SHA-256 {bundle.code_hash[:16]}…)"
+        from app.report.pdf import MARGIN_X
+
+        room = renderer.page_size[0] - 2 * MARGIN_X
+        if runs_width(f"{first} · {tool}", SANS, HEADER_PT) <= room:
+            first = f"{first} · {tool}"
+        else:
+            second = f"{second} · {tool}"
+        header: tuple[str, ...] = (first, second)
+    else:
+        header = (
+            t(f"Captured URL: {url}", f"取证网址：{url}"),
+            t(
+                f"Captured {when} · by {operator} · "
+                f"{bundle.tool}, code SHA-256 {bundle.code_hash[:16]}…",
+                f"取证时间 {when} · 操作人 {operator} · "
+                f"{bundle.tool}，程序代码SHA-256 {bundle.code_hash[:16]}…",
+            ),
+        )
     return PageLines(header, centre)
 
 

@@ -21,7 +21,17 @@ def _pages(pdf: Path) -> list[str]:
     return [re.sub(r"\s+", " ", page) for page in text.split("\f")]
 
 
-@pytest.mark.parametrize(("lang", "paper"), [("en", "letter"), ("zh", "a4")])
+@pytest.mark.parametrize(
+    ("lang", "paper"),
+    [
+        ("en", "letter"),
+        ("en", "a4"),
+        ("zh", "a4"),
+        ("zh", "letter"),
+        ("en+zh", "letter"),
+        ("en+zh", "a4"),
+    ],
+)
 def test_capture_pages_carry_url_time_operator_tool_and_page_x_of_y(
     tmp_path: Path, module_tsa: TsaServer, lang: str, paper: str
 ) -> None:
@@ -36,7 +46,23 @@ def test_capture_pages_carry_url_time_operator_tool_and_page_x_of_y(
         cover={"party": "plaintiff", "case_number": "1:25-cv-0042"},
     )
     pages = _pages(result.filing[0])
-    if lang == "en":
+    size = subprocess.run(
+        ["pdfinfo", str(result.filing[0])], capture_output=True, text=True, check=True
+    ).stdout
+    assert ("595.276 x 841.89" in size) if paper == "a4" else ("612 x 792" in size), size
+    if lang == "en+zh":
+        stamp = "Plaintiff's Exhibit 4, Case No. 1:25-cv-0042 / 原告证据4（案号：1:25-cv-0042）"
+        capture = [p for p in pages if stamp in p]
+        assert capture
+        for n, text in enumerate(capture, start=1):
+            # both languages, every fact whole: nothing of the header cut with "…"
+            assert "Captured URL / 取证网址：https://lumagen.example/create" in text
+            assert "Captured / 取证时间 2025-03-01 08:00:00 UTC (" in text
+            assert "by / 操作人 Alice Analyst" in text
+            assert "(code SHA-256 / 程序代码SHA-256 " in text
+            assert f"page {n} of {len(capture)} / 证据4第{n}页，共{len(capture)}页" in text
+        assert "Court" in pages[0] and "法院" in pages[0]
+    elif lang == "en":
         capture = [p for p in pages if "Exhibit 4, Case No. 1:25-cv-0042" in p]
         assert capture and all("Plaintiff's Exhibit 4" in p for p in capture)
         for n, text in enumerate(capture, start=1):
