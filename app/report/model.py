@@ -1113,8 +1113,9 @@ def build_bundle(
                 f"Exhibit {chart.work_exhibit}",
                 f"比对图（演示性）：证据{chart.output_exhibit}与证据{chart.work_exhibit}",
                 f"Prepared with Proofshot from Exhibits {chart.work_exhibit} and {chart.output_exhibit}",
-                f"Illustrates the elements the output shares with “{short(work.title, 50)}”.",
-                f"演示生成图片与权利作品《{short(work_title_zh(work), 50)}》的相同或近似之处",
+                # the work's title whole (issue #16: chart titles wrap, never cut with "…")
+                f"Illustrates the elements the output shares with “{work.title}”.",
+                f"演示生成图片与权利作品《{work_title_zh(work)}》的相同或近似之处",
                 chart=chart,
                 work=work,
                 source_zh=f"根据证据{chart.work_exhibit}及证据{chart.output_exhibit}使用Proofshot制作",

@@ -197,3 +197,14 @@ def test_custody_appendix_names_its_columns_and_says_what_changed(
     if lang == "zh":
         assert "本条记录哈希值（SHA-256）" in squashed and "变更内容" in squashed
         assert "添加标签“starlume”" in squashed
+
+
+def test_chart_purposes_name_the_work_whole(bundle: tuple[str, Path, list[str]]) -> None:
+    """Issue #16: chart titles and purposes wrap; the work's title is never cut with "…"."""
+    lang, pdf, _ = bundle
+    squashed = re.sub(r"\s+", "", "".join(_texts(pdf)))
+    if "en" in lang:
+        assert "shareswith“Starlume—HeroStance(characterdesign,frontview)”" in squashed
+    if "zh" in lang:
+        assert "演示生成图片与权利作品《星光侠·英雄站姿（角色设计正面图）》" in squashed
+    assert "frontv…" not in squashed
