@@ -46,8 +46,15 @@ def test_captured_site_bundle_pages_are_labelled_and_have_content(
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout)["ok"]
-    for lang, paper in (("en", "letter"), ("zh", "a4"), ("en+zh", "letter")):
-        out = tmp_path / f"out-{lang}"
+    for lang, paper in (
+        ("en", "letter"),
+        ("en", "a4"),
+        ("zh", "a4"),
+        ("zh", "letter"),
+        ("en+zh", "letter"),
+        ("en+zh", "a4"),
+    ):
+        out = tmp_path / f"out-{lang}-{paper}"
         result = export(case_path, out, None, lang=lang, paper=paper, profile="filing")
         pdf = result.filing[0]
         text = subprocess.run(
@@ -59,8 +66,10 @@ def test_captured_site_bundle_pages_are_labelled_and_have_content(
             assert not KEY_PATH.search(page), (lang, number, KEY_PATH.search(page))
             for raw in ("naturalHeight", "naturalWidth", "page_submits"):
                 assert raw not in page, (lang, number, raw)
-        if "en" in lang:
+        if lang == "en":
             assert "Captured URL: " + demo_site.url in text
+        elif lang == "en+zh":
+            assert "Captured URL / 取证网址：" + demo_site.url in text
         layout = subprocess.run(
             ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout.split("\f")[:-1]
