@@ -133,15 +133,16 @@ def methods_zh(methods: list[str]) -> str:
 
 
 def _item_ref_en(bundle: Bundle, item_id: int) -> str:
-    """One reference style on paper: the exhibit label; a file outside the exhibits is named
-    as the custody log names it."""
+    """One reference style on paper, the exhibit item label the exhibit pages, the captions and
+    the hash manifest use ("item 4.6" / "文件4.6"); a file outside the exhibits is named as
+    the custody log names it."""
     label = bundle.item_exhibit.get(item_id)
-    return f"Exhibit {label}" if label else f"custody-log file {item_id} (not exhibited)"
+    return f"item {label}" if label else f"custody-log file {item_id} (not exhibited)"
 
 
 def _item_ref_zh(bundle: Bundle, item_id: int) -> str:
     label = bundle.item_exhibit.get(item_id)
-    return f"证据{label}" if label else f"保管日志文件{item_id}（未作为证据）"
+    return f"文件{label}" if label else f"保管日志文件{item_id}（未作为证据）"
 
 
 def _items_list(bundle: Bundle, ids: list[int], limit: int = 40) -> str:
@@ -150,7 +151,7 @@ def _items_list(bundle: Bundle, ids: list[int], limit: int = 40) -> str:
 
 
 def _problem_text(bundle: Bundle, problem: dict[str, object], zh: bool = False) -> str:
-    """A verification problem with its ``item N`` replaced by the exhibit label."""
+    """A verification problem with its ``item N`` (a case item id) replaced by the label."""
     ref = _item_ref_zh if zh else _item_ref_en
     message = str(problem.get("message", ""))
     return re.sub(r"\bitem (\d+)\b", lambda m: ref(bundle, int(m.group(1))), message)

@@ -7,6 +7,7 @@ declarations are read as the plain text the PDF prints.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -100,12 +101,14 @@ def test_with_tokens_the_tsa_is_named_and_late_items_are_listed_as_unattested(
     en, zh = _texts(case)
     assert "RFC 3161 timestamp tokens from independent timestamp authorities" in en
     assert "Proofshot Test TSA A" in en
-    # one reference style (issue #16, declaration ¶6): the exhibit label, never "item N (4.1)"
+    # one reference style (issue #16, declaration ¶6): the exhibit item label as the manifest
+    # prints it ("item 4.1"), never the case's item id beside it ("item 7 (4.1)")
     label = build_bundle(case, ExportOptions(lang="en+zh")).item_exhibit.get(late)
-    ref = f"Exhibit {label}" if label else f"custody-log file {late} (not exhibited)"
-    ref_zh = f"证据{label}" if label else f"保管日志文件{late}（未作为证据）"
+    ref = f"item {label}" if label else f"custody-log file {late} (not exhibited)"
+    ref_zh = f"文件{label}" if label else f"保管日志文件{late}（未作为证据）"
     assert f"No trusted timestamp was obtained for {ref}" in en
-    assert f"item {late}" not in en
+    assert f"item {late} " not in en and f"item {late}," not in en
+    assert not re.search(r"item \d+ \(", en)
     assert f"{ref_zh}未取得可信时间戳" in zh
     assert "No trusted timestamp was obtained for any exhibited file" not in en
     assert "签发的RFC3161时间戳固定" in zh and "未取得可信时间戳，其取得时间仅依据本机时钟" in zh
@@ -165,10 +168,10 @@ def test_902_14_exact_copy_is_certified_only_after_an_intact_verification(
     assert "identical hash values identify" not in en
     assert "不完整" in zh
     label = build_bundle(case, ExportOptions(lang="en+zh")).item_exhibit.get(3)
-    assert "item 3" not in en
+    assert "item 3 " not in en
     if label:
-        assert f"Exhibit {label} no longer matches its SHA-256" in en
-        assert f"证据{label}nolongermatches" in zh.replace(" ", "")
+        assert f"item {label} no longer matches its SHA-256" in en
+        assert f"文件{label}nolongermatches" in zh.replace(" ", "")
     else:
         assert "custody-log file 3 (not exhibited) no longer matches" in en
 
