@@ -441,7 +441,13 @@ class ChartFigure(Flowable):
         self.placeholder = placeholder
         gap = 14.0
         panel_w = (width - gap) / 2
-        self.caption_lines = [caption_lines(c, panel_w) for c in captions]
+        # at most as many lines again as the figure is tall (the frame takes twice the figure):
+        # only a caption of hundreds of characters could reach it, and it is then marked cut
+        most = 2 + int(height // 10)
+        self.caption_lines = [
+            lines if len(lines) <= most else [*lines[: most - 1], lines[most - 1] + " …"]
+            for lines in (caption_lines(c, panel_w) for c in captions)
+        ]
         # captions are wrapped, never cut: the figure grows by the lines beyond two
         extra = max(0, max(len(lines) for lines in self.caption_lines) - 2) * 10.0
         self.caption_h = 30.0 + extra
@@ -534,12 +540,18 @@ def caption_lines(caption: str, width: float, font: str = SANS_BOLD, size: float
     text = plain(caption)
     lines: list[str] = []
     while text:
-        if runs_width(text, font, size) <= width:
+        head = text[: int(width // 2) + 1]  # no glyph is narrower than 2 pt at 8 pt
+        if len(head) == len(text) and runs_width(text, font, size) <= width:
             lines.append(text)
             break
-        cut = len(text)
-        while cut > 1 and runs_width(text[:cut], font, size) > width:
-            cut -= 1
+        low, high = 1, len(head)  # the longest prefix that fits, by bisection
+        while low < high:
+            mid = (low + high + 1) // 2
+            if runs_width(head[:mid], font, size) <= width:
+                low = mid
+            else:
+                high = mid - 1
+        cut = low
         space = text.rfind(" ", 0, cut + 1)
         if space > 0 and text[cut : cut + 1] != " ":
             cut = space

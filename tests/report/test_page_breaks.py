@@ -131,3 +131,20 @@ def test_a_long_table_never_leaves_a_lone_row_at_a_page_bottom_or_top(tmp_path: 
             for table in (grid, facts):
                 SimpleDocTemplate(str(path), pagesize=pagesize).build([table])
                 _check(_pages(path), rows, (pagesize, rows))
+
+
+def test_a_chart_figure_grows_with_its_caption_and_stays_within_the_page() -> None:
+    from app.report.model import ChartView
+    from app.report.pdf import ChartFigure
+
+    chart = ChartView(1, "Hero stance compared", 1, 2, {}, [])
+
+    def objects(sha: str) -> Path:
+        raise FileNotFoundError(sha)
+
+    short = ChartFigure(None, None, chart, objects, 468, 250, ("Original", "Output"))
+    long = ChartFigure(None, None, chart, objects, 468, 250, (LONG, LONG))
+    assert long.wrap(468, 700)[1] > short.wrap(468, 700)[1] == 250
+    assert " ".join(long.caption_lines[0]) == LONG
+    huge = ChartFigure(None, None, chart, objects, 468, 250, (LONG * 40, "x"))
+    assert huge.wrap(468, 700)[1] <= 2 * 250
