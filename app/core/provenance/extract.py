@@ -55,7 +55,7 @@ from .limits import (
     Truncations,
     cap_text,
 )
-from .stealth import read_stealth_pnginfo
+from .stealth import read_stealth
 from .xmp import empty_xmp, parse_xmp
 
 EXTRACTOR_VERSION = "provenance/2"
@@ -530,11 +530,11 @@ def _generator_candidates(
         candidates.append(("novelai", "novelai", GENERATOR_NOVELAI, novel))
 
     if scan is not None and path is not None and scan.format == "png" and not candidates:
-        hidden, note = read_stealth_pnginfo(path)
+        hidden, note, channel = read_stealth(path)
         if note:
             result["errors"].append(note)
         if hidden is not None:
-            add_text_record(hidden, "png:stealth-alpha")
+            add_text_record(hidden, f"png:stealth-{channel}")
 
     if c2pa_finding.prompt is not None and c2pa_finding.summary is not None:
         generator = c2pa_finding.summary.get("claim_generator")
