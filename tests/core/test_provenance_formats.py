@@ -321,3 +321,27 @@ def test_hostile_sampler_chain_and_huge_dream_line_stay_cheap(tmp_path: Path) ->
     assert time.perf_counter() - started < 5
     assert result["prompt"] == "x"
     assert any(u["field"] == "png:Dream" for u in result["unrecognised"])
+
+
+@pytest.mark.parametrize(
+    ("name", "mime"),
+    [("reduced/novelai-full-3char.png", "image/png"), ("novelai-full-3char.webp", "image/webp")],
+)
+def test_novelai_v4_characters_keep_their_own_prompt_negative_and_place(
+    name: str, mime: str
+) -> None:
+    """NovelAI v4 stores no character names (``char_captions`` hold only a caption and
+    centres; sd-metadata's CharacterPrompt has no name either), so each character is tied
+    to its negative and its centre by its position in the list."""
+    corpus = Path(__file__).resolve().parents[1] / "fixtures" / "provenance" / "sd-metadata"
+    result = extract_provenance(corpus / name, mime)
+    chars = [p for p in result["prompts"] if p["role"] == "character"]
+    negatives = {p["index"]: p for p in result["prompts"] if p["role"] == "character-negative"}
+    assert [(p["index"], p["text"].strip(), p["center"]) for p in chars] == [
+        (0, "girl, hatsune miku, spread arms,", {"x": 0.5, "y": 0.3}),
+        (1, "girl, kagamine rin, hand up,", {"x": 0.7, "y": 0.7}),
+        (2, "boy, kagamine len, hand up,", {"x": 0.3, "y": 0.7}),
+    ]
+    for char in chars:
+        assert negatives[char["index"]]["center"] == char["center"]
+    assert result["prompt"].startswith("2girls, 1boy, dancing, #テスト")
