@@ -345,3 +345,25 @@ def test_novelai_v4_characters_keep_their_own_prompt_negative_and_place(
     for char in chars:
         assert negatives[char["index"]]["center"] == char["center"]
     assert result["prompt"].startswith("2girls, 1boy, dancing, #テスト")
+
+
+@pytest.mark.parametrize("channel", ["alpha", "rgb"])
+def test_novelai_json_hidden_by_stealth_pnginfo_is_read_as_novelai(
+    tmp_path: Path, channel: str
+) -> None:
+    """NovelAI itself writes its metadata (JSON with a ``Comment``) as ``stealth_pngcomp``
+    in alpha (NovelAI/novelai-image-metadata nai_meta.py); the RGB mode carries the same."""
+    comment = {"prompt": JA_PROMPT, "uc": "lowres", "steps": 28, "scale": 5.0, "seed": 1234}
+    payload = json.dumps(
+        {"Description": JA_PROMPT, "Software": "NovelAI", "Comment": json.dumps(comment)}
+    )
+    if channel == "alpha":
+        data = stealth_png(payload, True, (64, 400))
+    else:
+        data = stealth_rgb_png(payload, True, (64, 400), "RGB")
+    result = extract_provenance(write(tmp_path, "nai.png", data), "image/png")
+    assert result["format"] == "novelai"
+    assert result["prompt"] == JA_PROMPT
+    assert result["negative_prompt"] == "lowres"
+    assert result["parameters"]["seed"] == 1234
+    assert result["sources"] == [f"png:stealth-{channel}"]
