@@ -75,3 +75,37 @@ def test_a_file_that_is_not_a_pem_list_is_refused_and_nothing_saved(
         box.close()
     dialog.c2pa_trust_list.setText(str(tmp_path / "missing.pem"))
     assert "cannot be read" in (dialog.trust_list_problem() or "")
+
+
+def test_extra_anchors_for_the_open_case_are_kept_in_user_settings_not_the_case(
+    qtbot: QtBot,
+    tmp_path: Path,
+    signing_chain: tuple[bytes, bytes],  # noqa: F811
+) -> None:
+    from app.core.provenance import CASE_ANCHORS_SETTING, case_trust_anchors
+    from app.gui.settings_dialog import C2PA_CASE_ANCHORS_SETTING
+
+    assert C2PA_CASE_ANCHORS_SETTING == CASE_ANCHORS_SETTING
+    case = tmp_path / "Mine.proofshot"
+    case.mkdir()
+    pem = ca_pem(signing_chain[0])
+    dialog = SettingsDialog(case_path=case)
+    qtbot.addWidget(dialog)
+    assert dialog.case_anchors_status.text() == "None"
+    dialog.set_case_anchors(pem)
+    dialog.accept()
+    assert case_trust_anchors(case / "objects").pem == pem
+    assert list(case.iterdir()) == []  # nothing written into the case folder
+    assert case_trust_anchors(tmp_path / "Other.proofshot" / "objects").pem is None
+
+    again = SettingsDialog(case_path=case)
+    qtbot.addWidget(again)
+    assert "1 certificate" in again.case_anchors_status.text()
+    again.case_anchors_forget.click()
+    again.accept()
+    assert case_trust_anchors(case / "objects").pem is None
+
+    without_case = SettingsDialog()  # no case open: no per-case row, nothing touched
+    qtbot.addWidget(without_case)
+    without_case.accept()
+    assert load_settings()[CASE_ANCHORS_SETTING] == {}
