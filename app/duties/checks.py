@@ -699,7 +699,12 @@ def _keywords(
         f"{_pct(refused_n, n)} distinct prompts {scope} were refused. Refused: {refused_list}. "
         f"Generated: {generated}."
     )
-    f.detail_zh = f"{scope_zh}的不同提示词中，{_pct_zh(refused_n, n)}被拒绝。被拒绝：{refused_list}。已生成：{generated}。"
+    refused_zh = "；".join(f"“{p}”" for p in f.shares["refused_prompts"]) or "无"
+    generated_zh = "；".join(f"“{p}”" for p in f.shares["generated_prompts"]) or "无"
+    f.detail_zh = (
+        f"{scope_zh}的不同提示词中，{_pct_zh(refused_n, n)}被拒绝。"
+        f"被拒绝：{refused_zh}。已生成：{generated_zh}。"
+    )
     return f
 
 
