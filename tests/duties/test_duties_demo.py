@@ -98,7 +98,7 @@ def test_duties_checked_from_captures_and_rechecked_after_a_change(
 ) -> None:
     host = demo_site.url.split("//")[1]
     allowed = generate(demo_site, case_path, "生成星光侠", "#results img")
-    refused = generate(demo_site, case_path, "Starlume hero, full body", "#refusal")
+    generate(demo_site, case_path, "Starlume hero, full body", "#refusal")
     terms = page(demo_site, case_path, "/terms", "terms")
     complaint = page(demo_site, case_path, "/complaint", "complaint")
 
