@@ -99,6 +99,10 @@ def test_a_chinese_window_shows_no_english_in_the_duties_view(
             item = it.value()
             shown += [item.text(c) for c in range(view.tree.columnCount())]
             it += 1
+        for row in range(view.tree.topLevelItemCount()):  # the detail pane of each duty
+            view.tree.setCurrentItem(view.tree.topLevelItem(row))
+            shown.append(view.detail.toPlainText())
+        assert "相关规定" in shown[-1]
         dialog = OperatorFindingDialog([view.platform.currentText()], view)
         shown.append(dialog.windowTitle())
         shown += [dialog.duty.itemText(i) for i in range(dialog.duty.count())]

@@ -186,13 +186,16 @@ class DutiesView(QWidget):
                 ]
             )
             row.setData(0, Qt.ItemDataRole.UserRole, f.duty)
-            row.setData(
-                4,
-                Qt.ItemDataRole.UserRole,
-                f"{duty.name_en} / {duty.name_zh}\n{f.finding}: {f.detail}\n{f.detail_zh}\n"
+            detail = (
+                f"{duty.name_zh}\n{_finding_text(f.finding)}：{f.detail_zh}\n"
                 + self.tr("Relates to: ")
-                + f"{duty.rules_en} / {duty.rules_zh}",
+                + duty.rules_zh
+                if zh
+                else f"{duty.name_en} / {duty.name_zh}\n{f.finding}: {f.detail}\n{f.detail_zh}\n"
+                + self.tr("Relates to: ")
+                + f"{duty.rules_en} / {duty.rules_zh}"
             )
+            row.setData(4, Qt.ItemDataRole.UserRole, detail)
             row.setToolTip(
                 4,
                 (f.detail_zh if zh else f.detail)
