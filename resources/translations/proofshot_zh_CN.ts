@@ -2495,6 +2495,78 @@ Import files with File ▸ Import (Ctrl+I), drop files or folders here, or take 
 <context>
     <name>SettingsDialog</name>
     <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>No trust list: signatures can be Valid, never Trusted</source>
+        <translation>未设置信任列表：签名只能判定为“有效”，不能判定为“受信任”</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>C2PA trust list (PEM)</source>
+        <translation>C2PA 信任列表（PEM）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>Add from file…</source>
+        <translation>从文件添加…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>Extra anchors for this case</source>
+        <translation>本案件的附加信任锚</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>Content Credentials (C2PA) signed by a certificate on this list are shown as Trusted. The list is kept in your settings, not in the case, and applies to files imported from now on. The --c2pa-trust-list option overrides it.</source>
+        <translation>由此列表中的证书签名的内容凭证（C2PA）显示为“受信任”。该列表保存在您的设置中，而不在案件中，并适用于此后导入的文件。命令行选项 --c2pa-trust-list 优先于此设置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>Content Credentials</source>
+        <translation>内容凭证</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>C2PA trust list</source>
+        <translation>C2PA 信任列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>PEM certificate lists (*.pem *.crt);;All files (*)</source>
+        <translation>PEM 证书列表 (*.pem *.crt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>The file cannot be read: {0}</source>
+        <translation>无法读取该文件：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>The file is not a PEM list of certificates.</source>
+        <translation>该文件不是 PEM 格式的证书列表。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>%n certificate(s) kept in your settings for this case</source>
+        <translation>
+            <numerusform>本案件在您的设置中保存了 %n 个证书</numerusform>
+        </translation>
+    </message>
+    <message>
         <location filename="../../app/gui/settings_dialog.py" line="68"/>
         <source>This computer&apos;s time zone</source>
         <translation>本机时区</translation>
