@@ -41,6 +41,7 @@ from urllib.parse import unquote_to_bytes
 from app import __version__
 from app.capture import environment as env_mod
 from app.capture import store, wacz_sign
+from app.capture.attesting import CaptureAttester
 from app.capture.cdp import CdpClient, CdpError, CdpTimeout
 from app.capture.devtools_guard import abort_recording, intrusions, unwatch, watch
 from app.capture.exchanges import Exchange, iso_utc
@@ -227,6 +228,7 @@ class CaptureSession:
         self.operator = operator
         self.account = account
         self._tsas = tsas
+        self._attester = CaptureAttester(writer, tsas)  # TSA requests off the writer thread
         self._notify = notify or (lambda kind, facts: None)
         self._video_fps = video_fps
         self._request_repaint = request_repaint
@@ -285,6 +287,7 @@ class CaptureSession:
         if self._remove_listener is not None:
             self._remove_listener()
             self._remove_listener = None
+        self._attester.close()
 
     # -- page events (DevTools dispatcher thread) -------------------------------------------
 
@@ -773,7 +776,7 @@ class CaptureSession:
         prepared_parts = parts
 
         def write(case: Case) -> store.StoredCapture:
-            stored = store.store_capture(
+            return store.store_capture(
                 case,
                 kind="session",
                 requested_url=rec.target_url,
@@ -786,10 +789,12 @@ class CaptureSession:
                 linked=linked,
                 method="browser-recording",
             )
-            _attest(case, self._tsas)
-            return stored
 
         stored = self.writer.submit(write).result(timeout=600)
+        try:  # the TSAs are asked off the writer; the session's items are timestamped on return
+            self._attester.submit().result(timeout=600)
+        except Exception:  # the items stay pending, for the next attempt
+            log.exception("attesting the recording session failed")
         shutil.rmtree(rec.work_dir, ignore_errors=True)
         outcome = SessionOutcome(
             stored.capture_id,
@@ -987,7 +992,7 @@ class CaptureSession:
         if rec is not None:
             rec.page_capture_ids.append(stored.capture_id)
         # Timestamp right away, without holding the caller: the items are stored already.
-        attest_future = self.writer.submit(lambda case: _attest(case, self._tsas))
+        attest_future = self._attester.submit()
         if rec is not None:
             rec.pending.append(attest_future)
         outcome = PageCaptureOutcome(
@@ -1126,12 +1131,6 @@ class CaptureSession:
             },
             "browser resource cache",
         )
-
-
-def _attest(case: Case, tsas: Callable[[], list[TsaConfig]]) -> None:
-    configs = tsas()
-    if configs:
-        attest.attest_pending(case, configs)
 
 
 def _preload_packager() -> None:

@@ -300,6 +300,60 @@ def log_failed_request(
     _log_failure(case, tsa, error, purpose, count)
 
 
+@dataclass
+class PendingBatch:
+    """One attempt split off the writer: read (writer or view), asked (anywhere), stored (writer)."""
+
+    item_ids: list[int]
+    manifest: str
+    anchors: list[bytes] = field(default_factory=list)
+    token: TimestampToken | None = None
+    requested_at: dt.datetime | None = None
+    failures: list[tuple[TsaConfig, TsaError]] = field(default_factory=list)
+
+
+def read_batch(
+    case: Case, *, ca_pems: Sequence[bytes] = (), limit: int = MAX_ITEMS_PER_TOKEN
+) -> PendingBatch | None:
+    """Step 1: the next pending batch (a few rows), or None when nothing is pending."""
+    pending = pending_items(case, limit=limit)
+    if not pending:
+        return None
+    return PendingBatch([i for i, _ in pending], items_manifest(pending), list(ca_pems))
+
+
+def ask_tsas(batch: PendingBatch, tsas: Sequence[TsaConfig]) -> PendingBatch:
+    """Step 2, off the writer: no database, only the network; TSAs tried in order."""
+    for tsa in tsas:
+        requested_at = _now()
+        try:
+            batch.token = tsa_mod.request_timestamp(
+                batch.manifest.encode("utf-8"), tsa, ca_pems=batch.anchors
+            )
+        except TsaError as exc:
+            batch.failures.append((tsa, exc))
+            continue
+        batch.requested_at = requested_at
+        break
+    return batch
+
+
+def store_batch(case: Case, batch: PendingBatch) -> AttestOutcome:
+    """Step 3, on the writer: the token (or each failed request) in the case, in milliseconds."""
+    outcome = AttestOutcome()
+    for tsa, error in batch.failures:
+        outcome.failures.append({"tsa_url": tsa.url, "reason": error.reason})
+        _log_failure(case, tsa, error, "items", len(batch.item_ids))
+    if batch.token is not None and batch.requested_at is not None:
+        record = store_items_token(
+            case, batch.manifest, batch.token, batch.requested_at, batch.item_ids
+        )
+        outcome.tokens.append(record["id"])
+        outcome.attested_items = len(batch.item_ids)
+    outcome.pending = pending_count(case)
+    return outcome
+
+
 def seal_log(
     case: Case, tsas: Sequence[TsaConfig], *, ca_pems: Sequence[bytes] = (), want: int = 2
 ) -> AttestOutcome:
