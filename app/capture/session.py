@@ -50,8 +50,6 @@ from app.capture.generations import (
     PAGE_SCRIPT,
     GenerationBinder,
     GenerationEvent,
-    image_media_type,
-    image_size,
 )
 from app.capture.recorder import NetworkRecorder, WebSocketLog
 from app.capture.redaction import redact_string
@@ -65,6 +63,7 @@ from app.core.case import Case
 from app.core.errors import ProofshotError
 from app.core.identity import tool_name
 from app.core.ingest import Acquisition, commit_prepared, prepare_bytes
+from app.core.media import image_media_type, image_size
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 
