@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,20 +131,22 @@ class TokenSummary:
 _TOKEN_COLUMNS = (
     "t.id, t.purpose, t.tsa_url, t.tsa_name, t.gen_time, t.serial, t.policy_oid, t.requested_at,"
     " t.received_at, t.manifest_sha256, t.sealed_seq, t.sealed_hash,"
-    " (SELECT COUNT(*) FROM attestations a WHERE a.token_id = t.id)"
+    " (SELECT COUNT(*) FROM attestations a WHERE a.token_id = t.id) AS item_count"
 )
 
 
 def list_tokens(case: Case, *, item_id: int | None = None) -> list[TokenSummary]:
+    cursor = case.conn.cursor()
+    cursor.row_factory = sqlite3.Row  # by column name, not position (13 columns)
     if item_id is None:
-        rows = case.conn.execute(f"SELECT {_TOKEN_COLUMNS} FROM tokens t ORDER BY t.id")
+        rows = cursor.execute(f"SELECT {_TOKEN_COLUMNS} FROM tokens t ORDER BY t.id")
     else:
-        rows = case.conn.execute(
+        rows = cursor.execute(
             f"SELECT {_TOKEN_COLUMNS} FROM tokens t JOIN attestations x ON x.token_id = t.id"
             " WHERE x.item_id = ? ORDER BY t.id",
             (item_id,),
         )
-    return [TokenSummary(*r) for r in rows]
+    return [TokenSummary(**dict(r)) for r in rows]
 
 
 # -- requesting -----------------------------------------------------------------------------
