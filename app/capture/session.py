@@ -587,39 +587,7 @@ class CaptureSession:
 
     def stop_recording(self) -> SessionOutcome:
         """Stop; store environment, video and WACZ under one ``session`` capture record."""
-        with self._rec_lock:
-            rec = self._rec
-            if rec is None:
-                raise SessionError("Recording is not on.")
-            guard_facts = unwatch(self.client)
-            if self._frame_source is not None:
-                self._frame_source.stop()
-            else:
-                try:
-                    self.client.call("Page.stopScreencast", timeout=5)
-                except CdpError:
-                    pass
-            rec.recorder.stop()
-            stop_at = time.time()
-            for ws in rec.recorder.open_sockets():
-                busy = any(f["at"] >= stop_at - 1.0 for f in ws.frames[-5:])
-                rec.websockets.append({**ws.facts(), "open_at_stop": True})
-                try:
-                    rec.warc.write_websocket(ws, open_at_stop=True)
-                except Exception as exc:
-                    rec.problems.append(f"A WebSocket could not be archived ({ws.url}): {exc}.")
-                if busy:
-                    rec.problems.append(
-                        f"The WebSocket {ws.url} was still carrying messages when recording"
-                        " stopped: later messages were not seen."
-                    )
-            rec.ticker_stop.set()
-            rec.binder.flush("recording stopped")
-            rec.problems += [p for p in rec.binder.problems if p not in rec.problems]
-            video = rec.video.stop() if rec.video is not None else None
-            if rec.video is not None and rec.video.error:
-                rec.problems.append(rec.video.error)
-            self._rec = None
+        rec, guard_facts, video = self._halt_recording()
         ended = time.time()
         for future in list(rec.pending):
             try:
@@ -627,88 +595,12 @@ class CaptureSession:
             except Exception as exc:
                 rec.problems.append(f"Part of the session could not be stored: {exc}.")
         rec.warc.close()
-        parts: list[store.Part] = []
-        if video is not None:
-            parts.append(
-                store.Part(
-                    "video",
-                    video.path.read_bytes(),
-                    "video",
-                    f"proofshot:session/{rec.session_id}/video",
-                    {"session_id": rec.session_id, **video.facts()},
-                )
-            )
-        else:
-            rec.problems.append(
-                "No video frame arrived from the browser; the session has no video."
-            )
-        wacz_path = rec.work_dir / f"session-{rec.session_id[:8]}.wacz"
-        pages = [
-            ArchivePage(n["url"], n["at"]) for n in self.navigations if n["at"] >= rec.started_at
-        ]
-        try:
-            package_wacz(
-                rec.warc.path,
-                wacz_path,
-                pages,
-                title=f"Proofshot session {rec.session_id[:8]}",
-                description=f"Recorded from {rec.target_url}" if rec.target_url else "",
-            )
-            signature = self._sign_wacz(wacz_path)
-            parts.append(
-                store.Part(
-                    "wacz",
-                    wacz_path.read_bytes(),
-                    "web-archive",
-                    f"proofshot:session/{rec.session_id}/wacz",
-                    {
-                        "session_id": rec.session_id,
-                        "warc_records": rec.warc.records,
-                        "warc_responses": rec.warc.responses,
-                        "format": "WACZ 1.1.1 (py-wacz)",
-                        "signature": signature,
-                    },
-                )
-            )
-        except WaczError as exc:
-            rec.problems.append(str(exc))
+        parts = self._session_parts(rec, video)
         linked: list[tuple[str, int]] = []
         if rec.environment_item is not None and rec.environment_item.exception() is None:
             linked.append(("environment", rec.environment_item.result()))
         linked += [("download", i) for i in rec.download_ids]
-        facts = {
-            "session_id": rec.session_id,
-            "target_url": rec.target_url,
-            "operator": self.operator,
-            "site_account": self.account,
-            "exchanges": rec.recorder.count,
-            "devtools_guard": guard_facts,
-            "incomplete_exchanges": rec.incomplete,
-            "websockets": rec.websockets,
-            "bodies_taken_at_response_stage": rec.recorder.intercepted,
-            "navigations": [
-                {"url": n["url"], "at": iso_utc(n["at"])}
-                for n in self.navigations
-                if n["at"] >= rec.started_at
-            ],
-            "popups": [_at_iso(p) for p in self.popups if p["at"] >= rec.started_at],
-            "downloads": [_at_iso(d) for d in self.downloads.values() if d["at"] >= rec.started_at],
-            "dialogs": [_at_iso(d) for d in self.dialogs if d["at"] >= rec.started_at],
-            "page_submits": [
-                {
-                    "kind": r.kind,
-                    "target": r.target,
-                    "url": r.url,
-                    "at": iso_utc(r.at),
-                    "fields": r.fields,
-                }
-                for r in rec.binder.reports
-            ],
-            "generation_ids": sorted(rec.generation_ids),
-            "page_capture_ids": rec.page_capture_ids,
-            "video": video.facts() if video is not None else None,
-            "problems": rec.problems,
-        }
+        facts = self._session_facts(rec, guard_facts, video)
         canonical_json(facts)  # fail here, not inside the transaction, if a fact is not JSON
         prepared_parts = parts
 
@@ -772,6 +664,131 @@ class CaptureSession:
     def _recorded_image(self, url: str) -> Exchange | None:
         with self._images_lock:
             return self._images.get(url)
+
+    def _halt_recording(self) -> tuple[_Recording, dict[str, Any], Any]:
+        """Stop every source of the recording (guard, frames, recorder, video) under the lock;
+        note WebSockets still open. Returns the recording, the guard's facts and the video."""
+        with self._rec_lock:
+            rec = self._rec
+            if rec is None:
+                raise SessionError("Recording is not on.")
+            guard_facts = unwatch(self.client)
+            if self._frame_source is not None:
+                self._frame_source.stop()
+            else:
+                try:
+                    self.client.call("Page.stopScreencast", timeout=5)
+                except CdpError:
+                    pass
+            rec.recorder.stop()
+            stop_at = time.time()
+            for ws in rec.recorder.open_sockets():
+                busy = any(f["at"] >= stop_at - 1.0 for f in ws.frames[-5:])
+                rec.websockets.append({**ws.facts(), "open_at_stop": True})
+                try:
+                    rec.warc.write_websocket(ws, open_at_stop=True)
+                except Exception as exc:
+                    rec.problems.append(f"A WebSocket could not be archived ({ws.url}): {exc}.")
+                if busy:
+                    rec.problems.append(
+                        f"The WebSocket {ws.url} was still carrying messages when recording"
+                        " stopped: later messages were not seen."
+                    )
+            rec.ticker_stop.set()
+            rec.binder.flush("recording stopped")
+            rec.problems += [p for p in rec.binder.problems if p not in rec.problems]
+            video = rec.video.stop() if rec.video is not None else None
+            if rec.video is not None and rec.video.error:
+                rec.problems.append(rec.video.error)
+            self._rec = None
+        return rec, guard_facts, video
+
+    def _session_parts(self, rec: _Recording, video: Any) -> list[store.Part]:
+        """The session's video and its signed WACZ (or the problem that prevented them)."""
+        parts: list[store.Part] = []
+        if video is not None:
+            parts.append(
+                store.Part(
+                    "video",
+                    video.path.read_bytes(),
+                    "video",
+                    f"proofshot:session/{rec.session_id}/video",
+                    {"session_id": rec.session_id, **video.facts()},
+                )
+            )
+        else:
+            rec.problems.append(
+                "No video frame arrived from the browser; the session has no video."
+            )
+        wacz_path = rec.work_dir / f"session-{rec.session_id[:8]}.wacz"
+        pages = [
+            ArchivePage(n["url"], n["at"]) for n in self.navigations if n["at"] >= rec.started_at
+        ]
+        try:
+            package_wacz(
+                rec.warc.path,
+                wacz_path,
+                pages,
+                title=f"Proofshot session {rec.session_id[:8]}",
+                description=f"Recorded from {rec.target_url}" if rec.target_url else "",
+            )
+            signature = self._sign_wacz(wacz_path)
+            parts.append(
+                store.Part(
+                    "wacz",
+                    wacz_path.read_bytes(),
+                    "web-archive",
+                    f"proofshot:session/{rec.session_id}/wacz",
+                    {
+                        "session_id": rec.session_id,
+                        "warc_records": rec.warc.records,
+                        "warc_responses": rec.warc.responses,
+                        "format": "WACZ 1.1.1 (py-wacz)",
+                        "signature": signature,
+                    },
+                )
+            )
+        except WaczError as exc:
+            rec.problems.append(str(exc))
+        return parts
+
+    def _session_facts(
+        self, rec: _Recording, guard_facts: dict[str, Any], video: Any
+    ) -> dict[str, Any]:
+        """The ``session`` capture record's facts: what happened while recording."""
+        return {
+            "session_id": rec.session_id,
+            "target_url": rec.target_url,
+            "operator": self.operator,
+            "site_account": self.account,
+            "exchanges": rec.recorder.count,
+            "devtools_guard": guard_facts,
+            "incomplete_exchanges": rec.incomplete,
+            "websockets": rec.websockets,
+            "bodies_taken_at_response_stage": rec.recorder.intercepted,
+            "navigations": [
+                {"url": n["url"], "at": iso_utc(n["at"])}
+                for n in self.navigations
+                if n["at"] >= rec.started_at
+            ],
+            "popups": [_at_iso(p) for p in self.popups if p["at"] >= rec.started_at],
+            "downloads": [_at_iso(d) for d in self.downloads.values() if d["at"] >= rec.started_at],
+            "dialogs": [_at_iso(d) for d in self.dialogs if d["at"] >= rec.started_at],
+            "page_submits": [
+                {
+                    "kind": r.kind,
+                    "target": r.target,
+                    "url": r.url,
+                    "at": iso_utc(r.at),
+                    "fields": r.fields,
+                }
+                for r in rec.binder.reports
+            ],
+            "generation_ids": sorted(rec.generation_ids),
+            "page_capture_ids": rec.page_capture_ids,
+            "video": video.facts() if video is not None else None,
+            "problems": rec.problems,
+        }
 
     def _sign_wacz(self, wacz_path: Path) -> dict[str, Any]:
         """Sign the WACZ's datapackage digest with the case's key (anonymous WACZ signing).
