@@ -136,7 +136,12 @@ class _Recording:
 
 
 class CaptureSession:
-    """Recording and "Capture now" for one tab (see the module docstring)."""
+    """Recording and "Capture now" for one tab (see the module docstring).
+
+    Why one class of ~600 lines: what is left here is recording, whose parts (the DevTools
+    event handler, the exchange and generation sinks, start and stop) share one recording
+    state under one lock; page capture is :class:`~app.capture.page_capture.PageCapture` and
+    timestamping :class:`~app.capture.attesting.CaptureAttester`."""
 
     def __init__(
         self,
