@@ -62,6 +62,17 @@ class CaptureAttester:
                 break  # every TSA failed: the batch stays pending, to be retried later
         return outcome
 
+    def drain(self, timeout: float = WRITER_TIMEOUT) -> bool:
+        """Wait until every attempt submitted so far has ended (before the writer closes:
+        a writer closed under an attempt would leave its items pending). False on timeout."""
+        try:
+            self._pool.submit(lambda: None).result(timeout=timeout)
+        except RuntimeError:  # already closed: nothing more will run
+            return True
+        except TimeoutError:
+            return False
+        return True
+
     def close(self) -> None:
         """No new attempts; those submitted finish on their own thread."""
         self._pool.shutdown(wait=False)

@@ -229,7 +229,12 @@ class CaptureSession:
         if self._remove_listener is not None:
             self._remove_listener()
             self._remove_listener = None
+        self.finish_attesting()
         self._attester.close()
+
+    def finish_attesting(self, timeout: float = 600.0) -> bool:
+        """Wait for the timestamp requests started so far; call it before the writer closes."""
+        return self._attester.drain(timeout)
 
     # -- page events (DevTools dispatcher thread) -------------------------------------------
 

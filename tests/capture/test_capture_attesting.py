@@ -79,3 +79,31 @@ def test_the_writer_stays_free_while_the_tsa_hangs(tmp_path: Path) -> None:
     attester.close()
     writer.close()
     assert outcome.tokens == [] and len(outcome.failures) == 1 and outcome.pending == 3
+
+
+def test_drain_lets_the_attempt_finish_before_the_writer_closes(
+    tmp_path: Path, tsa_server: TsaServer
+) -> None:
+    """The headless runner drains before closing the writer, so a capture leaves attested."""
+    case_path = build_case(tmp_path / "Drain.proofshot", count=3)
+    writer = ThreadCaseWriter(case_path)
+    attester = CaptureAttester(writer, lambda: [TsaConfig(tsa_server.url)])
+    attempt = attester.submit()
+    assert attester.drain(timeout=60)
+    assert attempt.done()
+    attester.close()
+    writer.close()
+    with Case.open(case_path, read_only=True) as case:
+        assert attest.pending_count(case) == 0
+
+
+def test_work_handed_to_a_closed_writer_fails_at_once(tmp_path: Path) -> None:
+    import pytest
+
+    from app.capture.writer import CaseWriterClosedError
+
+    writer = ThreadCaseWriter(build_case(tmp_path / "Closed.proofshot", count=3))
+    writer.close()
+    future = writer.submit(attest.pending_count)
+    with pytest.raises(CaseWriterClosedError):
+        future.result(timeout=1)
