@@ -149,8 +149,6 @@ def check_export(report: Report) -> None:
         checked = [verify_bundle(t) for t in (result.archive_folder, result.archive_zip) if t]
         # No TSA is asked here, so the best verdict is INTACT, UNANCHORED: the files agree
         # with the export's list, and nothing outside the bundle anchors it.
-        from app.report.verify_bundle import UNANCHORED
-
         ok = (
             result.intact
             and pdfs_ok
