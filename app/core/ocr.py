@@ -1,10 +1,13 @@
 """OCR of screenshots: a derived, logged record of the text an image shows. Never evidence.
 
-The engine is the system's Tesseract (Debian ``tesseract-ocr`` with the ``chi-sim``,
-``chi-tra`` and ``jpn`` data; see docs/decisions/0015-ocr-engine.md), run as its own
-command-line program with one thread per image so a pool of workers uses both cores and a
-crash cannot take Proofshot down. Nothing is downloaded: the models are the packaged
-``.traineddata`` files, whose SHA-256 hashes are stored with every result.
+The engine is Tesseract with the system's packaged models (Debian ``tesseract-ocr-chi-sim``,
+``-chi-tra``, ``-jpn``, ``-eng``; see docs/decisions/0015-ocr-engine.md). It runs in process
+through the ``tesserocr`` binding (its wheel carries libtesseract), one engine per worker
+thread kept loaded between images, so the models are read once per worker instead of once
+per image; recognition releases the GIL, so two workers use both cores. Without the binding
+the system's ``tesseract`` program is run once per image instead (same models and settings).
+Nothing is downloaded: the models are the packaged ``.traineddata`` files, whose SHA-256
+hashes are stored with every result.
 
 A result is a row of ``ocr_results`` written with an ``item.ocr-recognised`` custody event.
 The item's bytes are only read (from the object store) and never rewritten; running OCR
@@ -22,6 +25,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +39,11 @@ from PIL import Image, ImageOps
 from app.core.case import Case
 from app.core.errors import ItemNotFoundError, ProofshotError
 from app.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
+
+try:  # the in-process engine (ADR 0015); the CLI is the fallback
+    import tesserocr
+except ImportError:  # pragma: no cover - depends on the environment
+    tesserocr = None
 
 ENGINE = "tesseract"
 # Order matters to Tesseract: the first model leads. This order measured best (ADR 0015).
@@ -139,14 +148,20 @@ def _tesseract() -> str:
     return exe
 
 
-def _tessdata_dir(exe: str) -> Path:
-    out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, check=False)
-    match = re.search(r'"([^"]+)"', out.stdout + out.stderr)
-    if match:
-        return Path(match.group(1))
+def _tessdata_dir(exe: str | None) -> Path:
+    if exe:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, check=False)
+        match = re.search(r'"([^"]+)"', out.stdout + out.stderr)
+        if match:
+            return Path(match.group(1))
     for candidate in sorted(Path("/usr/share/tesseract-ocr").glob("*/tessdata")):
         return candidate
     raise OcrUnavailableError("Tesseract's language data folder was not found.")
+
+
+def in_process() -> bool:
+    """True when the ``tesserocr`` binding is installed and used (else the CLI is run)."""
+    return tesserocr is not None
 
 
 def _sha256_file(path: Path) -> str:
@@ -160,11 +175,17 @@ def _sha256_file(path: Path) -> str:
 @lru_cache(maxsize=4)
 def engine_info(languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> EngineInfo:
     """The installed engine, its version and the hashes of the models a run would use."""
-    exe = _tesseract()
-    out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
-    first = (out.stdout or out.stderr).splitlines()
-    version = first[0].split()[-1] if first else "unknown"
-    tessdata = _tessdata_dir(exe)
+    if tesserocr is not None:
+        first = tesserocr.tesseract_version().splitlines()
+        version = first[0].split()[-1] if first else "unknown"
+        version += f" (tesserocr {tesserocr.__version__})"
+        tessdata = _tessdata_dir(shutil.which("tesseract"))
+    else:
+        exe = _tesseract()
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
+        first = (out.stdout or out.stderr).splitlines()
+        version = first[0].split()[-1] if first else "unknown"
+        tessdata = _tessdata_dir(exe)
     models: dict[str, str] = {}
     for lang in languages:
         path = tessdata / f"{lang}.traineddata"
@@ -229,22 +250,53 @@ def parse_tsv(tsv: str, *, min_confidence: float = MIN_CONFIDENCE) -> list[OcrLi
     return lines
 
 
-def recognise(
-    image: Image.Image | bytes | Path, languages: Sequence[str] = DEFAULT_LANGUAGES
-) -> Recognition:
-    """Run the engine on one image (never modified); one engine thread, so callers can pool."""
-    exe = _tesseract()
+def _load(image: Image.Image | bytes | Path) -> Image.Image:
     if isinstance(image, Path):
         with Image.open(image) as opened:
             opened.load()
-            pil = opened.copy()
-    elif isinstance(image, bytes):
+            return opened.copy()
+    if isinstance(image, bytes):
         with Image.open(io.BytesIO(image)) as opened:
             opened.load()
-            pil = opened.copy()
-    else:
-        pil = image
-    prepared, inverted = _prepare(pil)
+            return opened.copy()
+    return image
+
+
+_engines = threading.local()
+
+
+def _engine(languages: tuple[str, ...]) -> Any:
+    """This thread's loaded engine for ``languages`` (made once, reused for every image)."""
+    apis: dict[tuple[str, ...], Any] = getattr(_engines, "apis", None) or {}
+    _engines.apis = apis
+    api = apis.get(languages)
+    if api is None:
+        tessdata = engine_info(languages).tessdata
+        api = tesserocr.PyTessBaseAPI(
+            path=tessdata.rstrip("/") + "/",
+            lang="+".join(languages),
+            psm=int(PSM),
+            oem=tesserocr.OEM.LSTM_ONLY,
+        )
+        api.SetVariable("thresholding_method", THRESHOLDING)
+        apis[languages] = api
+    return api
+
+
+def _tsv_in_process(prepared: Image.Image, languages: tuple[str, ...]) -> str:
+    api = _engine(languages)
+    api.SetImage(prepared)
+    if not api.Recognize():
+        raise ProofshotError("Tesseract could not recognise the image.")
+    header = (
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\t"
+        "left\ttop\twidth\theight\tconf\ttext\n"
+    )
+    return header + str(api.GetTSVText(0))
+
+
+def _tsv_cli(prepared: Image.Image, languages: tuple[str, ...]) -> str:
+    exe = _tesseract()
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     with tempfile.TemporaryDirectory(prefix="proofshot-ocr-") as tmp:
         src = Path(tmp) / "in.png"
@@ -269,7 +321,18 @@ def recognise(
         )
     if out.returncode != 0:
         raise ProofshotError(f"Tesseract failed: {out.stderr.strip()[:300]}")
-    return Recognition(parse_tsv(out.stdout), pil.width, pil.height, inverted)
+    return out.stdout
+
+
+def recognise(
+    image: Image.Image | bytes | Path, languages: Sequence[str] = DEFAULT_LANGUAGES
+) -> Recognition:
+    """Run the engine on one image (never modified); one engine thread, so callers can pool."""
+    pil = _load(image)
+    prepared, inverted = _prepare(pil)
+    langs = tuple(languages)
+    tsv = _tsv_in_process(prepared, langs) if in_process() else _tsv_cli(prepared, langs)
+    return Recognition(parse_tsv(tsv), pil.width, pil.height, inverted)
 
 
 # -- the derived record ----------------------------------------------------------------------
