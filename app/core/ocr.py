@@ -60,6 +60,8 @@ PSM = "4"
 # Sauvola (local) thresholding: the default global Otsu threshold split a UI's two background
 # shades and lost all text of dark-theme screenshots with small type (ADR 0015).
 THRESHOLDING = "2"
+# A second pass over Chinese/Japanese pages with that script's model leading (in process only).
+SCRIPT_PASS = True
 MIN_CONFIDENCE = 30.0  # Tesseract word confidence (0-100) below which a word is dropped
 
 
@@ -271,7 +273,7 @@ def _engine(languages: tuple[str, ...]) -> Any:
     _engines.apis = apis
     api = apis.get(languages)
     if api is None:
-        tessdata = engine_info(languages).tessdata
+        tessdata = engine_info(tuple(sorted(set(languages)))).tessdata
         api = tesserocr.PyTessBaseAPI(
             path=tessdata.rstrip("/") + "/",
             lang="+".join(languages),
@@ -283,16 +285,69 @@ def _engine(languages: tuple[str, ...]) -> Any:
     return api
 
 
-def _tsv_in_process(prepared: Image.Image, languages: tuple[str, ...]) -> str:
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+TSV_HEADER = (
+    "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\t"
+    "left\ttop\twidth\theight\tconf\ttext\n"
+)
+
+
+def _han_score(api: Any) -> float:
+    """Sum of the confidences of the Chinese characters just recognised: a reading that
+    drops or garbles characters scores lower than one that reads them all confidently."""
+    level = tesserocr.RIL.SYMBOL
+    iterator = api.GetIterator()
+    score = 0.0
+    if iterator is None:
+        return score
+    while True:
+        symbol = iterator.GetUTF8Text(level)
+        if symbol and _HAN.search(symbol):
+            score += float(iterator.Confidence(level))
+        if not iterator.Next(level):
+            return score
+
+
+def _read_page(prepared: Image.Image, languages: tuple[str, ...]) -> tuple[str, float]:
     api = _engine(languages)
     api.SetImage(prepared)
     if not api.Recognize():
         raise ProofshotError("Tesseract could not recognise the image.")
-    header = (
-        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\t"
-        "left\ttop\twidth\theight\tconf\ttext\n"
-    )
-    return header + str(api.GetTSVText(0))
+    return TSV_HEADER + str(api.GetTSVText(0)), _han_score(api)
+
+
+def _script_orders(text: str, languages: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The model orders a page is read again with once the first pass shows its script:
+    Japanese leading when kana appear; else simplified and traditional Chinese leading."""
+    if _KANA.search(text):
+        leads = ["jpn"]
+    elif _HAN.search(text):
+        leads = ["chi_sim", "chi_tra"]
+    else:
+        return []
+    orders = []
+    for lead in leads:
+        if lead in languages:
+            orders.append((lead, "eng") if "eng" in languages else (lead,))
+    return orders
+
+
+def _tsv_in_process(prepared: Image.Image, languages: tuple[str, ...]) -> str:
+    """One pass with every model, then, for Chinese or Japanese text, the page read again with
+    that script's model leading (the best-scoring reading kept; a tie keeps simplified).
+    Mixed, the traditional model won words of simplified text (奧 for 奥) and the Japanese
+    one Chinese words (変 for 变); ADR 0015."""
+    tsv, _ = _read_page(prepared, languages)
+    if not SCRIPT_PASS:
+        return tsv
+    orders = _script_orders(" ".join(line.text for line in parse_tsv(tsv)), languages)
+    best: tuple[str, float] | None = None
+    for order in orders:
+        reading = _read_page(prepared, order)
+        if best is None or reading[1] > best[1]:
+            best = reading
+    return best[0] if best is not None else tsv
 
 
 def _tsv_cli(prepared: Image.Image, languages: tuple[str, ...]) -> str:
