@@ -60,7 +60,7 @@ PSM = "4"
 # Sauvola (local) thresholding: the default global Otsu threshold split a UI's two background
 # shades and lost all text of dark-theme screenshots with small type (ADR 0015).
 THRESHOLDING = "2"
-# A second pass over Chinese/Japanese pages with that script's model leading (in process only).
+# Chinese/Japanese pages read once per script, the best-scoring reading kept (in process only).
 SCRIPT_PASS = True
 MIN_CONFIDENCE = 30.0  # Tesseract word confidence (0-100) below which a word is dropped
 
@@ -302,8 +302,11 @@ def _han_score(api: Any) -> float:
     if iterator is None:
         return score
     while True:
-        symbol = iterator.GetUTF8Text(level)
-        if symbol and _HAN.search(symbol):
+        try:
+            symbol = iterator.GetUTF8Text(level)
+        except RuntimeError:  # an empty page has no symbol to return
+            return score
+        if symbol and (_HAN.search(symbol) or _KANA.search(symbol)):
             score += float(iterator.Confidence(level))
         if not iterator.Next(level):
             return score
@@ -317,37 +320,33 @@ def _read_page(prepared: Image.Image, languages: tuple[str, ...]) -> tuple[str, 
     return TSV_HEADER + str(api.GetTSVText(0)), _han_score(api)
 
 
-def _script_orders(text: str, languages: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """The model orders a page is read again with once the first pass shows its script:
-    Japanese leading when kana appear; else simplified and traditional Chinese leading."""
-    if _KANA.search(text):
-        leads = ["jpn"]
-    elif _HAN.search(text):
-        leads = ["chi_sim", "chi_tra"]
-    else:
-        return []
+def _script_orders(languages: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Each installed CJK model leading, with English, in the order ties are won."""
     orders = []
-    for lead in leads:
+    for lead in ("chi_sim", "chi_tra", "jpn"):
         if lead in languages:
             orders.append((lead, "eng") if "eng" in languages else (lead,))
     return orders
 
 
 def _tsv_in_process(prepared: Image.Image, languages: tuple[str, ...]) -> str:
-    """One pass with every model, then, for Chinese or Japanese text, the page read again with
-    that script's model leading (the best-scoring reading kept; a tie keeps simplified).
-    Mixed, the traditional model won words of simplified text (奧 for 奥) and the Japanese
-    one Chinese words (変 for 变); ADR 0015."""
-    tsv, _ = _read_page(prepared, languages)
-    if not SCRIPT_PASS:
-        return tsv
-    orders = _script_orders(" ".join(line.text for line in parse_tsv(tsv)), languages)
-    best: tuple[str, float] | None = None
-    for order in orders:
-        reading = _read_page(prepared, order)
-        if best is None or reading[1] > best[1]:
-            best = reading
-    return best[0] if best is not None else tsv
+    """Each script's model leading in turn, the best-scoring reading kept (ties go to
+    simplified, then traditional Chinese). The Japanese reading comes first and decides: a
+    page it finds no Chinese or Japanese character in is read once (English reads right with
+    it; the Chinese models turn kana into Latin letters). All four models mixed in one pass
+    let the traditional model win words of simplified text (奧 for 奥) and the Japanese one
+    Chinese words (変 for 变), and cost four times one model's time; ADR 0015."""
+    orders = _script_orders(languages) if SCRIPT_PASS else []
+    if not orders:
+        return _read_page(prepared, languages)[0]
+    first = orders[-1]
+    readings = {first: _read_page(prepared, first)}
+    if not (_HAN.search(readings[first][0]) or _KANA.search(readings[first][0])):
+        return readings[first][0]
+    for order in orders[:-1]:
+        readings[order] = _read_page(prepared, order)
+    best = max(orders, key=lambda order: (readings[order][1], -orders.index(order)))
+    return readings[best][0]
 
 
 def _tsv_cli(prepared: Image.Image, languages: tuple[str, ...]) -> str:
