@@ -27,8 +27,9 @@ import subprocess
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -62,6 +63,9 @@ PSM = "4"
 THRESHOLDING = "2"
 # Chinese/Japanese pages read once per script, the best-scoring reading kept (in process only).
 SCRIPT_PASS = True
+# Share of kana among a page's CJK characters above which it is Japanese and read once
+# (Japanese UI text has far more; the Japanese model read no kana in any Chinese test shot).
+KANA_SHARE = 0.1
 MIN_CONFIDENCE = 30.0  # Tesseract word confidence (0-100) below which a word is dropped
 
 
@@ -264,14 +268,18 @@ def _load(image: Image.Image | bytes | Path) -> Image.Image:
     return image
 
 
-_engines = threading.local()
+# Loaded engines kept between images and jobs: idle ones by model order. A thread takes one
+# out while it reads an image, so no engine is ever used by two threads at once.
+_idle_engines: dict[tuple[str, ...], list[Any]] = {}
+_engines_lock = threading.Lock()
 
 
-def _engine(languages: tuple[str, ...]) -> Any:
-    """This thread's loaded engine for ``languages`` (made once, reused for every image)."""
-    apis: dict[tuple[str, ...], Any] = getattr(_engines, "apis", None) or {}
-    _engines.apis = apis
-    api = apis.get(languages)
+@contextmanager
+def _engine(languages: tuple[str, ...]) -> Iterator[Any]:
+    """A loaded engine for ``languages``, taken from the idle ones or made (models read once)."""
+    with _engines_lock:
+        idle = _idle_engines.setdefault(languages, [])
+        api = idle.pop() if idle else None
     if api is None:
         tessdata = engine_info(tuple(sorted(set(languages)))).tessdata
         api = tesserocr.PyTessBaseAPI(
@@ -281,8 +289,12 @@ def _engine(languages: tuple[str, ...]) -> Any:
             oem=tesserocr.OEM.LSTM_ONLY,
         )
         api.SetVariable("thresholding_method", THRESHOLDING)
-        apis[languages] = api
-    return api
+    try:
+        yield api
+    finally:
+        api.Clear()
+        with _engines_lock:
+            _idle_engines[languages].append(api)
 
 
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -313,11 +325,11 @@ def _han_score(api: Any) -> float:
 
 
 def _read_page(prepared: Image.Image, languages: tuple[str, ...]) -> tuple[str, float]:
-    api = _engine(languages)
-    api.SetImage(prepared)
-    if not api.Recognize():
-        raise ProofshotError("Tesseract could not recognise the image.")
-    return TSV_HEADER + str(api.GetTSVText(0)), _han_score(api)
+    with _engine(languages) as api:
+        api.SetImage(prepared)
+        if not api.Recognize():
+            raise ProofshotError("Tesseract could not recognise the image.")
+        return TSV_HEADER + str(api.GetTSVText(0)), _han_score(api)
 
 
 def _script_orders(languages: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -341,8 +353,10 @@ def _tsv_in_process(prepared: Image.Image, languages: tuple[str, ...]) -> str:
         return _read_page(prepared, languages)[0]
     first = orders[-1]
     readings = {first: _read_page(prepared, first)}
-    if not (_HAN.search(readings[first][0]) or _KANA.search(readings[first][0])):
-        return readings[first][0]
+    text = "".join(line.text for line in parse_tsv(readings[first][0]))
+    kana, han = len(_KANA.findall(text)), len(_HAN.findall(text))
+    if kana + han == 0 or kana >= KANA_SHARE * (kana + han):
+        return readings[first][0]  # no CJK text, or Japanese: one pass is enough
     for order in orders[:-1]:
         readings[order] = _read_page(prepared, order)
     best = max(orders, key=lambda order: (readings[order][1], -orders.index(order)))
