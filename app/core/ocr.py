@@ -17,7 +17,6 @@ trigram tokenizer, so Chinese and Japanese substrings match) indexes the text fo
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -38,6 +37,7 @@ from typing import Any
 from PIL import Image, ImageOps
 
 from app.core.case import Case
+from app.core.digests import sha256_file
 from app.core.errors import ItemNotFoundError, ProofshotError
 from app.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
 
@@ -170,14 +170,6 @@ def in_process() -> bool:
     return tesserocr is not None
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 @lru_cache(maxsize=4)
 def engine_info(languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> EngineInfo:
     """The installed engine, its version and the hashes of the models a run would use."""
@@ -199,7 +191,7 @@ def engine_info(languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> EngineInfo:
             raise OcrUnavailableError(
                 f"The Tesseract model {lang} is not installed (looked for {path})."
             )
-        models[path.name] = _sha256_file(path)
+        models[path.name] = sha256_file(path)
     return EngineInfo(ENGINE, version, tuple(languages), models, str(tessdata))
 
 
