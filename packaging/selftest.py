@@ -136,7 +136,7 @@ def check_export(report: Report) -> None:
     from app.demo.case_builder import build_demo_case
     from app.report.export import ExportJob
     from app.report.model import ExportOptions
-    from app.report.verify_bundle import verify_bundle
+    from app.report.verify_bundle import UNANCHORED, verify_bundle
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="proofshot-self-test-") as tmp:
@@ -147,12 +147,21 @@ def check_export(report: Report) -> None:
         result = ExportJob(case_path, options, tsas=[], actor="Proofshot self-test").run()
         pdfs_ok = bool(result.filing) and all(p.read_bytes()[:5] == b"%PDF-" for p in result.filing)
         checked = [verify_bundle(t) for t in (result.archive_folder, result.archive_zip) if t]
-        ok = result.intact and pdfs_ok and bool(checked) and all(c.ok for c in checked)
+        # No TSA is asked here, so the best verdict is INTACT, UNANCHORED: the files agree
+        # with the export's list, and nothing outside the bundle anchors it.
+        ok = (
+            result.intact
+            and pdfs_ok
+            and bool(checked)
+            and all(c.verdict == UNANCHORED and not c.problems for c in checked)
+        )
         detail: dict[str, Any] = {
             "exhibits": result.exhibits,
             "pages": result.pages,
             "filing_pdfs": len(result.filing),
-            "verified": ", ".join(f"{c.kind} ({c.files_checked} files)" for c in checked),
+            "verified": ", ".join(
+                f"{c.kind} ({c.files_checked} files): {c.verdict}" for c in checked
+            ),
             "seconds": round(time.monotonic() - started, 1),
         }
         problems = [p for c in checked for p in c.problems]

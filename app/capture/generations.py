@@ -25,20 +25,18 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import io
 import json
 import re
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from PIL import Image
-
 from app.capture.exchanges import Exchange, clean_text, header_value, iso_utc
+from app.core.media import image_media_type as image_media_type
+from app.core.media import image_size as image_size
 
 WINDOW_SECONDS = 60.0
 """How long after a prompt images may still be bound to it by time alone."""
@@ -424,24 +422,6 @@ def _decode_b64_image(text: str) -> tuple[bytes, str] | None:
     return (data, media) if media else None
 
 
-def image_media_type(data: bytes) -> str | None:
-    heads = {
-        b"\x89PNG\r\n\x1a\n": "image/png",
-        b"\xff\xd8\xff": "image/jpeg",
-        b"GIF87a": "image/gif",
-        b"GIF89a": "image/gif",
-        b"BM": "image/bmp",
-    }
-    for magic, media in heads.items():
-        if data.startswith(magic):
-            return media
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[4:12] in (b"ftypavif", b"ftypavis"):
-        return "image/avif"
-    return None
-
-
 def field_class(path: str) -> str:
     """``excluded``, ``output`` or ``doubtful``: what the JSON field at ``path`` names."""
     keys = [k.lower() for k in _PATH_KEY.findall(path)]
@@ -566,17 +546,6 @@ def _looks_like_image_url(value: str, key: str) -> bool:
     if _IMAGE_EXT.search(urlsplit(value).path + "?"):
         return True
     return key.lower() in ("url", "image", "image_url", "imageurl", "src", "output", "file")
-
-
-def image_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height from the header only (no decoding, so bombs are harmless)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as img:
-                return img.size
-    except Exception:  # any unreadable header: size unknown
-        return None
 
 
 # -- binding ----------------------------------------------------------------------------------

@@ -32,26 +32,25 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import unquote_to_bytes
 
 from app import __version__
 from app.capture import environment as env_mod
 from app.capture import store, wacz_sign
-from app.capture.cdp import CdpClient, CdpError, CdpTimeout
-from app.capture.devtools_guard import abort_recording, intrusions, unwatch, watch
+from app.capture.attesting import CaptureAttester
+from app.capture.cdp import CdpClient, CdpError
+from app.capture.devtools_guard import abort_recording, unwatch, watch
 from app.capture.exchanges import Exchange, iso_utc
 from app.capture.generations import (
     PAGE_BINDING,
     PAGE_SCRIPT,
     GenerationBinder,
     GenerationEvent,
-    image_media_type,
-    image_size,
 )
+from app.capture.page_capture import PageCapture
+from app.capture.page_capture import PageCaptureOutcome as PageCaptureOutcome
 from app.capture.recorder import NetworkRecorder, WebSocketLog
 from app.capture.redaction import redact_string
 from app.capture.video import SessionVideo
@@ -64,15 +63,13 @@ from app.core.case import Case
 from app.core.errors import ProofshotError
 from app.core.identity import tool_name
 from app.core.ingest import Acquisition, commit_prepared, prepare_bytes
+from app.core.media import image_media_type
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 
 log = logging.getLogger(__name__)
 
-MAX_SCREENSHOT_SIDE = 16384
-MAX_SCREENSHOT_PIXELS = 60_000_000
 IMAGE_CACHE_BYTES = 512 * 1024 * 1024
-MAX_PAGE_IMAGES = 500
 
 Notify = Callable[[str, dict[str, Any]], None]
 RawFrameSink = Callable[[int, int, int, bytes], None]
@@ -92,74 +89,8 @@ class FrameSource(Protocol):
     def stop(self) -> None: ...
 
 
-_LIST_IMAGES_JS = r"""
-(function () {
-  var out = [], seen = {};
-  var add = function (url, how, el) {
-    if (!url || seen[url]) { return; }
-    seen[url] = true;
-    var r = el && el.getBoundingClientRect ? el.getBoundingClientRect() : null;
-    out.push({url: url, how: how, alt: (el && el.alt) || '',
-              naturalWidth: (el && el.naturalWidth) || 0, naturalHeight: (el && el.naturalHeight) || 0,
-              shownWidth: r ? Math.round(r.width) : 0, shownHeight: r ? Math.round(r.height) : 0});
-  };
-  if ((document.contentType || '').indexOf('image/') === 0) { add(location.href, 'image-document', document.images[0]); }
-  for (var i = 0; i < document.images.length && out.length < %MAX%; i++) {
-    var img = document.images[i];
-    add(img.currentSrc || img.src, 'img', img);
-  }
-  var all = document.querySelectorAll('*');
-  for (var j = 0; j < all.length && out.length < %MAX%; j++) {
-    var bg = getComputedStyle(all[j]).backgroundImage;
-    if (bg && bg !== 'none') {
-      var m, re = /url\(["']?([^"')]+)["']?\)/g;
-      while ((m = re.exec(bg)) !== null) { add(new URL(m[1], document.baseURI).href, 'css-background', all[j]); }
-    }
-  }
-  return out;
-})()
-""".replace("%MAX%", str(MAX_PAGE_IMAGES))
-
-_DOM_JS = (
-    "(document.doctype ? new XMLSerializer().serializeToString(document.doctype) + '\\n' : '')"
-    " + document.documentElement.outerHTML"
-)
-
-_BLOB_JS = """
-fetch(%s).then(r => r.arrayBuffer()).then(b => {
-  var s = '', a = new Uint8Array(b);
-  for (var i = 0; i < a.length; i += 32768) { s += String.fromCharCode.apply(null, a.subarray(i, i + 32768)); }
-  return btoa(s);
-})
-"""
-
-
 class SessionError(ProofshotError):
     """The capture session cannot do what was asked (not connected, not recording, ...)."""
-
-
-@dataclass
-class PageCaptureOutcome:
-    capture_id: int
-    items: dict[str, list[int]]
-    sha256: dict[int, str]
-    final_url: str
-    title: str
-    problems: list[str]
-    images: list[dict[str, Any]]
-    seconds: float
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "capture_id": self.capture_id,
-            "items": self.items,
-            "sha256": {str(k): v for k, v in self.sha256.items()},
-            "final_url": self.final_url,
-            "title": self.title,
-            "problems": self.problems,
-            "images": self.images,
-            "seconds": round(self.seconds, 3),
-        }
 
 
 @dataclass
@@ -205,7 +136,12 @@ class _Recording:
 
 
 class CaptureSession:
-    """Recording and "Capture now" for one tab (see the module docstring)."""
+    """Recording and "Capture now" for one tab (see the module docstring).
+
+    Why one class of ~600 lines: what is left here is recording, whose parts (the DevTools
+    event handler, the exchange and generation sinks, start and stop) share one recording
+    state under one lock; page capture is :class:`~app.capture.page_capture.PageCapture` and
+    timestamping :class:`~app.capture.attesting.CaptureAttester`."""
 
     def __init__(
         self,
@@ -227,6 +163,14 @@ class CaptureSession:
         self.operator = operator
         self.account = account
         self._tsas = tsas
+        self._attester = CaptureAttester(writer, tsas)  # TSA requests off the writer thread
+        self._pages = PageCapture(
+            client,
+            writer,
+            recorded_image=self._recorded_image,
+            fallback=lambda: (self.current_url, self.main_frame_id),
+            request_repaint=request_repaint,
+        )
         self._notify = notify or (lambda kind, facts: None)
         self._video_fps = video_fps
         self._request_repaint = request_repaint
@@ -285,6 +229,12 @@ class CaptureSession:
         if self._remove_listener is not None:
             self._remove_listener()
             self._remove_listener = None
+        self.finish_attesting()
+        self._attester.close()
+
+    def finish_attesting(self, timeout: float = 600.0) -> bool:
+        """Wait for the timestamp requests started so far; call it before the writer closes."""
+        return self._attester.drain(timeout)
 
     # -- page events (DevTools dispatcher thread) -------------------------------------------
 
@@ -647,6 +597,87 @@ class CaptureSession:
 
     def stop_recording(self) -> SessionOutcome:
         """Stop; store environment, video and WACZ under one ``session`` capture record."""
+        rec, guard_facts, video = self._halt_recording()
+        ended = time.time()
+        for future in list(rec.pending):
+            try:
+                future.result(timeout=300)
+            except Exception as exc:
+                rec.problems.append(f"Part of the session could not be stored: {exc}.")
+        rec.warc.close()
+        parts = self._session_parts(rec, video)
+        linked: list[tuple[str, int]] = []
+        if rec.environment_item is not None and rec.environment_item.exception() is None:
+            linked.append(("environment", rec.environment_item.result()))
+        linked += [("download", i) for i in rec.download_ids]
+        facts = self._session_facts(rec, guard_facts, video)
+        canonical_json(facts)  # fail here, not inside the transaction, if a fact is not JSON
+        prepared_parts = parts
+
+        def write(case: Case) -> store.StoredCapture:
+            return store.store_capture(
+                case,
+                kind="session",
+                requested_url=rec.target_url,
+                final_url=self.current_url,
+                title=f"Recording session {rec.session_id[:8]}",
+                started_at=rec.started_at,
+                ended_at=ended,
+                facts=facts,
+                parts=prepared_parts,
+                linked=linked,
+                method="browser-recording",
+            )
+
+        stored = self.writer.submit(write).result(timeout=600)
+        try:  # the TSAs are asked off the writer; the session's items are timestamped on return
+            self._attester.submit().result(timeout=600)
+        except Exception:  # the items stay pending, for the next attempt
+            log.exception("attesting the recording session failed")
+        shutil.rmtree(rec.work_dir, ignore_errors=True)
+        outcome = SessionOutcome(
+            stored.capture_id,
+            stored.items,
+            sorted(rec.generation_ids),
+            list(rec.page_capture_ids),
+            rec.recorder.count,
+            list(rec.problems),
+            facts,
+        )
+        self._notify("recording-stopped", outcome.as_dict())
+        return outcome
+
+    # -- capture now (app.capture.page_capture) ---------------------------------------------
+
+    def capture_now(self, requested_url: str = "") -> PageCaptureOutcome:
+        """Store the page as it is now, then timestamp it in the background. Blocking: call
+        off the Qt main thread."""
+        if not self._attached:
+            self.attach()
+        rec = self._rec
+        if rec is not None:
+            rec.recorder.wait_idle(timeout=3.0)
+        outcome = self._pages.capture(
+            requested_url,
+            session_id=rec.session_id if rec else None,
+            generation_ids=(lambda: sorted(rec.generation_ids)) if rec is not None else None,
+        )
+        if rec is not None:
+            rec.page_capture_ids.append(outcome.capture_id)
+        # Timestamp right away, without holding the caller: the items are stored already.
+        attest_future = self._attester.submit()
+        if rec is not None:
+            rec.pending.append(attest_future)
+        self._notify("captured", outcome.as_dict())
+        return outcome
+
+    def _recorded_image(self, url: str) -> Exchange | None:
+        with self._images_lock:
+            return self._images.get(url)
+
+    def _halt_recording(self) -> tuple[_Recording, dict[str, Any], Any]:
+        """Stop every source of the recording (guard, frames, recorder, video) under the lock;
+        note WebSockets still open. Returns the recording, the guard's facts and the video."""
         with self._rec_lock:
             rec = self._rec
             if rec is None:
@@ -680,13 +711,10 @@ class CaptureSession:
             if rec.video is not None and rec.video.error:
                 rec.problems.append(rec.video.error)
             self._rec = None
-        ended = time.time()
-        for future in list(rec.pending):
-            try:
-                future.result(timeout=300)
-            except Exception as exc:
-                rec.problems.append(f"Part of the session could not be stored: {exc}.")
-        rec.warc.close()
+        return rec, guard_facts, video
+
+    def _session_parts(self, rec: _Recording, video: Any) -> list[store.Part]:
+        """The session's video and its signed WACZ (or the problem that prevented them)."""
         parts: list[store.Part] = []
         if video is not None:
             parts.append(
@@ -732,11 +760,13 @@ class CaptureSession:
             )
         except WaczError as exc:
             rec.problems.append(str(exc))
-        linked: list[tuple[str, int]] = []
-        if rec.environment_item is not None and rec.environment_item.exception() is None:
-            linked.append(("environment", rec.environment_item.result()))
-        linked += [("download", i) for i in rec.download_ids]
-        facts = {
+        return parts
+
+    def _session_facts(
+        self, rec: _Recording, guard_facts: dict[str, Any], video: Any
+    ) -> dict[str, Any]:
+        """The ``session`` capture record's facts: what happened while recording."""
+        return {
             "session_id": rec.session_id,
             "target_url": rec.target_url,
             "operator": self.operator,
@@ -769,39 +799,6 @@ class CaptureSession:
             "video": video.facts() if video is not None else None,
             "problems": rec.problems,
         }
-        canonical_json(facts)  # fail here, not inside the transaction, if a fact is not JSON
-        prepared_parts = parts
-
-        def write(case: Case) -> store.StoredCapture:
-            stored = store.store_capture(
-                case,
-                kind="session",
-                requested_url=rec.target_url,
-                final_url=self.current_url,
-                title=f"Recording session {rec.session_id[:8]}",
-                started_at=rec.started_at,
-                ended_at=ended,
-                facts=facts,
-                parts=prepared_parts,
-                linked=linked,
-                method="browser-recording",
-            )
-            _attest(case, self._tsas)
-            return stored
-
-        stored = self.writer.submit(write).result(timeout=600)
-        shutil.rmtree(rec.work_dir, ignore_errors=True)
-        outcome = SessionOutcome(
-            stored.capture_id,
-            stored.items,
-            sorted(rec.generation_ids),
-            list(rec.page_capture_ids),
-            rec.recorder.count,
-            list(rec.problems),
-            facts,
-        )
-        self._notify("recording-stopped", outcome.as_dict())
-        return outcome
 
     def _sign_wacz(self, wacz_path: Path) -> dict[str, Any]:
         """Sign the WACZ's datapackage digest with the case's key (anonymous WACZ signing).
@@ -823,315 +820,6 @@ class CaptureSession:
             "public_key_sha256": hashlib.sha256(der).hexdigest(),
             "key": f"OS keyring: {wacz_sign.SERVICE} / case {case_id}",
         }
-
-    # -- capture now ------------------------------------------------------------------------
-
-    def capture_now(self, requested_url: str = "") -> PageCaptureOutcome:
-        """Store the page as it is now. Blocking: call off the Qt main thread."""
-        if not self._attached:
-            self.attach()
-        t0 = time.monotonic()
-        started = time.time()
-        rec = self._rec
-        problems: list[str] = []
-        if rec is not None:
-            rec.recorder.wait_idle(timeout=3.0)
-        first_url, first_frame = self._frame_state()
-        title = self._evaluate("document.title", default="") or ""
-        parts: list[store.Part] = []
-        base_facts = {
-            "page_url": first_url,
-            "title": title,
-            "session_id": rec.session_id if rec else None,
-            "recording": rec is not None,
-        }
-
-        # The MHTML snapshot is serialised by the renderer while the browser takes the
-        # screenshots: in parallel, the capture takes the longer of the two, not their sum.
-        mhtml: Future[dict[str, Any]] = Future()
-
-        def snapshot() -> None:
-            try:
-                mhtml.set_result(
-                    self.client.call("Page.captureSnapshot", {"format": "mhtml"}, timeout=60)
-                )
-            except BaseException as exc:
-                mhtml.set_exception(exc)
-
-        threading.Thread(target=snapshot, name="mhtml-snapshot", daemon=True).start()
-        metrics = self.client.call("Page.getLayoutMetrics")
-        viewport = metrics.get("cssLayoutViewport") or metrics.get("layoutViewport") or {}
-        content = metrics.get("cssContentSize") or metrics.get("contentSize") or {}
-        try:
-            shot = self._screenshot({"format": "png", "optimizeForSpeed": True}, timeout=20)
-            parts.append(
-                store.Part(
-                    "screenshot-viewport",
-                    base64.b64decode(shot["data"]),
-                    "screenshot",
-                    first_url,
-                    {**base_facts, "what": "viewport screenshot", "viewport": viewport},
-                )
-            )
-        except (CdpError, KeyError) as exc:
-            problems.append(f"The viewport screenshot failed: {exc}.")
-        full_w = int(max(content.get("width", 0), viewport.get("clientWidth", 0)) or 1)
-        full_h = int(max(content.get("height", 0), viewport.get("clientHeight", 0)) or 1)
-        clip_w = min(full_w, MAX_SCREENSHOT_SIDE)
-        clip_h = min(full_h, MAX_SCREENSHOT_SIDE, max(1, MAX_SCREENSHOT_PIXELS // clip_w))
-        clipped = (clip_w, clip_h) != (full_w, full_h)
-        try:
-            shot = self._screenshot(
-                {
-                    "format": "png",
-                    "captureBeyondViewport": True,
-                    "optimizeForSpeed": True,
-                    "clip": {"x": 0, "y": 0, "width": clip_w, "height": clip_h, "scale": 1},
-                },
-                timeout=40,
-            )
-            facts = {
-                **base_facts,
-                "what": "full-page screenshot (beyond the viewport)",
-                "page_size": [full_w, full_h],
-                "captured_size": [clip_w, clip_h],
-            }
-            if clipped:
-                facts["clipped"] = (
-                    f"the page is {full_w}x{full_h} CSS pixels; the screenshot covers the top-left"
-                    f" {clip_w}x{clip_h} (limit {MAX_SCREENSHOT_SIDE} px a side,"
-                    f" {MAX_SCREENSHOT_PIXELS} pixels)"
-                )
-                problems.append(
-                    "The page is larger than a screenshot can hold; the full-page screenshot is clipped."
-                )
-            parts.append(
-                store.Part(
-                    "screenshot-full",
-                    base64.b64decode(shot["data"]),
-                    "screenshot",
-                    first_url,
-                    facts,
-                )
-            )
-        except (CdpError, KeyError) as exc:
-            problems.append(f"The full-page screenshot failed: {exc}.")
-
-        dom = self._evaluate(_DOM_JS, default=None)
-        if isinstance(dom, str):
-            parts.append(
-                store.Part(
-                    "dom-html",
-                    dom.encode("utf-8"),
-                    "page-html",
-                    first_url,
-                    {**base_facts, "what": "DOM as rendered (outerHTML), UTF-8"},
-                )
-            )
-        else:
-            problems.append("The page's DOM could not be read.")
-        try:
-            snap = mhtml.result(timeout=90)
-            parts.append(
-                store.Part(
-                    "mhtml",
-                    str(snap.get("data", "")).encode("utf-8"),
-                    "page-mhtml",
-                    first_url,
-                    {**base_facts, "what": "MHTML snapshot of the page and its resources"},
-                )
-            )
-        except (CdpError, FutureTimeout) as exc:
-            problems.append(f"The MHTML snapshot failed: {exc}.")
-
-        images, image_parts, image_problems = self._page_images(first_frame, base_facts)
-        parts += image_parts
-        problems += image_problems
-        problems += intrusions(self.client)  # another DevTools client attached
-
-        last_url, _ = self._frame_state()
-        ended = time.time()
-        capture_facts: dict[str, Any] = {
-            **base_facts,
-            "images": images,
-            "viewport": viewport,
-            "page_size": [full_w, full_h],
-            "problems": problems,
-        }
-        if last_url != first_url:
-            capture_facts["navigated_during_capture"] = {"from": first_url, "to": last_url}
-            problems.append(
-                f"The page navigated away during the capture (from {first_url} to {last_url}); "
-                "the items taken before and after the change are kept and say which page they show."
-            )
-        if rec is not None:
-            capture_facts["generation_ids_so_far"] = sorted(rec.generation_ids)
-
-        def write(case: Case) -> store.StoredCapture:
-            staged = store.prepare_parts(case.objects, parts, method="browser-capture")
-            stored = store.store_capture(
-                case,
-                kind="page",
-                requested_url=requested_url or first_url,
-                final_url=last_url,
-                title=title,
-                started_at=started,
-                ended_at=ended,
-                facts=capture_facts,
-                parts=parts,
-                prepared=staged,
-            )
-            return stored
-
-        stored = self.writer.submit(write).result(timeout=600)
-        if rec is not None:
-            rec.page_capture_ids.append(stored.capture_id)
-        # Timestamp right away, without holding the caller: the items are stored already.
-        attest_future = self.writer.submit(lambda case: _attest(case, self._tsas))
-        if rec is not None:
-            rec.pending.append(attest_future)
-        outcome = PageCaptureOutcome(
-            stored.capture_id,
-            stored.items,
-            stored.sha256,
-            last_url,
-            title,
-            problems,
-            images,
-            time.monotonic() - t0,
-        )
-        self._notify("captured", outcome.as_dict())
-        return outcome
-
-    def _screenshot(self, params: dict[str, Any], *, timeout: float) -> dict[str, Any]:
-        """A screenshot; if the compositor produces no frame in time, ask for a repaint once."""
-        try:
-            return self.client.call("Page.captureScreenshot", params, timeout=timeout)
-        except CdpTimeout:
-            if self._request_repaint is None:
-                raise
-            log.warning("screenshot timed out; asking the view to repaint and trying again")
-            self._request_repaint()
-            return self.client.call("Page.captureScreenshot", params, timeout=timeout)
-
-    def _frame_state(self) -> tuple[str, str]:
-        try:
-            tree = self.client.call("Page.getFrameTree", timeout=10).get("frameTree", {})
-        except CdpError:
-            return self.current_url, self.main_frame_id
-        frame = tree.get("frame", {})
-        return str(frame.get("url", self.current_url)), str(frame.get("id", self.main_frame_id))
-
-    def _evaluate(self, expression: str, *, default: Any, await_promise: bool = False) -> Any:
-        try:
-            got = self.client.call(
-                "Runtime.evaluate",
-                {"expression": expression, "returnByValue": True, "awaitPromise": await_promise},
-                timeout=30,
-            )
-        except CdpError:
-            return default
-        if got.get("exceptionDetails"):
-            return default
-        return got.get("result", {}).get("value", default)
-
-    def _page_images(
-        self, frame_id: str, base_facts: dict[str, Any]
-    ) -> tuple[list[dict[str, Any]], list[store.Part], list[str]]:
-        listed = self._evaluate(_LIST_IMAGES_JS, default=[]) or []
-        images: list[dict[str, Any]] = []
-        parts: list[store.Part] = []
-        problems: list[str] = []
-        for entry in listed:
-            url = str(entry.get("url", ""))
-            shown = {
-                k: entry.get(k)
-                for k in (
-                    "how",
-                    "alt",
-                    "naturalWidth",
-                    "naturalHeight",
-                    "shownWidth",
-                    "shownHeight",
-                )
-            }
-            data, facts, how = self._image_bytes(url, frame_id)
-            info: dict[str, Any] = {"url": url[:2000], **shown, "source": how}
-            if data is None:
-                info["problem"] = facts.get("problem")
-                problems.append(
-                    f"The bytes of an image on the page could not be had ({url[:200]}): {facts.get('problem')}."
-                )
-                images.append(info)
-                continue
-            size = image_size(data)
-            info["bytes"] = len(data)
-            if size:
-                info["width"], info["height"] = size
-            images.append(info)
-            parts.append(
-                store.Part(
-                    "image",
-                    data,
-                    "web-capture",
-                    url if not url.startswith("data:") else f"{base_facts['page_url']}#data-url",
-                    {**base_facts, **facts, "shown_on_page": shown, "bytes_from": how},
-                )
-            )
-        return images, parts, problems
-
-    def _image_bytes(self, url: str, frame_id: str) -> tuple[bytes | None, dict[str, Any], str]:
-        if url.startswith("data:"):
-            header, _, payload = url.partition(",")
-            try:
-                data = (
-                    base64.b64decode(payload)
-                    if header.endswith(";base64")
-                    else unquote_to_bytes(payload)
-                )
-            except (binascii.Error, ValueError) as exc:
-                return None, {"problem": f"unreadable data: URL ({exc})"}, "data-url"
-            return data, {"note": "the image is embedded in the page as a data: URL"}, "data-url"
-        with self._images_lock:
-            ex = self._images.get(redact_string(url))  # exchanges are kept redacted
-        if ex is not None and ex.body is not None:
-            return ex.body, ex.facts(), "network (recorded exchange)"
-        if url.startswith("blob:"):
-            b64 = self._evaluate(_BLOB_JS % json.dumps(url), default=None, await_promise=True)
-            if not isinstance(b64, str):
-                return None, {"problem": "the blob: URL could not be read back"}, "blob"
-            return (
-                base64.b64decode(b64),
-                {"note": "read back from a blob: URL made by the page script; no network facts"},
-                "blob",
-            )
-        try:
-            got = self.client.call(
-                "Page.getResourceContent", {"frameId": frame_id, "url": url}, timeout=20
-            )
-        except CdpError as exc:
-            return None, {"problem": str(exc)}, "browser resource cache"
-        content = got.get("content", "")
-        data = (
-            base64.b64decode(content) if got.get("base64Encoded") else str(content).encode("utf-8")
-        )
-        return (
-            data,
-            {
-                "url": url,
-                "note": (
-                    "bytes from the browser's resource cache (recording was off, so the exchange's"
-                    " network facts -- IP, TLS, headers -- were not recorded)"
-                ),
-            },
-            "browser resource cache",
-        )
-
-
-def _attest(case: Case, tsas: Callable[[], list[TsaConfig]]) -> None:
-    configs = tsas()
-    if configs:
-        attest.attest_pending(case, configs)
 
 
 def _preload_packager() -> None:

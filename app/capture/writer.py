@@ -20,8 +20,13 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from app.core.case import Case
+from app.core.errors import ProofshotError
 
 T = TypeVar("T")
+
+
+class CaseWriterClosedError(ProofshotError):
+    """Work was handed to a writer that has closed its case."""
 
 
 class CaseWriter(Protocol):
@@ -33,6 +38,8 @@ class ThreadCaseWriter:
 
     def __init__(self, case_path: Path | str) -> None:
         self._queue: queue.Queue[tuple[Callable[[Case], Any], Future[Any]] | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._closed = False
         self._opened: Future[Case] = Future()
         self._thread = threading.Thread(
             target=self._run, args=(Path(case_path),), name="case-writer", daemon=True
@@ -42,12 +49,19 @@ class ThreadCaseWriter:
 
     def submit(self, fn: Callable[[Case], T]) -> Future[T]:
         future: Future[T] = Future()
-        self._queue.put((fn, future))
+        with self._lock:
+            if self._closed:  # work submitted after close fails at once instead of never running
+                future.set_exception(CaseWriterClosedError("The case's writer is closed."))
+            else:
+                self._queue.put((fn, future))
         return future
 
     def close(self, timeout: float = 120.0) -> None:
         """Finish every submitted piece of work, then close the case."""
-        self._queue.put(None)
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._queue.put(None)
         self._thread.join(timeout=timeout)
 
     def _run(self, path: Path) -> None:

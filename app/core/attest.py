@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,20 +131,22 @@ class TokenSummary:
 _TOKEN_COLUMNS = (
     "t.id, t.purpose, t.tsa_url, t.tsa_name, t.gen_time, t.serial, t.policy_oid, t.requested_at,"
     " t.received_at, t.manifest_sha256, t.sealed_seq, t.sealed_hash,"
-    " (SELECT COUNT(*) FROM attestations a WHERE a.token_id = t.id)"
+    " (SELECT COUNT(*) FROM attestations a WHERE a.token_id = t.id) AS item_count"
 )
 
 
 def list_tokens(case: Case, *, item_id: int | None = None) -> list[TokenSummary]:
+    cursor = case.conn.cursor()
+    cursor.row_factory = sqlite3.Row  # by column name, not position (13 columns)
     if item_id is None:
-        rows = case.conn.execute(f"SELECT {_TOKEN_COLUMNS} FROM tokens t ORDER BY t.id")
+        rows = cursor.execute(f"SELECT {_TOKEN_COLUMNS} FROM tokens t ORDER BY t.id")
     else:
-        rows = case.conn.execute(
+        rows = cursor.execute(
             f"SELECT {_TOKEN_COLUMNS} FROM tokens t JOIN attestations x ON x.token_id = t.id"
             " WHERE x.item_id = ? ORDER BY t.id",
             (item_id,),
         )
-    return [TokenSummary(*r) for r in rows]
+    return [TokenSummary(**dict(r)) for r in rows]
 
 
 # -- requesting -----------------------------------------------------------------------------
@@ -298,6 +301,60 @@ def log_failed_request(
 ) -> None:
     """Log a TSA request made elsewhere (off the writer thread) that failed, as ``_ask`` does."""
     _log_failure(case, tsa, error, purpose, count)
+
+
+@dataclass
+class PendingBatch:
+    """One attempt split off the writer: read (writer or view), asked (anywhere), stored (writer)."""
+
+    item_ids: list[int]
+    manifest: str
+    anchors: list[bytes] = field(default_factory=list)
+    token: TimestampToken | None = None
+    requested_at: dt.datetime | None = None
+    failures: list[tuple[TsaConfig, TsaError]] = field(default_factory=list)
+
+
+def read_batch(
+    case: Case, *, ca_pems: Sequence[bytes] = (), limit: int = MAX_ITEMS_PER_TOKEN
+) -> PendingBatch | None:
+    """Step 1: the next pending batch (a few rows), or None when nothing is pending."""
+    pending = pending_items(case, limit=limit)
+    if not pending:
+        return None
+    return PendingBatch([i for i, _ in pending], items_manifest(pending), list(ca_pems))
+
+
+def ask_tsas(batch: PendingBatch, tsas: Sequence[TsaConfig]) -> PendingBatch:
+    """Step 2, off the writer: no database, only the network; TSAs tried in order."""
+    for tsa in tsas:
+        requested_at = _now()
+        try:
+            batch.token = tsa_mod.request_timestamp(
+                batch.manifest.encode("utf-8"), tsa, ca_pems=batch.anchors
+            )
+        except TsaError as exc:
+            batch.failures.append((tsa, exc))
+            continue
+        batch.requested_at = requested_at
+        break
+    return batch
+
+
+def store_batch(case: Case, batch: PendingBatch) -> AttestOutcome:
+    """Step 3, on the writer: the token (or each failed request) in the case, in milliseconds."""
+    outcome = AttestOutcome()
+    for tsa, error in batch.failures:
+        outcome.failures.append({"tsa_url": tsa.url, "reason": error.reason})
+        _log_failure(case, tsa, error, "items", len(batch.item_ids))
+    if batch.token is not None and batch.requested_at is not None:
+        record = store_items_token(
+            case, batch.manifest, batch.token, batch.requested_at, batch.item_ids
+        )
+        outcome.tokens.append(record["id"])
+        outcome.attested_items = len(batch.item_ids)
+    outcome.pending = pending_count(case)
+    return outcome
 
 
 def seal_log(

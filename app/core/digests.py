@@ -8,8 +8,9 @@ from OpenSSL through hashlib where the build has it, else from the pure-Python `
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 ALGORITHMS = ("sha256", "sha512", "sm3")
 
@@ -87,9 +88,64 @@ def digest_bytes(data: bytes) -> Digests:
     return hasher.result()
 
 
-def sha256_file(path: str | bytes, chunk_size: int = 1 << 20) -> str:
+CHUNK = 1 << 20
+"""Bytes read at a time when hashing a file: one fixed buffer, reused, whatever the file's size."""
+
+
+class _Readable(Protocol):
+    def readinto(self, buffer: bytearray | memoryview, /) -> int | None: ...
+
+
+def sha256_stream(handle: _Readable, chunk_size: int = CHUNK) -> tuple[str, int]:
+    """SHA-256 and size of everything left in an open binary file, through one fixed buffer."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(chunk_size):
-            h.update(chunk)
-    return h.hexdigest()
+    buffer = bytearray(chunk_size)
+    view = memoryview(buffer)
+    size = 0
+    while n := handle.readinto(buffer):
+        h.update(view[:n])
+        size += n
+    return h.hexdigest(), size
+
+
+def _open_binary(path: str | os.PathLike[str], *, follow_symlinks: bool) -> BinaryIO:
+    if follow_symlinks:
+        return open(path, "rb")
+    # O_NOFOLLOW: a symlink planted at ``path`` is refused (ELOOP) instead of read through.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    return os.fdopen(fd, "rb")
+
+
+def sha256_file_sized(
+    path: str | os.PathLike[str], *, follow_symlinks: bool = True, chunk_size: int = CHUNK
+) -> tuple[str, int]:
+    """SHA-256 and size of a file, streamed; ``follow_symlinks=False`` refuses a symlink."""
+    with _open_binary(path, follow_symlinks=follow_symlinks) as f:
+        return sha256_stream(f, chunk_size)
+
+
+def sha256_file(
+    path: str | os.PathLike[str], chunk_size: int = CHUNK, *, follow_symlinks: bool = True
+) -> str:
+    """SHA-256 of a file, streamed through a fixed buffer."""
+    return sha256_file_sized(path, follow_symlinks=follow_symlinks, chunk_size=chunk_size)[0]
+
+
+def sha256_copy(
+    src: str | os.PathLike[str],
+    dst: str | os.PathLike[str],
+    *,
+    follow_symlinks: bool = True,
+    chunk_size: int = CHUNK,
+) -> tuple[str, int]:
+    """Copy ``src`` to ``dst`` and return the SHA-256 and size of exactly the bytes written."""
+    h = hashlib.sha256()
+    buffer = bytearray(chunk_size)
+    view = memoryview(buffer)
+    size = 0
+    with _open_binary(src, follow_symlinks=follow_symlinks) as fin, open(dst, "wb") as fout:
+        while n := fin.readinto(buffer):
+            h.update(view[:n])
+            fout.write(view[:n])
+            size += n
+    return h.hexdigest(), size

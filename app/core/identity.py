@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from app import APP_NAME, __version__
+from app.core.digests import sha256_file
 
 _APP_ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,8 +40,7 @@ MANIFEST_FORMAT = "proofshot-build-identity/1"
 
 
 def _file_digest(path: Path) -> bytes:
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").digest()
+    return bytes.fromhex(sha256_file(path))
 
 
 def _entry_digest(path: Path) -> bytes:

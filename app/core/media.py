@@ -8,6 +8,7 @@ their magic numbers (puremagic) and a few text heuristics; anything unknown is k
 
 from __future__ import annotations
 
+import io
 import json
 import warnings
 import zipfile
@@ -18,6 +19,39 @@ import puremagic
 from PIL import Image, UnidentifiedImageError
 
 OCTET_STREAM = "application/octet-stream"
+
+# The image formats a generator serves, by their first bytes: the one table for bytes in
+# memory (a response body, a data: URL). Files on disk go through :func:`sniff`.
+IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"BM", "image/bmp"),
+)
+
+
+def image_media_type(data: bytes) -> str | None:
+    """The image type of bytes in memory from their magic number, or None if not an image."""
+    for magic, media in IMAGE_MAGIC:
+        if data.startswith(magic):
+            return media
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[4:12] in (b"ftypavif", b"ftypavis"):
+        return "image/avif"
+    return None
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from the header only (no decoding, so bombs are harmless)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                return img.size
+    except Exception:  # any unreadable header: size unknown
+        return None
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
 """OCR of screenshots: a derived, logged record of the text an image shows. Never evidence.
 
-The engine is the system's Tesseract (Debian ``tesseract-ocr`` with the ``chi-sim``,
-``chi-tra`` and ``jpn`` data; see docs/decisions/0015-ocr-engine.md), run as its own
-command-line program with one thread per image so a pool of workers uses both cores and a
-crash cannot take Proofshot down. Nothing is downloaded: the models are the packaged
-``.traineddata`` files, whose SHA-256 hashes are stored with every result.
+The engine is Tesseract with the system's packaged models (Debian ``tesseract-ocr-chi-sim``,
+``-chi-tra``, ``-jpn``, ``-eng``; see docs/decisions/0015-ocr-engine.md). It runs in process
+through the ``tesserocr`` binding (its wheel carries libtesseract), one engine per worker
+thread kept loaded between images, so the models are read once per worker instead of once
+per image; recognition releases the GIL, so two workers use both cores. Without the binding
+the system's ``tesseract`` program is run once per image instead (same models and settings).
+Nothing is downloaded: the models are the packaged ``.traineddata`` files, whose SHA-256
+hashes are stored with every result.
 
 A result is a row of ``ocr_results`` written with an ``item.ocr-recognised`` custody event.
 The item's bytes are only read (from the object store) and never rewritten; running OCR
@@ -14,7 +17,6 @@ trigram tokenizer, so Chinese and Japanese substrings match) indexes the text fo
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -22,9 +24,11 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -33,8 +37,14 @@ from typing import Any
 from PIL import Image, ImageOps
 
 from app.core.case import Case
+from app.core.digests import sha256_file
 from app.core.errors import ItemNotFoundError, ProofshotError
 from app.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
+
+try:  # the in-process engine (ADR 0015); the CLI is the fallback
+    import tesserocr
+except ImportError:  # pragma: no cover - depends on the environment
+    tesserocr = None
 
 ENGINE = "tesseract"
 # Order matters to Tesseract: the first model leads. This order measured best (ADR 0015).
@@ -51,6 +61,11 @@ PSM = "4"
 # Sauvola (local) thresholding: the default global Otsu threshold split a UI's two background
 # shades and lost all text of dark-theme screenshots with small type (ADR 0015).
 THRESHOLDING = "2"
+# Chinese/Japanese pages read once per script, the best-scoring reading kept (in process only).
+SCRIPT_PASS = True
+# Share of kana among a page's CJK characters above which it is Japanese and read once
+# (Japanese UI text has far more; the Japanese model read no kana in any Chinese test shot).
+KANA_SHARE = 0.1
 MIN_CONFIDENCE = 30.0  # Tesseract word confidence (0-100) below which a word is dropped
 
 
@@ -139,32 +154,36 @@ def _tesseract() -> str:
     return exe
 
 
-def _tessdata_dir(exe: str) -> Path:
-    out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, check=False)
-    match = re.search(r'"([^"]+)"', out.stdout + out.stderr)
-    if match:
-        return Path(match.group(1))
+def _tessdata_dir(exe: str | None) -> Path:
+    if exe:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, check=False)
+        match = re.search(r'"([^"]+)"', out.stdout + out.stderr)
+        if match:
+            return Path(match.group(1))
     for candidate in sorted(Path("/usr/share/tesseract-ocr").glob("*/tessdata")):
         return candidate
     raise OcrUnavailableError("Tesseract's language data folder was not found.")
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def in_process() -> bool:
+    """True when the ``tesserocr`` binding is installed and used (else the CLI is run)."""
+    return tesserocr is not None
 
 
 @lru_cache(maxsize=4)
 def engine_info(languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> EngineInfo:
     """The installed engine, its version and the hashes of the models a run would use."""
-    exe = _tesseract()
-    out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
-    first = (out.stdout or out.stderr).splitlines()
-    version = first[0].split()[-1] if first else "unknown"
-    tessdata = _tessdata_dir(exe)
+    if tesserocr is not None:
+        first = tesserocr.tesseract_version().splitlines()
+        version = first[0].split()[-1] if first else "unknown"
+        version += f" (tesserocr {tesserocr.__version__})"
+        tessdata = _tessdata_dir(shutil.which("tesseract"))
+    else:
+        exe = _tesseract()
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
+        first = (out.stdout or out.stderr).splitlines()
+        version = first[0].split()[-1] if first else "unknown"
+        tessdata = _tessdata_dir(exe)
     models: dict[str, str] = {}
     for lang in languages:
         path = tessdata / f"{lang}.traineddata"
@@ -172,7 +191,7 @@ def engine_info(languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> EngineInfo:
             raise OcrUnavailableError(
                 f"The Tesseract model {lang} is not installed (looked for {path})."
             )
-        models[path.name] = _sha256_file(path)
+        models[path.name] = sha256_file(path)
     return EngineInfo(ENGINE, version, tuple(languages), models, str(tessdata))
 
 
@@ -229,22 +248,115 @@ def parse_tsv(tsv: str, *, min_confidence: float = MIN_CONFIDENCE) -> list[OcrLi
     return lines
 
 
-def recognise(
-    image: Image.Image | bytes | Path, languages: Sequence[str] = DEFAULT_LANGUAGES
-) -> Recognition:
-    """Run the engine on one image (never modified); one engine thread, so callers can pool."""
-    exe = _tesseract()
+def _load(image: Image.Image | bytes | Path) -> Image.Image:
     if isinstance(image, Path):
         with Image.open(image) as opened:
             opened.load()
-            pil = opened.copy()
-    elif isinstance(image, bytes):
+            return opened.copy()
+    if isinstance(image, bytes):
         with Image.open(io.BytesIO(image)) as opened:
             opened.load()
-            pil = opened.copy()
-    else:
-        pil = image
-    prepared, inverted = _prepare(pil)
+            return opened.copy()
+    return image
+
+
+# Loaded engines kept between images and jobs: idle ones by model order. A thread takes one
+# out while it reads an image, so no engine is ever used by two threads at once.
+_idle_engines: dict[tuple[str, ...], list[Any]] = {}
+_engines_lock = threading.Lock()
+
+
+@contextmanager
+def _engine(languages: tuple[str, ...]) -> Iterator[Any]:
+    """A loaded engine for ``languages``, taken from the idle ones or made (models read once)."""
+    with _engines_lock:
+        idle = _idle_engines.setdefault(languages, [])
+        api = idle.pop() if idle else None
+    if api is None:
+        tessdata = engine_info(tuple(sorted(set(languages)))).tessdata
+        api = tesserocr.PyTessBaseAPI(
+            path=tessdata.rstrip("/") + "/",
+            lang="+".join(languages),
+            psm=int(PSM),
+            oem=tesserocr.OEM.LSTM_ONLY,
+        )
+        api.SetVariable("thresholding_method", THRESHOLDING)
+    try:
+        yield api
+    finally:
+        api.Clear()
+        with _engines_lock:
+            _idle_engines[languages].append(api)
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+TSV_HEADER = (
+    "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\t"
+    "left\ttop\twidth\theight\tconf\ttext\n"
+)
+
+
+def _han_score(api: Any) -> float:
+    """Sum of the confidences of the Chinese characters just recognised: a reading that
+    drops or garbles characters scores lower than one that reads them all confidently."""
+    level = tesserocr.RIL.SYMBOL
+    iterator = api.GetIterator()
+    score = 0.0
+    if iterator is None:
+        return score
+    while True:
+        try:
+            symbol = iterator.GetUTF8Text(level)
+        except RuntimeError:  # an empty page has no symbol to return
+            return score
+        if symbol and (_HAN.search(symbol) or _KANA.search(symbol)):
+            score += float(iterator.Confidence(level))
+        if not iterator.Next(level):
+            return score
+
+
+def _read_page(prepared: Image.Image, languages: tuple[str, ...]) -> tuple[str, float]:
+    with _engine(languages) as api:
+        api.SetImage(prepared)
+        if not api.Recognize():
+            raise ProofshotError("Tesseract could not recognise the image.")
+        return TSV_HEADER + str(api.GetTSVText(0)), _han_score(api)
+
+
+def _script_orders(languages: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Each installed CJK model leading, with English, in the order ties are won."""
+    orders = []
+    for lead in ("chi_sim", "chi_tra", "jpn"):
+        if lead in languages:
+            orders.append((lead, "eng") if "eng" in languages else (lead,))
+    return orders
+
+
+def _tsv_in_process(prepared: Image.Image, languages: tuple[str, ...]) -> str:
+    """Each script's model leading in turn, the best-scoring reading kept (ties go to
+    simplified, then traditional Chinese). The Japanese reading comes first and decides: a
+    page it finds no Chinese or Japanese character in is read once (English reads right with
+    it; the Chinese models turn kana into Latin letters). All four models mixed in one pass
+    let the traditional model win words of simplified text (奧 for 奥) and the Japanese one
+    Chinese words (変 for 变), and cost four times one model's time; ADR 0015."""
+    orders = _script_orders(languages) if SCRIPT_PASS else []
+    if not orders:
+        return _read_page(prepared, languages)[0]
+    first = orders[-1]
+    readings = {first: _read_page(prepared, first)}
+    text = "".join(line.text for line in parse_tsv(readings[first][0]))
+    kana, han = len(_KANA.findall(text)), len(_HAN.findall(text))
+    if kana + han == 0 or kana >= KANA_SHARE * (kana + han):
+        return readings[first][0]  # no CJK text, or Japanese: one pass is enough
+    for order in orders[:-1]:
+        readings[order] = _read_page(prepared, order)
+    best = max(orders, key=lambda order: (readings[order][1], -orders.index(order)))
+    return readings[best][0]
+
+
+def _tsv_cli(prepared: Image.Image, languages: tuple[str, ...]) -> str:
+    exe = _tesseract()
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     with tempfile.TemporaryDirectory(prefix="proofshot-ocr-") as tmp:
         src = Path(tmp) / "in.png"
@@ -269,7 +381,18 @@ def recognise(
         )
     if out.returncode != 0:
         raise ProofshotError(f"Tesseract failed: {out.stderr.strip()[:300]}")
-    return Recognition(parse_tsv(out.stdout), pil.width, pil.height, inverted)
+    return out.stdout
+
+
+def recognise(
+    image: Image.Image | bytes | Path, languages: Sequence[str] = DEFAULT_LANGUAGES
+) -> Recognition:
+    """Run the engine on one image (never modified); one engine thread, so callers can pool."""
+    pil = _load(image)
+    prepared, inverted = _prepare(pil)
+    langs = tuple(languages)
+    tsv = _tsv_in_process(prepared, langs) if in_process() else _tsv_cli(prepared, langs)
+    return Recognition(parse_tsv(tsv), pil.width, pil.height, inverted)
 
 
 # -- the derived record ----------------------------------------------------------------------

@@ -85,3 +85,65 @@ def build_demo_case(
         case.close()
         raise
     return case
+
+
+DUTY_PAGES: tuple[tuple[str, str | None], ...] = (
+    ("/", "home"),
+    ("/terms", "terms"),
+    ("/ai-label", "ai-label"),
+    ("/complaint", "complaint"),
+)
+"""The demo platform's pages recorded for the Duties tab: path and the role it is marked as."""
+DEMO_DUTY_KEYWORDS = "星光侠, Starlume"
+
+
+def add_demo_duty_pages(case: Case, site_url: str, *, actor: str | None = None) -> list[int]:
+    """Record the demo platform's own pages (as served over loopback HTTP) and mark them.
+
+    A plain HTTP fetch, not a browser capture: the page HTML as the server sent it is stored
+    as the capture's DOM, with the response facts, and the capture is marked as the platform's
+    home / terms / AI-label / complaint page, so the Duties tab has findings to show. No
+    generation is tied to these pages (none was made in them), so the checks state what the
+    pages show and no more. Returns the capture ids.
+    """
+    import time
+    import urllib.request
+
+    from app.capture import store
+
+    case.set_setting("duties.keywords", DEMO_DUTY_KEYWORDS)
+    ids: list[int] = []
+    for path, role in DUTY_PAGES:
+        url = site_url.rstrip("/") + path
+        started = time.time()
+        with urllib.request.urlopen(url, timeout=10) as response:  # loopback demo site only
+            body = response.read()
+            status = int(response.status)
+            content_type = response.headers.get("Content-Type", "")
+        ended = time.time()
+        title = ""
+        text = body.decode("utf-8", "replace")
+        if "<title>" in text:
+            title = text.split("<title>", 1)[1].split("</title>", 1)[0].strip()
+        facts = {
+            "method_note": "demo: fetched over loopback HTTP by the demo builder, "
+            "not captured in a browser",
+            "http_status": status,
+            "content_type": content_type,
+        }
+        stored = store.store_capture(
+            case,
+            kind="page",
+            requested_url=url,
+            final_url=url,
+            title=title,
+            started_at=started,
+            ended_at=ended,
+            facts=facts,
+            parts=[store.Part("dom-html", body, "web-capture", url, {"http_status": status})],
+            method="demo-http-fetch",
+        )
+        if role is not None:
+            store.mark_capture(case, stored.capture_id, role, actor=actor)
+        ids.append(stored.capture_id)
+    return ids

@@ -107,4 +107,7 @@ def add_demo_study(case: Case, *, actor: str | None = None) -> int:
             actor=actor,
             require_timestamp=False,
         )
+        from app.demo.case_builder import add_demo_duty_pages  # the Duties tab's pages (#20)
+
+        add_demo_duty_pages(case, site.url, actor=actor)
     return study.id

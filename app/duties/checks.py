@@ -699,11 +699,50 @@ def _keywords(
         f"{_pct(refused_n, n)} distinct prompts {scope} were refused. Refused: {refused_list}. "
         f"Generated: {generated}."
     )
-    f.detail_zh = f"{scope_zh}的不同提示词中，{_pct_zh(refused_n, n)}被拒绝。被拒绝：{refused_list}。已生成：{generated}。"
+    refused_zh = "；".join(f"“{p}”" for p in f.shares["refused_prompts"]) or "无"
+    generated_zh = "；".join(f"“{p}”" for p in f.shares["generated_prompts"]) or "无"
+    f.detail_zh = (
+        f"{scope_zh}的不同提示词中，{_pct_zh(refused_n, n)}被拒绝。"
+        f"被拒绝：{refused_zh}。已生成：{generated_zh}。"
+    )
     return f
 
 
 # -- refusals found in the facts --------------------------------------------------------------
+
+
+def _session_archives(facts: _Facts, gen: store.GenerationView) -> list[dict[str, Any]]:
+    """The WACZ items of the browser session(s) that recorded a generation."""
+    out: list[dict[str, Any]] = []
+    for cap in facts.captures:
+        f = cap.facts if isinstance(cap.facts, dict) else {}
+        if cap.id != gen.capture_id and gen.id not in (f.get("generation_ids") or []):
+            continue
+        out += [i for i in cap.items if i["role"] == "wacz"]
+    return out
+
+
+def _refusal_in_archive(
+    reader: _Reader, facts: _Facts, gen: store.GenerationView
+) -> tuple[int | None, str, str, int] | None:
+    """(status, matched, excerpt, WACZ item id) when the archived answer is a refusal."""
+    gfacts = gen.facts if isinstance(gen.facts, dict) else {}
+    body_sha = gfacts.get("response_body_sha256")
+    for item in _session_archives(facts, gen):
+        try:
+            got = refusals.response_from_wacz(
+                reader.bytes(item["sha256"]),
+                gen.request_url,
+                body_sha if isinstance(body_sha, str) else None,
+            )
+        except (OSError, ValueError):
+            continue
+        if got is None:
+            continue
+        hit = refusals.from_response_body(got[1])
+        if hit is not None:
+            return got[0], hit[0], hit[1], int(item["item_id"])
+    return None
 
 
 def recognise_refusals(case: Case, facts: _Facts | None = None) -> list[refusals.Refusal]:
@@ -723,6 +762,24 @@ def recognise_refusals(case: Case, facts: _Facts | None = None) -> list[refusals
             continue
         request = gen.facts.get("request") if isinstance(gen.facts, dict) else None
         status = request.get("status") if isinstance(request, dict) else None
+        # the platform's own answer first: the archived response body (JSON error/refusal)
+        body_hit = _refusal_in_archive(reader, facts, gen)
+        if body_hit is not None:
+            got_status, matched, excerpt, wacz_item = body_hit
+            found.append(
+                refusals.Refusal(
+                    platform=platform_of(gen.request_url),
+                    prompt=gen.prompt,
+                    status=got_status if got_status is not None else status,
+                    matched=matched,
+                    excerpt=excerpt,
+                    generation_id=gen.id,
+                    item_id=wacz_item,
+                    seq=facts.generation_seq.get(gen.id, 0),
+                    at=gen.submitted_at or "",
+                )
+            )
+            continue
         cap = caps_by_id.get(facts.page_of(gen) or -1)
         page, page_item = reader.page(cap) if cap is not None else (None, None)
         hit = refusals.recognise_text(page.text) if page is not None else None

@@ -8,8 +8,11 @@ not a refusal. Each refusal found becomes a ``refusals`` row with its own custod
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,3 +144,76 @@ def record(case: Case, refusals: list[Refusal], *, actor: str | None = None) -> 
             if ref.try_id is not None:
                 done_try.add(ref.try_id)
     return new_ids
+
+
+ANSWER_KEYS = frozenset(
+    {"error", "errors", "message", "detail", "reason", "code", "refused", "msg", "status_message"}
+)
+"""JSON keys whose values are the platform's words about the request (error, refusal, ...)."""
+MAX_BODY = 1_000_000
+
+
+def _answer_text(value: object, key: str = "", depth: int = 0) -> list[str]:
+    """Strings under error/message-like keys of a JSON answer (any depth)."""
+    if depth > 6:
+        return []
+    if isinstance(value, dict):
+        out: list[str] = []
+        for k, v in value.items():
+            out += _answer_text(v, str(k).lower(), depth + 1)
+        return out
+    if isinstance(value, list):
+        return [t for v in value[:50] for t in _answer_text(v, key, depth + 1)]
+    if key in ANSWER_KEYS and isinstance(value, str | bool) and value is not False:
+        return [f"{key}: {value}"]
+    return []
+
+
+def from_response_body(data: bytes) -> tuple[str, str] | None:
+    """(matched, excerpt) if a generation request's response body says it was refused.
+
+    JSON answers are read only under error/message-like keys (a prompt echoed back in the
+    answer must not count as a refusal); other text bodies are read whole.
+    """
+    if not data or len(data) > MAX_BODY:
+        return None
+    text = data.decode("utf-8", "replace")
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return recognise_text(text) if "<" not in text[:1] else None
+    return recognise_text(" | ".join(_answer_text(doc))) if isinstance(doc, dict | list) else None
+
+
+def response_from_wacz(
+    wacz: bytes, url: str, body_sha256: str | None
+) -> tuple[int | None, bytes] | None:
+    """(status, body) of the archived response to ``url`` in a session's WACZ.
+
+    The response whose payload has the SHA-256 the generation recorded wins; else the only
+    response archived for that URL. None when the archive holds no such response.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(wacz))
+    except zipfile.BadZipFile:
+        return None
+    found: list[tuple[int | None, bytes]] = []
+    with zf:
+        for name in zf.namelist():
+            if not name.startswith("archive/") or not name.endswith((".warc", ".warc.gz")):
+                continue
+            with zf.open(name) as stream:
+                for record in ArchiveIterator(stream):
+                    if record.rec_type != "response":
+                        continue
+                    if record.rec_headers.get_header("WARC-Target-URI") != url:
+                        continue
+                    body = record.content_stream().read(MAX_BODY + 1)
+                    code = record.http_headers.get_statuscode() if record.http_headers else None
+                    status = int(code) if code and code.isdigit() else None
+                    if body_sha256 and hashlib.sha256(body).hexdigest() == body_sha256:
+                        return status, body
+                    found.append((status, body))
+    return found[0] if len(found) == 1 else None

@@ -215,7 +215,10 @@ class AppController(QObject):
 
     def open_settings(self, parent: QWidget) -> SettingsDialog:
         dialog = SettingsDialog(
-            parent, current_language=self.languages.language, on_language=self.set_language
+            parent,
+            current_language=self.languages.language,
+            on_language=self.set_language,
+            case_path=self.session.path if self.session is not None else None,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self._settings_saved)

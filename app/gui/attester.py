@@ -19,64 +19,19 @@ every change.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core import attest
-from app.core import tsa as tsa_mod
-from app.core.attest import AttestOutcome, Backoff
-from app.core.case import Case
-from app.core.tsa import TimestampToken, TsaConfig, TsaError
+from app.core.attest import AttestOutcome, Backoff, PendingBatch
 from app.core.tsa_settings import tsa_configs, tsa_urls
 from app.gui.session import CaseSession
 
 SETTLE_MS = 300  # a burst of changes (a folder import) leads to one request, not many
 
 
-@dataclass
-class _Batch:
-    """One attempt: what was asked (read on the GUI thread) and what the TSAs answered."""
-
-    item_ids: list[int]
-    manifest: str
-    anchors: list[bytes]
-    token: TimestampToken | None = None
-    requested_at: dt.datetime | None = None
-    failures: list[tuple[TsaConfig, TsaError]] = field(default_factory=list)
-
-
-def _ask_tsas(batch: _Batch, urls: list[str]) -> _Batch:
+def _ask_tsas(batch: PendingBatch, urls: list[str]) -> PendingBatch:
     """Step 2, in the worker pool: no database, only the keyring and the network."""
-    for tsa in tsa_configs(urls):
-        requested_at = dt.datetime.now(dt.UTC)
-        try:
-            batch.token = tsa_mod.request_timestamp(
-                batch.manifest.encode("utf-8"), tsa, ca_pems=batch.anchors
-            )
-        except TsaError as exc:
-            batch.failures.append((tsa, exc))
-            continue
-        batch.requested_at = requested_at
-        break
-    return batch
-
-
-def _store(case: Case, batch: _Batch) -> AttestOutcome:
-    """Step 3, on the writer thread: the token (or the failures) in the case, in milliseconds."""
-    outcome = AttestOutcome()
-    for tsa, error in batch.failures:
-        outcome.failures.append({"tsa_url": tsa.url, "reason": error.reason})
-        attest.log_failed_request(case, tsa, error, count=len(batch.item_ids))
-    if batch.token is not None and batch.requested_at is not None:
-        record = attest.store_items_token(
-            case, batch.manifest, batch.token, batch.requested_at, batch.item_ids
-        )
-        outcome.tokens.append(record["id"])
-        outcome.attested_items = len(batch.item_ids)
-    outcome.pending = attest.pending_count(case)
-    return outcome
+    return attest.ask_tsas(batch, tsa_configs(urls))
 
 
 class BackgroundAttester(QObject):
@@ -131,7 +86,7 @@ class BackgroundAttester(QObject):
             return False
         self._retry.stop()
         self.running = True
-        batch = _Batch(
+        batch = PendingBatch(
             item_ids=[item_id for item_id, _ in pending],
             manifest=attest.items_manifest(pending),
             anchors=attest.trust_anchors(session.view),
@@ -141,12 +96,15 @@ class BackgroundAttester(QObject):
         )
         return True
 
-    def _answered(self, batch: _Batch) -> None:
+    def _answered(self, batch: PendingBatch) -> None:
         if self.session.closed:
             self.running = False
             return
         self.session.write(
-            lambda case: _store(case, batch), self._finished, self._failed, title="attest"
+            lambda case: attest.store_batch(case, batch),
+            self._finished,
+            self._failed,
+            title="attest",
         )
 
     def _finished(self, outcome: AttestOutcome) -> None:

@@ -1,5 +1,5 @@
 """Settings: operator, organisation, time-zone display, language, timestamp authorities and
-their credentials.
+their credentials, and the user's C2PA trust list.
 
 Plain settings go to the user's settings file. Credentials go only to the system keyring
 through :mod:`app.core.secrets`; the dialog says where that is, and when no keyring exists it
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -42,6 +45,12 @@ secrets = deferred("app.core.secrets")
 tsa = deferred("app.core.tsa")
 tsa_settings = deferred("app.core.tsa_settings")
 
+# The user's C2PA trust list (a PEM file path); the same key as
+# app.core.provenance.TRUST_LIST_SETTING, named here so opening the dialog does not load c2pa.
+C2PA_TRUST_LIST_SETTING = "c2pa_trust_list"
+C2PA_CASE_ANCHORS_SETTING = "c2pa_case_anchors"  # = app.core.provenance.CASE_ANCHORS_SETTING
+_PEM_BEGIN = b"-----BEGIN CERTIFICATE-----"
+
 
 class SettingsDialog(QDialog):
     def __init__(
@@ -50,8 +59,10 @@ class SettingsDialog(QDialog):
         *,
         current_language: str = "en",
         on_language: Callable[[str], None] | None = None,
+        case_path: Path | None = None,
     ) -> None:
         super().__init__(parent)
+        self._case_path = case_path
         self.setObjectName("settingsDialog")
         self._on_language = on_language
         settings = load_settings()
@@ -160,9 +171,60 @@ class SettingsDialog(QDialog):
         tsa_layout.addLayout(order)
         tsa_layout.addWidget(self.cred_box)
 
+        # C2PA trust list: a file of the user's, never part of a case
+        c2pa_page = QWidget(self)
+        c2pa_form = QFormLayout(c2pa_page)
+        self.c2pa_trust_list = QLineEdit(str(settings.get(C2PA_TRUST_LIST_SETTING) or ""), self)
+        self.c2pa_trust_list.setObjectName("c2paTrustList")
+        self.c2pa_trust_list.setPlaceholderText(
+            self.tr("No trust list: signatures can be Valid, never Trusted")
+        )
+        self.c2pa_browse = QPushButton(self.tr("Choose…"), self)
+        self.c2pa_browse.setObjectName("c2paTrustListBrowse")
+        self.c2pa_clear = QPushButton(self.tr("Clear"), self)
+        trust_row = QHBoxLayout()
+        trust_row.addWidget(self.c2pa_trust_list, 1)
+        trust_row.addWidget(self.c2pa_browse)
+        trust_row.addWidget(self.c2pa_clear)
+        c2pa_form.addRow(self.tr("C2PA trust list (PEM)"), trust_row)
+        # Extra anchors for the open case: kept in the user's settings keyed by the case
+        # folder, never read from the case folder itself.
+        self._case_pem: str | None = None
+        self._case_pem_changed = False
+        self.case_anchors_status = QLabel(self)
+        self.case_anchors_status.setObjectName("c2paCaseAnchors")
+        self.case_anchors_add = QPushButton(self.tr("Add from file…"), self)
+        self.case_anchors_forget = QPushButton(self.tr("Forget"), self)
+        if case_path is not None:
+            stored = settings.get(C2PA_CASE_ANCHORS_SETTING)
+            key = str(Path(case_path).resolve())
+            pem = stored.get(key) if isinstance(stored, dict) else None
+            self._case_pem = pem if isinstance(pem, str) and pem else None
+            case_row = QHBoxLayout()
+            case_row.addWidget(self.case_anchors_status, 1)
+            case_row.addWidget(self.case_anchors_add)
+            case_row.addWidget(self.case_anchors_forget)
+            c2pa_form.addRow(self.tr("Extra anchors for this case"), case_row)
+            self.case_anchors_add.clicked.connect(self._choose_case_anchors)
+            self.case_anchors_forget.clicked.connect(lambda: self.set_case_anchors(None))
+        self._show_case_anchors()
+        c2pa_hint = QLabel(
+            self.tr(
+                "Content Credentials (C2PA) signed by a certificate on this list are shown as "
+                "Trusted. The list is kept in your settings, not in the case, and applies to "
+                "files imported from now on. The --c2pa-trust-list option overrides it."
+            ),
+            c2pa_page,
+        )
+        c2pa_hint.setWordWrap(True)
+        c2pa_form.addRow(c2pa_hint)
+        self.c2pa_browse.clicked.connect(self._choose_trust_list)
+        self.c2pa_clear.clicked.connect(self.c2pa_trust_list.clear)
+
         self.tabs = QTabWidget(self)
         self.tabs.addTab(general, self.tr("General"))
         self.tabs.addTab(tsa_page, self.tr("Trusted time"))
+        self.tabs.addTab(c2pa_page, self.tr("Content Credentials"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -316,11 +378,101 @@ class SettingsDialog(QDialog):
 
     # -- saving -----------------------------------------------------------------------------------
 
+    # -- C2PA trust list --------------------------------------------------------------------
+
+    def _choose_trust_list(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("C2PA trust list"),
+            self.c2pa_trust_list.text(),
+            self.tr("PEM certificate lists (*.pem *.crt);;All files (*)"),
+        )
+        if path:
+            self.c2pa_trust_list.setText(path)
+
+    def _choose_case_anchors(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Extra anchors for this case"),
+            "",
+            self.tr("PEM certificate lists (*.pem *.crt);;All files (*)"),
+        )
+        if not path:
+            return
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(4 * 1024 * 1024 + 1)
+        except OSError as exc:
+            show_message(
+                self,
+                self.tr("Extra anchors for this case"),
+                self.tr("The file cannot be read: {0}").format(exc.strerror or str(exc)),
+                icon=QMessageBox.Icon.Warning,
+            )
+            return
+        if len(data) > 4 * 1024 * 1024 or _PEM_BEGIN not in data:
+            show_message(
+                self,
+                self.tr("Extra anchors for this case"),
+                self.tr("The file is not a PEM list of certificates."),
+                icon=QMessageBox.Icon.Warning,
+            )
+            return
+        self.set_case_anchors(data.decode("ascii", "replace"))
+
+    def set_case_anchors(self, pem: str | None) -> None:
+        """Replace (or with None forget) the open case's extra anchors; saved on OK."""
+        self._case_pem = pem
+        self._case_pem_changed = True
+        self._show_case_anchors()
+
+    def _show_case_anchors(self) -> None:
+        count = (self._case_pem or "").count(_PEM_BEGIN.decode())
+        self.case_anchors_status.setText(
+            self.tr("%n certificate(s) kept in your settings for this case", "", count)
+            if count
+            else self.tr("None")
+        )
+        self.case_anchors_forget.setEnabled(bool(count))
+
+    def trust_list_problem(self) -> str | None:
+        """Why the chosen trust list cannot be used, or None (an empty choice is fine)."""
+        path = self.c2pa_trust_list.text().strip()
+        if not path:
+            return None
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(4 * 1024 * 1024 + 1)
+        except OSError as exc:
+            return self.tr("The file cannot be read: {0}").format(exc.strerror or str(exc))
+        if len(head) > 4 * 1024 * 1024 or _PEM_BEGIN not in head:
+            return self.tr("The file is not a PEM list of certificates.")
+        return None
+
     def selected_language(self) -> str:
         return str(self.language.currentData() or "en")
 
     def accept(self) -> None:
+        problem = self.trust_list_problem()
+        if problem is not None:
+            self.tabs.setCurrentIndex(2)
+            show_message(self, self.tr("C2PA trust list"), problem, icon=QMessageBox.Icon.Warning)
+            return
         settings = load_settings()
+        trust_list = self.c2pa_trust_list.text().strip()
+        if trust_list:
+            settings[C2PA_TRUST_LIST_SETTING] = str(Path(trust_list).resolve())
+        else:
+            settings.pop(C2PA_TRUST_LIST_SETTING, None)
+        if self._case_path is not None and self._case_pem_changed:
+            stored = settings.get(C2PA_CASE_ANCHORS_SETTING)
+            stored = dict(stored) if isinstance(stored, dict) else {}
+            key = str(Path(self._case_path).resolve())
+            if self._case_pem:
+                stored[key] = self._case_pem
+            else:
+                stored.pop(key, None)
+            settings[C2PA_CASE_ANCHORS_SETTING] = stored
         settings["operator"] = self.operator.text().strip()
         settings["organisation"] = self.organisation.text().strip()
         zone = self.timezone.currentData()

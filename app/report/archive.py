@@ -24,6 +24,7 @@ from typing import Any
 
 from app.core import attest, custody
 from app.core.case import Case
+from app.core.digests import sha256_copy, sha256_file_sized
 from app.core.errors import ProofshotError
 from app.report import declarations, notice
 from app.report.model import Bundle
@@ -83,25 +84,13 @@ class ArchiveOutput:
 
 
 def _hash_file(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
+    """What the archive wrote itself: a symlink in its place would be refused, not followed."""
+    return sha256_file_sized(path, follow_symlinks=False, chunk_size=CHUNK)
 
 
 def _copy_hashed(src: Path, dst: Path) -> tuple[str, int]:
     dst.parent.mkdir(parents=True, exist_ok=True)
-    h = hashlib.sha256()
-    size = 0
-    with open(src, "rb") as fin, open(dst, "wb") as fout:
-        while chunk := fin.read(CHUNK):
-            h.update(chunk)
-            size += len(chunk)
-            fout.write(chunk)
-    return h.hexdigest(), size
+    return sha256_copy(src, dst, chunk_size=CHUNK)
 
 
 def write_custody_log(case: Case, head_seq: int, path: Path, *, after: int = 0) -> None:

@@ -24,7 +24,6 @@ this export happened.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import shutil
 import tempfile
@@ -35,6 +34,7 @@ from typing import Any
 
 from app.core import attest, custody
 from app.core.case import Case
+from app.core.digests import sha256_file
 from app.core.errors import ProofshotError
 from app.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from app.core.tsa import TsaConfig
@@ -79,19 +79,11 @@ class ExportResult:
         }
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _entry(path: Path, out: Path) -> dict[str, Any]:
     return {
         "path": path.relative_to(out).as_posix(),
         "size": path.stat().st_size,
-        "sha256": _sha256(path),
+        "sha256": sha256_file(path, follow_symlinks=False),
     }
 
 

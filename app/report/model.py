@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -589,8 +590,9 @@ class _Snapshot:
 
     def tokens(self) -> list[TokenInfo]:
         return [
-            TokenInfo(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])
-            for r in self.rows(
+            TokenInfo(**{**dict(r), "id": int(r["id"])})
+            for r in _records(
+                self.case,
                 "SELECT id, purpose, tsa_name, tsa_url, gen_time, serial, policy_oid, sealed_seq,"
                 " sealed_hash FROM tokens WHERE seq <= ? ORDER BY id",
                 (self.head,),
@@ -743,6 +745,35 @@ def _read_environment(case: Case, item: Item) -> dict[str, Any]:
     return data if isinstance(data, dict) else {"value": data}
 
 
+@dataclass
+class _CaseRead:
+    """Step 1 of :func:`build_bundle`: what the case holds at its head, read once."""
+
+    head_seq: int
+    head_hash: str
+    doc_date: str
+    items: dict[int, Item]
+    notes: dict[int, dict[str, Any]]
+    tags: dict[int, list[str]]
+    withdrawn: dict[int, dict[str, Any]]
+    tokens: list[TokenInfo]
+    attested: dict[int, list[int]]
+    captures: dict[int, CaptureView]
+    capture_items: dict[int, list[tuple[int, str]]]
+    generations: dict[int, GenerationView]
+    exchange_items: dict[int, int]
+    failed_tries: dict[str, int]
+    works: dict[int, WorkView]
+    work_docs: dict[int, list[tuple[int, str]]]
+    charts: list[ChartView]
+
+    def live(self, item_id: int) -> bool:
+        return item_id in self.items and item_id not in self.withdrawn
+
+
+_Draft = tuple[tuple[Any, ...], Exhibit, list[tuple[int, str]]]
+
+
 def build_bundle(
     case: Case,
     options: ExportOptions,
@@ -752,29 +783,154 @@ def build_bundle(
 ) -> Bundle:
     """The whole bundle model for the case as it stands at its custody log's head. Exhibit
     numbers come from the case's exhibit register (or ``register``); exhibits not in it are
-    numbered after the highest."""
+    numbered after the highest.
+
+    Three steps: read the case at its head (:func:`_read_case`), draft the exhibits from what
+    is selected (:func:`_draft_exhibits`), number them (:func:`_number_exhibits`)."""
+    read = _read_case(case)
+    selected, selection = _selection(read, options)
+    drafts = _draft_exhibits(read, selected)
     known = exhibit_register.registered(case) if register is None else register
-    numbers = exhibit_register.Allocator(
-        {k: n for k, n in known.items() if not k.startswith("chart:")}
+    exhibits, item_exhibit, work_exhibit = _number_exhibits(read, drafts, selected, known)
+    head_seq = read.head_seq
+    prompts = _prompt_summary(exhibits, read.charts, read.failed_tries)
+    log = [
+        LogLine(
+            int(r["seq"]),
+            r["at_utc"],
+            r["actor"],
+            r["action"],
+            r["item_id"],
+            r["hash"],
+            r["payload"],
+        )
+        for r in _records(
+            case,
+            "SELECT seq, at_utc, actor, action, item_id, hash, payload FROM events"
+            " WHERE seq <= ? ORDER BY seq",
+            (head_seq,),
+        )
+    ]
+    environment: list[tuple[str, dict[str, Any]]] = []
+    env_ids: list[int] = []
+    for view in (v for ex in exhibits for v in ex.items):
+        if view.item.kind == "environment" or view.role == "environment":
+            environment.append((view.label, _read_environment(case, view.item)))
+            env_ids.append(view.item.id)
+    report = verification.as_dict() if verification is not None else {}
+    cover = _cover(case, options)
+    declaration = _declaration_facts(
+        read.items,
+        exhibits,
+        read.tokens,
+        read.attested,
+        read.withdrawn,
+        read.captures,
+        case,
+        head_seq,
+        env_ids,
+        cover,
+        environment,
     )
-    pdx_numbers = exhibit_register.Allocator(
-        {k: n for k, n in known.items() if k.startswith("chart:")}
+    return Bundle(
+        case_title=case.settings().get("title", ""),
+        case_id=attest.case_id(case),
+        head_seq=head_seq,
+        head_hash=read.head_hash,
+        doc_date=read.doc_date,
+        options=options,
+        cover=cover,
+        tool=tool_name(),
+        code_hash=code_sha256(),
+        exhibits=exhibits,
+        prompts=prompts,
+        log=log,
+        tokens=read.tokens,
+        environment=environment,
+        verification=report,
+        declaration=declaration,
+        withdrawn=list(read.withdrawn.values()),
+        not_selected=sum(1 for i in read.items if i not in read.withdrawn and i not in selected),
+        selection=selection,
+        works=work_exhibit,
+        item_exhibit=item_exhibit,
+        study=study_section.study_model(case),
+        ocr=_ocr_layers(case, head_seq),
+        duties=_duties(case, head_seq),
     )
+
+
+# -- step 1: read -----------------------------------------------------------------------------
+
+
+def _records(case: Case, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    """Rows by column name (``sqlite3.Row``) without changing the connection's row factory."""
+    cursor = case.conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    return cursor.execute(sql, [*params]).fetchall()
+
+
+def _read_case(case: Case) -> _CaseRead:
+    """Everything the bundle shows, at the custody log's head, in stable orders."""
     head_seq, head_hash = custody.head(case.conn)
     snap = _Snapshot(case, head_seq)
     head_row = case.conn.execute("SELECT at_utc FROM events WHERE seq = ?", (head_seq,)).fetchone()
-    doc_date = str(head_row[0]) if head_row else "2000-01-01T00:00:00+00:00"
-
     items = snap.items()
     notes = snap.annotations()
-    tags = {i: sorted(v["tags"]) for i, v in notes.items()}
-    withdrawn = snap.withdrawals()
-    tokens = snap.tokens()
-    token_by_id = {t.id: t for t in tokens}
-    attested = snap.attestations()
+    captures, capture_items = _read_captures(case, head_seq)
+    generations = _read_generations(case, head_seq)
+    for capture in captures.values():
+        _attach_network(capture, capture_items.get(capture.id, []), items, generations)
+    # A session's record holds no exchange of its own: it takes the connection recorded in
+    # the same recording session (a page capture or a generation of that session).
+    by_session = {
+        c.record.session_id: c
+        for c in captures.values()
+        if c.network is not None and c.record.session_id
+    }
+    for capture in captures.values():
+        donor = by_session.get(capture.record.session_id or "")
+        if capture.network is None and donor is not None:
+            capture.network, capture.network_from = donor.network, donor.network_from
+    exchange_items, failed_tries = _read_campaign_tries(case, head_seq, generations)
+    works = {
+        w.id: WorkView(
+            w.id, w.title, w.owner, w.registration, w.registration_date, w.facts, w.item_id
+        )
+        for w in works_mod.list_works(case, head=head_seq)
+    }
+    work_docs: dict[int, list[tuple[int, str]]] = {}
+    for work_id, item_id, role in snap.rows(
+        "SELECT work_id, item_id, role FROM work_documents WHERE seq <= ? ORDER BY work_id, item_id",
+        (head_seq,),
+    ):
+        work_docs.setdefault(int(work_id), []).append((int(item_id), str(role)))
+    return _CaseRead(
+        head_seq=head_seq,
+        head_hash=head_hash,
+        doc_date=str(head_row[0]) if head_row else "2000-01-01T00:00:00+00:00",
+        items=items,
+        notes=notes,
+        tags={i: sorted(v["tags"]) for i, v in notes.items()},
+        withdrawn=snap.withdrawals(),
+        tokens=snap.tokens(),
+        attested=snap.attestations(),
+        captures=captures,
+        capture_items=capture_items,
+        generations=generations,
+        exchange_items=exchange_items,
+        failed_tries=failed_tries,
+        works=works,
+        work_docs=work_docs,
+        charts=_read_charts(case, head_seq),
+    )
 
-    # Capture-side records, through the store's readers at this log position (the same
-    # readers the GUI and the CLI use, so corrections are applied the same way everywhere).
+
+def _read_captures(
+    case: Case, head_seq: int
+) -> tuple[dict[int, CaptureView], dict[int, list[tuple[int, str]]]]:
+    """Capture-side records, through the store's readers at this log position (the same
+    readers the GUI and the CLI use, so corrections are applied the same way everywhere)."""
     captures: dict[int, CaptureView] = {}
     capture_items: dict[int, list[tuple[int, str]]] = {}
     for cv in capture_store.list_captures(case, limit=1 << 40, head=head_seq):
@@ -792,7 +948,10 @@ def build_bundle(
             record=record,
         )
         capture_items[cv.id] = sorted({(int(i["item_id"]), str(i["role"])) for i in cv.items})
+    return captures, capture_items
 
+
+def _read_generations(case: Case, head_seq: int) -> dict[int, GenerationView]:
     generations: dict[int, GenerationView] = {}
     for gv in capture_store.list_generations(case, limit=1 << 40, head=head_seq):
         generations[gv.id] = GenerationView(
@@ -810,64 +969,60 @@ def build_bundle(
             [int(o["item_id"]) for o in gv.outputs],
             [{"action": c["action"], "value": c["value"], "seq": c["seq"]} for c in gv.corrections],
         )
-    for capture in captures.values():
-        _attach_network(capture, capture_items.get(capture.id, []), items, generations)
-    # A session's record holds no exchange of its own: it takes the connection recorded in
-    # the same recording session (a page capture or a generation of that session).
-    by_session = {
-        c.record.session_id: c
-        for c in captures.values()
-        if c.network is not None and c.record.session_id
-    }
-    for capture in captures.values():
-        donor = by_session.get(capture.record.session_id or "")
-        if capture.network is None and donor is not None:
-            capture.network, capture.network_from = donor.network, donor.network_from
+    return generations
+
+
+def _read_campaign_tries(
+    case: Case, head_seq: int, generations: dict[int, GenerationView]
+) -> tuple[dict[int, int], dict[str, int]]:
+    """Names each campaign's generations (and their try); returns the API exchange item of
+    each generation and how many tries of each prompt failed."""
     campaign_prompts: dict[int, tuple[str, list[str]]] = {
-        int(r[0]): (str(r[1]), list(_json(r[2], []) or []))
-        for r in snap.rows(
-            "SELECT id, name, prompts FROM campaigns WHERE seq <= ? ORDER BY id", (head_seq,)
+        int(r["id"]): (str(r["name"]), list(_json(r["prompts"], []) or []))
+        for r in _records(
+            case, "SELECT id, name, prompts FROM campaigns WHERE seq <= ? ORDER BY id", (head_seq,)
         )
     }
-    tries = snap.rows(
+    tries = _records(
+        case,
         "SELECT campaign_id, prompt_index, try_number, status, generation_id, exchange_item_id"
         " FROM campaign_tries WHERE seq <= ? ORDER BY id",
         (head_seq,),
     )
     exchange_items: dict[int, int] = {}
     failed_tries: dict[str, int] = {}
-    for campaign_id, prompt_index, try_number, status, gen_id, exchange in tries:
-        name, prompts = campaign_prompts.get(int(campaign_id), ("", []))
+    for t in tries:
+        name, prompts = campaign_prompts.get(int(t["campaign_id"]), ("", []))
         prompt = ""
-        if 0 <= int(prompt_index) < len(prompts):
-            entry = prompts[int(prompt_index)]
+        index = int(t["prompt_index"])
+        if 0 <= index < len(prompts):
+            entry = prompts[index]
             prompt = entry.get("prompt", "") if isinstance(entry, dict) else str(entry)
+        gen_id, exchange = t["generation_id"], t["exchange_item_id"]
         if gen_id is not None and int(gen_id) in generations:
             generations[int(gen_id)].campaign = name
-            generations[int(gen_id)].try_number = int(try_number)
+            generations[int(gen_id)].try_number = int(t["try_number"])
             if exchange is not None:
                 exchange_items[int(gen_id)] = int(exchange)
-        elif status == "failed" and prompt:
+        elif t["status"] == "failed" and prompt:
             failed_tries[prompt] = failed_tries.get(prompt, 0) + 1
+    return exchange_items, failed_tries
 
-    works = {
-        w.id: WorkView(
-            w.id, w.title, w.owner, w.registration, w.registration_date, w.facts, w.item_id
-        )
-        for w in works_mod.list_works(case, head=head_seq)
-    }
-    work_docs: dict[int, list[tuple[int, str]]] = {}
-    for work_id, item_id, role in snap.rows(
-        "SELECT work_id, item_id, role FROM work_documents WHERE seq <= ? ORDER BY work_id, item_id",
-        (head_seq,),
-    ):
-        work_docs.setdefault(int(work_id), []).append((int(item_id), str(role)))
+
+def _read_charts(case: Case, head_seq: int) -> list[ChartView]:
+    """The current charts; a chart follows its work if the work was corrected after it."""
     charts = [
         ChartView(
-            int(r[0]), r[1], int(r[2]), int(r[3]), _json(r[4], {}) or {}, _json(r[5], []) or []
+            int(r["id"]),
+            r["title"],
+            int(r["work_id"]),
+            int(r["item_id"]),
+            _json(r["metrics"], {}) or {},
+            _json(r["elements"], []) or [],
         )
         for r in _current(
-            snap.rows(
+            _records(
+                case,
                 "SELECT id, title, work_id, item_id, metrics, elements, supersedes FROM charts"
                 " WHERE seq <= ? ORDER BY id",
                 (head_seq,),
@@ -875,48 +1030,63 @@ def build_bundle(
             6,
         )
     ]
-    # A chart follows its work if the work was corrected after the chart was saved.
     superseded_by: dict[int, int] = {}
-    for r in snap.rows(
+    for r in _records(
+        case,
         "SELECT id, supersedes FROM works WHERE seq <= ? AND supersedes IS NOT NULL ORDER BY id",
         (head_seq,),
     ):
-        superseded_by[int(r[1])] = int(r[0])
+        superseded_by[int(r["supersedes"])] = int(r["id"])
     for chart in charts:
         while chart.work_id in superseded_by:
             chart.work_id = superseded_by[chart.work_id]
+    return charts
 
-    # What is exhibited by default: what the user tagged or flagged, the captures and the
-    # generations of the case, the works and the charts -- not every imported file.
-    default_pool: set[int] = {i for i, t in tags.items() if t}
-    default_pool.update(i for members in capture_items.values() for i, _ in members)
-    default_pool.update(i for gen in generations.values() for i in gen.outputs)
-    default_pool.update(exchange_items.values())
-    default_pool.update(w.item_id for w in works.values())
-    default_pool.update(i for docs in work_docs.values() for i, _ in docs)
-    default_pool.update(c.item_id for c in charts)
+
+def _selection(read: _CaseRead, options: ExportOptions) -> tuple[set[int], str]:
+    """The selected items and how they were chosen ("asked", "default" or "all").
+
+    What is exhibited by default: what the user tagged or flagged, the captures and the
+    generations of the case, the works and the charts -- not every imported file."""
+    default_pool: set[int] = {i for i, t in read.tags.items() if t}
+    default_pool.update(i for members in read.capture_items.values() for i, _ in members)
+    default_pool.update(i for gen in read.generations.values() for i in gen.outputs)
+    default_pool.update(read.exchange_items.values())
+    default_pool.update(w.item_id for w in read.works.values())
+    default_pool.update(i for docs in read.work_docs.values() for i, _ in docs)
+    default_pool.update(c.item_id for c in read.charts)
     selection = "asked" if (options.tags or options.items) else "default"
-    if selection == "default" and not any(i in items and i not in withdrawn for i in default_pool):
+    if selection == "default" and not any(read.live(i) for i in default_pool):
         selection = "all"  # nothing tagged, captured or generated: every file, said on the cover
-        default_pool = set(items)
-    selected = _select(items, tags, withdrawn, options, default_pool)
+        default_pool = set(read.items)
+    return _select(read.items, read.tags, read.withdrawn, options, default_pool), selection
 
-    # -- exhibits ----------------------------------------------------------------------------
+
+# -- step 2: draft exhibits -------------------------------------------------------------------
+
+
+def _draft_exhibits(read: _CaseRead, selected: set[int]) -> list[_Draft]:
+    """Unnumbered exhibits with their members, each with its sort key: works, platform pages
+    and captures, loose generations, then the other selected items one each."""
     assigned: set[int] = set()
-    drafts: list[tuple[tuple[Any, ...], Exhibit, list[tuple[int, str]]]] = []
+    drafts = _draft_works(read, selected, assigned)
+    drafts += _draft_captures(read, selected, assigned)
+    drafts += _draft_loose_generations(read, selected, assigned)
+    drafts += [_draft_item(read.items[i]) for i in sorted(selected - assigned)]
+    drafts.sort(key=lambda d: (d[0][0], tuple(str(x) for x in d[0][1:])))
+    return drafts
 
-    def live(item_id: int) -> bool:
-        return item_id in items and item_id not in withdrawn
 
-    chart_items = {c.item_id for c in charts if c.item_id in selected}
-    chart_works = {c.work_id for c in charts if c.item_id in selected}
-    for work in works.values():
+def _draft_works(read: _CaseRead, selected: set[int], assigned: set[int]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    chart_works = {c.work_id for c in read.charts if c.item_id in selected}
+    for work in read.works.values():
         members = [(work.item_id, "original-work")] + [
-            (i, f"licence-document:{role}") for i, role in work_docs.get(work.id, [])
+            (i, f"licence-document:{role}") for i, role in read.work_docs.get(work.id, [])
         ]
         if not any(i in selected for i, _ in members) and work.id not in chart_works:
             continue
-        if not live(work.item_id):
+        if not read.live(work.item_id):
             continue
         ex = Exhibit(
             0,
@@ -928,19 +1098,24 @@ def build_bundle(
             "权利作品内容、权属及登记情况",
             work=work,
         )
-        drafts.append(((1, work.id), ex, [(i, r) for i, r in members if live(i)]))
+        drafts.append(((1, work.id), ex, [(i, r) for i, r in members if read.live(i)]))
         assigned.update(i for i, _ in members)
+    return drafts
 
-    gens_by_capture: dict[int, list[GenerationView]] = {}
-    loose_generations: list[GenerationView] = []
-    for gen in generations.values():
-        if gen.capture_id is not None and gen.capture_id in captures:
-            gens_by_capture.setdefault(gen.capture_id, []).append(gen)
-        else:
-            loose_generations.append(gen)
 
-    for capture in captures.values():
-        members = list(capture_items.get(capture.id, []))
+def _gens_by_capture(read: _CaseRead) -> dict[int, list[GenerationView]]:
+    by_capture: dict[int, list[GenerationView]] = {}
+    for gen in read.generations.values():
+        if gen.capture_id is not None and gen.capture_id in read.captures:
+            by_capture.setdefault(gen.capture_id, []).append(gen)
+    return by_capture
+
+
+def _draft_captures(read: _CaseRead, selected: set[int], assigned: set[int]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    gens_by_capture = _gens_by_capture(read)
+    for capture in read.captures.values():
+        members = list(read.capture_items.get(capture.id, []))
         for gen in gens_by_capture.get(capture.id, []):
             members += [(i, "generated-output") for i in gen.outputs]
         members = list(dict.fromkeys(members))
@@ -953,37 +1128,7 @@ def build_bundle(
         if not any(i in selected for i, _ in unique):
             continue
         gens = gens_by_capture.get(capture.id, [])
-        if capture.marks:
-            kind, group = "platform-page", 2
-            roles = ", ".join(capture.marks)
-            title = f"Platform page ({roles}): {short(capture.title or capture.final_url, 70)}"
-            title_zh = f"平台页面（{_marks_zh(capture.marks)}）：{short(capture.title or capture.final_url, 70)}"
-            purpose = f"What the platform itself shows: {roles}."
-            purpose_zh = f"平台自身页面内容：{_marks_zh(capture.marks)}"
-        elif gens:
-            kind, group = "capture", 3
-            host = host_of(capture.final_url) or capture.final_url
-            jobs = ", ".join(dict.fromkeys(g.job_id for g in gens if g.job_id)) or ""
-            title = f"Generation captured on {short(host, 50)}: “{short(gens[0].prompt, 60)}”"
-            title_zh = f"在平台以提示词“{short(gens[0].prompt, 60)}”生成的内容及过程"
-            outputs = sum(len(g.outputs) for g in gens)
-            purpose = (
-                f"That {host} returned {outputs} image(s) for the prompt “{short(gens[0].prompt, 80)}”"
-                + (f" (job id {jobs})" if jobs else "")
-                + f" on {utc_text(gens[0].returned_at or capture.started_at)[:10]}, and the capture of the session."
-            )
-            purpose_zh = (
-                f"{host}于{beijing_text(gens[0].returned_at or capture.started_at)[:11]}根据提示词"
-                f"“{short(gens[0].prompt, 80)}”生成{outputs}张图片"
-                + (f"（任务编号{jobs}）" if jobs else "")
-                + "的事实及生成过程"
-            )
-        else:
-            kind, group = "capture", 3
-            title = f"Web capture: {short(capture.title or capture.final_url, 80)}"
-            title_zh = f"网页取证：{short(capture.title or capture.final_url, 80)}"
-            purpose = "The page as it was served at the time of capture."
-            purpose_zh = "取证时网页的内容"
+        kind, group, title, title_zh, purpose, purpose_zh = _capture_wording(capture, gens)
         ex = Exhibit(
             0,
             kind,
@@ -1000,15 +1145,65 @@ def build_bundle(
             (
                 (group, capture.started_at or "", 0, capture.id),
                 ex,
-                [m for m in unique if live(m[0])],
+                [m for m in unique if read.live(m[0])],
             )
         )
         assigned.update(i for i, _ in unique)
+    return drafts
 
-    for gen in loose_generations:
+
+def _capture_wording(
+    capture: CaptureView, gens: list[GenerationView]
+) -> tuple[str, int, str, str, str, str]:
+    """A capture exhibit's kind, sort group, titles and purposes (English, Chinese)."""
+    if capture.marks:
+        roles = ", ".join(capture.marks)
+        return (
+            "platform-page",
+            2,
+            f"Platform page ({roles}): {short(capture.title or capture.final_url, 70)}",
+            f"平台页面（{_marks_zh(capture.marks)}）：{short(capture.title or capture.final_url, 70)}",
+            f"What the platform itself shows: {roles}.",
+            f"平台自身页面内容：{_marks_zh(capture.marks)}",
+        )
+    if gens:
+        host = host_of(capture.final_url) or capture.final_url
+        jobs = ", ".join(dict.fromkeys(g.job_id for g in gens if g.job_id)) or ""
+        outputs = sum(len(g.outputs) for g in gens)
+        return (
+            "capture",
+            3,
+            f"Generation captured on {short(host, 50)}: “{short(gens[0].prompt, 60)}”",
+            f"在平台以提示词“{short(gens[0].prompt, 60)}”生成的内容及过程",
+            f"That {host} returned {outputs} image(s) for the prompt “{short(gens[0].prompt, 80)}”"
+            + (f" (job id {jobs})" if jobs else "")
+            + f" on {utc_text(gens[0].returned_at or capture.started_at)[:10]}, and the capture of the session.",
+            f"{host}于{beijing_text(gens[0].returned_at or capture.started_at)[:11]}根据提示词"
+            f"“{short(gens[0].prompt, 80)}”生成{outputs}张图片"
+            + (f"（任务编号{jobs}）" if jobs else "")
+            + "的事实及生成过程",
+        )
+    return (
+        "capture",
+        3,
+        f"Web capture: {short(capture.title or capture.final_url, 80)}",
+        f"网页取证：{short(capture.title or capture.final_url, 80)}",
+        "The page as it was served at the time of capture.",
+        "取证时网页的内容",
+    )
+
+
+def _draft_loose_generations(
+    read: _CaseRead, selected: set[int], assigned: set[int]
+) -> list[_Draft]:
+    """Generations not inside a capture (API campaigns), one exhibit each."""
+    drafts: list[_Draft] = []
+    for gen in read.generations.values():
+        if gen.capture_id is not None and gen.capture_id in read.captures:
+            continue
         members = [(i, "generated-output") for i in gen.outputs]
-        if gen.id in exchange_items:
-            members.append((exchange_items[gen.id], "api-exchange"))
+        if gen.id in read.exchange_items:
+            members.append((read.exchange_items[gen.id], "api-exchange"))
         if not any(i in selected for i, _ in members):
             continue
         where = host_of(gen.request_url) or gen.request_url or "the platform"
@@ -1031,39 +1226,52 @@ def build_bundle(
             + (f"，任务编号{gen.job_id}" if gen.job_id else ""),
         )
         drafts.append(
-            ((3, gen.submitted_at or "", 1, gen.id), ex, [m for m in members if live(m[0])])
+            ((3, gen.submitted_at or "", 1, gen.id), ex, [m for m in members if read.live(m[0])])
         )
         assigned.update(i for i, _ in members)
+    return drafts
 
-    for item_id in sorted(selected - assigned):
-        item = items[item_id]
-        prompt = item.provenance.get("prompt") if isinstance(item.provenance, dict) else None
-        if prompt:
-            title = f"{_kind_en(item.kind)} with generator metadata: “{short(prompt, 60)}”"
-            title_zh = f"{_kind_zh(item.kind)}（含生成信息）：“{short(prompt, 60)}”"
-            purpose = "The image and the generator metadata it carries (read from the file)."
-            purpose_zh = "图片内容及其文件内携带的生成信息"
-        else:
-            name = item.source_facts.get("name") if isinstance(item.source_facts, dict) else None
-            title = f"{_kind_en(item.kind)}: {short(name or item.source or item.sha256[:16], 70)}"
-            title_zh = (
-                f"{_kind_zh(item.kind)}：{short(name or item.source or item.sha256[:16], 70)}"
-            )
-            purpose = "The file as acquired."
-            purpose_zh = "所取得的电子数据"
-        facts = item.source_facts if isinstance(item.source_facts, dict) else {}
-        if item.kind in IMPORTED_KINDS or item.method in ("file-import", "demo-import"):
-            name = facts.get("name") or Path(item.source or "").name or "—"
-            who = item.operator or "the operator"
-            source = f"File imported by {who} (original file name {name})"
-            source_zh = f"{item.operator or '操作人'}导入的文件（原文件名{name}）"
-        else:
-            source = item.source or "—"
-            source_zh = ""
-        ex = Exhibit(0, "item", title, title_zh, source, purpose, purpose_zh, source_zh=source_zh)
-        drafts.append(((4, item.acquired_at, item_id), ex, [(item_id, "item")]))
 
-    drafts.sort(key=lambda d: (d[0][0], tuple(str(x) for x in d[0][1:])))
+def _draft_item(item: Item) -> _Draft:
+    """A selected item in no other exhibit: an exhibit of its own."""
+    prompt = item.provenance.get("prompt") if isinstance(item.provenance, dict) else None
+    if prompt:
+        title = f"{_kind_en(item.kind)} with generator metadata: “{short(prompt, 60)}”"
+        title_zh = f"{_kind_zh(item.kind)}（含生成信息）：“{short(prompt, 60)}”"
+        purpose = "The image and the generator metadata it carries (read from the file)."
+        purpose_zh = "图片内容及其文件内携带的生成信息"
+    else:
+        name = item.source_facts.get("name") if isinstance(item.source_facts, dict) else None
+        title = f"{_kind_en(item.kind)}: {short(name or item.source or item.sha256[:16], 70)}"
+        title_zh = f"{_kind_zh(item.kind)}：{short(name or item.source or item.sha256[:16], 70)}"
+        purpose = "The file as acquired."
+        purpose_zh = "所取得的电子数据"
+    facts = item.source_facts if isinstance(item.source_facts, dict) else {}
+    if item.kind in IMPORTED_KINDS or item.method in ("file-import", "demo-import"):
+        name = facts.get("name") or Path(item.source or "").name or "—"
+        who = item.operator or "the operator"
+        source = f"File imported by {who} (original file name {name})"
+        source_zh = f"{item.operator or '操作人'}导入的文件（原文件名{name}）"
+    else:
+        source = item.source or "—"
+        source_zh = ""
+    ex = Exhibit(0, "item", title, title_zh, source, purpose, purpose_zh, source_zh=source_zh)
+    return ((4, item.acquired_at, item.id), ex, [(item.id, "item")])
+
+
+# -- step 3: number ---------------------------------------------------------------------------
+
+
+def _number_exhibits(
+    read: _CaseRead, drafts: list[_Draft], selected: set[int], known: dict[str, int]
+) -> tuple[list[Exhibit], dict[int, str], dict[int, int]]:
+    """Numbers from the register (new exhibits after the highest), item labels and natives'
+    names, then the demonstrative charts; returns the exhibits, each item's first label and
+    each work's exhibit number."""
+    numbers = exhibit_register.Allocator(
+        {k: n for k, n in known.items() if not k.startswith("chart:")}
+    )
+    token_by_id = {t.id: t for t in read.tokens}
     exhibits: list[Exhibit] = []
     item_exhibit: dict[int, str] = {}
     work_exhibit: dict[int, int] = {}
@@ -1072,19 +1280,19 @@ def build_bundle(
         ex.identity = exhibit_register.identity(ex.kind, ex, members)
         number = ex.number = numbers.take(ex.identity)
         for index, (item_id, role) in enumerate(members, start=1):
-            item = items[item_id]
+            item = read.items[item_id]
             label = f"{number}.{index}"
             ext = ".wacz" if role == "wacz" else extension_for(item.media_type)
             native = f"natives/{ex.folder}/{label}-{item.sha256}{ext}"
-            state = notes.get(item_id, {"notes": [], "corrections": []})
+            state = read.notes.get(item_id, {"notes": [], "corrections": []})
             ex.items.append(
                 ItemView(
                     item,
                     role,
                     label,
                     native,
-                    [token_by_id[t] for t in attested.get(item_id, []) if t in token_by_id],
-                    tags.get(item_id, []),
+                    [token_by_id[t] for t in read.attested.get(item_id, []) if t in token_by_id],
+                    read.tags.get(item_id, []),
                     list(state["notes"]),
                     list(state["corrections"]),
                 )
@@ -1095,93 +1303,50 @@ def build_bundle(
             work_exhibit[ex.work.id] = number
         _apply_exhibit_edits(ex)
         exhibits.append(ex)
+    exhibits += _chart_exhibits(read, selected, known, work_exhibit, output_exhibit)
+    exhibits.sort(key=lambda e: (e.demonstrative, e.number))
+    return exhibits, item_exhibit, work_exhibit
 
-    for chart in charts:
+
+def _chart_exhibits(
+    read: _CaseRead,
+    selected: set[int],
+    known: dict[str, int],
+    work_exhibit: dict[int, int],
+    output_exhibit: dict[int, int],
+) -> list[Exhibit]:
+    """Demonstratives, numbered apart: a chart whose work and output are both exhibited."""
+    pdx_numbers = exhibit_register.Allocator(
+        {k: n for k, n in known.items() if k.startswith("chart:")}
+    )
+    chart_items = {c.item_id for c in read.charts if c.item_id in selected}
+    exhibits: list[Exhibit] = []
+    for chart in read.charts:
         if chart.item_id not in chart_items or chart.work_id not in work_exhibit:
             continue
         if chart.item_id not in output_exhibit:
             continue
         chart.work_exhibit = work_exhibit[chart.work_id]
         chart.output_exhibit = output_exhibit[chart.item_id]
-        work = works[chart.work_id]
+        work = read.works[chart.work_id]
         number = pdx_numbers.take(f"chart:{chart.id}")
-        exhibits.append(
-            Exhibit(
-                number,
-                "chart",
-                f"Comparison chart (demonstrative): Exhibit {chart.output_exhibit} beside "
-                f"Exhibit {chart.work_exhibit}",
-                f"比对图（演示性）：证据{chart.output_exhibit}与证据{chart.work_exhibit}",
-                f"Prepared with Proofshot from Exhibits {chart.work_exhibit} and {chart.output_exhibit}",
-                # the work's title whole (issue #16: chart titles wrap, never cut with "…")
-                f"Illustrates the elements the output shares with “{work.title}”.",
-                f"演示生成图片与权利作品《{work_title_zh(work)}》的相同或近似之处",
-                chart=chart,
-                work=work,
-                source_zh=f"根据证据{chart.work_exhibit}及证据{chart.output_exhibit}使用Proofshot制作",
-            )
+        ex = Exhibit(
+            number,
+            "chart",
+            f"Comparison chart (demonstrative): Exhibit {chart.output_exhibit} beside "
+            f"Exhibit {chart.work_exhibit}",
+            f"比对图（演示性）：证据{chart.output_exhibit}与证据{chart.work_exhibit}",
+            f"Prepared with Proofshot from Exhibits {chart.work_exhibit} and {chart.output_exhibit}",
+            # the work's title whole (issue #16: chart titles wrap, never cut with "…")
+            f"Illustrates the elements the output shares with “{work.title}”.",
+            f"演示生成图片与权利作品《{work_title_zh(work)}》的相同或近似之处",
+            chart=chart,
+            work=work,
+            source_zh=f"根据证据{chart.work_exhibit}及证据{chart.output_exhibit}使用Proofshot制作",
         )
-
-    for ex in exhibits:
-        if ex.kind == "chart" and ex.chart is not None:
-            ex.identity = f"chart:{ex.chart.id}"
-    exhibits.sort(key=lambda e: (e.demonstrative, e.number))
-    prompts = _prompt_summary(exhibits, charts, failed_tries)
-    log = [
-        LogLine(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6])
-        for r in case.conn.execute(
-            "SELECT seq, at_utc, actor, action, item_id, hash, payload FROM events"
-            " WHERE seq <= ? ORDER BY seq",
-            (head_seq,),
-        )
-    ]
-    environment: list[tuple[str, dict[str, Any]]] = []
-    env_ids: list[int] = []
-    for view in (v for ex in exhibits for v in ex.items):
-        if view.item.kind == "environment" or view.role == "environment":
-            environment.append((view.label, _read_environment(case, view.item)))
-            env_ids.append(view.item.id)
-    report = verification.as_dict() if verification is not None else {}
-    cover = _cover(case, options)
-    declaration = _declaration_facts(
-        items,
-        exhibits,
-        tokens,
-        attested,
-        withdrawn,
-        captures,
-        case,
-        head_seq,
-        env_ids,
-        cover,
-        environment,
-    )
-    return Bundle(
-        case_title=case.settings().get("title", ""),
-        case_id=attest.case_id(case),
-        head_seq=head_seq,
-        head_hash=head_hash,
-        doc_date=doc_date,
-        options=options,
-        cover=cover,
-        tool=tool_name(),
-        code_hash=code_sha256(),
-        exhibits=exhibits,
-        prompts=prompts,
-        log=log,
-        tokens=tokens,
-        environment=environment,
-        verification=report,
-        declaration=declaration,
-        withdrawn=list(withdrawn.values()),
-        not_selected=sum(1 for i in items if i not in withdrawn and i not in selected),
-        selection=selection,
-        works=work_exhibit,
-        item_exhibit=item_exhibit,
-        study=study_section.study_model(case),
-        ocr=_ocr_layers(case, head_seq),
-        duties=_duties(case, head_seq),
-    )
+        ex.identity = f"chart:{chart.id}"
+        exhibits.append(ex)
+    return exhibits
 
 
 def _ocr_layers(case: Case, head_seq: int) -> dict[int, Any]:

@@ -21,6 +21,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
 
 from app.core.case import Case
 from app.core.errors import ProofshotError
+from app.duties.rules import ABSENT, NOT_CHECKED, PARTIAL, PRESENT
 from app.report import duties as duties_report
 from app.report.declarations import BLANK, Block, blocks_to_text
 from app.report.fonts import CJK, SANS_BOLD
@@ -186,6 +187,158 @@ def _duty_blocks(bundle: Bundle, *, zh: bool) -> list[Block]:
     return [Block("heading", head), *(Block("para", line) for line in lines)]
 
 
+def _notice_duties(bundle: Bundle) -> list[Any]:
+    """The checklists the letter cites: the addressed platform's, else every platform's."""
+    found = list(bundle.duties or [])
+    platform = _platform(bundle).lower()
+    mine = [pd for pd in found if pd.platform == platform]
+    return mine or found
+
+
+def _cite(f: Any, bundle: Bundle, *, zh: bool) -> str:
+    """“observed 2026-…, Exhibit 3.2” for a finding (dates and exhibits it rests on)."""
+    refs = duties_report.exhibit_refs(f.exhibits, bundle.item_exhibit, zh=zh)
+    dates = duties_report._dates(f)
+    return f"观察日期{dates}，证据{refs}" if zh else f"observed {dates}, Exhibit {refs}"
+
+
+def _quoted(prompts: Sequence[str], *, zh: bool) -> str:
+    shown = [f"“{short(p, 80)}”" for p in prompts[:5]]
+    more = len(prompts) - len(shown)
+    if more > 0:
+        shown.append(f"另{more}条" if zh else f"{more} more")
+    return ("、" if zh else ", ").join(shown)
+
+
+def duty_sentences(f: Any, bundle: Bundle, *, zh: bool) -> str | None:
+    """One letter sentence stating a recorded finding; None when it was not checked."""
+    if f.finding == NOT_CHECKED:
+        return None
+    cite = _cite(f, bundle, zh=zh)
+    sh = f.shares or {}
+    if f.duty == "complaint":
+        return {
+            (PRESENT, False): "Our records show a complaint or report channel linked from the "
+            f"generation page ({cite}); we ask that this notice be handled through it.",
+            (PARTIAL, False): "Our records show a page presented as the complaint channel, but "
+            f"no link to it from the generation page ({cite}).",
+            (ABSENT, False): "Our records show no complaint or report channel reachable from the "
+            f"generation page: its links were searched and none leads to one ({cite}).",
+            (
+                PRESENT,
+                True,
+            ): f"我方记录显示，生成页面载有投诉举报渠道的链接（{cite}），请通过该渠道处理本通知。",
+            (
+                PARTIAL,
+                True,
+            ): f"我方记录显示，存在被作为投诉渠道的页面，但生成页面上未见通往该页面的链接（{cite}）。",
+            (
+                ABSENT,
+                True,
+            ): f"我方记录显示，从生成页面无法到达任何投诉或举报渠道：已检索该页面全部链接，均不指向投诉举报渠道（{cite}）。",
+        }.get((f.finding, zh))
+    if f.duty == "terms":
+        return {
+            (PRESENT, False): "Our records show terms of service warning users about "
+            f"infringement ({cite}).",
+            (PARTIAL, False): "Our records show a warning to users about infringement only in "
+            f"part: no captured terms page carries one, or it is only on the generation page ({cite}).",
+            (ABSENT, False): "Our records show no warning to users about infringement: no terms "
+            f"page is linked from the generation page and its text holds none ({cite}).",
+            (PRESENT, True): f"我方记录显示，用户协议载有侵权风险提示（{cite}）。",
+            (
+                PARTIAL,
+                True,
+            ): f"我方记录显示，侵权风险提示仅部分存在：所捕获的用户协议页面未载有该提示，或仅见于生成页面（{cite}）。",
+            (
+                ABSENT,
+                True,
+            ): f"我方记录显示，未见对用户的侵权风险提示：生成页面未载有用户协议链接，其文字中亦无该提示（{cite}）。",
+        }.get((f.finding, zh))
+    if f.duty == "explicit-label":
+        n, d = int(sh.get("outputs_with_visible_label", 0)), int(sh.get("outputs_checked", 0))
+        if zh:
+            return f"我方记录显示，所检查的{d}个生成图片中，{n}个显示可见的AI生成标识（{cite}）。"
+        return (
+            f"Our records show a visible AI-generated label with {n} of the {d} outputs "
+            f"checked ({cite})."
+        )
+    if f.duty == "implicit-label":
+        n, d = int(sh.get("any", 0)), int(sh.get("outputs", 0))
+        if zh:
+            return (
+                f"我方记录显示，{d}个生成文件中，{n}个在元数据中含隐式标识"
+                f"（TC260 AIGC、IPTC DigitalSourceType或C2PA）（{cite}）。"
+            )
+        return (
+            f"Our records show an implicit AI label in the metadata (TC260 AIGC, IPTC "
+            f"DigitalSourceType or C2PA) of {n} of the {d} output files ({cite})."
+        )
+    if f.duty == "keyword-filter":
+        d, n = int(sh.get("prompts", 0)), int(sh.get("refused", 0))
+        generated = list(sh.get("generated_prompts") or [])
+        if zh:
+            text = f"我方记录显示，含权利作品名称的{d}条不同提示词中，{n}条被拒绝"
+            if generated:
+                text += f"，其余均生成了图片：{_quoted(generated, zh=True)}"
+            return text + f"（{cite}）。"
+        text = f"Our records show that {n} of {d} distinct prompts naming the work were refused"
+        if generated:
+            text += f"; images were generated for {_quoted(generated, zh=False)}"
+        return text + f" ({cite})."
+    return None
+
+
+def _duty_letter(bundle: Bundle, *, zh: bool) -> list[Block]:
+    """The letter's paragraph stating the platform-duty findings (recorded ones only)."""
+    many = len(_notice_duties(bundle)) > 1
+    paras: list[Block] = []
+    for pd in _notice_duties(bundle):
+        said = [s for f in pd.current() if (s := duty_sentences(f, bundle, zh=zh))]
+        if not said:
+            continue
+        if many:
+            said.insert(0, f"{pd.platform}：" if zh else f"{pd.platform}:")
+        paras.append(Block("para", ("" if zh else " ").join(said)))
+    if not paras:
+        return []
+    head = "平台义务的履行情况" if zh else "The platform's duties as our records show them"
+    return [Block("heading", head), *paras]
+
+
+def _keyword_finding(bundle: Bundle) -> Any:
+    """The keyword-filtering finding the arts. 14–15 request rests on (None if unchecked)."""
+    for pd in _notice_duties(bundle):
+        for f in pd.current():
+            if f.duty == "keyword-filter" and f.finding != NOT_CHECKED:
+                return f
+    return None
+
+
+def _filter_request(bundle: Bundle, *, zh: bool) -> str:
+    """What the arts. 14–15 request adds from the keyword-filtering finding."""
+    f = _keyword_finding(bundle)
+    if f is None:
+        return ""
+    cite = _cite(f, bundle, zh=zh)
+    generated = list((f.shares or {}).get("generated_prompts") or [])
+    refused = list((f.shares or {}).get("refused_prompts") or [])
+    if generated:
+        return (
+            f"我方记录显示，以下含权利作品名称的提示词未被拒绝并生成了图片：{_quoted(generated, zh=True)}"
+            f"（{cite}），请对其采取关键词过滤措施。"
+            if zh
+            else f" Our records show that these prompts naming the work were not refused and "
+            f"produced images: {_quoted(generated, zh=False)} ({cite}); filter them."
+        )
+    return (
+        f"我方记录显示，提示词{_quoted(refused, zh=True)}已被拒绝（{cite}），请保持并扩展该过滤措施。"
+        if zh
+        else f" Our records show that the prompts {_quoted(refused, zh=False)} were refused "
+        f"({cite}); keep that filtering in place and extend it to other prompts naming the work."
+    )
+
+
 def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -> list[Block]:
     cover = bundle.cover
     platform = _platform(bundle)
@@ -251,6 +404,7 @@ def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
             )
         )
     blocks.append(Block("para", _timestamps_en(bundle)))
+    blocks += _duty_letter(bundle, zh=False)
     blocks += _duty_blocks(bundle, zh=False)
     blocks += [
         Block("heading", "(iv) Contact details of the complaining party"),
@@ -281,7 +435,7 @@ def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
             "Generative Artificial Intelligence Services (2023) require of a provider: stop "
             "generating and transmitting such content, rectify the model (for example by "
             "optimisation training) and filter the prompts listed, and handle this complaint "
-            "through your complaint mechanism promptly.",
+            "through your complaint mechanism promptly." + _filter_request(bundle, zh=False),
         ),
         Block("numbered", "3. Preserve the logs, prompts and outputs relating to these requests."),
         Block(
@@ -352,6 +506,7 @@ def notice_zh(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
     if not outputs:
         blocks.append(Block("para", "没有生成图片符合选取规则；发出通知前请先标记或比对相关图片。"))
     blocks.append(Block("para", _timestamps_zh(bundle) + "详见所附证据材料。"))
+    blocks += _duty_letter(bundle, zh=True)
     blocks += _duty_blocks(bundle, zh=True)
     blocks += [
         Block("heading", "四、请求"),
@@ -359,7 +514,8 @@ def notice_zh(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
         Block(
             "numbered",
             "2. 依照《生成式人工智能服务管理暂行办法》第十四条、第十五条，停止生成、停止传输上述内容，"
-            "采取模型优化训练等措施进行整改，对上述提示词采取关键词过滤措施，并通过投诉处理机制及时处理本投诉；",
+            "采取模型优化训练等措施进行整改，对上述提示词采取关键词过滤措施，并通过投诉处理机制及时处理本投诉。"
+            + _filter_request(bundle, zh=True),
         ),
         Block("numbered", "3. 保存与上述请求相关的日志、提示词及生成结果。"),
         Block("para", "本人保证本通知内容真实，并对通知错误造成的后果依法承担责任。"),

@@ -51,6 +51,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 from app.core import custody
 from app.core.attest import seal_manifest, token_file_stem
 from app.core.canonical import canonical_json
+from app.core.digests import sha256_stream
 from app.core.errors import ProofshotError
 from app.core.trust import load_trust
 from app.core.tsa import MAX_CLOCK_OFFSET, parse_timestamp_response, verify_timestamp
@@ -334,13 +335,8 @@ class _Source:
                 yield line
 
     def sha256(self, name: str) -> tuple[str, int]:
-        h = hashlib.sha256()
-        size = 0
         with self.open(name) as handle:
-            while chunk := handle.read(CHUNK):
-                h.update(chunk)
-                size += len(chunk)
-        return h.hexdigest(), size
+            return sha256_stream(handle, CHUNK)
 
     @contextlib.contextmanager
     def local_path(self, name: str) -> Iterator[Path]:
@@ -1299,10 +1295,7 @@ def _attachments(path: Path, report: BundleReport) -> dict[str, bytes]:
 
 def _verify_pdf(path: Path, report: BundleReport, anchors: TrustAnchors) -> None:
     with safe_open(path) as handle:
-        h = hashlib.sha256()
-        while chunk := handle.read(CHUNK):
-            h.update(chunk)
-    digest = h.hexdigest()
+        digest, _ = sha256_stream(handle, CHUNK)
     report.files_checked = 1
     report.notes.append(f"{path.name}: SHA-256 {digest}.")
     count = _check_pdf_signatures(path, path.name, report, anchors)

@@ -693,6 +693,11 @@
         <source>noted on the prompt</source>
         <translation>对提示词作了备注</translation>
     </message>
+    <message>
+        <location filename="../../app/gui/browser/workspace.py" line="207"/>
+        <source>&lt;b&gt;Not seen&lt;/b&gt; — problems of the last session</source>
+        <translation>&lt;b&gt;未见&lt;/b&gt; — 上次会话的问题</translation>
+    </message>
 </context>
 <context>
     <name>CompareWorkspace</name>
@@ -1915,6 +1920,16 @@ Import files with File ▸ Import (Ctrl+I), drop files or folders here, or take 
         <source>Select an item to see its details.</source>
         <translation>选择一个证据项以查看详情。</translation>
     </message>
+    <message>
+        <location filename="../../app/gui/inspector.py" line="456"/>
+        <source>AI origin stated in an ingredient manifest</source>
+        <translation>成分清单中声明的 AI 来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/inspector.py" line="475"/>
+        <source>Shown prompt is from {source}; rule: {rule}.</source>
+        <translation>所示提示词来自 {source}；规则：{rule}。</translation>
+    </message>
 </context>
 <context>
     <name>ItemTableModel</name>
@@ -2314,6 +2329,18 @@ Import files with File ▸ Import (Ctrl+I), drop files or folders here, or take 
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../app/gui/main_window.py" line="370"/>
+        <source>%n by text in the image (OCR)</source>
+        <translation>
+            <numerusform>%n 项按图片中的文字（OCR）找到</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="606"/>
+        <source>Duties</source>
+        <translation>平台义务</translation>
+    </message>
 </context>
 <context>
     <name>Messages</name>
@@ -2467,6 +2494,78 @@ Import files with File ▸ Import (Ctrl+I), drop files or folders here, or take 
 </context>
 <context>
     <name>SettingsDialog</name>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>No trust list: signatures can be Valid, never Trusted</source>
+        <translation>未设置信任列表：签名只能判定为“有效”，不能判定为“受信任”</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>C2PA trust list (PEM)</source>
+        <translation>C2PA 信任列表（PEM）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>Add from file…</source>
+        <translation>从文件添加…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>Extra anchors for this case</source>
+        <translation>本案件的附加信任锚</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>Content Credentials (C2PA) signed by a certificate on this list are shown as Trusted. The list is kept in your settings, not in the case, and applies to files imported from now on. The --c2pa-trust-list option overrides it.</source>
+        <translation>由此列表中的证书签名的内容凭证（C2PA）显示为“受信任”。该列表保存在您的设置中，而不在案件中，并适用于此后导入的文件。命令行选项 --c2pa-trust-list 优先于此设置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>Content Credentials</source>
+        <translation>内容凭证</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>C2PA trust list</source>
+        <translation>C2PA 信任列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>PEM certificate lists (*.pem *.crt);;All files (*)</source>
+        <translation>PEM 证书列表 (*.pem *.crt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>The file cannot be read: {0}</source>
+        <translation>无法读取该文件：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>The file is not a PEM list of certificates.</source>
+        <translation>该文件不是 PEM 格式的证书列表。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/gui/settings_dialog.py" line="1"/>
+        <source>%n certificate(s) kept in your settings for this case</source>
+        <translation>
+            <numerusform>本案件在您的设置中保存了 %n 个证书</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../app/gui/settings_dialog.py" line="68"/>
         <source>This computer&apos;s time zone</source>
@@ -3077,6 +3176,140 @@ Please send the details (or the log file) with a few words on what you did.</sou
         <location filename="../../app/gui/screen_portal.py" line="172"/>
         <source>The desktop&apos;s answer named no screenshot file.</source>
         <translation>桌面的答复中没有截图文件。</translation>
+    </message>
+</context>
+<context>
+    <name>DutiesView</name>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="147"/>
+        <source>Checking the recorded facts…</source>
+        <translation>正在检查已记录的事实…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="151"/>
+        <source>Duties not checked</source>
+        <translation>未检查平台义务</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="173"/>
+        <source>No platform in this case: nothing captured from an AI site yet.</source>
+        <translation>本案件中尚无平台：还未从任何 AI 网站采集内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="193"/>
+        <source>Relates to: </source>
+        <translation>相关规定：</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="208"/>
+        <source>Operator&apos;s finding ({actor})</source>
+        <translation>操作人员结论（{actor}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="220"/>
+        <source>Over time</source>
+        <translation>多次检查</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="230"/>
+        <source>{checked} of {total} duties checked; {rounds} check round(s), {recorded} recorded; {changes} change(s) between checks.</source>
+        <translation>{total} 项义务中已检查 {checked} 项；共 {rounds} 轮检查，已记录 {recorded} 轮；各轮之间有 {changes} 处变化。</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="252"/>
+        <source>Check not recorded</source>
+        <translation>检查未记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="265"/>
+        <source>Finding not added</source>
+        <translation>结论未添加</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="72"/>
+        <source>Duty</source>
+        <translation>义务</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="51"/>
+        <source>Finding</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="277"/>
+        <source>Observed (UTC)</source>
+        <translation>观察时间（UTC）</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="278"/>
+        <source>Exhibit items</source>
+        <translation>证据项</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="279"/>
+        <source>What the record shows</source>
+        <translation>记录显示</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="282"/>
+        <source>Re-check</source>
+        <translation>重新检查</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="283"/>
+        <source>Record this check</source>
+        <translation>记录本次检查</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="284"/>
+        <source>Add operator&apos;s finding…</source>
+        <translation>添加操作人员结论…</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorFindingDialog</name>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="57"/>
+        <source>Add the operator&apos;s finding</source>
+        <translation>添加操作人员结论</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="69"/>
+        <source>What you saw, in your words</source>
+        <translation>用您自己的话描述所见</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="46"/>
+        <source>Platform</source>
+        <translation>平台</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="72"/>
+        <source>Duty</source>
+        <translation>义务</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="51"/>
+        <source>Finding</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="74"/>
+        <source>Exhibit item id</source>
+        <translation>证据项编号</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/duties/view.py" line="75"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>_Request</name>
+    <message>
+        <location filename="../../app/gui/screen_portal.py" line="152"/>
+        <source>The desktop refused the screenshot request: {reason}</source>
+        <translation>桌面拒绝了截图请求：{reason}</translation>
     </message>
 </context>
 </TS>

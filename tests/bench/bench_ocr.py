@@ -4,8 +4,9 @@ Three parts, each beside a baseline measured in the same run:
 
 1. Character error rate per language (simplified and traditional Chinese, Japanese,
    English) on 1920x1080 UI screenshots rendered from known text, for Proofshot's
-   recognition (greyscale, dark themes inverted, page segmentation 4, low-confidence words
-   dropped) and for the engine's own command-line tool on the same images with the same
+   recognition (in-process engine via tesserocr; greyscale, dark themes inverted, page
+   segmentation 4, each script's model leading in turn, low-confidence words dropped) and
+   for the engine's own command-line tool on the same images with the same
    models (``tesseract IMG stdout -l chi_sim+eng+jpn+chi_tra``, its defaults).
    Target: CER <= 3 % on rendered UI text.
 2. Throughput on the machine's cores: ``OcrJob`` (2 workers, results stored with their

@@ -8,10 +8,12 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app.capture import store
+from app.core import attest
 from app.core.case import Case
 from app.core.verify import verify_case
 from app.demo.site import DemoSite
@@ -157,3 +159,24 @@ def test_demo_site_command_serves_the_prompt_page_on_loopback() -> None:
     finally:
         child.terminate()
         child.wait(timeout=10)
+
+
+def test_headless_capture_leaves_its_items_attested_though_the_tsa_is_asked_off_the_writer(
+    demo_site: DemoSite, case_path: Path, tsa_server: Any
+) -> None:
+    """The TSA is asked off the writer now; the command still exits with every item attested
+    (stopping the recording waits for the attempt, and the runner drains before closing)."""
+    env = {**subprocess_env(), "PROOFSHOT_TSA_URLS": tsa_server.url}
+    done = subprocess.run(
+        cli_command("capture", str(case_path), demo_site.url + "/", "--json"),
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    with Case.open(case_path, read_only=True) as case:
+        assert case.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] > 0
+        assert attest.pending_count(case) == 0
+        assert case.conn.execute("SELECT COUNT(*) FROM tokens").fetchone()[0] >= 1

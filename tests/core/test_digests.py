@@ -26,3 +26,42 @@ def test_chunked_hashing_equals_one_shot_hashing() -> None:
     assert result.sha256 == hashlib.sha256(data).hexdigest()
     assert result.sha512 == hashlib.sha512(data).hexdigest()
     assert result.size == len(data)
+
+
+def test_sha256_file_streams_through_a_small_fixed_buffer_and_counts_bytes(tmp_path) -> None:
+    from app.core.digests import sha256_file, sha256_file_sized
+
+    data = bytes(range(256)) * 4099  # not a multiple of the buffer
+    path = tmp_path / "blob.bin"
+    path.write_bytes(data)
+    expected = hashlib.sha256(data).hexdigest()
+    assert sha256_file(path) == expected
+    assert sha256_file_sized(path, chunk_size=1000) == (expected, len(data))
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    assert sha256_file_sized(empty) == (hashlib.sha256(b"").hexdigest(), 0)
+
+
+def test_no_follow_refuses_a_symlink_that_the_default_reads_through(tmp_path) -> None:
+    import pytest
+
+    from app.core.digests import sha256_file, sha256_file_sized
+
+    target = tmp_path / "target"
+    target.write_bytes(b"secret outside the bundle")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    assert sha256_file(link) == hashlib.sha256(b"secret outside the bundle").hexdigest()
+    with pytest.raises(OSError):
+        sha256_file_sized(link, follow_symlinks=False)
+
+
+def test_sha256_copy_writes_exactly_the_bytes_it_hashes(tmp_path) -> None:
+    from app.core.digests import sha256_copy
+
+    data = b"\x89PNG" + bytes(range(256)) * 1000
+    src = tmp_path / "src.png"
+    src.write_bytes(data)
+    dst = tmp_path / "dst.png"
+    assert sha256_copy(src, dst, chunk_size=777) == (hashlib.sha256(data).hexdigest(), len(data))
+    assert dst.read_bytes() == data

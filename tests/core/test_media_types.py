@@ -84,3 +84,28 @@ def test_mhtml_is_multipart_related_and_an_email_is_not(tmp_path: Path) -> None:
     assert _sniffed(tmp_path, "page.eml", MHTML) == "multipart/related"
     assert extension_for("multipart/related") == ".mhtml"
     assert _sniffed(tmp_path, "mail.eml", EMAIL) != "multipart/related"
+
+
+def test_image_media_type_of_bytes_in_memory_is_the_one_table_capture_uses() -> None:
+    from app.capture import generations
+    from app.core import media
+
+    assert generations.image_media_type is media.image_media_type  # one home, re-exported
+    assert media.image_media_type(b"\x89PNG\r\n\x1a\n" + b"\0" * 8) == "image/png"
+    assert media.image_media_type(b"\xff\xd8\xff\xe0") == "image/jpeg"
+    assert media.image_media_type(b"GIF89a....") == "image/gif"
+    assert media.image_media_type(b"RIFF\0\0\0\0WEBPVP8 ") == "image/webp"
+    assert media.image_media_type(b"\0\0\0\x1cftypavif") == "image/avif"
+    assert media.image_media_type(b"<html>") is None
+    assert media.image_media_type(b"") is None
+
+
+def test_image_size_reads_the_header_and_shrugs_at_garbage() -> None:
+    from PIL import Image
+
+    from app.core.media import image_size
+
+    buf = io.BytesIO()
+    Image.new("RGB", (37, 21)).save(buf, "PNG")
+    assert image_size(buf.getvalue()) == (37, 21)
+    assert image_size(b"not an image") is None

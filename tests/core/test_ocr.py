@@ -182,3 +182,42 @@ def test_tsv_lines_and_cer() -> None:
     assert ocr.character_error_rate("生成奥特曼，站在城市里", "生成奥特曼,站在城市里") == 0.0
     assert ocr.character_error_rate("abcd", "abed") == 0.25
     assert render(SHOTS[0]).size == (1920, 1080)
+
+
+@pytest.mark.parametrize("font_px", [24, 36])
+def test_each_script_is_read_with_its_own_model(font_px: int) -> None:
+    """Simplified text keeps simplified forms (the mixed pass read 奧 for 奥, 変 for 变),
+    traditional keeps traditional, and the short last Japanese line is not dropped."""
+    if not ocr.in_process():
+        pytest.skip("the script passes run with the in-process engine (tesserocr)")
+    texts = {shot.name: ocr.recognise(render(shot, font_px=font_px)).text for shot in SHOTS}
+    simplified = ocr.normalise(texts["mj-discord-zh.png"])
+    assert "生成奥特曼,站在城市里" in simplified and "奧" not in simplified
+    assert "提示词" in simplified and "变化" in simplified
+    assert "请" not in texts["tw-zh.png"] and "請畫一隻貓在月亮上睡覺" in texts["tw-zh.png"]
+    assert texts["jp.png"].splitlines()[-1] == "生成する"
+    assert "an astronaut riding a red horse on Mars" in texts["chatgpt-en.png"]
+
+
+def test_engines_are_loaded_once_and_reused() -> None:
+    if not ocr.in_process():
+        pytest.skip("the engine pool belongs to the in-process engine (tesserocr)")
+    image = render(SHOTS[0])
+    ocr.recognise(image)
+    counts = {order: len(apis) for order, apis in ocr._idle_engines.items()}
+    ocr.recognise(image)
+    assert {order: len(apis) for order, apis in ocr._idle_engines.items()} == counts
+    assert ("chi_sim", "eng") in counts and ("chi_tra", "eng") in counts
+
+
+def test_command_line_engine_is_the_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the binding the system's tesseract program reads the image, same settings."""
+    monkeypatch.setattr(ocr, "tesserocr", None)
+    ocr.engine_info.cache_clear()
+    try:
+        info = ocr.engine_info()
+        assert "tesserocr" not in info.version and info.version.startswith("5.")
+        text = ocr.recognise(render(SHOTS[2])).text
+        assert "an astronaut riding a red horse on Mars" in text
+    finally:
+        ocr.engine_info.cache_clear()

@@ -17,8 +17,15 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from app.core.provenance import extract_provenance
-from app.core.provenance.c2pa_manifest import CASE_ANCHORS_FILE, READ_SETTINGS, TRUST_ANCHORS_ENV
+from app.config import load_settings, save_settings
+from app.core.provenance import extract_provenance, set_case_trust_anchors
+from app.core.provenance.c2pa_manifest import (
+    CASE_ANCHORS_FILE,
+    CASE_ANCHORS_SETTING,
+    READ_SETTINGS,
+    TRUST_ANCHORS_ENV,
+    TRUST_LIST_SETTING,
+)
 from tests.core.helpers import run_cli
 from tests.core.test_provenance import (  # noqa: F401 - signing_chain is a fixture
     TRAINED,
@@ -264,13 +271,26 @@ def test_cli_import_trust_list_option_and_per_case_anchors_give_trusted(
     shown = json.loads(run_cli("show", case, "1", "--json").stdout)
     assert shown["provenance"]["c2pa"]["verdict"] == "Trusted"
 
-    # Per case: the anchors file in the case folder, no option, no environment.
+    # Per case: anchors kept in the user's settings for that case folder, no option, no
+    # environment.
     other = tmp_path / "Other.proofshot"
     assert run_cli("init", other).returncode == 0
-    (other / CASE_ANCHORS_FILE).write_text(ca_pem(signing_chain[0]))
+    set_case_trust_anchors(other, ca_pem(signing_chain[0]))
     assert run_cli("import", "--no-timestamp", other, signed).returncode == 0
     shown = json.loads(run_cli("show", other, "1", "--json").stdout)
     assert shown["provenance"]["c2pa"]["verdict"] == "Trusted"
+
+    # An anchors file inside a case folder (which may come from the other side) is not
+    # trusted, and the verdict says it was ignored.
+    foreign = tmp_path / "Foreign.proofshot"
+    assert run_cli("init", foreign).returncode == 0
+    (foreign / CASE_ANCHORS_FILE).write_text(ca_pem(signing_chain[0]))
+    assert run_cli("import", "--no-timestamp", foreign, signed).returncode == 0
+    shown = json.loads(run_cli("show", foreign, "1", "--json").stdout)
+    assert shown["provenance"]["c2pa"]["verdict"] == "Valid"
+    assert any(
+        CASE_ANCHORS_FILE in error and "ignored" in error for error in shown["provenance"]["errors"]
+    )
 
     # Neither: Valid, with the reason.
     plain = tmp_path / "Plain.proofshot"
@@ -299,3 +319,45 @@ def test_signed_file_of_each_format_reaches_the_sdk_and_a_plain_one_is_absent(
     result = extract_provenance(write(tmp_path, f"signed.{fmt.lower()}", signed), mime)
     assert result["c2pa"]["verdict"] == "Valid"
     assert result["c2pa"]["ai_generated"] is True
+
+
+def test_trust_list_chosen_in_settings_gives_trusted_and_the_flag_wins(
+    tmp_path: Path,
+    signing_chain: tuple[bytes, bytes],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The GUI stores the user's trust-list path in the user's settings; imports use it
+    when no --c2pa-trust-list / environment path is given, which wins when it is."""
+    monkeypatch.delenv(TRUST_ANCHORS_ENV, raising=False)
+    signed = write(tmp_path, "s.jpg", c2pa_sign(signing_chain, jpeg_bytes(), "image/jpeg"))
+    trust = tmp_path / "trust.pem"
+    trust.write_text(ca_pem(signing_chain[0]))
+    assert extract_provenance(signed, "image/jpeg")["c2pa"]["verdict"] == "Valid"
+
+    save_settings({**load_settings(), TRUST_LIST_SETTING: str(trust)})
+    assert extract_provenance(signed, "image/jpeg")["c2pa"]["verdict"] == "Trusted"
+
+    monkeypatch.setenv(TRUST_ANCHORS_ENV, str(tmp_path / "missing.pem"))
+    result = extract_provenance(signed, "image/jpeg")
+    assert result["c2pa"]["verdict"] == "Valid"
+    assert any("missing.pem" in error for error in result["errors"])
+
+
+def test_per_case_anchors_are_keyed_by_case_and_can_be_forgotten(
+    tmp_path: Path,
+    signing_chain: tuple[bytes, bytes],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.core.provenance import case_trust_anchors
+
+    monkeypatch.delenv(TRUST_ANCHORS_ENV, raising=False)
+    pem = ca_pem(signing_chain[0])
+    mine, theirs = tmp_path / "Mine.proofshot", tmp_path / "Theirs.proofshot"
+    set_case_trust_anchors(mine, pem)
+    assert load_settings()[CASE_ANCHORS_SETTING] == {str(mine.resolve()): pem}
+    assert case_trust_anchors(mine / "objects").pem == pem
+    assert case_trust_anchors(theirs / "objects").pem is None
+    with pytest.raises(ValueError):
+        set_case_trust_anchors(theirs, "not a certificate")
+    set_case_trust_anchors(mine, None)
+    assert case_trust_anchors(mine / "objects").pem is None

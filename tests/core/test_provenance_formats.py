@@ -189,6 +189,68 @@ def test_stealth_pnginfo_in_alpha_is_read(
     assert result["parameters"]["seed"] == 42
 
 
+def stealth_rgb_png(text: str, compressed: bool, size: tuple[int, int], mode: str) -> bytes:
+    """Write text the way sd-webui-stealth-pnginfo's RGB mode does: the low bits of R, G
+    and B in that order, pixel after pixel, column by column."""
+    payload = gzip.compress(text.encode()) if compressed else text.encode()
+    signature = b"stealth_rgbcomp" if compressed else b"stealth_rgbinfo"
+    bits = "".join(f"{b:08b}" for b in signature)
+    bits += f"{len(payload) * 8:032b}" + "".join(f"{b:08b}" for b in payload)
+    width, height = size
+    assert len(bits) <= width * height * 3
+    image = Image.effect_noise(size, 60).convert(mode)
+    pixels = image.load()
+    for index in range(0, len(bits), 3):
+        x, y = divmod(index // 3, height)
+        pixel = list(pixels[x, y])
+        for channel, bit in enumerate(bits[index : index + 3]):
+            pixel[channel] = (pixel[channel] & 0xFE) | int(bit)
+        pixels[x, y] = tuple(pixel)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("compressed", "size", "mode"),
+    [
+        (False, (60, 30), "RGB"),
+        (True, (60, 30), "RGBA"),
+        (False, (12, 400), "RGB"),
+        (True, (9, 1500), "RGBA"),
+    ],
+    ids=["short-plain-rgb", "short-gzip-rgba", "tall-plain-rgb", "tall-gzip-rgba"],
+)
+def test_stealth_pnginfo_in_rgb_low_bits_is_read(
+    tmp_path: Path, compressed: bool, size: tuple[int, int], mode: str
+) -> None:
+    """``stealth_rgbinfo`` / ``stealth_rgbcomp``: three bits per pixel in R, G, B."""
+    text = f"{JA_PROMPT}\nNegative prompt: blurry\n{SETTINGS}"
+    path = write(tmp_path, "s.png", stealth_rgb_png(text, compressed, size, mode))
+    result = extract_provenance(path, "image/png")
+    assert result["prompt"] == JA_PROMPT
+    assert result["negative_prompt"] == "blurry"
+    assert result["format"] == "a1111"
+    assert "png:stealth-rgb" in result["sources"]
+    assert result["parameters"]["seed"] == 42
+
+
+def test_stealth_rgb_with_a_broken_length_is_reported(tmp_path: Path) -> None:
+    data = stealth_rgb_png("x" * 40, False, (20, 200), "RGB")
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    pixels = image.load()
+    for index in range(120, 152):  # the length field: set every bit -> far beyond the image
+        x, y = divmod(index // 3, 200)
+        pixel = list(pixels[x, y])
+        pixel[index % 3] |= 1
+        pixels[x, y] = tuple(pixel)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    result = extract_provenance(write(tmp_path, "b.png", out.getvalue()), "image/png")
+    assert result["prompt"] is None
+    assert any("RGB channels" in error for error in result["errors"])
+
+
 def test_rgba_png_without_stealth_signature_gives_nothing(tmp_path: Path) -> None:
     out = io.BytesIO()
     Image.new("RGBA", (300, 200), (1, 2, 3, 255)).save(out, "PNG")
@@ -259,3 +321,49 @@ def test_hostile_sampler_chain_and_huge_dream_line_stay_cheap(tmp_path: Path) ->
     assert time.perf_counter() - started < 5
     assert result["prompt"] == "x"
     assert any(u["field"] == "png:Dream" for u in result["unrecognised"])
+
+
+@pytest.mark.parametrize(
+    ("name", "mime"),
+    [("reduced/novelai-full-3char.png", "image/png"), ("novelai-full-3char.webp", "image/webp")],
+)
+def test_novelai_v4_characters_keep_their_own_prompt_negative_and_place(
+    name: str, mime: str
+) -> None:
+    """NovelAI v4 stores no character names (``char_captions`` hold only a caption and
+    centres; sd-metadata's CharacterPrompt has no name either), so each character is tied
+    to its negative and its centre by its position in the list."""
+    corpus = Path(__file__).resolve().parents[1] / "fixtures" / "provenance" / "sd-metadata"
+    result = extract_provenance(corpus / name, mime)
+    chars = [p for p in result["prompts"] if p["role"] == "character"]
+    negatives = {p["index"]: p for p in result["prompts"] if p["role"] == "character-negative"}
+    assert [(p["index"], p["text"].strip(), p["center"]) for p in chars] == [
+        (0, "girl, hatsune miku, spread arms,", {"x": 0.5, "y": 0.3}),
+        (1, "girl, kagamine rin, hand up,", {"x": 0.7, "y": 0.7}),
+        (2, "boy, kagamine len, hand up,", {"x": 0.3, "y": 0.7}),
+    ]
+    for char in chars:
+        assert negatives[char["index"]]["center"] == char["center"]
+    assert result["prompt"].startswith("2girls, 1boy, dancing, #テスト")
+
+
+@pytest.mark.parametrize("channel", ["alpha", "rgb"])
+def test_novelai_json_hidden_by_stealth_pnginfo_is_read_as_novelai(
+    tmp_path: Path, channel: str
+) -> None:
+    """NovelAI itself writes its metadata (JSON with a ``Comment``) as ``stealth_pngcomp``
+    in alpha (NovelAI/novelai-image-metadata nai_meta.py); the RGB mode carries the same."""
+    comment = {"prompt": JA_PROMPT, "uc": "lowres", "steps": 28, "scale": 5.0, "seed": 1234}
+    payload = json.dumps(
+        {"Description": JA_PROMPT, "Software": "NovelAI", "Comment": json.dumps(comment)}
+    )
+    if channel == "alpha":
+        data = stealth_png(payload, True, (64, 400))
+    else:
+        data = stealth_rgb_png(payload, True, (64, 400), "RGB")
+    result = extract_provenance(write(tmp_path, "nai.png", data), "image/png")
+    assert result["format"] == "novelai"
+    assert result["prompt"] == JA_PROMPT
+    assert result["negative_prompt"] == "lowres"
+    assert result["parameters"]["seed"] == 1234
+    assert result["sources"] == [f"png:stealth-{channel}"]

@@ -98,7 +98,7 @@ def test_duties_checked_from_captures_and_rechecked_after_a_change(
 ) -> None:
     host = demo_site.url.split("//")[1]
     allowed = generate(demo_site, case_path, "生成星光侠", "#results img")
-    refused = generate(demo_site, case_path, "Starlume hero, full body", "#refusal")
+    generate(demo_site, case_path, "Starlume hero, full body", "#refusal")
     terms = page(demo_site, case_path, "/terms", "terms")
     complaint = page(demo_site, case_path, "/complaint", "complaint")
 
@@ -140,8 +140,10 @@ def test_duties_checked_from_captures_and_rechecked_after_a_change(
     assert k["shares"]["generated_prompts"] == ["生成星光侠"]
     (ref,) = pd["refusals"]
     assert ref["status"] == 400 and ref["prompt"] == "Starlume hero, full body"
-    refused_items = {i["item_id"] for i in caps[refused["page_capture"]["capture_id"]].items}
-    assert ref["item_id"] in refused_items and ref["item_id"] in k["exhibits"]
+    # the refusal rests on the platform's own answer: the archived response (session WACZ)
+    archives = {i["item_id"] for c in caps.values() for i in c.items if i["role"] == "wacz"}
+    assert ref["item_id"] in archives and ref["item_id"] in k["exhibits"]
+    assert "content_policy" in ref["excerpt"] or "知识产权" in ref["excerpt"]
 
     # record the first check; the operator adds a finding of their own
     rec = proofshot(

@@ -149,3 +149,47 @@ def test_an_edit_made_while_the_tsa_hangs_is_stored_at_once(
     ).fetchone()[0]
     assert failed == 1
     assert window.session.pending_attestations() == 6
+
+
+def test_a_gui_edit_made_while_a_captures_tsa_hangs_is_stored_at_once(
+    controller: object, qtbot: QtBot, case_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The capture session's attester (the one a page capture starts) asks off the writer."""
+    from app.capture.attesting import CaptureAttester
+    from app.core.tsa import TsaConfig
+    from app.gui.browser.access import AccessWriter, GuiRelay
+
+    monkeypatch.delenv("PROOFSHOT_TSA_URLS", raising=False)  # the window's own attester idles
+    tsa = HangingTsa()
+    try:
+        assert controller.open_case(case_path)  # type: ignore[attr-defined]
+        window = controller.window  # type: ignore[attr-defined]
+        writer = AccessWriter(window.session, GuiRelay(window))  # as the capture workspace does
+        attester = CaptureAttester(writer, lambda: [TsaConfig(tsa.url, timeout=10.0)])
+        attempt = attester.submit()
+        qtbot.waitUntil(lambda: len(tsa.connections) == 1, timeout=10000)  # the request is out
+        stored: list[float] = []
+        start = time.monotonic()
+        window.session.write(
+            lambda case: items_mod.add_note(case, 1, "Written while the capture's TSA hangs"),
+            lambda _: stored.append(time.monotonic() - start),
+        )
+        qtbot.waitUntil(lambda: bool(stored), timeout=5000)
+        assert stored[0] < 1.0  # the TSA's timeout is 10 s: the edit did not wait for it
+        assert not attempt.done()  # ... and the TSA still has not answered
+        notes = window.session.view.conn.execute(
+            "SELECT value FROM annotations WHERE item_id = 1 AND kind = 'note'"
+        ).fetchall()
+        assert [n[0] for n in notes] == ["Written while the capture's TSA hangs"]
+    finally:
+        tsa.close()  # the hanging request now fails: logged through the writer
+    qtbot.waitUntil(attempt.done, timeout=15000)
+    outcome = attempt.result()
+    assert outcome.tokens == [] and len(outcome.failures) == 1
+    wait_idle(qtbot, window)
+    failed = window.session.view.conn.execute(
+        "SELECT COUNT(*) FROM events WHERE action = 'timestamp.attempt-failed'"
+    ).fetchone()[0]
+    assert failed == 1
+    assert window.session.pending_attestations() == 6
+    attester.close()

@@ -18,6 +18,8 @@ from typing import Any, BinaryIO
 
 import c2pa
 
+from app.config import load_settings, save_settings
+
 from .limits import MAX_SUMMARY_ITEMS, Truncations, cap_text, json_safe
 from .source_types import is_ai_source_type
 
@@ -48,16 +50,40 @@ def supported_mime_types() -> set[str]:
 
 
 TRUST_ANCHORS_ENV = "PROOFSHOT_C2PA_TRUST_ANCHORS"
+# User settings (the user's settings file, never the case): the C2PA trust list's path, and
+# extra anchors per case as PEM text keyed by the case folder's resolved path.
+TRUST_LIST_SETTING = "c2pa_trust_list"
+CASE_ANCHORS_SETTING = "c2pa_case_anchors"
 _MAX_ANCHOR_BYTES = 4 * 1024 * 1024
+_PEM_BEGIN = "-----BEGIN CERTIFICATE-----"
 
 
-def load_trust_anchors(extra: str | None = None) -> tuple[str | None, list[str]]:
-    """The PEM trust anchors to validate against: the C2PA trust list file the user points
-    at with ``PROOFSHOT_C2PA_TRUST_ANCHORS`` (a path), plus ``extra`` PEM text (per-case
-    anchors, or a list given on the command line). Returns (PEM or None, problems)."""
+@dataclass(frozen=True)
+class CaseAnchors:
+    """Per-case extra anchors from the user's settings, and an anchors file found inside
+    the case folder that was ignored (a case folder may come from the other side)."""
+
+    pem: str | None = None
+    ignored_file: str | None = None
+
+
+def trust_list_path() -> str:
+    """The user's C2PA trust list: ``PROOFSHOT_C2PA_TRUST_ANCHORS`` (set by
+    ``--c2pa-trust-list``) when given, else the path chosen in Settings."""
+    path = os.environ.get(TRUST_ANCHORS_ENV, "").strip()
+    if path:
+        return path
+    value = load_settings().get(TRUST_LIST_SETTING)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def load_trust_anchors(extra: str | CaseAnchors | None = None) -> tuple[str | None, list[str]]:
+    """The PEM trust anchors to validate against: the user's C2PA trust list (see
+    :func:`trust_list_path`), plus ``extra`` (per-case anchors from the user's settings, or
+    PEM text). Returns (PEM or None, problems)."""
     problems: list[str] = []
     parts: list[str] = []
-    path = os.environ.get(TRUST_ANCHORS_ENV, "").strip()
+    path = trust_list_path()
     if path:
         try:
             with open(path, "rb") as handle:
@@ -68,28 +94,63 @@ def load_trust_anchors(extra: str | None = None) -> tuple[str | None, list[str]]
                 "no trust list was applied."
             )
         else:
-            if len(data) > _MAX_ANCHOR_BYTES or b"-----BEGIN CERTIFICATE-----" not in data:
+            if len(data) > _MAX_ANCHOR_BYTES or _PEM_BEGIN.encode() not in data:
                 problems.append(f"C2PA trust list {path} is not a PEM certificate list; ignored.")
             else:
                 parts.append(data.decode("ascii", "replace"))
-    if extra and "-----BEGIN CERTIFICATE-----" in extra:
+    if isinstance(extra, CaseAnchors):
+        if extra.ignored_file:
+            problems.append(
+                f"The trust-anchor file {extra.ignored_file} inside the case folder was ignored: "
+                "a case folder may come from elsewhere, so only anchors kept in the user's "
+                "settings are trusted."
+            )
+        extra = extra.pem
+    if extra and _PEM_BEGIN in extra:
         parts.append(extra)
     return ("\n".join(parts) if parts else None), problems
 
 
+# Older versions read per-case anchors from this file in the case folder. It is no longer
+# trusted (issue #12: trust only anchors from outside the case); when present it is named in
+# a note on every C2PA verdict of that case.
 CASE_ANCHORS_FILE = "c2pa-trust-anchors.pem"
 
 
-def case_trust_anchors(objects_root: Path) -> str | None:
-    """Per-case extra C2PA trust anchors: ``c2pa-trust-anchors.pem`` in the case folder
-    (beside ``objects/``), e.g. a publisher's own root the examiner was given."""
-    path = Path(objects_root).parent / CASE_ANCHORS_FILE
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(_MAX_ANCHOR_BYTES)
-    except OSError:
-        return None
-    return data.decode("ascii", "replace")
+def _case_key(case_folder: Path) -> str:
+    return str(Path(case_folder).resolve())
+
+
+def case_trust_anchors(objects_root: Path) -> CaseAnchors:
+    """Per-case extra C2PA trust anchors for the case whose object store is ``objects_root``
+    (``<case>/objects``): PEM text kept in the user's settings under the case folder's path,
+    e.g. a publisher's own root the examiner was given. A case moved to another folder keeps
+    no anchors until they are set again (the safe direction)."""
+    case_folder = Path(objects_root).parent
+    stored = load_settings().get(CASE_ANCHORS_SETTING)
+    pem = stored.get(_case_key(case_folder)) if isinstance(stored, dict) else None
+    legacy = case_folder / CASE_ANCHORS_FILE
+    return CaseAnchors(
+        pem=pem if isinstance(pem, str) and pem else None,
+        ignored_file=str(legacy) if legacy.is_file() else None,
+    )
+
+
+def set_case_trust_anchors(case_folder: Path, pem: str | None) -> None:
+    """Keep (or with ``None`` forget) extra anchors for one case in the user's settings."""
+    if pem is not None and _PEM_BEGIN not in pem:
+        raise ValueError("not a PEM certificate list")
+    if pem is not None and len(pem) > _MAX_ANCHOR_BYTES:
+        raise ValueError("trust-anchor list too large")
+    settings = load_settings()
+    stored = settings.get(CASE_ANCHORS_SETTING)
+    stored = dict(stored) if isinstance(stored, dict) else {}
+    if pem is None:
+        stored.pop(_case_key(case_folder), None)
+    else:
+        stored[_case_key(case_folder)] = pem
+    settings[CASE_ANCHORS_SETTING] = stored
+    save_settings(settings)
 
 
 def _settings(anchors: str | None) -> dict[str, Any]:
@@ -104,7 +165,7 @@ def read_c2pa(
     stream: BinaryIO,
     mime_type: str | None,
     truncations: Truncations,
-    trust_anchors: str | None = None,
+    trust_anchors: str | CaseAnchors | None = None,
 ) -> C2paFinding:
     """Read the manifest store from ``stream``; never raises. ``trust_anchors`` is extra
     PEM (per-case anchors) added to the user's trust list (see :func:`load_trust_anchors`)."""
@@ -122,11 +183,9 @@ def read_c2pa(
                 store_json = reader.json()
                 embedded = reader.is_embedded()
                 remote_url = reader.get_remote_url()
-    except c2pa.C2paError.ManifestNotFound:
+    except (c2pa.C2paError.ManifestNotFound, c2pa.C2paError.NotSupported):
         finding.absent = True
-        return finding
-    except c2pa.C2paError.NotSupported:
-        finding.absent = True
+        finding.errors.clear()  # trust-list notes matter only where there is a manifest
         return finding
     except c2pa.C2paError as exc:
         message = str(exc)

@@ -20,7 +20,7 @@ from typing import Any
 from PIL import Image
 
 from .a1111 import looks_like_a1111
-from .c2pa_manifest import C2paFinding, read_c2pa, supported_mime_types
+from .c2pa_manifest import C2paFinding, CaseAnchors, read_c2pa, supported_mime_types
 from .comfyui import summarise_comfyui
 from .containers import (
     MEDIA_TYPES,
@@ -55,7 +55,7 @@ from .limits import (
     Truncations,
     cap_text,
 )
-from .stealth import read_stealth_pnginfo
+from .stealth import read_stealth
 from .xmp import empty_xmp, parse_xmp
 
 EXTRACTOR_VERSION = "provenance/2"
@@ -76,16 +76,17 @@ _EXIF_COMFY_FIELDS = ("Model", "Make", "ImageDescription", "UserComment")
 
 
 def extract_provenance(
-    path: Path, media_type: str, *, trust_anchors: str | None = None
+    path: Path, media_type: str, *, trust_anchors: str | CaseAnchors | None = None
 ) -> dict[str, Any]:
     """Extract provenance metadata from the stored original at ``path``.
 
     ``media_type`` is the type the ingest code sniffed or was told; the file's own magic
     bytes decide how it is parsed, and a disagreement is reported. The file is opened
     read-only and pixels are never decoded (except the alpha channel of an RGBA PNG whose
-    first column carries the stealth-pnginfo signature). ``trust_anchors`` is PEM text of
-    extra C2PA trust anchors (per case), added to the user's trust list named by
-    ``PROOFSHOT_C2PA_TRUST_ANCHORS``. Never raises for bad input.
+    first column carries the stealth-pnginfo signature). ``trust_anchors`` is the case's
+    extra C2PA trust anchors from the user's settings (:func:`case_trust_anchors`) or PEM
+    text, added to the user's trust list (``PROOFSHOT_C2PA_TRUST_ANCHORS`` or the path set
+    in Settings). Never raises for bad input.
     """
     result = _empty_result()
     truncations = Truncations()
@@ -141,7 +142,7 @@ def _extract_into(
     media_type: str,
     result: dict[str, Any],
     truncations: Truncations,
-    trust_anchors: str | None = None,
+    trust_anchors: str | CaseAnchors | None = None,
 ) -> None:
     errors: list[str] = result["errors"]
     declared = media_type.split(";", 1)[0].strip().lower()
@@ -530,11 +531,11 @@ def _generator_candidates(
         candidates.append(("novelai", "novelai", GENERATOR_NOVELAI, novel))
 
     if scan is not None and path is not None and scan.format == "png" and not candidates:
-        hidden, note = read_stealth_pnginfo(path)
+        hidden, note, channel = read_stealth(path)
         if note:
             result["errors"].append(note)
         if hidden is not None:
-            add_text_record(hidden, "png:stealth-alpha")
+            add_text_record(hidden, f"png:stealth-{channel}")
 
     if c2pa_finding.prompt is not None and c2pa_finding.summary is not None:
         generator = c2pa_finding.summary.get("claim_generator")

@@ -88,6 +88,7 @@ def run_headless_capture(
             holder["result"] = run_script(
                 client, session, url, steps, wait_for=wait_for, settle=settle, timeout=timeout
             )
+            session.finish_attesting()  # the TSAs are asked off the writer, which closes next
             client.close()
         except BaseException as exc:  # handed to the main thread, raised there
             holder["error"] = exc

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QLocale, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,9 +29,18 @@ from PySide6.QtWidgets import (
 
 from app.core.case import Case
 from app.duties import checks
-from app.duties.rules import DUTIES, DUTY_BY_KEY, FINDINGS, NOT_CHECKED
+from app.duties.rules import DUTIES, DUTY_BY_KEY, FINDING_ZH, FINDINGS, NOT_CHECKED
 from app.gui.messages import show_error
 from app.gui.session import CaseSession
+
+
+def _chinese() -> bool:
+    """Whether the UI is in Chinese (the language manager sets the default locale)."""
+    return QLocale().language() == QLocale.Language.Chinese
+
+
+def _finding_text(value: str) -> str:
+    return FINDING_ZH.get(value, value) if _chinese() else value
 
 
 def _compute(path: Any) -> list[checks.PlatformDuties]:
@@ -50,9 +59,10 @@ class OperatorFindingDialog(QDialog):
         self.platform.addItems(platforms)
         self.duty = QComboBox(self)
         for duty in DUTIES:
-            self.duty.addItem(duty.name_en, duty.key)
+            self.duty.addItem(duty.name_zh if _chinese() else duty.name_en, duty.key)
         self.finding = QComboBox(self)
-        self.finding.addItems(list(FINDINGS))
+        for value in FINDINGS:
+            self.finding.addItem(_finding_text(value), value)
         self.item = QSpinBox(self)
         self.item.setRange(1, 2_000_000_000)
         self.note = QLineEdit(self)
@@ -74,7 +84,7 @@ class OperatorFindingDialog(QDialog):
         return {
             "platform": self.platform.currentText(),
             "duty": self.duty.currentData(),
-            "finding": self.finding.currentText(),
+            "finding": self.finding.currentData(),
             "item_id": self.item.value(),
             "note": self.note.text(),
         }
@@ -163,33 +173,43 @@ class DutiesView(QWidget):
                 self.tr("No platform in this case: nothing captured from an AI site yet.")
             )
             return
+        zh = _chinese()
         for f in pd.current():
             duty = DUTY_BY_KEY[f.duty]
             row = QTreeWidgetItem(
                 [
-                    duty.name_en,
-                    f.finding,
+                    duty.name_zh if zh else duty.name_en,
+                    _finding_text(f.finding),
                     max(f.observed)[:19] if f.observed else "—",
                     ", ".join(str(i) for i in sorted(set(f.exhibits))) or "—",
-                    f.detail,
+                    f.detail_zh if zh else f.detail,
                 ]
             )
             row.setData(0, Qt.ItemDataRole.UserRole, f.duty)
-            row.setData(
-                4,
-                Qt.ItemDataRole.UserRole,
-                f"{duty.name_en} / {duty.name_zh}\n{f.finding}: {f.detail}\n{f.detail_zh}\n"
+            detail = (
+                f"{duty.name_zh}\n{_finding_text(f.finding)}：{f.detail_zh}\n"
                 + self.tr("Relates to: ")
-                + f"{duty.rules_en} / {duty.rules_zh}",
+                + duty.rules_zh
+                if zh
+                else f"{duty.name_en} / {duty.name_zh}\n{f.finding}: {f.detail}\n{f.detail_zh}\n"
+                + self.tr("Relates to: ")
+                + f"{duty.rules_en} / {duty.rules_zh}"
             )
-            row.setToolTip(4, f.detail + "\n\n" + self.tr("Relates to: ") + duty.rules_en)
+            row.setData(4, Qt.ItemDataRole.UserRole, detail)
+            row.setToolTip(
+                4,
+                (f.detail_zh if zh else f.detail)
+                + "\n\n"
+                + self.tr("Relates to: ")
+                + (duty.rules_zh if zh else duty.rules_en),
+            )
             for o in pd.operator:
                 if o.duty == f.duty:
                     row.addChild(
                         QTreeWidgetItem(
                             [
                                 self.tr("Operator's finding ({actor})").format(actor=o.actor),
-                                o.finding,
+                                _finding_text(o.finding),
                                 o.at[:19],
                                 str(o.item_id),
                                 o.note,
@@ -197,7 +217,9 @@ class DutiesView(QWidget):
                         )
                     )
             if len(pd.rounds) > 1:
-                history = " → ".join(f"{r.number}: {r.finding(f.duty).finding}" for r in pd.rounds)
+                history = " → ".join(
+                    f"{r.number}: {_finding_text(r.finding(f.duty).finding)}" for r in pd.rounds
+                )
                 row.addChild(QTreeWidgetItem([self.tr("Over time"), "", "", "", history]))
             self.tree.addTopLevelItem(row)
         self.tree.expandAll()
@@ -267,4 +289,5 @@ class DutiesView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
+            self._show()
         super().changeEvent(event)
