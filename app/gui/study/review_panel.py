@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.capture.study.review import BlindItem, blind_set, latest_reviews, record_reviews
 from app.capture.study.study import Study, get_study, protocol_versions
+from app.core import items as items_mod
 from app.gui.session import CaseSession
 
 IMAGE_SIDE = 320
@@ -153,9 +154,7 @@ class StudyReviewPanel(QWidget):
         for title, work_item in zip(
             self.current.work_titles, self.current.work_item_ids, strict=True
         ):
-            sha = self.session.view.conn.execute(
-                "SELECT sha256 FROM items WHERE id = ?", (work_item,)
-            ).fetchone()[0]
+            sha = items_mod.get_item(self.session.view, work_item).sha256
             box = QVBoxLayout()
             caption = QLabel(title, self)
             caption.setWordWrap(True)
