@@ -48,7 +48,6 @@ class BackgroundOcr(QObject):
         self.auto = auto_enabled() if auto is None else auto
         self.pool = TaskRunner(self, workers=min(2, os.cpu_count() or 1))
         self.running = False
-        self._handles: list[TaskHandle] = []
         self._cancel = CancelToken()
         self._batch = 0  # results of a cancelled batch that arrive late are ignored
         self._outcome = ocr.OcrOutcome()
@@ -109,7 +108,6 @@ class BackgroundOcr(QObject):
         self._cancel = CancelToken()
         self._outcome = ocr.OcrOutcome()
         self._total, self._done = len(ids), 0
-        self._handles = []
         paths = {
             int(r[0]): session.object_path(str(r[1]))
             for r in session.view.conn.execute(
@@ -118,7 +116,7 @@ class BackgroundOcr(QObject):
         }
         self._show_progress()
         for item_id in ids:
-            self._handles.append(self._submit(item_id, paths[item_id]))
+            self._submit(item_id, paths[item_id])
         return True
 
     def _submit(self, item_id: int, path: Any) -> TaskHandle:
