@@ -143,20 +143,17 @@ def notice_date(bundle: Bundle) -> str:
     return bundle.document_time.strftime("%Y-%m-%d")
 
 
-def _timestamps_en(bundle: Bundle) -> str:
+def _timestamps(bundle: Bundle, *, zh: bool) -> str:
     d = bundle.declaration
     if d.item_tokens:
+        if zh:
+            return f"证据文件以SHA-256标识，并由{'、'.join(d.tsa_names)}签发可信时间戳。"
         return (
             f"The exhibits are identified by SHA-256 and timestamped by {', '.join(d.tsa_names)}."
         )
+    if zh:
+        return "证据文件以SHA-256标识；未取得可信时间戳。"
     return "The exhibits are identified by SHA-256; no trusted timestamp was obtained for them."
-
-
-def _timestamps_zh(bundle: Bundle) -> str:
-    d = bundle.declaration
-    if d.item_tokens:
-        return f"证据文件以SHA-256标识，并由{'、'.join(d.tsa_names)}签发可信时间戳。"
-    return "证据文件以SHA-256标识；未取得可信时间戳。"
 
 
 def _works(bundle: Bundle, outputs: Sequence[NoticeOutput]) -> list[Any]:
@@ -403,7 +400,7 @@ def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
                 "sending a notice.",
             )
         )
-    blocks.append(Block("para", _timestamps_en(bundle)))
+    blocks.append(Block("para", _timestamps(bundle, zh=False)))
     blocks += _duty_letter(bundle, zh=False)
     blocks += _duty_blocks(bundle, zh=False)
     blocks += [
@@ -505,7 +502,7 @@ def notice_zh(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
         )
     if not outputs:
         blocks.append(Block("para", "没有生成图片符合选取规则；发出通知前请先标记或比对相关图片。"))
-    blocks.append(Block("para", _timestamps_zh(bundle) + "详见所附证据材料。"))
+    blocks.append(Block("para", _timestamps(bundle, zh=True) + "详见所附证据材料。"))
     blocks += _duty_letter(bundle, zh=True)
     blocks += _duty_blocks(bundle, zh=True)
     blocks += [
