@@ -339,7 +339,8 @@ def _filter_request(bundle: Bundle, *, zh: bool) -> str:
 def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -> list[Block]:
     cover = bundle.cover
     platform = _platform(bundle)
-    owners = sorted({ex.work.owner for ex in _works(bundle, outputs) if ex.work and ex.work.owner})
+    works = _works(bundle, outputs)
+    owners = sorted({ex.work.owner for ex in works if ex.work and ex.work.owner})
     candidates = len(output_candidates(bundle))
     blocks = [
         Block("title", "DRAFT — NOTICE OF INFRINGING AI-GENERATED CONTENT"),
@@ -366,7 +367,6 @@ def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
         ),
         Block("heading", "(ii) The copyrighted work(s)"),
     ]
-    works = _works(bundle, outputs)
     for ex in works:
         w = ex.work
         assert w is not None
