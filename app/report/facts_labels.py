@@ -145,7 +145,7 @@ def format_value(value: Any, t: Callable[[str, str], str], archive_ref: str) -> 
             text += t(
                 f" and {more} more (see {archive_ref})", f"等，另有{more}项（见{archive_ref}）"
             )
-        return text
+        return text or None
     if (
         isinstance(value, dict)
         and len(value) <= _SMALL_DICT

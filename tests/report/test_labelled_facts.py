@@ -140,6 +140,11 @@ def test_fact_rows_have_labels_in_each_language_and_no_empty_rows() -> None:
     assert json.dumps(dict(en)).count("{") == 1  # no raw JSON objects in values
 
 
+def test_a_list_of_only_empty_values_gives_no_row() -> None:
+    rows = fact_rows({"outputs": ["", None], "operator": "A"}, lambda e, z: e, "bundle.json")
+    assert rows == [("Operator", "A")]
+
+
 def _pages_with_images(pdf: Path) -> set[int]:
     listing = subprocess.run(
         ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
