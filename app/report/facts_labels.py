@@ -127,6 +127,10 @@ def _is_scalar(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
 
 
+def _few_scalars(value: Any) -> bool:
+    return isinstance(value, list) and len(value) <= 3 and all(_is_scalar(v) for v in value)
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
@@ -145,11 +149,11 @@ def format_value(value: Any, t: Callable[[str, str], str], archive_ref: str) -> 
             text += t(
                 f" and {more} more (see {archive_ref})", f"等，另有{more}项（见{archive_ref}）"
             )
-        return text
+        return text or None
     if (
         isinstance(value, dict)
         and len(value) <= _SMALL_DICT
-        and all(_is_scalar(v) or (isinstance(v, list) and len(v) <= 3) for v in value.values())
+        and all(_is_scalar(v) or _few_scalars(v) for v in value.values())
     ):
         parts = []
         for k in sorted(value, key=str):

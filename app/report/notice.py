@@ -143,20 +143,17 @@ def notice_date(bundle: Bundle) -> str:
     return bundle.document_time.strftime("%Y-%m-%d")
 
 
-def _timestamps_en(bundle: Bundle) -> str:
+def _timestamps(bundle: Bundle, *, zh: bool) -> str:
     d = bundle.declaration
     if d.item_tokens:
+        if zh:
+            return f"证据文件以SHA-256标识，并由{'、'.join(d.tsa_names)}签发可信时间戳。"
         return (
             f"The exhibits are identified by SHA-256 and timestamped by {', '.join(d.tsa_names)}."
         )
+    if zh:
+        return "证据文件以SHA-256标识；未取得可信时间戳。"
     return "The exhibits are identified by SHA-256; no trusted timestamp was obtained for them."
-
-
-def _timestamps_zh(bundle: Bundle) -> str:
-    d = bundle.declaration
-    if d.item_tokens:
-        return f"证据文件以SHA-256标识，并由{'、'.join(d.tsa_names)}签发可信时间戳。"
-    return "证据文件以SHA-256标识；未取得可信时间戳。"
 
 
 def _works(bundle: Bundle, outputs: Sequence[NoticeOutput]) -> list[Any]:
@@ -342,7 +339,8 @@ def _filter_request(bundle: Bundle, *, zh: bool) -> str:
 def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -> list[Block]:
     cover = bundle.cover
     platform = _platform(bundle)
-    owners = sorted({ex.work.owner for ex in _works(bundle, outputs) if ex.work and ex.work.owner})
+    works = _works(bundle, outputs)
+    owners = sorted({ex.work.owner for ex in works if ex.work and ex.work.owner})
     candidates = len(output_candidates(bundle))
     blocks = [
         Block("title", "DRAFT — NOTICE OF INFRINGING AI-GENERATED CONTENT"),
@@ -369,7 +367,6 @@ def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
         ),
         Block("heading", "(ii) The copyrighted work(s)"),
     ]
-    works = _works(bundle, outputs)
     for ex in works:
         w = ex.work
         assert w is not None
@@ -403,7 +400,7 @@ def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
                 "sending a notice.",
             )
         )
-    blocks.append(Block("para", _timestamps_en(bundle)))
+    blocks.append(Block("para", _timestamps(bundle, zh=False)))
     blocks += _duty_letter(bundle, zh=False)
     blocks += _duty_blocks(bundle, zh=False)
     blocks += [
@@ -505,7 +502,7 @@ def notice_zh(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
         )
     if not outputs:
         blocks.append(Block("para", "没有生成图片符合选取规则；发出通知前请先标记或比对相关图片。"))
-    blocks.append(Block("para", _timestamps_zh(bundle) + "详见所附证据材料。"))
+    blocks.append(Block("para", _timestamps(bundle, zh=True) + "详见所附证据材料。"))
     blocks += _duty_letter(bundle, zh=True)
     blocks += _duty_blocks(bundle, zh=True)
     blocks += [

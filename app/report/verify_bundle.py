@@ -443,6 +443,7 @@ class _Zip(_Source):
                 f"{path.name} is a damaged zip: its directory cannot be read ({exc}); nothing in it was checked.",
             ) from exc
         if len(infos) > MAX_ENTRIES:
+            self.close()
             raise _Refused("too-many", f"The zip holds more than {MAX_ENTRIES:,} members.")
         entries = [i for i in infos if not i.is_dir()]
         self.map: dict[str, zipfile.ZipInfo] = {}

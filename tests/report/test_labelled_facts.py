@@ -140,6 +140,11 @@ def test_fact_rows_have_labels_in_each_language_and_no_empty_rows() -> None:
     assert json.dumps(dict(en)).count("{") == 1  # no raw JSON objects in values
 
 
+def test_a_list_of_only_empty_values_gives_no_row() -> None:
+    rows = fact_rows({"outputs": ["", None], "operator": "A"}, lambda e, z: e, "bundle.json")
+    assert rows == [("Operator", "A")]
+
+
 def _pages_with_images(pdf: Path) -> set[int]:
     listing = subprocess.run(
         ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
@@ -208,3 +213,8 @@ def test_chart_purposes_name_the_work_whole(bundle: tuple[str, Path, list[str]])
     if "zh" in lang:
         assert "演示生成图片与权利作品《星光侠·英雄站姿（角色设计正面图）》" in squashed
     assert "frontv…" not in squashed
+
+
+def test_a_small_record_holding_records_is_summarised_not_printed_raw() -> None:
+    rows = fact_rows({"tls": {"chain": [{"naturalHeight": 3}]}}, lambda e, z: e, "bundle.json")
+    assert rows == [("TLS certificate", "1 details, recorded in full in bundle.json")]
