@@ -86,7 +86,8 @@ def _read_proc(path: Path) -> bytes:
 
 
 def read_tcp_table(tables: tuple[Path, ...] = TCP_TABLES) -> list[TcpEntry]:
-    """The kernel's TCP socket table (IPv4 and IPv6) of this network namespace."""
+    """The kernel's TCP socket table of this network namespace (the tables given; by
+    default IPv4 only, see :data:`TCP_TABLES`)."""
     entries: list[TcpEntry] = []
     for table in tables:
         try:

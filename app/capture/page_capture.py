@@ -172,8 +172,12 @@ class PageCapture:
         if generation_ids is not None:
             capture_facts["generation_ids_so_far"] = sorted(generation_ids())
 
+        # Hash and stage the bytes here, not on the writer: a large snapshot would hold up
+        # every other edit of the case meanwhile.
+        objects = self.writer.submit(lambda case: case.objects).result(timeout=600)
+        staged = store.prepare_parts(objects, parts, method="browser-capture")
+
         def write(case: Case) -> store.StoredCapture:
-            staged = store.prepare_parts(case.objects, parts, method="browser-capture")
             return store.store_capture(
                 case,
                 kind="page",

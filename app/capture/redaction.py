@@ -310,6 +310,12 @@ def _secret_field_cached(name: str) -> bool:
     return is_secret_field(name)
 
 
+@functools.lru_cache(maxsize=4096)
+def _secret_key_cached(name: str) -> bool:
+    """A record key whose value is a credential (as a field or as a header)."""
+    return is_secret_field(name) or is_secret_header(name)
+
+
 def redact_form_text(text: str) -> tuple[str, list[str]]:
     return _redact_pairs(text, is_secret_field)
 
@@ -488,7 +494,7 @@ def redact_value(value: Any, where: str = "") -> tuple[Any, list[str]]:
                 if (
                     isinstance(k, str)
                     and k not in OWN_KEYS
-                    and (is_secret_field(k) or is_secret_header(k))
+                    and _secret_key_cached(k)
                     and isinstance(inner, str | int)
                     and not isinstance(inner, bool)
                     and inner != REDACTED

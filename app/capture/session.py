@@ -516,7 +516,8 @@ class CaptureSession:
                 self._images_bytes -= len(dropped.body or b"")
 
     def _on_generation(self, rec: _Recording, event: GenerationEvent) -> None:
-        """Hash the outputs here, then store the generation on the case's thread."""
+        """Hash and store the generation on the case's thread (the recorder's event thread,
+        which calls this, must not wait for it)."""
         session_id = rec.session_id
 
         def write(case: Case) -> int:
@@ -612,7 +613,10 @@ class CaptureSession:
         linked += [("download", i) for i in rec.download_ids]
         facts = self._session_facts(rec, guard_facts, video)
         canonical_json(facts)  # fail here, not inside the transaction, if a fact is not JSON
-        prepared_parts = parts
+        # Hash and stage the video and WACZ here, not on the writer (it would hold up every
+        # other edit of the case for as long as that takes).
+        objects = self.writer.submit(lambda case: case.objects).result(timeout=600)
+        staged = store.prepare_parts(objects, parts, method="browser-recording")
 
         def write(case: Case) -> store.StoredCapture:
             return store.store_capture(
@@ -624,7 +628,8 @@ class CaptureSession:
                 started_at=rec.started_at,
                 ended_at=ended,
                 facts=facts,
-                parts=prepared_parts,
+                parts=parts,
+                prepared=staged,
                 linked=linked,
                 method="browser-recording",
             )

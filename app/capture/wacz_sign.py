@@ -104,10 +104,13 @@ def verify_wacz_signature(path: Path) -> dict[str, Any]:
     }
     if not signed:
         return result
-    der = base64.b64decode(signed["publicKey"])
-    result["public_key_sha256"] = hashlib.sha256(der).hexdigest()
-    public = serialization.load_der_public_key(der)
-    raw = base64.b64decode(signed["signature"])
+    try:  # a signedData from elsewhere may lack a field or hold junk: not valid, not a crash
+        der = base64.b64decode(signed["publicKey"])
+        result["public_key_sha256"] = hashlib.sha256(der).hexdigest()
+        public = serialization.load_der_public_key(der)
+        raw = base64.b64decode(signed["signature"])
+    except (KeyError, TypeError, ValueError):
+        return result
     half = len(raw) // 2
     signature = encode_dss_signature(
         int.from_bytes(raw[:half], "big"), int.from_bytes(raw[half:], "big")
