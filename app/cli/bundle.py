@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.config import default_operator
+from app.cli.common import EXIT_OK, EXIT_PROBLEMS, AddCommand, _operator
 from app.console import StderrProgress, cancel_on_sigint, print_json
 from app.core import items as items_mod
 from app.core.case import Case
@@ -28,12 +27,6 @@ from app.report.model import (
     ExportOptions,
     set_exhibit_text,
 )
-
-EXIT_OK = 0
-EXIT_PROBLEMS = 2
-
-Handler = Callable[[argparse.Namespace], int]
-AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 
 def _item_ids(text: str | None) -> tuple[int, ...]:
@@ -75,7 +68,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     job = ExportJob(
         Path(args.case),
         options,
-        actor=getattr(args, "operator", None) or default_operator() or None,
+        actor=_operator(args),
     )
     with cancel_on_sigint("Stopping the export; press Ctrl+C again to abort at once.") as cancel:
         result = job.run(StderrProgress(), cancel)

@@ -17,7 +17,7 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,16 +39,11 @@ from app.capture.campaigns.report import (
 from app.capture.campaigns.runner import run_campaign
 from app.capture.campaigns.settings import CampaignSpec, RunSettings
 from app.capture.campaigns.store import get_campaign, latest_campaign
-from app.cli.common import open_writable_if_possible
-from app.config import default_operator
+from app.cli.common import EXIT_OK, AddCommand, Handler, _operator, open_writable_if_possible
 from app.console import StderrProgress, cancel_on_sigint, print_json
 from app.core.case import Case
 from app.core.errors import ProofshotError
 
-Handler = Callable[[argparse.Namespace], int]
-AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
-
-EXIT_OK = 0
 EXIT_STOPPED = 11
 EXIT_INTERRUPTED = 130
 
@@ -80,10 +75,6 @@ def _profile_config(path: str | None) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         raise ProfileError(f"The profile configuration {path} must be a JSON object.")
     return data
-
-
-def _operator(args: argparse.Namespace) -> str | None:
-    return getattr(args, "operator", None) or default_operator() or None
 
 
 # -- handlers ---------------------------------------------------------------------------------

@@ -9,20 +9,17 @@ starts as fast as before.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from app.capture.store import list_generations
+from app.cli.common import EXIT_OK, AddCommand
 from app.config import default_operator
 from app.console import print_json
 from app.core.case import Case
 
-EXIT_OK = 0
 EXIT_PROBLEMS = 2  # captured and stored, but something on the page did not go as asked
-
-Handler = Callable[[argparse.Namespace], int]
-AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 
 class _StepAction(argparse.Action):

@@ -15,6 +15,7 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 2  # the command ran, and found the case (or bundle) not intact
 
 Handler = Callable[[argparse.Namespace], int]
+AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 
 def _operator(args: argparse.Namespace) -> str | None:

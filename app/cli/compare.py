@@ -16,10 +16,10 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.cli.common import EXIT_OK, AddCommand, Handler
 from app.compare.case_matching import (
     METRIC_LABELS,
     ItemMatches,
@@ -33,10 +33,6 @@ from app.core import items as items_mod
 from app.core.case import Case
 from app.core.errors import ProofshotError
 
-Handler = Callable[[argparse.Namespace], int]
-AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
-
-EXIT_OK = 0
 EXIT_CANNOT_COMPARE = 2
 EXIT_INTERRUPTED = 130
 WIDTH = 100

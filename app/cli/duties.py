@@ -8,20 +8,16 @@ note on the exhibit it rests on.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
+from app.cli.common import EXIT_OK, AddCommand
 from app.console import print_json
 from app.core.case import Case
 from app.core.errors import ProofshotError
 from app.duties import checks
 from app.duties.rules import DUTIES, DUTY_BY_KEY, FINDINGS, NOT_CHECKED
 
-EXIT_OK = 0
 EXIT_NOT_FOUND = 3
-
-Handler = Callable[[argparse.Namespace], int]
-AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 
 def cmd_duties(args: argparse.Namespace) -> int:

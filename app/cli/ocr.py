@@ -7,18 +7,14 @@ command; :func:`list_marks` and :func:`show_json` are the hooks ``list`` and ``s
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.config import default_operator
+from app.cli.common import AddCommand, _operator
 from app.console import StderrProgress, cancel_on_sigint, print_json
 from app.core import items as items_mod
 from app.core import ocr
 from app.core.case import Case
-
-Handler = Callable[[argparse.Namespace], int]
-AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 
 def cmd_ocr(args: argparse.Namespace) -> int:
@@ -30,7 +26,7 @@ def cmd_ocr(args: argparse.Namespace) -> int:
             ids,
             languages=languages,
             redo=args.redo,
-            actor=getattr(args, "operator", None) or default_operator() or None,
+            actor=_operator(args),
         )
         with cancel_on_sigint("Stopping after the images in progress; Ctrl+C again aborts.") as c:
             outcome = job.run(StderrProgress("images"), c)

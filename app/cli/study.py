@@ -20,18 +20,11 @@ from app.capture.study.protocol import load_protocol
 from app.capture.study.results import record_study_matches, study_report, study_status
 from app.capture.study.review import blind_set, load_answers, record_reviews
 from app.capture.study.study import freeze, get_study, init_study, run_study
-from app.cli.campaign import EXIT_INTERRUPTED, EXIT_STOPPED, AddCommand
-from app.cli.common import open_writable_if_possible
-from app.config import default_operator
+from app.cli.campaign import EXIT_INTERRUPTED, EXIT_STOPPED
+from app.cli.common import EXIT_OK, AddCommand, _operator, open_writable_if_possible
 from app.console import StderrProgress, cancel_on_sigint, print_json
 from app.core.case import Case
 from app.core.errors import ProofshotError
-
-EXIT_OK = 0
-
-
-def _operator(args: argparse.Namespace) -> str | None:
-    return getattr(args, "operator", None) or default_operator() or None
 
 
 def _pct(fig: dict[str, Any]) -> str:

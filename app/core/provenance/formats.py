@@ -179,24 +179,46 @@ def _size(parameters: dict[str, Any], width: Any, height: Any) -> None:
         parameters.update(width=width, height=height, size=f"{width}x{height}")
 
 
+def _size_text(parameters: dict[str, Any], value: Any, pattern: str) -> bool:
+    """Width and height from a resolution string (``pattern`` captures the two numbers)."""
+    match = re.fullmatch(pattern, _text(value) or "")
+    if match:
+        _size(parameters, int(match[1]), int(match[2]))
+    return match is not None
+
+
+_NUMERIC_PARAMETERS = {"steps", "cfg_scale", "seed", "clip_skip", "upscale", "denoise"}
+
+
+def _pick(data: dict[str, Any], **sources: str) -> dict[str, Any]:
+    """Parameters read from ``data``, each name from its own key in this format: numbers
+    for the numeric names, text for the rest (None where absent or of the wrong type)."""
+    return {
+        name: (_number if name in _NUMERIC_PARAMETERS else _text)(data.get(key))
+        for name, key in sources.items()
+    }
+
+
 def _swarmui(data: dict[str, Any]) -> GeneratorFinding:
     params = data["sui_image_params"]
-    parameters: dict[str, Any] = {
-        "steps": _number(params.get("steps")),
-        "cfg_scale": _number(params.get("cfgscale")),
-        "seed": _number(params.get("seed")),
-        "sampler": _text(params.get("sampler")),
-        "scheduler": _text(params.get("scheduler")),
-        "model": _text(params.get("model")),
-    }
+    parameters = _pick(
+        params,
+        steps="steps",
+        cfg_scale="cfgscale",
+        seed="seed",
+        sampler="sampler",
+        scheduler="scheduler",
+        model="model",
+    )
     _size(parameters, params.get("width"), params.get("height"))
-    hires = {
-        "upscale": _number(params.get("refinerupscale")),
-        "upscaler": _text(params.get("refinerupscalemethod")),
-        "denoise": _number(params.get("refinercontrolpercentage")),
-        "steps": _number(params.get("refinersteps")),
-        "model": _text(params.get("refinermodel")),
-    }
+    hires = _pick(
+        params,
+        upscale="refinerupscale",
+        upscaler="refinerupscalemethod",
+        denoise="refinercontrolpercentage",
+        steps="refinersteps",
+        model="refinermodel",
+    )
     if any(v is not None for v in hires.values()):
         parameters["hires"] = {k: v for k, v in hires.items() if v is not None}
     finding = _finding(
@@ -208,19 +230,17 @@ def _swarmui(data: dict[str, Any]) -> GeneratorFinding:
 
 
 def _fooocus(data: dict[str, Any]) -> GeneratorFinding:
-    parameters: dict[str, Any] = {
-        "steps": _number(data.get("steps")),
-        "cfg_scale": _number(data.get("guidance_scale")),
-        "seed": _number(data.get("seed")),
-        "sampler": _text(data.get("sampler")),
-        "scheduler": _text(data.get("scheduler")),
-        "model": _text(data.get("base_model")),
-        "model_hash": _text(data.get("base_model_hash")),
-    }
-    resolution = _text(data.get("resolution"))
-    match = re.fullmatch(r"\(\s*(\d+)\s*,\s*(\d+)\s*\)", resolution or "")
-    if match:
-        _size(parameters, int(match[1]), int(match[2]))
+    parameters = _pick(
+        data,
+        steps="steps",
+        cfg_scale="guidance_scale",
+        seed="seed",
+        sampler="sampler",
+        scheduler="scheduler",
+        model="base_model",
+        model_hash="base_model_hash",
+    )
+    _size_text(parameters, data.get("resolution"), r"\(\s*(\d+)\s*,\s*(\d+)\s*\)")
     finding = _finding(FORMAT_FOOOCUS, data.get("prompt"), data.get("negative_prompt"), parameters)
     for key in ("full_prompt", "full_negative_prompt"):
         role = "expanded-positive" if key == "full_prompt" else "expanded-negative"
@@ -234,44 +254,43 @@ def _fooocus(data: dict[str, Any]) -> GeneratorFinding:
 
 
 def _ruined_fooocus(data: dict[str, Any]) -> GeneratorFinding:
-    parameters: dict[str, Any] = {
-        "steps": _number(data.get("steps")),
-        "cfg_scale": _number(data.get("cfg")),
-        "seed": _number(data.get("seed")),
-        "sampler": _text(data.get("sampler_name")),
-        "scheduler": _text(data.get("scheduler")),
-        "model": _text(data.get("base_model_name")),
-        "model_hash": _text(data.get("base_model_hash")),
-        "clip_skip": _number(data.get("clip_skip")),
-    }
+    parameters = _pick(
+        data,
+        steps="steps",
+        cfg_scale="cfg",
+        seed="seed",
+        sampler="sampler_name",
+        scheduler="scheduler",
+        model="base_model_name",
+        model_hash="base_model_hash",
+        clip_skip="clip_skip",
+    )
     _size(parameters, data.get("width"), data.get("height"))
     return _finding(FORMAT_RUINED_FOOOCUS, data.get("Prompt"), data.get("Negative"), parameters)
 
 
 def _hf_space(data: dict[str, Any]) -> GeneratorFinding:
-    parameters: dict[str, Any] = {
-        "steps": _number(data.get("num_inference_steps")),
-        "cfg_scale": _number(data.get("guidance_scale")),
-        "seed": _number(data.get("seed")),
-        "sampler": _text(data.get("sampler")),
-        "model": _text(data.get("Model")),
-        "model_hash": _text(data.get("Model hash")),
-    }
-    resolution = _text(data.get("resolution"))
-    match = re.fullmatch(r"\s*(\d+)\s*x\s*(\d+)\s*", resolution or "")
-    if match:
-        _size(parameters, int(match[1]), int(match[2]))
-    else:
+    parameters = _pick(
+        data,
+        steps="num_inference_steps",
+        cfg_scale="guidance_scale",
+        seed="seed",
+        sampler="sampler",
+        model="Model",
+        model_hash="Model hash",
+    )
+    if not _size_text(parameters, data.get("resolution"), r"\s*(\d+)\s*x\s*(\d+)\s*"):
         _size(parameters, data.get("width"), data.get("height"))
     if data.get("use_upscaler"):
         upscaler = data.get("use_upscaler")
         hires: dict[str, Any] = {}
         if isinstance(upscaler, dict):
-            hires = {
-                "upscaler": _text(upscaler.get("upscale_method")),
-                "denoise": _number(upscaler.get("upscaler_strength")),
-                "upscale": _number(upscaler.get("upscale_by")),
-            }
+            hires = _pick(
+                upscaler,
+                upscaler="upscale_method",
+                denoise="upscaler_strength",
+                upscale="upscale_by",
+            )
         parameters["hires"] = {k: v for k, v in hires.items() if v is not None}
     return _finding(FORMAT_HF_SPACE, data.get("prompt"), data.get("negative_prompt"), parameters)
 
@@ -303,14 +322,15 @@ def _civitai(data: dict[str, Any], nodes: dict[str, Any]) -> GeneratorFinding:
         finding = graph or GeneratorFinding(summary={})
         finding.summary = {"format": FORMAT_CIVITAI, "graph": graph.summary if graph else None}
         return finding
-    parameters: dict[str, Any] = {
-        "steps": _number(meta.get("steps")),
-        "cfg_scale": _number(meta.get("cfgScale")),
-        "seed": _number(meta.get("seed")),
-        "sampler": _text(meta.get("sampler")),
-        "model": _text(meta.get("baseModel")),
-        "clip_skip": _number(meta.get("clipSkip")),
-    }
+    parameters = _pick(
+        meta,
+        steps="steps",
+        cfg_scale="cfgScale",
+        seed="seed",
+        sampler="sampler",
+        model="baseModel",
+        clip_skip="clipSkip",
+    )
     _size(parameters, meta.get("width"), meta.get("height"))
     if graph is not None and graph.parameters.get("steps") is not None:
         later = {k: v for k, v in graph.parameters.items() if k not in ("other", "hires")}
