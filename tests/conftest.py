@@ -8,11 +8,15 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import keyring
 import pytest
 
 from tests.memory_keyring import MemoryKeyring
+
+if TYPE_CHECKING:
+    from app.gui.session import CaseSession
 
 pytest_plugins = ["tests.tsa_server"]
 
@@ -59,3 +63,12 @@ def shared_fixtures() -> Path:
     if not SHARED_FIXTURES.is_dir():
         pytest.skip(f"third-party fixtures not present at {SHARED_FIXTURES}")
     return SHARED_FIXTURES
+
+
+@pytest.fixture
+def sessions() -> Iterator[list[CaseSession]]:
+    """Case sessions a test opens (append them); each is closed when the test ends."""
+    opened: list[CaseSession] = []
+    yield opened
+    for session in opened:
+        session.close()

@@ -3,7 +3,6 @@ en+zh (letter and A4); no page shows a record key path, a raw record key or a ba
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 from pathlib import Path
@@ -11,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.demo.site import DemoSite
-from tests.capture.conftest import REPO, cli_command, subprocess_env
 from tests.report.conftest import export
+from tests.report.test_capture_to_bundle import capture_demo
 
 pytestmark = pytest.mark.qt
 
@@ -22,30 +21,7 @@ KEY_PATH = re.compile(r"\w\[\d+\]|\[\d+\]\.\w|\b\w+\.\w+\[\d+\]")
 def test_captured_site_bundle_pages_are_labelled_and_have_content(
     demo_site: DemoSite, case_path: Path, tmp_path: Path
 ) -> None:
-    done = subprocess.run(
-        cli_command(
-            "capture",
-            str(case_path),
-            demo_site.url + "/",
-            "--fill",
-            "#prompt",
-            "生成星光侠, 长发",
-            "--click",
-            "#generate",
-            "--wait-for",
-            "#results img",
-            "--settle",
-            "1",
-            "--json",
-        ),
-        cwd=REPO,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert json.loads(done.stdout)["ok"]
+    assert capture_demo(case_path, demo_site.url, "生成星光侠, 长发")["ok"]
     for lang, paper in (
         ("en", "letter"),
         ("en", "a4"),

@@ -48,12 +48,12 @@ def zoo() -> Iterator[Zoo]:
         yield site
 
 
-def two_prompts() -> list[Step]:
+def two_prompts(fill: str = "#prompt", click: str = "#go") -> list[Step]:
     steps: list[Step] = []
     for n, prompt in enumerate(PROMPTS, start=1):
         steps += [
-            Step("fill", "#prompt", prompt),
-            Step("click", "#go"),
+            Step("fill", fill, prompt),
+            Step("click", click),
             Step("wait", f'.gen[data-n="{n}"]'),
         ]
     return steps
@@ -85,6 +85,21 @@ def check_session(case_path: Path, result: Any, zoo: Zoo, rule: str) -> list[Any
         assert not furniture & set(bound)
         assert not any(o["url"].startswith("blob:") for o in gen.facts["outputs"])
     no_false_bodies(wacz)
+    return gens
+
+
+def check_app_session(case_path: Path, result: Any, truth_path: Path) -> list[Any]:
+    """A real app's session (tests/capture/zoo/*_app.py): each prompt, in order, bound to
+    exactly the images the app wrote to its truth file; the generations are returned."""
+    truth = [json.loads(line) for line in truth_path.read_text("utf-8").splitlines()]
+    assert [t["prompt"] for t in truth] == list(PROMPTS)
+    assert result.session is not None
+    with Case.open(case_path, read_only=True) as case:
+        gens = [g for g in list_generations(case) if g.id in result.session.generation_ids]
+    gens.sort(key=lambda g: g.submitted_at or "")
+    assert [g.prompt for g in gens] == list(PROMPTS), [g.facts for g in gens]
+    for gen, served in zip(gens, truth, strict=True):
+        assert sorted(o["sha256"] for o in gen.outputs) == sorted(served["images"]), gen.facts
     return gens
 
 

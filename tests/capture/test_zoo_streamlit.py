@@ -8,7 +8,6 @@ images to each of two prompts, and bind no furniture.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -21,10 +20,8 @@ from typing import Any
 import pytest
 
 from app.capture.devtools import free_loopback_port
-from app.capture.script import Step, run_script
-from app.capture.store import list_generations
-from app.core.case import Case
-from tests.capture.test_zoo import PROMPTS
+from app.capture.script import run_script
+from tests.capture.test_zoo import check_app_session, two_prompts
 
 pytestmark = pytest.mark.qt
 streamlit = pytest.importorskip("streamlit")
@@ -75,27 +72,13 @@ def test_real_streamlit_app_binds_each_prompt_to_exactly_its_images(
     tab: Any, streamlit_app: tuple[str, Path]
 ) -> None:
     url, truth_path = streamlit_app
-    steps: list[Step] = []
-    for n, prompt in enumerate(PROMPTS, start=1):
-        steps += [
-            Step("fill", 'input[aria-label="Prompt"]', prompt),
-            Step("click", "div.stButton button"),
-            Step("wait", f'.gen[data-n="{n}"]'),
-        ]
+    steps = two_prompts('input[aria-label="Prompt"]', "div.stButton button")
     result = tab.run(
         lambda: run_script(tab.client, tab.session, url + "/", steps, settle=1.5, timeout=60),
         timeout=240,
     )
     assert [s["outcome"] for s in result.steps if s["step"] == "wait"] == ["appeared"] * 2
-    truth = [json.loads(line) for line in truth_path.read_text("utf-8").splitlines()]
-    assert [t["prompt"] for t in truth] == list(PROMPTS)
-    assert result.session is not None
-    with Case.open(tab.case_path, read_only=True) as case:
-        gens = [g for g in list_generations(case) if g.id in result.session.generation_ids]
-    gens.sort(key=lambda g: g.submitted_at or "")
-    assert [g.prompt for g in gens] == list(PROMPTS), [g.facts for g in gens]
-    for gen, served in zip(gens, truth, strict=True):
-        assert sorted(o["sha256"] for o in gen.outputs) == sorted(served["images"]), gen.facts
+    for gen in check_app_session(tab.case_path, result, truth_path):
         assert gen.binding == "same-response", gen.facts
         assert gen.facts["prompt_source"] == "websocket binary frame: string field"
         assert all("/media/" in o["url"] for o in gen.facts["outputs"])

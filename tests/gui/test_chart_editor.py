@@ -8,7 +8,6 @@ the pictures' owner is collected from its signals.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +30,6 @@ def works_case(case_path: Path) -> Path:
         works.add_work(case, 1, title="First work")
         works.add_work(case, 2, title="Second work")
     return case_path
-
-
-@pytest.fixture
-def sessions() -> Iterator[list[CaseSession]]:
-    opened: list[CaseSession] = []
-    yield opened
-    for session in opened:
-        session.close()
 
 
 def _editor(

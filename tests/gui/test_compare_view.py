@@ -54,14 +54,6 @@ def demo_path(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def sessions() -> Iterator[list[CaseSession]]:
-    opened: list[CaseSession] = []
-    yield opened
-    for session in opened:
-        session.close()
-
-
 def open_workspace(
     qtbot: QtBot, path: Path, sessions: list[CaseSession], *, read_only: bool = False
 ) -> CompareWorkspace:

@@ -52,7 +52,8 @@ def https_demo_site(tmp_path: Path) -> Iterator[tuple[DemoSite, str]]:
         site.stop()
 
 
-def _capture(case_path: Path, url: str) -> dict:
+def capture_demo(case_path: Path, url: str, prompt: str = PROMPT) -> dict:
+    """A headless ``proofshot capture --json`` of the demo site's one prompt; its parsed report."""
     done = subprocess.run(
         cli_command(
             "capture",
@@ -60,7 +61,7 @@ def _capture(case_path: Path, url: str) -> dict:
             url + "/",
             "--fill",
             "#prompt",
-            PROMPT,
+            prompt,
             "--click",
             "#generate",
             "--wait-for",
@@ -90,7 +91,7 @@ def test_https_capture_exported_without_a_tsa_states_its_facts_and_claims_no_tim
     site, url = https_demo_site
     case_path = tmp_path / "E2E.proofshot"
     Case.create(case_path, title="End to end", operator=OPERATOR).close()
-    result = _capture(case_path, url)
+    result = capture_demo(case_path, url)
     (gen,) = result["generations"]
     assert gen["prompt"] == PROMPT
     job = site.jobs.get(gen["job_id"])
