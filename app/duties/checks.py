@@ -295,10 +295,16 @@ class _Reader:
     def bytes(self, sha256: str) -> bytes:
         return self.case.objects.path_for(sha256).read_bytes()
 
+    def bytes_within(self, sha256: str, limit: int) -> bytes | None:
+        """The object's bytes, or None when it holds more than ``limit`` (read no further)."""
+        with self.case.objects.path_for(sha256).open("rb") as fh:
+            data = fh.read(limit + 1)
+        return None if len(data) > limit else data
+
     def page(self, cap: store.CaptureView) -> tuple[pages.PageText | None, int | None]:
         if cap.id not in self._pages:
             self._pages[cap.id] = pages.page_from_capture(
-                self.bytes, cap.items, cap.final_url or cap.requested_url
+                self.bytes_within, cap.items, cap.final_url or cap.requested_url
             )
         return self._pages[cap.id]
 

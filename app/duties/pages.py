@@ -241,16 +241,20 @@ def html_from_mhtml(data: bytes) -> str | None:
 
 
 def page_from_capture(
-    read: Callable[[str], bytes], items: list[dict[str, Any]], url: str
+    read: Callable[[str, int], bytes | None], items: list[dict[str, Any]], url: str
 ) -> tuple[PageText | None, int | None]:
-    """The page text of a capture, and the item id it was read from (DOM first, then MHTML)."""
+    """The page text of a capture, and the item id it was read from (DOM first, then MHTML).
+
+    ``read(sha256, limit)`` returns the object's bytes, or None when it holds more than
+    ``limit`` bytes: a case may come from the other side, so a page is never read past the cap.
+    """
     by_role = {i["role"]: i for i in items}
     for role in ("dom-html", "mhtml"):
         item = by_role.get(role)
         if item is None:
             continue
-        data = read(item["sha256"])
-        if len(data) > MAX_PAGE_BYTES:
+        data = read(item["sha256"], MAX_PAGE_BYTES)
+        if data is None:
             continue
         html = data.decode("utf-8", "replace") if role == "dom-html" else html_from_mhtml(data)
         if html is not None:
