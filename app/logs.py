@@ -98,6 +98,15 @@ def log_path() -> Path:
     return log_dir() / LOG_NAME
 
 
+class _TerminalFormatter(logging.Formatter):
+    """The log format without control characters or escape sequences (see app.console)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from app.console import clean
+
+        return clean(super().format(record))
+
+
 def setup_logging(*, debug: bool = False, console: bool = True) -> Path | None:
     """Send the root logger to the rotating file (and stderr); returns the file, or None.
 
@@ -131,6 +140,10 @@ def setup_logging(*, debug: bool = False, console: bool = True) -> Path | None:
         handler.addFilter(SecretFilter())
         handler.setFormatter(formatter)
         root.addHandler(handler)
+    if console:
+        # Installed before a command's clean_console(), this handler holds the raw stderr,
+        # so evidence text in a message (file names, tags) is cleaned here for the terminal.
+        handlers[-1].setFormatter(_TerminalFormatter(FORMAT))
     logging.getLogger(__name__).info("Proofshot started; log level %s", logging.getLevelName(level))
     return path
 

@@ -16,6 +16,8 @@ custody event, and callers retry with :class:`Backoff`.
 from __future__ import annotations
 
 import base64
+import binascii
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -418,12 +420,10 @@ def _case_stored_roots(case: Case) -> int:
 
 def _certs(chain_pem: str, response_der: bytes) -> list[x509.Certificate]:
     certs: list[x509.Certificate] = []
-    for blob in (chain_pem.encode("ascii"),):
-        if blob.strip():
-            try:
-                certs.extend(x509.load_pem_x509_certificates(blob))
-            except ValueError:
-                pass
+    blob = (chain_pem or "").encode("ascii", "replace")  # a case's text may be anything
+    if blob.strip():
+        with contextlib.suppress(ValueError):
+            certs.extend(x509.load_pem_x509_certificates(blob))
     try:
         token = tsa_mod.parse_timestamp_response(response_der)
         for pem in token.certs_pem:
@@ -478,14 +478,17 @@ def check_tokens(
         gen_time,
     ) in rows:
         label = f"Token {tid} ({tsa_name or 'TSA'})"
-        data = manifest.encode("utf-8")
+        data = (manifest or "").encode("utf-8", "surrogatepass")
         if hashlib.sha256(data).hexdigest() != manifest_sha:
             report.add(
                 Problem(
                     "token-manifest-altered", f"{label}: its stored manifest was altered.", None
                 )
             )
-        response = base64.b64decode(resp_b64)
+        try:  # a rewritten row is reported as a malformed token, not a crash of verify
+            response = base64.b64decode(resp_b64 or "")
+        except (binascii.Error, TypeError):
+            response = b""
         candidates = store.candidates(_certs(chain_pem, response))
         result = verify_timestamp(
             response,

@@ -7,8 +7,10 @@ from OpenSSL through hashlib where the build has it, else from the pure-Python `
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
@@ -108,12 +110,23 @@ def sha256_stream(handle: _Readable, chunk_size: int = CHUNK) -> tuple[str, int]
     return h.hexdigest(), size
 
 
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open a file that may be hostile: a symlink (ELOOP), FIFO or device raises OSError.
+
+    ``O_NOFOLLOW`` refuses a symlink planted at ``path``; ``O_NONBLOCK`` keeps a FIFO from
+    hanging the open, and the ``fstat`` then refuses anything but a regular file.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    handle = os.fdopen(fd, "rb")
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        handle.close()
+        raise OSError(errno.EINVAL, "not a regular file", os.fsdecode(path))
+    return handle
+
+
 def _open_binary(path: str | os.PathLike[str], *, follow_symlinks: bool) -> BinaryIO:
-    if follow_symlinks:
-        return open(path, "rb")
-    # O_NOFOLLOW: a symlink planted at ``path`` is refused (ELOOP) instead of read through.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
-    return os.fdopen(fd, "rb")
+    return open(path, "rb") if follow_symlinks else open_regular(path)
 
 
 def sha256_file_sized(

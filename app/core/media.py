@@ -118,22 +118,23 @@ def _sniff_zip(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
+            if "datapackage.json" in names:
+                return WACZ
+            if "[Content_Types].xml" in names:
+                for prefix, mime in _OOXML.items():
+                    if any(n.startswith(prefix) for n in names):
+                        return mime
+            declared = ""
+            if "mimetype" in names:
+                try:  # 100 bytes at most: a hostile member may inflate to gigabytes
+                    with zf.open("mimetype") as member:
+                        declared = member.read(100).decode("ascii").strip()
+                except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
+                    declared = ""
     except (zipfile.BadZipFile, OSError, ValueError):
         return "application/zip"
-    if "datapackage.json" in names:
-        return WACZ
-    if "[Content_Types].xml" in names:
-        for prefix, mime in _OOXML.items():
-            if any(n.startswith(prefix) for n in names):
-                return mime
-    if "mimetype" in names:
-        try:
-            with zipfile.ZipFile(path) as zf:
-                declared = zf.read("mimetype")[:100].decode("ascii").strip()
-        except (zipfile.BadZipFile, OSError, ValueError, KeyError):
-            declared = ""
-        if declared and "/" in declared:
-            return declared
+    if declared and "/" in declared:
+        return declared
     return "application/zip"
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core import schema
+from app.core.digests import open_regular
 from app.core.errors import CaseCorruptError, CaseTooNewError
 
 DB_NAME = "case.sqlite"
@@ -177,6 +178,14 @@ def _event_heads(conn: sqlite3.Connection) -> list[tuple[int, str]] | None:
         return None
 
 
+def _copy_regular(src: Path, dst: Path) -> None:
+    """Copy a case file that may have been swapped since :func:`check_structure`: a symlink,
+    FIFO or device raises OSError (``copyfile(follow_symlinks=False)`` would copy a link as a
+    link, which SQLite then opens through; the WAL's copy followed links outright)."""
+    with open_regular(src) as fin, open(dst, "xb") as fout:
+        shutil.copyfileobj(fin, fout)
+
+
 def immutable_uri(db: Path) -> str:
     return f"{db.resolve().as_uri()}?immutable=1"
 
@@ -211,8 +220,8 @@ def _check_wal_once(case: Path) -> str:
     with tempfile.TemporaryDirectory(prefix="proofshot-wal-") as tmp:
         copy = Path(tmp) / DB_NAME
         try:
-            shutil.copyfile(db, copy, follow_symlinks=False)
-            shutil.copyfile(case / (DB_NAME + "-wal"), Path(tmp) / (DB_NAME + "-wal"))
+            _copy_regular(db, copy)
+            _copy_regular(case / (DB_NAME + "-wal"), Path(tmp) / (DB_NAME + "-wal"))
         except OSError:
             return WAL_UNATTRIBUTABLE
         merged_conn = sqlite3.connect(copy)
@@ -256,8 +265,8 @@ def snapshot(case: Path) -> Path:
     """
     folder = Path(tempfile.mkdtemp(prefix="proofshot-read-"))
     try:
-        shutil.copyfile(case / DB_NAME, folder / DB_NAME, follow_symlinks=False)
-        shutil.copyfile(case / (DB_NAME + "-wal"), folder / (DB_NAME + "-wal"))
+        _copy_regular(case / DB_NAME, folder / DB_NAME)
+        _copy_regular(case / (DB_NAME + "-wal"), folder / (DB_NAME + "-wal"))
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -18,20 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
-import stat
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from app.core import attest, custody, schema
 from app.core.case import Case
-from app.core.digests import MultiHasher
+from app.core.digests import CHUNK, MultiHasher, open_regular
 from app.core.jobs import CancelToken, Progress, ProgressCallback
 from app.core.problems import Problem, VerifyReport
 from app.core.trust import TrustStore
-
-CHUNK = 1 << 20
 
 
 def _table_columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -89,12 +85,9 @@ def _describe(key: tuple[Any, ...]) -> str:
 
 def _hash_object(path: str) -> tuple[str, str, str, int] | None:
     hasher = MultiHasher()
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
-        with open(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                return None  # never read a device or FIFO (preflight refuses them already)
+        # A symlink, device or FIFO is refused, never read (preflight refuses them already).
+        with open_regular(path) as f:
             while chunk := f.read(CHUNK):
                 hasher.update(chunk)
     except OSError:

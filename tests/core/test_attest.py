@@ -166,6 +166,25 @@ def test_verify_finds_a_token_whose_manifest_or_reply_was_altered(
     assert {"altered-row", "token-manifest-altered", "token-invalid"} <= codes
 
 
+def test_verify_reports_a_token_row_rewritten_to_garbage_instead_of_crashing(
+    tmp_path: Path, tsa_server: TsaServer
+) -> None:
+    import sqlite3
+
+    with _case_with_items(tmp_path) as case:
+        attest.attest_pending(case, [_cfg(tsa_server)], ca_pems=[tsa_server.ca_pem])
+        path = case.path
+    conn = sqlite3.connect(path / "case.sqlite")
+    conn.execute("DROP TRIGGER tokens_no_update")
+    conn.execute("UPDATE tokens SET response_b64 = 'not base64!', chain_pem = 'caf\u00e9'")
+    conn.commit()
+    conn.close()
+    with Case.open(path, read_only=True) as case:
+        report = verify_case(case)
+    codes = {p.code for p in report.problems}
+    assert {"altered-row", "token-invalid"} <= codes
+
+
 def test_a_token_whose_chain_carries_its_root_is_untrusted_until_the_root_comes_from_outside(
     tmp_path: Path, tsa_server: TsaServer
 ) -> None:

@@ -56,6 +56,21 @@ def test_no_follow_refuses_a_symlink_that_the_default_reads_through(tmp_path) ->
         sha256_file_sized(link, follow_symlinks=False)
 
 
+def test_no_follow_refuses_a_fifo_instead_of_hanging_on_it(tmp_path) -> None:
+    import os
+
+    import pytest
+
+    from app.core.digests import sha256_file_sized
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="not a regular file"):
+        sha256_file_sized(fifo, follow_symlinks=False)
+
+
 def test_sha256_copy_writes_exactly_the_bytes_it_hashes(tmp_path) -> None:
     from app.core.digests import sha256_copy
 

@@ -80,6 +80,14 @@ def test_zip_types_come_from_the_members_not_the_magic(tmp_path: Path) -> None:
     assert _sniffed(tmp_path, "c.bin", plain) == "application/zip"
 
 
+def test_a_declared_mimetype_member_is_read_only_as_far_as_its_first_bytes(tmp_path: Path) -> None:
+    epub = _zip({"mimetype": b"application/epub+zip", "OEBPS/a.xhtml": b"<html/>"})
+    # A hostile "mimetype" that inflates far past a type name is never read whole.
+    padded = _zip({"mimetype": b"application/x-test" + b" " * 82 + b"\x00" * 5_000_000})
+    assert _sniffed(tmp_path, "d.bin", epub) == "application/epub+zip"
+    assert _sniffed(tmp_path, "e.bin", padded) == "application/x-test"
+
+
 def test_mhtml_is_multipart_related_and_an_email_is_not(tmp_path: Path) -> None:
     assert _sniffed(tmp_path, "page.eml", MHTML) == "multipart/related"
     assert extension_for("multipart/related") == ".mhtml"
