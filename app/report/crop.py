@@ -32,7 +32,7 @@ from app.capture.redaction import redact_string
 MAX_PIXELS = 60_000_000
 """A screenshot larger than this is not decoded for a crop."""
 
-PAD_CSS = 16
+PAD_CSS = 32
 """Margin around the union of the boxes, in CSS pixels."""
 
 MIN_PT_PER_CSS = 7.0 / 16.0
@@ -120,6 +120,10 @@ class Crop:
 
     def caption(self, t: Callable[[str, str], str], label: str = "") -> str:
         """What the crop is: which screenshot, which pixels, which recorded boxes."""
+        return t(*self.caption_pair(label))
+
+    def caption_pair(self, label: str = "") -> tuple[str, str]:
+        """The caption in English and in Chinese."""
         left, top, right, bottom = self.plan.region
         width, height = self.screenshot_size
         held_en, held_zh = held_words(self.plan.held)
@@ -131,12 +135,12 @@ class Crop:
         )
         zh = (
             f"整页截图{label}的局部：像素范围x {left}–{right - 1}、y {top}–{bottom - 1}"
-            f"（全图{width} × {height}），包含{held_zh}（位置由取证时的页面记录）。"
+            f"（全图{width}×{height}），包含{held_zh}（位置由取证时的页面记录）。"
         )
         if self.plan.trimmed:
             en += " The region is cut to what one page holds at a legible scale."
             zh += "该区域已裁至一页在可读比例下能容纳的范围。"
-        return t(en, zh)
+        return en, zh
 
 
 def held_words(kinds: Sequence[str]) -> tuple[str, str]:
@@ -380,14 +384,13 @@ def crop_story(
         return [caption(t(*(reason or NO_POSITIONS)), "small")]
     css_w, css_h = crop.plan.css_size
     pt = min(NATURAL_PT_PER_CSS, frame_w / css_w, frame_h / css_h)
+    en, zh = crop.caption_pair(shot.label)
     return [
         make_image(path, css_w * pt, css_h * pt, crop.plan.region),
         caption(
-            crop.caption(t, shot.label)
-            + " "
-            + t(
-                f"Shown so that text the page rendered at 16 px prints at {16 * pt:.1f} pt.",
-                f"网页中16像素的文字打印为{16 * pt:.1f}磅。",
+            t(
+                f"{en} Shown so that text the page rendered at 16 px prints at {16 * pt:.1f} pt.",
+                f"{zh}网页中16像素的文字打印为{16 * pt:.1f}磅。",
             ),
             "small",
         ),
