@@ -221,13 +221,24 @@ class MainWindow(QMainWindow):
         build_menus(self)  # menus, main toolbar, the evidence views' context menus
 
     def _build_status_bar(self) -> None:
-        self.status_bar = CaseStatusBar(self.statusBar(), self.session, self.model, self)
+        self.status_bar = CaseStatusBar(
+            self.statusBar(), self.session, self.model, self, self.count_text
+        )
         bar = self.status_bar
         self.status_case, self.status_items = bar.case_label, bar.items_label
         self.status_pending, self.status_mode = bar.pending_label, bar.mode_label
         self.status_job = bar.job_label
         self.ocr.status_bar = self.statusBar()  # its progress and Cancel appear there
         bar.add_counts()
+
+    def count_text(self, kind: str, n: int) -> str:
+        """The status bar's plural texts, here so lupdate files their numerus forms in this
+        window's context: "items", "pending" (attestations) or "ocr" (found by OCR text)."""
+        if kind == "items":
+            return self.tr("%n item(s)", "", n)
+        if kind == "pending":
+            return self.tr("%n pending attestation(s)", "", n)
+        return self.tr("%n by text in the image (OCR)", "", n)
 
     def _update_status(self) -> None:
         self.status_bar.update()

@@ -5,10 +5,13 @@ Refreshed often (after every change, and every 1.5 s while a job runs), so it on
 counts; the OCR text search behind "n by text in the image" runs again only when the search
 text or the case changed (SQLite's ``data_version`` on the window's read-only view moves when
 any other connection commits), not on every refresh. Its strings keep the ``MainWindow``
-translation context they had before the split.
+translation context they had before the split; the plural ones (``%n item(s)``…) come from
+the window's ``count_text`` (lupdate files numerus forms only from ``tr()`` calls).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
@@ -23,10 +26,18 @@ class CaseStatusBar(QObject):
     """Fills ``bar`` with the case's labels and keeps them current (see the module docstring)."""
 
     def __init__(
-        self, bar: QStatusBar, session: CaseSession, model: ItemTableModel, owner: QWidget
+        self,
+        bar: QStatusBar,
+        session: CaseSession,
+        model: ItemTableModel,
+        owner: QWidget,
+        count_text: Callable[[str, int], str],
     ) -> None:
+        """``count_text(kind, n)`` gives the plural texts: kind is "items", "pending" or
+        "ocr" (see :meth:`~app.gui.main_window.MainWindow.count_text`)."""
         super().__init__(owner)
         self.bar = bar
+        self.count_text = count_text
         self.session = session
         self.model = model
         self.case_label = self._label(owner, "statusCase")
@@ -61,11 +72,7 @@ class CaseStatusBar(QObject):
             )
         )
         self.items_label.setText(self.items_text())
-        self.pending_label.setText(
-            QCoreApplication.translate(
-                "MainWindow", "%n pending attestation(s)", "", session.pending_attestations()
-            )
-        )
+        self.pending_label.setText(self.count_text("pending", session.pending_attestations()))
         self.mode_label.setText(
             QCoreApplication.translate("MainWindow", "READ-ONLY") if session.read_only else ""
         )
@@ -82,7 +89,7 @@ class CaseStatusBar(QObject):
         """ "12 item(s)", "3 of 12 item(s) shown", and " · 2 by text in the image (OCR)"."""
         total = self.session.item_count()
         shown = self.model.total
-        text = QCoreApplication.translate("MainWindow", "%n item(s)", "", total)
+        text = self.count_text("items", total)
         if shown != total:
             text = QCoreApplication.translate("MainWindow", "{shown} of {text} shown").format(
                 shown=shown, text=text
@@ -91,9 +98,7 @@ class CaseStatusBar(QObject):
         if search:
             found = self.ocr_found(search)
             if found:
-                text += " · " + QCoreApplication.translate(
-                    "MainWindow", "%n by text in the image (OCR)", "", found
-                )
+                text += " · " + self.count_text("ocr", found)
         return text
 
     def ocr_found(self, search: str) -> int:
