@@ -41,6 +41,7 @@ from app.core.backoff import delay as backoff_delay
 from app.core.case import Case
 from app.core.ingest import Acquisition, PreparedItem, prepare_bytes
 from app.core.jobs import CancelToken
+from app.core.objects import ObjectStore
 
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 STOP_STATUS = frozenset({401, 403, 404, 405, 407})
@@ -79,6 +80,14 @@ class TryResult:
     """Set when the answer showed the campaign itself cannot work (bad key, wrong URL)."""
 
 
+@dataclass(frozen=True)
+class CaseFiles:
+    """What workers need of the case: its object store (files only) and its operator."""
+
+    objects: ObjectStore
+    operator: str
+
+
 class _Verdict:
     def __init__(
         self,
@@ -113,7 +122,7 @@ class TryPerformer:
 
     def __init__(
         self,
-        case: Case,
+        case: Case | CaseFiles,
         campaign: store.Campaign,
         profile: Profile,
         credential: Credential,
