@@ -491,7 +491,7 @@ def _failure(
     if isinstance(exc, _DeadlineExceeded):
         return str(exc), "timeout"
     if isinstance(exc, ssl.SSLError):
-        return f"TLS failed: {exc.reason or exc}.", "tls"
+        return f"TLS failed: {getattr(exc, 'reason', None) or exc}.", "tls"
     if isinstance(exc, _STALE_ERRORS):
         trip.stale_connection = trip.reused_connection and trip.response is None
         return f"The connection was closed by the server ({type(exc).__name__}).", "connection"
