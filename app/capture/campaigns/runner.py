@@ -1,10 +1,13 @@
 """Running a campaign: every try asked, retried politely, recorded, bound, and attested.
 
 Work is split the way ingest splits it. Worker threads do the network round trips and the
-hashing (:func:`app.core.ingest.prepare_bytes` touches no database); the thread that owns
-the case commits finished tries in batches — the items first, then, in one transaction per
-batch, one ``campaign.try-recorded`` event per try carrying its generation, its outputs and
-its ``campaign_tries`` row — and asks the TSAs to attest each batch as soon as it is stored.
+hashing (:func:`app.core.ingest.prepare_bytes` touches no database); the thread that drives
+the run hands finished tries to the case's writer in batches — the items first, then, in one
+transaction per batch, one ``campaign.try-recorded`` event per try carrying its generation,
+its outputs and its ``campaign_tries`` row — and asks the TSAs to attest each batch as soon
+as it is stored. Every read and write goes through a writer call
+(:data:`app.core.attest.WriterCall`): inline for the CLI, the window's single writer thread
+for the GUI, which is then held for milliseconds per batch, never during a network wait.
 
 A try is finished once its row exists, and only then. Interrupting a run (pause, Ctrl+C,
 a crash, SIGKILL) loses at most the tries in flight; their round trips are still stored as an
