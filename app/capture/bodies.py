@@ -54,10 +54,10 @@ def fetch_body(
             return
         mark_missing(ex, _with_stage(f"body not available from the browser: {exc}", how))
         return
-    _keep_answer(ex, got, how)
+    keep_answer(ex, got, how)
 
 
-def _keep_answer(ex: Exchange, got: dict[str, Any], how: str) -> None:
+def keep_answer(ex: Exchange, got: dict[str, Any], how: str) -> None:
     """Keep ``Network.getResponseBody``'s answer, unless it is empty for a measured body."""
     body, note = decoded(got, ex.content_type)
     if note:
