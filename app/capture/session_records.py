@@ -178,6 +178,7 @@ def session_facts(
                 "url": r.url,
                 "at": iso_utc(r.at),
                 "fields": r.fields,
+                **({"target_box": r.target_box} if r.target_box else {}),
             }
             for r in rec.binder.reports
         ],
