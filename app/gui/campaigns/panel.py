@@ -50,12 +50,14 @@ from app.capture.campaigns import (
     get_campaign,
 )
 from app.capture.campaigns.runner import run_campaign
+from app.core.attest import WriterCall
 from app.core.case import Case
 from app.core.errors import ProofshotError
 from app.core.jobs import CancelToken, Progress, ProgressCallback
 from app.gui.campaigns.form import PROFILES, CampaignForm
 from app.gui.campaigns.summary import COLUMN_COUNT, CampaignSummary, PromptSummaryModel
 from app.gui.tasks import TaskHandle, TaskRunner
+from app.gui.writer_call import writer_call
 
 __all__ = [
     "COLUMN_COUNT",
@@ -68,20 +70,24 @@ __all__ = [
 
 
 class _SessionCampaignJob:
-    """The campaign run on a case that is already open (the session's writable case)."""
+    """The campaign run on a case that is already open (the session's writable case).
+
+    It runs in the session's worker pool; each read and write of the case goes to the
+    session's writer (``writer``), so the AI service's and the TSAs' waits never hold it.
+    """
 
     title = "Prompt campaign"
 
     def __init__(
         self,
-        case: Case,
+        writer: WriterCall,
         spec: CampaignSpec,
         credential: Credential,
         settings: RunSettings,
         new: bool,
     ) -> None:
-        self.case, self.spec, self.credential, self.settings, self.new = (
-            case,
+        self.writer, self.spec, self.credential, self.settings, self.new = (
+            writer,
             spec,
             credential,
             settings,
@@ -90,13 +96,14 @@ class _SessionCampaignJob:
 
     def run(self, progress: ProgressCallback, cancel: CancelToken) -> RunResult:
         return run_campaign(
-            self.case,
+            None,
             self.spec,
             self.credential,
             self.settings,
             progress=progress,
             cancel=cancel,
             new=self.new,
+            writer=self.writer,
         )
 
 
@@ -246,11 +253,10 @@ class CampaignPanel(QWidget):
         self.start_button.setEnabled(False)
         self.pause_button.setEnabled(True)
         if self._session is not None:
-            self._handle = self._session.run_job(
-                lambda case: _SessionCampaignJob(case, spec, credential, settings, new),
-                self._on_done,
-                self._on_error,
-                self._on_progress,
+            # In the pool, writing through the writer: network waits never hold an edit.
+            job = _SessionCampaignJob(writer_call(self._session), spec, credential, settings, new)
+            self._handle = self._session.pool.run_job(
+                job, self._on_done_changed, self._on_error, self._on_progress
             )
         else:
             assert self._runner is not None
@@ -278,6 +284,12 @@ class CampaignPanel(QWidget):
             self._show_status(progress.message)
         self.campaign_progress.emit(progress)
         self.refresh()
+
+    def _on_done_changed(self, result: RunResult) -> None:
+        """A session run ended: announce a change (as a writer job did), then show it."""
+        if self._session is not None and not self._session.closed:
+            self._session.changed.emit(None)
+        self._on_done(result)
 
     def _on_done(self, result: RunResult) -> None:
         self._handle = None
