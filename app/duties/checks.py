@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,7 @@ from app.core.case import Case
 from app.core.digests import open_regular
 from app.core.errors import ProofshotError
 from app.core.items import annotation_record
+from app.core.rows import iter_named
 from app.duties import pages, refusals
 from app.duties.rules import ABSENT, DUTIES, DUTY_BY_KEY, FINDINGS, NOT_CHECKED, PARTIAL, PRESENT
 
@@ -183,44 +185,48 @@ class _Facts:
         return ids[-1] if ids else None
 
 
+_TRIES_SQL = (
+    "SELECT t.id, t.seq, e.at_utc, c.endpoint, c.prompts, t.prompt_index, t.status,"
+    " t.generation_id, t.exchange_item_id, t.error FROM campaign_tries t"
+    " JOIN campaigns c ON c.id = t.campaign_id JOIN events e ON e.seq = t.seq ORDER BY t.id"
+)
+
+
+def _try_from(row: sqlite3.Row) -> _Try:
+    """A campaign try from a :data:`_TRIES_SQL` row (its prompt looked up in the campaign's)."""
+    prompts = json.loads(row["prompts"])
+    index = int(row["prompt_index"])
+    prompt = str(prompts[index]["prompt"]) if 0 <= index < len(prompts) else ""
+    return _Try(
+        int(row["id"]),
+        int(row["seq"]),
+        row["at_utc"],
+        platform_of(row["endpoint"]),
+        prompt,
+        row["status"],
+        row["generation_id"],
+        row["exchange_item_id"],
+        row["error"],
+    )
+
+
 def _load_facts(case: Case) -> _Facts:
     captures = store.list_captures(case, limit=100_000)
     capture_seq = {int(r[0]): int(r[1]) for r in case.conn.execute("SELECT id, seq FROM captures")}
     gens = store.list_generations(case, limit=100_000)
     gen_seq = {int(r[0]): int(r[1]) for r in case.conn.execute("SELECT id, seq FROM generations")}
-    tries = []
-    for row in case.conn.execute(
-        "SELECT t.id, t.seq, e.at_utc, c.endpoint, c.prompts, t.prompt_index, t.status,"
-        " t.generation_id, t.exchange_item_id, t.error FROM campaign_tries t"
-        " JOIN campaigns c ON c.id = t.campaign_id JOIN events e ON e.seq = t.seq ORDER BY t.id"
-    ):
-        prompts = json.loads(row[4])
-        index = int(row[5])
-        prompt = str(prompts[index]["prompt"]) if 0 <= index < len(prompts) else ""
-        tries.append(
-            _Try(
-                int(row[0]),
-                int(row[1]),
-                row[2],
-                platform_of(row[3]),
-                prompt,
-                row[6],
-                row[7],
-                row[8],
-                row[9],
-            )
-        )
+    tries = [_try_from(row) for row in iter_named(case.conn, _TRIES_SQL)]
     provenance: dict[int, dict[str, Any]] = {}
     sources: dict[int, str] = {}
-    for row in case.conn.execute(
+    for item_id, raw, source in case.conn.execute(
         "SELECT i.id, i.provenance, i.source FROM items i WHERE i.id IN"
         " (SELECT item_id FROM generation_outputs)"
     ):
         try:
-            provenance[int(row[0])] = json.loads(row[1]) if row[1] else {}
+            provenance[int(item_id)] = json.loads(raw) if raw else {}
         except ValueError:
-            provenance[int(row[0])] = {}
-        sources[int(row[0])] = row[2]
+            provenance[int(item_id)] = {}
+        sources[int(item_id)] = source
     facts = _Facts(captures, capture_seq, gens, gen_seq, tries, provenance, sources)
     facts.pages_of = _gen_pages(facts)
     return facts
@@ -912,25 +918,26 @@ def add_operator_finding(
 
 def operator_findings(case: Case) -> list[OperatorFinding]:
     out = []
-    for row in case.conn.execute(
+    for row in iter_named(
+        case.conn,
         "SELECT a.id, a.item_id, a.value, e.actor, e.at_utc FROM annotations a"
         " JOIN events e ON e.seq = a.seq WHERE a.kind = 'note' AND a.value LIKE ? ORDER BY a.id",
         (OPERATOR_FINDING_PREFIX + "%",),
     ):
         try:
-            data = json.loads(row[2][len(OPERATOR_FINDING_PREFIX) :])
+            data = json.loads(row["value"][len(OPERATOR_FINDING_PREFIX) :])
         except ValueError:
             continue
         out.append(
             OperatorFinding(
-                int(row[0]),
+                int(row["id"]),
                 str(data.get("duty", "")),
                 str(data.get("platform", "")),
                 str(data.get("finding", "")),
                 str(data.get("note", "")),
-                int(row[1]),
-                row[3],
-                row[4],
+                int(row["item_id"]),
+                row["actor"],
+                row["at_utc"],
             )
         )
     return out
