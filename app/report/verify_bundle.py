@@ -16,7 +16,9 @@ Reading is bounded whatever the input: files are streamed through fixed buffers,
 with ``O_NOFOLLOW | O_NONBLOCK`` after an ``lstat`` (symlinks, FIFOs and devices are named,
 never opened); zip members are refused above a decompression ratio and their streams capped;
 manifests and other files read whole are capped in size. A zip whose directory cannot be
-read is one sentence and exit 7.
+read is one sentence and exit 7. A PDF is opened once and handed, as that open file, to each
+PDF library, which parses it once; a signed PDF's attachments are decoded here with a cap
+(plain Flate or unfiltered only), so a compression bomb is named, never inflated whole.
 """
 
 from __future__ import annotations
