@@ -53,7 +53,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 from app.core import custody
 from app.core.attest import seal_manifest, token_file_stem
 from app.core.canonical import canonical_json
-from app.core.digests import sha256_stream
+from app.core.digests import open_regular, sha256_stream
 from app.core.errors import ProofshotError
 from app.core.trust import load_trust
 from app.core.tsa import MAX_CLOCK_OFFSET, parse_timestamp_response, verify_timestamp
@@ -361,13 +361,6 @@ _KINDS = {
     stat.S_IFBLK: "a block device",
     stat.S_IFSOCK: "a socket",
 }
-_OPEN_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
 
 
 def _what(mode: int) -> str:
@@ -375,20 +368,23 @@ def _what(mode: int) -> str:
 
 
 def safe_open(path: Path) -> IO[bytes]:
-    """Open a regular file for reading without following a symlink or blocking on a FIFO."""
+    """Open a regular file for reading without following a symlink or blocking on a FIFO.
+
+    The one hostile-input open of the project (:func:`app.core.digests.open_regular`:
+    ``O_NOFOLLOW | O_NONBLOCK``, then ``fstat``), its refusal turned into a named sentence.
+    """
     try:
-        fd = os.open(path, _OPEN_FLAGS)
+        return open_regular(path)
     except OSError as exc:
-        if os.path.islink(path):
-            raise _Refused(
-                "unsafe", f"{path.name} is a symbolic link; it was not followed."
-            ) from exc
+        with contextlib.suppress(OSError):
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                raise _Refused(
+                    "unsafe", f"{path.name} is a symbolic link; it was not followed."
+                ) from exc
+            if not stat.S_ISREG(mode):
+                raise _Refused("unsafe", f"{path.name} is {_what(mode)}; it was not read.") from exc
         raise _Refused("unreadable", f"{path.name} cannot be opened ({exc.strerror}).") from exc
-    st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode):
-        os.close(fd)
-        raise _Refused("unsafe", f"{path.name} is {_what(st.st_mode)}; it was not read.")
-    return open(fd, "rb", buffering=0)
 
 
 class _Folder(_Source):
