@@ -1482,7 +1482,13 @@ def _decoded(stream: Any, name: str, limit: int) -> Iterator[bytes]:
             "does not decode; it was not checked.",
         )
     raw = memoryview(stream.read_raw_bytes())
-    limit = min(limit, max(RATIO_FLOOR, MAX_RATIO * max(len(raw), 1)))
+    by_ratio = max(RATIO_FLOOR, MAX_RATIO * max(len(raw), 1))
+    why = (
+        f"more than {MAX_RATIO} times its {len(raw):,} compressed bytes: a compression bomb"
+        if by_ratio <= limit
+        else "more than an attachment read whole may be"
+    )
+    limit = min(limit, by_ratio)
     inflate = zlib.decompressobj() if filters else None
     total = 0
     try:
@@ -1493,18 +1499,18 @@ def _decoded(stream: Any, name: str, limit: int) -> Iterator[bytes]:
                 piece = inflate.unconsumed_tail if inflate else b""
                 total += len(out)
                 if total > limit:
-                    raise _Refused(
-                        "attachment-bomb",
-                        f"Attachment {name} inflates beyond {limit:,} bytes (more than {MAX_RATIO} "
-                        f"times its {len(raw):,} compressed bytes, or over {MAX_ATTACHMENT:,}): "
-                        "a compression bomb; reading stopped.",
-                    )
+                    break
                 yield out
-        if inflate is not None and (rest := inflate.flush()):
-            if total + len(rest) > limit:
-                raise _Refused(
-                    "attachment-bomb", f"Attachment {name} inflates beyond {limit:,} bytes."
-                )
+            if total > limit:
+                break
+        rest = inflate.flush() if inflate is not None and total <= limit else b""
+        total += len(rest)
+        if total > limit:
+            raise _Refused(
+                "attachment-bomb",
+                f"Attachment {name} inflates beyond {limit:,} bytes ({why}); reading stopped.",
+            )
+        if rest:
             yield rest
     except zlib.error as exc:
         raise _Refused("damaged", f"Attachment {name} cannot be decoded ({exc}).") from exc
