@@ -198,3 +198,32 @@ def test_a_pdf_is_parsed_once_per_library_each_with_its_own_position(archive: Pa
     with pytest.raises(Exception) as twice:
         broken.pikepdf()
     assert once.value is twice.value  # the failure is kept, not parsed again
+
+
+def test_the_capped_decoder_on_its_own() -> None:
+    from app.report.verify_bundle import _decoded, _Refused
+
+    pdf = pikepdf.new()
+    body = bytes(range(256)) * 40_000  # 10 MB that barely compresses
+    plain = pikepdf.Stream(pdf, body)
+    assert b"".join(_decoded(plain, "plain", limit=len(body))) == body
+    with pytest.raises(_Refused) as over:
+        list(_decoded(plain, "plain", limit=len(body) - 1))
+    assert over.value.code == "attachment-bomb"
+    assert "more than an attachment read whole may be" in over.value.message
+    flate = pikepdf.Stream(pdf, b"")
+    flate.write(_zeros_deflated(8 << 20), filter=pikepdf.Name.FlateDecode)  # ~8 KB -> 8 MB
+    with pytest.raises(_Refused) as bomb:
+        list(_decoded(flate, "zeros", limit=1 << 40))
+    assert "a compression bomb" in bomb.value.message
+    damaged = pikepdf.Stream(pdf, b"")
+    damaged.write(b"not deflate at all", filter=pikepdf.Name.FlateDecode)
+    with pytest.raises(_Refused) as broken:
+        list(_decoded(damaged, "broken", limit=1 << 20))
+    assert broken.value.code == "damaged"
+    predictor = pikepdf.Stream(pdf, b"")
+    predictor.write(zlib.compress(b"x"), filter=pikepdf.Name.FlateDecode)
+    predictor.DecodeParms = pikepdf.Dictionary(Predictor=12)
+    with pytest.raises(_Refused) as refused:
+        list(_decoded(predictor, "predicted", limit=1 << 20))
+    assert refused.value.code == "attachment-filter"
