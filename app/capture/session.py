@@ -796,6 +796,7 @@ class CaptureSession:
                     "url": r.url,
                     "at": iso_utc(r.at),
                     "fields": r.fields,
+                    **({"target_box": r.target_box} if r.target_box else {}),
                 }
                 for r in rec.binder.reports
             ],

@@ -45,6 +45,7 @@ from reportlab.platypus import (
 from app.core.jobs import CancelToken
 from app.report import declarations, demonstratives, page_template, study_section
 from app.report import duties as duties_report
+from app.report.crop import crop_story
 from app.report.custody_text import ChangeDescriber
 from app.report.exhibit_register import demonstratives_index
 from app.report.facts_labels import break_path, fact_rows, facts_text
@@ -792,6 +793,18 @@ class Renderer:
             )
         )
         out.append(Spacer(1, 6))
+        out += crop_story(  # a page capture opens with its prompt-and-outputs crop (#16)
+            ex,
+            self.bundle,
+            self.objects,
+            self.width,
+            self.height * 0.6,
+            lambda path, w, h, box: EvidenceImage(
+                path, w, h, crop=box, placeholder=self.layout_only, styles=s
+            ),
+            lambda text, style: P(text, getattr(s, style)),
+            t,
+        )
         if ex.chart is not None:
             out += self.chart(ex)
             return out
