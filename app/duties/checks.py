@@ -307,12 +307,18 @@ class _Reader:
         return self._captures
 
     def bytes(self, sha256: str) -> bytes:
-        return self.case.objects.path_for(sha256).read_bytes()
+        """The object's bytes (opened without following a link planted in the store)."""
+        with open_regular(self.case.objects.path_for(sha256)) as fh:
+            return fh.read()
 
     def bytes_within(self, sha256: str, limit: int) -> bytes | None:
-        """The object's bytes, or None when it holds more than ``limit`` (read no further)."""
-        with self.case.objects.path_for(sha256).open("rb") as fh:
-            data = fh.read(limit + 1)
+        """The object's bytes, or None when it holds more than ``limit`` (read no further) or
+        is not a regular file (a link or FIFO planted in the store is not opened)."""
+        try:
+            with open_regular(self.case.objects.path_for(sha256)) as fh:
+                data = fh.read(limit + 1)
+        except OSError:
+            return None
         return None if len(data) > limit else data
 
     def page(self, cap: store.CaptureView) -> tuple[pages.PageText | None, int | None]:

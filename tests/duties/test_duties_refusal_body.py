@@ -121,4 +121,8 @@ def test_archives_are_indexed_once_per_check_and_never_through_a_link(
         target.symlink_to(moved)  # swapped while the case is open (opening would refuse it)
         archives = checks._Archives(case, checks._load_facts(case), [])
         archives.wanted[sha] = {api: set()}
-        assert archives.answers(sha) is None  # a link in the object store is not followed
+        assert archives.answers(sha) is None
+        reader = checks._Reader(case)
+        assert reader.bytes_within(sha, 1 << 20) is None  # a page read the same way
+        with pytest.raises(OSError):
+            reader.bytes(sha)  # a link in the object store is not followed
