@@ -25,6 +25,7 @@ from app.core.case import Case
 from app.core.errors import ProofshotError
 from app.core.ingest import Acquisition, PreparedItem, commit_prepared, prepare_bytes
 from app.core.records import CaptureFacts, NetworkFacts, apply_corrections
+from app.core.rows import named_cursor
 
 CAPTURE_KINDS = ("page", "session")
 PAGE_ROLES = ("terms", "ai-label", "complaint", "home", "recommendation", "model-page")
@@ -385,16 +386,18 @@ class GenerationView:
 
 
 def _item_brief(case: Case, item_id: int) -> dict[str, Any]:
-    row = case.conn.execute(
-        "SELECT id, sha256, source, media_type, width, height FROM items WHERE id = ?", (item_id,)
+    row = named_cursor(
+        case.conn,
+        "SELECT id, sha256, source, media_type, width, height FROM items WHERE id = ?",
+        (item_id,),
     ).fetchone()
     return {
-        "item_id": row[0],
-        "sha256": row[1],
-        "url": row[2],
-        "media_type": row[3],
-        "width": row[4],
-        "height": row[5],
+        "item_id": row["id"],
+        "sha256": row["sha256"],
+        "url": row["source"],
+        "media_type": row["media_type"],
+        "width": row["width"],
+        "height": row["height"],
     }
 
 
@@ -415,7 +418,8 @@ def list_generations(
     bundle passes the head it snapshots (rows logged after ``head`` are not seen).
     """
     at = _head(case, head)
-    rows = case.conn.execute(
+    rows = named_cursor(
+        case.conn,
         "SELECT id, capture_id, prompt, negative_prompt, parameters, request_url, job_id,"
         " submitted_at, returned_at, binding, facts FROM generations WHERE seq <= ?"
         " ORDER BY id LIMIT ? OFFSET ?",
@@ -423,10 +427,11 @@ def list_generations(
     ).fetchall()
     views = []
     for row in rows:
-        gen_id = int(row[0])
+        gen_id = int(row["id"])
         recorded = [
-            _item_brief(case, int(r[0]))
-            for r in case.conn.execute(
+            _item_brief(case, int(r["item_id"]))
+            for r in named_cursor(
+                case.conn,
                 "SELECT item_id FROM generation_outputs WHERE generation_id = ? AND seq <= ?"
                 " ORDER BY rowid",
                 (gen_id, at),
@@ -434,14 +439,15 @@ def list_generations(
         ]
         corrections = [
             {
-                "id": c[0],
-                "action": c[1],
-                "value": c[2],
-                "at_utc": c[3],
-                "actor": c[4],
-                "seq": c[5],
+                "id": c["id"],
+                "action": c["action"],
+                "value": c["value"],
+                "at_utc": c["at_utc"],
+                "actor": c["actor"],
+                "seq": c["seq"],
             }
-            for c in case.conn.execute(
+            for c in named_cursor(
+                case.conn,
                 "SELECT c.id, c.action, c.value, e.at_utc, e.actor, c.seq"
                 " FROM generation_corrections c JOIN events e ON e.seq = c.seq"
                 " WHERE c.generation_id = ? AND c.seq <= ? ORDER BY c.id",
@@ -452,16 +458,16 @@ def list_generations(
         views.append(
             GenerationView(
                 id=gen_id,
-                capture_id=row[1],
-                prompt=row[2],
-                negative_prompt=row[3],
-                parameters=json.loads(row[4]),
-                request_url=row[5],
-                job_id=row[6],
-                submitted_at=row[7],
-                returned_at=row[8],
-                binding=row[9],
-                facts=json.loads(row[10]),
+                capture_id=row["capture_id"],
+                prompt=row["prompt"],
+                negative_prompt=row["negative_prompt"],
+                parameters=json.loads(row["parameters"]),
+                request_url=row["request_url"],
+                job_id=row["job_id"],
+                submitted_at=row["submitted_at"],
+                returned_at=row["returned_at"],
+                binding=row["binding"],
+                facts=json.loads(row["facts"]),
                 recorded_outputs=recorded,
                 outputs=[_item_brief(case, i) for i in current],
                 corrections=corrections,
@@ -493,25 +499,28 @@ def list_captures(
 ) -> list[CaptureView]:
     """Captures, oldest first, with their items and marks, as of log position ``head``."""
     at = _head(case, head)
-    rows = case.conn.execute(
+    rows = named_cursor(
+        case.conn,
         "SELECT id, kind, requested_url, final_url, title, started_at, ended_at, facts"
         " FROM captures WHERE seq <= ? ORDER BY id LIMIT ? OFFSET ?",
         (at, limit, offset),
     ).fetchall()
     views = []
     for row in rows:
-        cap_id = int(row[0])
+        cap_id = int(row["id"])
         items = [
-            {"role": r[0], **_item_brief(case, int(r[1]))}
-            for r in case.conn.execute(
+            {"role": r["role"], **_item_brief(case, int(r["item_id"]))}
+            for r in named_cursor(
+                case.conn,
                 "SELECT role, item_id FROM capture_items WHERE capture_id = ? AND seq <= ?"
                 " ORDER BY rowid",
                 (cap_id, at),
             )
         ]
         marks = [
-            str(r[0])
-            for r in case.conn.execute(
+            str(r["role"])
+            for r in named_cursor(
+                case.conn,
                 "SELECT role FROM capture_marks WHERE capture_id = ? AND seq <= ? ORDER BY id",
                 (cap_id, at),
             )
@@ -519,13 +528,13 @@ def list_captures(
         views.append(
             CaptureView(
                 cap_id,
-                row[1],
-                row[2],
-                row[3],
-                row[4],
-                row[5],
-                row[6],
-                json.loads(row[7]),
+                row["kind"],
+                row["requested_url"],
+                row["final_url"],
+                row["title"],
+                row["started_at"],
+                row["ended_at"],
+                json.loads(row["facts"]),
                 items,
                 marks,
             )
