@@ -39,7 +39,7 @@ from app.core.backoff import Backoff as Backoff  # re-exported: callers use atte
 from app.core.case import Case
 from app.core.jobs import CancelToken
 from app.core.problems import Problem, VerifyReport
-from app.core.rows import named_rows
+from app.core.rows import named_row, named_rows
 from app.core.tsa import (
     MAX_CLOCK_OFFSET,
     TimestampToken,
@@ -80,8 +80,8 @@ def seal_manifest(case_id: str, seq: int, head_hash: str) -> str:
 
 
 def case_id(case: Case) -> str:
-    row = case.conn.execute("SELECT payload FROM events WHERE seq = 1").fetchone()
-    return str(json.loads(row[0])["facts"].get("case_id", "")) if row else ""
+    row = named_row(case.conn, "SELECT payload FROM events WHERE seq = 1")
+    return str(json.loads(row["payload"])["facts"].get("case_id", "")) if row else ""
 
 
 # -- queries --------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def attestation_status(case: Case, item_ids: Sequence[int] | None = None) -> dic
     ids = (
         item_ids
         if item_ids is not None
-        else [int(r[0]) for r in case.conn.execute("SELECT id FROM items")]
+        else [int(r["id"]) for r in named_rows(case.conn, "SELECT id FROM items")]
     )
     return items_mod.attestation_status(case, ids)
 
@@ -647,8 +647,8 @@ def _check_items_manifest(
 def _check_seal_manifest(case: Case, report: VerifyReport, row: sqlite3.Row, label: str) -> None:
     """A seal token's sealed head is still in the log, and its manifest describes this case."""
     sealed_seq, sealed_hash = row["sealed_seq"], row["sealed_hash"]
-    found = case.conn.execute("SELECT hash FROM events WHERE seq = ?", (sealed_seq,)).fetchone()
-    if found is None or found[0] != sealed_hash:
+    found = named_row(case.conn, "SELECT hash FROM events WHERE seq = ?", (sealed_seq,))
+    if found is None or found["hash"] != sealed_hash:
         report.add(
             Problem(
                 "seal-mismatch",
@@ -665,10 +665,12 @@ def _check_seal_manifest(case: Case, report: VerifyReport, row: sqlite3.Row, lab
 
 
 def _warn_after_seal(case: Case, report: VerifyReport) -> None:
-    row = case.conn.execute("SELECT MAX(sealed_seq) FROM tokens WHERE purpose = 'seal'").fetchone()
-    if row is None or row[0] is None:
+    row = named_row(
+        case.conn, "SELECT MAX(sealed_seq) AS last_sealed FROM tokens WHERE purpose = 'seal'"
+    )
+    if row is None or row["last_sealed"] is None:
         return
-    last = int(row[0])
+    last = int(row["last_sealed"])
     after = [
         (int(seq), str(action))
         for seq, action in case.conn.execute(

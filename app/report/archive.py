@@ -26,6 +26,7 @@ from app.core import attest, custody
 from app.core.case import Case
 from app.core.digests import sha256_copy, sha256_file_sized
 from app.core.errors import ProofshotError
+from app.core.rows import iter_named
 from app.report import declarations, notice
 from app.report.model import Bundle, Exhibit, GenerationView, ItemView
 
@@ -93,24 +94,19 @@ def _copy_hashed(src: Path, dst: Path) -> tuple[str, int]:
     return sha256_copy(src, dst, chunk_size=CHUNK)
 
 
+_CUSTODY_LOG_KEYS = ("seq", "at_utc", "actor", "action", "item_id", "payload", "prev_hash", "hash")
+
+
 def write_custody_log(case: Case, head_seq: int, path: Path, *, after: int = 0) -> None:
     """The log's entries after ``after`` up to ``head_seq``, one per line, payload as its exact hashed text."""
     with open(path, "w", encoding="utf-8", newline="\n") as out:
-        for row in case.conn.execute(
+        for row in iter_named(
+            case.conn,
             "SELECT seq, at_utc, actor, action, item_id, payload, prev_hash, hash FROM events"
             " WHERE seq > ? AND seq <= ? ORDER BY seq",
             (after, head_seq),
         ):
-            line = {
-                "seq": row[0],
-                "at_utc": row[1],
-                "actor": row[2],
-                "action": row[3],
-                "item_id": row[4],
-                "payload": row[5],
-                "prev_hash": row[6],
-                "hash": row[7],
-            }
+            line = {key: row[key] for key in _CUSTODY_LOG_KEYS}
             out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
 
 
