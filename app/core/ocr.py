@@ -41,7 +41,7 @@ from app.core.case import Case
 from app.core.digests import sha256_file
 from app.core.errors import ItemNotFoundError, ProofshotError
 from app.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
-from app.core.rows import named_cursor
+from app.core.rows import named_cursor, named_row
 
 try:  # the in-process engine (ADR 0015); the CLI is the fallback
     import tesserocr
@@ -491,7 +491,7 @@ def eligible_items(case: Case, item_ids: Iterable[int] | None = None) -> list[in
         f"SELECT id FROM items WHERE kind IN ({marks_kind}) AND media_type IN ({marks_media})"
         " AND id NOT IN (SELECT item_id FROM withdrawals) ORDER BY id"
     )
-    ids = [int(r[0]) for r in case.conn.execute(sql, [*ELIGIBLE_KINDS, *ELIGIBLE_MEDIA])]
+    ids = [int(r["id"]) for r in named_cursor(case.conn, sql, [*ELIGIBLE_KINDS, *ELIGIBLE_MEDIA])]
     if item_ids is None:
         return ids
     wanted = [int(i) for i in item_ids]
@@ -511,11 +511,11 @@ def record_result(
     actor: str | None = None,
 ) -> int:
     """Store one recognition as a new ``ocr_results`` row with its custody event."""
-    sha = case.conn.execute("SELECT sha256 FROM items WHERE id = ?", (item_id,)).fetchone()
+    sha = named_row(case.conn, "SELECT sha256 FROM items WHERE id = ?", (item_id,))
     if sha is None:
         raise ItemNotFoundError(f"No item {item_id} in this case.")
     facts: dict[str, Any] = {
-        "item_sha256": str(sha[0]),
+        "item_sha256": str(sha["sha256"]),
         "image_size": [recognition.width, recognition.height],
         "inverted_for_recognition": recognition.inverted,
         "derived": True,
@@ -605,9 +605,11 @@ class OcrJob:
             outcome.skipped = [i for i in ids if i in done]
             ids = [i for i in ids if i not in done]
         paths = {
-            int(r[0]): self.case.objects.path_for(str(r[1]))
-            for r in self.case.conn.execute(
-                f"SELECT id, sha256 FROM items WHERE id IN ({', '.join('?' * len(ids))})", ids
+            int(r["id"]): self.case.objects.path_for(str(r["sha256"]))
+            for r in named_cursor(
+                self.case.conn,
+                f"SELECT id, sha256 FROM items WHERE id IN ({', '.join('?' * len(ids))})",
+                ids,
             )
         }
         total = len(ids)
@@ -655,7 +657,7 @@ def search_ids(case: Case, text: str) -> set[int]:
     """Ids of items whose current OCR text contains ``text`` (case-insensitive)."""
     if not text or not has_ocr_tables(case):
         return set()
-    return {int(r[0]) for r in case.conn.execute(*match_sql(text))}
+    return {int(r["item_id"]) for r in named_cursor(case.conn, *match_sql(text))}
 
 
 def match_sql(text: str) -> tuple[str, list[Any]]:
@@ -795,8 +797,8 @@ def add_recovered_prompt(
     text = prompt.strip()
     if not text:
         raise ProofshotError("The prompt is empty.")
-    row = case.conn.execute("SELECT item_id FROM ocr_results WHERE id = ?", (ocr_id,)).fetchone()
-    if row is None or int(row[0]) != item_id:
+    row = named_row(case.conn, "SELECT item_id FROM ocr_results WHERE id = ?", (ocr_id,))
+    if row is None or int(row["item_id"]) != item_id:
         raise ProofshotError(f"OCR result {ocr_id} is not a result for item {item_id}.")
     with case.transaction():
         case.log(

@@ -37,6 +37,7 @@ from app.core.records import (
     EnvironmentRecord,
     NetworkFacts,
 )
+from app.core.rows import named_row
 from app.report import exhibit_register, study_section
 
 PROFILES = ("filing", "archive", "both")
@@ -548,8 +549,10 @@ class _Snapshot:
     def items(self) -> dict[int, Item]:
         cols = ", ".join(ITEM_COLUMNS)
         return {
-            int(r[0]): Item.from_row(r)
-            for r in self.rows(f"SELECT {cols} FROM items WHERE seq <= ? ORDER BY id", (self.head,))
+            int(r["id"]): Item.from_row(r)
+            for r in _records(
+                self.case, f"SELECT {cols} FROM items WHERE seq <= ? ORDER BY id", (self.head,)
+            )
         }
 
     def annotations(self) -> dict[int, dict[str, Any]]:
@@ -609,9 +612,10 @@ class _Snapshot:
         return result
 
 
-def _current(rows: list[tuple[Any, ...]], supersedes_index: int) -> list[tuple[Any, ...]]:
-    superseded = {r[supersedes_index] for r in rows if r[supersedes_index] is not None}
-    return [r for r in rows if r[0] not in superseded]
+def _current(rows: list[sqlite3.Row], supersedes: str = "supersedes") -> list[sqlite3.Row]:
+    """The rows no other row supersedes (by ``id`` and the ``supersedes`` column)."""
+    superseded = {r[supersedes] for r in rows if r[supersedes] is not None}
+    return [r for r in rows if r["id"] not in superseded]
 
 
 def _select(
@@ -887,7 +891,7 @@ def _read_case(case: Case) -> _CaseRead:
     """Everything the bundle shows, at the custody log's head, in stable orders."""
     head_seq, head_hash = custody.head(case.conn)
     snap = _Snapshot(case, head_seq)
-    head_row = case.conn.execute("SELECT at_utc FROM events WHERE seq = ?", (head_seq,)).fetchone()
+    head_row = named_row(case.conn, "SELECT at_utc FROM events WHERE seq = ?", (head_seq,))
     items = snap.items()
     notes = snap.annotations()
     captures, capture_items = _read_captures(case, head_seq)
@@ -921,7 +925,7 @@ def _read_case(case: Case) -> _CaseRead:
     return _CaseRead(
         head_seq=head_seq,
         head_hash=head_hash,
-        doc_date=str(head_row[0]) if head_row else "2000-01-01T00:00:00+00:00",
+        doc_date=str(head_row["at_utc"]) if head_row else "2000-01-01T00:00:00+00:00",
         items=items,
         notes=notes,
         tags={i: sorted(v["tags"]) for i, v in notes.items()},
@@ -1039,8 +1043,7 @@ def _read_charts(case: Case, head_seq: int) -> list[ChartView]:
                 "SELECT id, title, work_id, item_id, metrics, elements, supersedes FROM charts"
                 " WHERE seq <= ? ORDER BY id",
                 (head_seq,),
-            ),
-            6,
+            )
         )
     ]
     superseded_by: dict[int, int] = {}
