@@ -75,8 +75,8 @@ def event_hash(
 
 
 def head(conn: sqlite3.Connection) -> tuple[int, str]:
-    row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
-    return (int(row[0]), str(row[1])) if row else (0, GENESIS_HASH)
+    row = named_cursor(conn, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(row["seq"]), str(row["hash"])) if row else (0, GENESIS_HASH)
 
 
 def _insert_record(conn: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> None:

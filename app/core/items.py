@@ -120,8 +120,8 @@ def get_item(case: Case, item_ref: str | int) -> Item:
 
 
 def find_by_sha256(conn: sqlite3.Connection, sha256: str) -> int | None:
-    row = conn.execute("SELECT id FROM items WHERE sha256 = ?", (sha256,)).fetchone()
-    return int(row[0]) if row else None
+    row = named_row(conn, "SELECT id FROM items WHERE sha256 = ?", (sha256,))
+    return int(row["id"]) if row else None
 
 
 @dataclass(frozen=True)
@@ -438,8 +438,9 @@ def attestation_status(case: Case, item_ids: Iterable[int]) -> dict[int, str]:
         chunk = wanted[start : start + 500]
         marks = ", ".join("?" * len(chunk))
         attested.update(
-            int(r[0])
-            for r in case.conn.execute(
+            int(r["id"])
+            for r in named_cursor(
+                case.conn,
                 f"SELECT id FROM items WHERE id IN ({marks}) AND id IN ({ATTESTED_IDS_SQL})",
                 chunk,
             )

@@ -32,7 +32,7 @@ from app.core.trust import TrustStore
 
 
 def _table_columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    return [row["name"] for row in named_rows(conn, f"PRAGMA table_info({table})")]
 
 
 def _row_key(table: str, row: dict[str, Any]) -> tuple[Any, ...]:

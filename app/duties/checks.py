@@ -25,7 +25,7 @@ from app.core.case import Case
 from app.core.digests import open_regular
 from app.core.errors import ProofshotError
 from app.core.items import annotation_record
-from app.core.rows import iter_named
+from app.core.rows import iter_named, named_row
 from app.duties import pages, refusals
 from app.duties.rules import ABSENT, DUTIES, DUTY_BY_KEY, FINDINGS, NOT_CHECKED, PARTIAL, PRESENT
 
@@ -212,9 +212,14 @@ def _try_from(row: sqlite3.Row) -> _Try:
 
 def _load_facts(case: Case) -> _Facts:
     captures = store.list_captures(case, limit=100_000)
-    capture_seq = {int(r[0]): int(r[1]) for r in case.conn.execute("SELECT id, seq FROM captures")}
+    capture_seq = {
+        int(r["id"]): int(r["seq"]) for r in iter_named(case.conn, "SELECT id, seq FROM captures")
+    }
     gens = store.list_generations(case, limit=100_000)
-    gen_seq = {int(r[0]): int(r[1]) for r in case.conn.execute("SELECT id, seq FROM generations")}
+    gen_seq = {
+        int(r["id"]): int(r["seq"])
+        for r in iter_named(case.conn, "SELECT id, seq FROM generations")
+    }
     tries = [_try_from(row) for row in iter_named(case.conn, _TRIES_SQL)]
     provenance: dict[int, dict[str, Any]] = {}
     sources: dict[int, str] = {}
@@ -862,12 +867,12 @@ def _generation_refusal(
 
 def _try_refusal(reader: _Reader, t: _Try) -> refusals.Refusal | None:
     """A failed campaign try whose recorded exchange says the platform refused."""
-    row = reader.case.conn.execute(
-        "SELECT sha256 FROM items WHERE id = ?", (t.exchange_item_id,)
-    ).fetchone()
+    row = named_row(
+        reader.case.conn, "SELECT sha256 FROM items WHERE id = ?", (t.exchange_item_id,)
+    )
     if row is None:
         return None
-    got = refusals.from_exchange_document(reader.bytes(row[0]))
+    got = refusals.from_exchange_document(reader.bytes(row["sha256"]))
     if got is None:
         return None
     return refusals.Refusal(

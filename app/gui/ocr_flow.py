@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QToolButton, QWid
 
 from app.core import ocr
 from app.core.jobs import CancelToken
+from app.core.rows import named_cursor
 from app.gui.session import CaseSession
 from app.gui.tasks import TaskHandle, TaskRunner
 
@@ -102,9 +103,11 @@ class BackgroundOcr(QObject):
         self._outcome = ocr.OcrOutcome()
         self._total, self._done = len(ids), 0
         paths = {
-            int(r[0]): session.object_path(str(r[1]))
-            for r in session.view.conn.execute(
-                f"SELECT id, sha256 FROM items WHERE id IN ({', '.join('?' * len(ids))})", ids
+            int(r["id"]): session.object_path(str(r["sha256"]))
+            for r in named_cursor(
+                session.view.conn,
+                f"SELECT id, sha256 FROM items WHERE id IN ({', '.join('?' * len(ids))})",
+                ids,
             )
         }
         self._show_progress()

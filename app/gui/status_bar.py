@@ -16,6 +16,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from app.core.rows import named_row
 from app.gui.models import ItemTableModel
 from app.gui.session import CaseSession
 
@@ -115,8 +116,9 @@ class CaseStatusBar(QObject):
 
     def _case_version(self) -> int:
         """Moves whenever another connection (the case's writer) commits."""
-        row = self.session.view.conn.execute("PRAGMA data_version").fetchone()
-        return int(row[0])
+        row = named_row(self.session.view.conn, "PRAGMA data_version")
+        assert row is not None  # the pragma always answers one row
+        return int(row["data_version"])
 
     def tick(self) -> None:
         """While a job runs (or its line is still shown), follow it."""

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.core.case import Case
+from app.core.rows import named_row
 
 if TYPE_CHECKING:
     from app.report.model import ExportOptions
@@ -30,8 +31,9 @@ def _has_table(case: Case) -> bool:
 def current_epoch(case: Case) -> int:
     if not _has_table(case):
         return 0
-    row = case.conn.execute("SELECT COALESCE(MAX(epoch), 0) FROM exhibit_register").fetchone()
-    return int(row[0])
+    row = named_row(case.conn, "SELECT COALESCE(MAX(epoch), 0) AS epoch FROM exhibit_register")
+    assert row is not None  # an aggregate always yields one row
+    return int(row["epoch"])
 
 
 def registered(case: Case, epoch: int | None = None) -> dict[str, int]:

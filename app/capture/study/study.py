@@ -32,6 +32,7 @@ from app.core.case import Case
 from app.core.errors import ProofshotError
 from app.core.ingest import Acquisition, add_bytes
 from app.core.jobs import CancelToken, ProgressCallback
+from app.core.rows import named_row
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 
@@ -155,21 +156,23 @@ def study_runs(case: Case, study_id: int) -> list[StudyRun]:
 
 def token_time(case: Case, item_id: int) -> str | None:
     """The earliest trusted time (TSA genTime) over an item, or None when not yet attested."""
-    row = case.conn.execute(
-        "SELECT MIN(t.gen_time) FROM attestations a JOIN tokens t ON t.id = a.token_id"
+    row = named_row(
+        case.conn,
+        "SELECT MIN(t.gen_time) AS earliest FROM attestations a JOIN tokens t ON t.id = a.token_id"
         " WHERE a.item_id = ?",
         (item_id,),
-    ).fetchone()
-    return None if row is None or row[0] is None else str(row[0])
+    )
+    return None if row is None or row["earliest"] is None else str(row["earliest"])
 
 
 def first_request_time(case: Case, campaign_id: int) -> str | None:
-    row = case.conn.execute(
-        "SELECT MIN(submitted_at) FROM generations WHERE id IN"
+    row = named_row(
+        case.conn,
+        "SELECT MIN(submitted_at) AS earliest FROM generations WHERE id IN"
         " (SELECT generation_id FROM campaign_tries WHERE campaign_id = ?)",
         (campaign_id,),
-    ).fetchone()
-    return None if row is None or row[0] is None else str(row[0])
+    )
+    return None if row is None or row["earliest"] is None else str(row["earliest"])
 
 
 def _parse(value: str) -> dt.datetime:
