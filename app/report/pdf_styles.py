@@ -17,6 +17,7 @@ from reportlab.platypus import Paragraph
 
 from app.report.fonts import CJK, MONO, SANS, SANS_BOLD, markup, register_fonts
 from app.report.model import beijing_text, local_text, utc_text
+from app.report.pdf_cjk import CJKParagraph, has_cjk
 
 PAPER = {"letter": LETTER, "a4": A4}
 MARGIN_X = 54.0
@@ -126,9 +127,17 @@ class Styles:
 
 
 def P(text: object, style: ParagraphStyle, *, raw: bool = False) -> Paragraph:
-    """A paragraph of untrusted text; ``raw`` only for markup this module wrote itself."""
+    """A paragraph of untrusted text; ``raw`` only for markup this module wrote itself.
+
+    Text holding Chinese or a URL (or laid out in a CJK style) is a :class:`CJKParagraph`,
+    which breaks lines between Chinese characters, at spaces and at URL separators, never
+    inside a Latin word or a hash (issue #16)."""
     base = style.fontName if style.fontName in (SANS, SANS_BOLD, MONO, CJK) else SANS
-    return Paragraph(str(text) if raw else markup(text, base=base), style)
+    value = "" if text is None else str(text)
+    body = value if raw else markup(text, base=base)
+    if style.wordWrap == "CJK" or has_cjk(value) or "://" in value:
+        return CJKParagraph(body, style)
+    return Paragraph(body, style)
 
 
 ARCHIVE_REF = "bundle.json"

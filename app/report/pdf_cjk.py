@@ -1,0 +1,153 @@
+"""Line breaking for paragraphs that hold Chinese (issue #16).
+
+ReportLab offers two ways to wrap a paragraph and neither suits mixed Chinese and Latin text.
+Its default wrap breaks at spaces, so a Chinese sentence (which has none) is one long "word"
+that ``splitLongWords`` cuts wherever the line is full, inside a Latin word too ("使用Proo" /
+"fshot制作", "htt" / "ps://…"). Its ``wordWrap='CJK'`` cuts between any two characters and only
+backs off from a Latin word as far as half a line. :class:`CJKParagraph` wraps instead at the
+places a reader expects: between two Chinese characters (honouring the characters that may
+not start or end a line), at spaces, and inside a Latin run only after a URL or path
+separator. A run with no such place (a hash, an identifier) stays whole unless it alone is
+wider than the line, and only then is it cut where the line is full.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
+from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+
+_FUZZ = 1e-6
+CJK_FROM = 0x2E80
+"""Code points from here on (CJK radicals, punctuation, kana, ideographs, full-width forms)
+count as East Asian: a line may break on either side of them."""
+_AFTER_ALWAYS = "/?&=#|;,"
+"""In a Latin run, a line may break after these (URL and path separators, list commas)."""
+
+
+def has_cjk(text: str) -> bool:
+    """True when ``text`` holds an East Asian character."""
+    return any(ord(ch) >= CJK_FROM for ch in text)
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and ord(ch[0]) >= CJK_FROM
+
+
+def _is_space(ch: str) -> bool:
+    return bool(ch) and (ch.isspace() or unicodedata.category(ch[0]) == "Zs")
+
+
+def may_break(before: str, after: str) -> bool:
+    """May a line end after ``before`` and the next one start with ``after``?"""
+    if not before or not after or _is_space(after):
+        return False
+    if _is_space(before):
+        return True
+    if after in ALL_CANNOT_START or before in ALL_CANNOT_END:
+        return False
+    if _is_cjk(before) or _is_cjk(after):
+        return True
+    if before in _AFTER_ALWAYS:
+        return not (before == "/" and after == "/")
+    if before in "-.:":  # a hyphen, a domain's dot, a scheme's colon; never between digits
+        return after.isalpha()
+    return False
+
+
+def break_points(text: str) -> list[int]:
+    """The indexes ``i`` of ``text`` where a line may start (``text[i]`` opens the line)."""
+    return [i for i in range(1, len(text)) if may_break(text[i - 1], text[i])]
+
+
+def _is_line_break(u: Any) -> bool:
+    return hasattr(u.frag, "lineBreak")
+
+
+def split_glyphs(glyphs: Sequence[Any], max_widths: Sequence[float], calc_bounds: bool) -> Any:
+    """Lines of ``glyphs`` (ReportLab ``cjkU`` characters) broken by :func:`may_break`.
+
+    Long because it is one line-filling loop: the state it carries (line start, width used,
+    the last place a break may fall) is shared by every branch, and splitting it would pass
+    that state around instead of reading it in one place.
+    """
+    lines: list[Any] = []
+    start = i = 0
+    used = 0.0
+    last_ok = -1
+
+    def max_width() -> float:
+        return max_widths[min(len(lines), len(max_widths) - 1)]
+
+    def emit(end: int, line_break: bool) -> None:
+        stop = end
+        while stop - 1 > start and _is_space(glyphs[stop - 1]):
+            stop -= 1  # a line does not end in spaces
+        width = sum(g.width for g in glyphs[start:stop])
+        limit = max_width()
+        lines.append(
+            makeCJKParaLine(
+                list(glyphs[start:stop]), limit, width, limit - width, line_break, calc_bounds
+            )
+        )
+
+    while i < len(glyphs):
+        g = glyphs[i]
+        if _is_line_break(g):
+            emit(i + 1, True)
+            start = i = i + 1
+            used, last_ok = 0.0, -1
+            continue
+        if i > start and may_break(glyphs[i - 1], g):
+            last_ok = i
+        if used + g.width > max_width() + _FUZZ and i > start:
+            cut = last_ok if last_ok > start else i
+            emit(cut, False)
+            start = cut
+            while start < i and _is_space(glyphs[start]):
+                start += 1
+            if start == i and _is_space(g):
+                start = i = i + 1
+            used = sum(x.width for x in glyphs[start:i])
+            last_ok = max(
+                (k for k in range(start + 1, i) if may_break(glyphs[k - 1], glyphs[k])),
+                default=-1,
+            )
+            continue
+        used += g.width
+        i += 1
+    if start < len(glyphs):
+        emit(len(glyphs), False)
+    return ParaLines(kind=1, lines=lines)
+
+
+class CJKParagraph(Paragraph):
+    """A paragraph that breaks its lines by :func:`may_break` (see the module's docstring)."""
+
+    def _break(self, max_widths: Any) -> Any:
+        if not isinstance(max_widths, list | tuple):
+            max_widths = [max_widths]
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+            return self.blPara  # the second part of a split paragraph keeps its lines
+        self.height = 0
+        glyphs: list[Any] = []
+        for frag in self.frags:
+            text = frag.text if isinstance(frag.text, str) else frag.text.decode("utf8")
+            if text:
+                glyphs.extend(cjkU(ch, frag, "utf8") for ch in text)
+            else:
+                glyphs.append(cjkU(text, frag, "utf8"))
+        if not glyphs:
+            return super().breakLines(max_widths)
+        auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+        return split_glyphs(glyphs, list(max_widths), auto not in ("", "off"))
+
+    def breakLines(self, width: Any) -> Any:
+        return self._break(width)
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:
+        return self._break(maxWidths)
