@@ -4,7 +4,8 @@ A full-page screenshot fitted to the page width prints its text too small to rea
 wide page at letter width is 35 %: 16 px text prints at 5.6 pt). After the fitted overview, the
 screenshot is repeated at a legible scale, split into tiles over as many pages as it needs,
 each tile marked "continued" with the pixel columns and rows it shows; neighbouring tiles
-overlap so no line of text is cut without also being shown whole.
+overlap so no line of text is cut without also being shown whole, and the tiles of a row or
+column are of even size so none is left a narrow strip alone on a page.
 
 Also the other flowables of the filing PDF (issue #17 split them out of the renderer): the
 facts and grid tables, the section marker and page recorder, :class:`EvidenceImage` and
@@ -35,17 +36,25 @@ LEGIBLE_SCALE = LEGIBLE_PT / 16.0  # points per pixel
 OVERLAP_PX = 48
 
 
-def _spans(total: int, step: int, overlap: int) -> list[tuple[int, int]]:
+def balanced_spans(total: int, step: int, overlap: int = 0) -> list[tuple[int, int]]:
+    """Pixel ranges (start, end) covering ``total`` in as few spans of at most ``step`` as
+    needed, neighbours sharing ``overlap`` pixels, all of about the same size.
+
+    Filling each span to ``step`` would leave the remainder as a last span of any size, down
+    to a strip of a few pixels alone on a page (issue #16); spreading the same number of spans
+    evenly makes every one longer than half a ``step``.
+    """
+    step = max(1, step)
     if total <= step:
         return [(0, total)]
+    overlap = min(overlap, step - 1) if step > 1 else 0
+    count = -(-(total - overlap) // (step - overlap))
+    size = -(-(total + (count - 1) * overlap) // count)
     spans = []
-    start = 0
-    while True:
-        end = min(total, start + step)
-        spans.append((start, end))
-        if end >= total:
-            return spans
-        start = end - overlap
+    for index in range(count):
+        start = index * (size - overlap)
+        spans.append((start, total if index == count - 1 else min(total, start + size)))
+    return spans
 
 
 def legible_tiles(
@@ -63,8 +72,8 @@ def legible_tiles(
     if fitted >= LEGIBLE_SCALE:
         return []
     scale = min(1.0, LEGIBLE_SCALE)
-    cols = _spans(width_px, int(frame_w / scale), OVERLAP_PX)
-    rows = _spans(height_px, int(frame_h * 0.82 / scale), OVERLAP_PX)
+    cols = balanced_spans(width_px, int(frame_w / scale), OVERLAP_PX)
+    rows = balanced_spans(height_px, int(frame_h * 0.82 / scale), OVERLAP_PX)
     count = len(cols) * len(rows)
     out: list[Flowable] = [
         caption(

@@ -15,7 +15,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 
 from app.report import pdf_chart
 from app.report.facts_labels import break_path, fact_rows, facts_text
-from app.report.flowables import EvidenceImage, kv_table, legible_tiles
+from app.report.flowables import EvidenceImage, balanced_spans, kv_table, legible_tiles
 from app.report.fonts import SANS
 from app.report.images import probe
 from app.report.model import (
@@ -473,7 +473,6 @@ class ExhibitPictures(Pages):
 
 
 def slice_rows(height_px: int, slice_px: int) -> list[tuple[int, int]]:
-    """Pixel rows (top, bottom) of the consecutive slices of a picture ``height_px`` tall,
-    each at most ``slice_px`` rows."""
-    count = (height_px + slice_px - 1) // slice_px
-    return [(i * slice_px, min(height_px, (i + 1) * slice_px)) for i in range(count)]
+    """Pixel rows (top, bottom) of the consecutive slices of a picture ``height_px`` tall, each
+    at most ``slice_px`` rows and all of about the same height (no last sliver on its own page)."""
+    return balanced_spans(height_px, slice_px)
