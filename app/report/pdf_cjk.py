@@ -8,7 +8,8 @@ backs off from a Latin word as far as half a line. :class:`CJKParagraph` wraps i
 places a reader expects: between two Chinese characters (honouring the characters that may
 not start or end a line), at spaces, and inside a Latin run only after a URL or path
 separator. A run with no such place (a hash, an identifier) stays whole unless it alone is
-wider than the line, and only then is it cut where the line is full.
+wider than the line, and only then is it cut: at a camel-case joint if it has one, else where
+the line is full.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ _FUZZ = 1e-6
 CJK_FROM = 0x2E80
 """Code points from here on (CJK radicals, punctuation, kana, ideographs, full-width forms)
 count as East Asian: a line may break on either side of them."""
+CANNOT_START = ALL_CANNOT_START + "，；：！？）》〉」』】〕”’…"
+"""ReportLab's (Japanese) list and the Chinese full-width punctuation that closes a phrase."""
+CANNOT_END = ALL_CANNOT_END + "“‘《〈「『【〔（"
+"""ReportLab's list and the Chinese brackets and quotes that open one."""
 _AFTER_ALWAYS = "/?&=#|;,"
 """In a Latin run, a line may break after these (URL and path separators, list commas)."""
 
@@ -48,7 +53,7 @@ def may_break(before: str, after: str) -> bool:
         return False
     if _is_space(before):
         return True
-    if after in ALL_CANNOT_START or before in ALL_CANNOT_END:
+    if after in CANNOT_START or before in CANNOT_END:
         return False
     if _is_cjk(before) or _is_cjk(after):
         return True
@@ -66,6 +71,15 @@ def break_points(text: str) -> list[int]:
 
 def _is_line_break(u: Any) -> bool:
     return hasattr(u.frag, "lineBreak")
+
+
+def _forced_cut(glyphs: Sequence[Any], start: int, end: int) -> int:
+    """Where to cut a run wider than the whole line: at its last camel-case joint
+    ("DigitalSource|Type") if it has one, else where the line is full."""
+    for k in range(end - 1, start, -1):
+        if str(glyphs[k - 1]).islower() and str(glyphs[k]).isupper():
+            return k
+    return end
 
 
 def split_glyphs(glyphs: Sequence[Any], max_widths: Sequence[float], calc_bounds: bool) -> Any:
@@ -105,7 +119,7 @@ def split_glyphs(glyphs: Sequence[Any], max_widths: Sequence[float], calc_bounds
         if i > start and may_break(glyphs[i - 1], g):
             last_ok = i
         if used + g.width > max_width() + _FUZZ and i > start:
-            cut = last_ok if last_ok > start else i
+            cut = last_ok if last_ok > start else _forced_cut(glyphs, start, i)
             emit(cut, False)
             start = cut
             while start < i and _is_space(glyphs[start]):
