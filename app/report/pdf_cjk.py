@@ -26,8 +26,9 @@ _FUZZ = 1e-6
 CJK_FROM = 0x2E80
 """Code points from here on (CJK radicals, punctuation, kana, ideographs, full-width forms)
 count as East Asian: a line may break on either side of them."""
-CANNOT_START = ALL_CANNOT_START + "，；：！？）》〉」』】〕”’…"
-"""ReportLab's (Japanese) list and the Chinese full-width punctuation that closes a phrase."""
+CANNOT_START = ALL_CANNOT_START + "，；：！？）》〉」』】〕”’…-"
+"""ReportLab's (Japanese) list, the Chinese full-width punctuation that closes a phrase, and a
+hyphen (which joins the parts of an identifier such as 国作登字-2023-F-00012345)."""
 CANNOT_END = ALL_CANNOT_END + "“‘《〈「『【〔（"
 """ReportLab's list and the Chinese brackets and quotes that open one."""
 _AFTER_ALWAYS = "/?&=#|;,"
@@ -59,7 +60,7 @@ def may_break(before: str, after: str) -> bool:
         return True
     if before in _AFTER_ALWAYS:
         return not (before == "/" and after == "/")
-    if before in "-.:":  # a hyphen, a domain's dot, a scheme's colon; never between digits
+    if before in ".:":  # a domain's dot, a scheme's colon; never between digits
         return after.isalpha()
     return False
 

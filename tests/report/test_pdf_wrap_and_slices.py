@@ -69,6 +69,7 @@ def test_break_opportunities_fall_between_chinese_characters_spaces_and_url_sepa
     assert not may_break("证", "，")  # a comma never starts a line
     assert not may_break("（", "证")  # an opening bracket never ends one
     assert not may_break("1", ".") and not may_break("3", "5")
+    assert break_points("登记号国作登字-2023-F-00012345")[-1] == len("登记号国作登")  # ids whole
 
 
 def _lines(paragraph: Paragraph, width: float) -> list[str]:
