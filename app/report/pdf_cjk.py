@@ -14,13 +14,15 @@ the line is full.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus import Paragraph
-from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+from reportlab.platypus.paragraph import FragLine, ParaLines, imgNormV, imgVRange
 
 _FUZZ = 1e-6
 CJK_FROM = 0x2E80
@@ -33,6 +35,71 @@ CANNOT_END = ALL_CANNOT_END + "“‘《〈「『【〔（"
 """ReportLab's list and the Chinese brackets and quotes that open one."""
 _AFTER_ALWAYS = "/?&=#|;,"
 """In a Latin run, a line may break after these (URL and path separators, list commas)."""
+
+
+class Glyph(str):
+    """One character of a paragraph with the fragment (font, size, colour) it is set in and
+    its width; ReportLab's ``cjkU`` but with widths cached per font and size."""
+
+    frag: Any
+    width: float
+
+    def __new__(cls, value: str, frag: Any) -> Glyph:
+        self = str.__new__(cls, value)
+        self.frag = frag
+        if hasattr(frag, "cbDefn"):
+            self.width = getattr(frag.cbDefn, "width", 0)
+        else:
+            self.width = _width(value, frag.fontName, frag.fontSize)
+        return self
+
+
+@functools.lru_cache(maxsize=8192)
+def _width(text: str, font: str, size: float) -> float:
+    return stringWidth(text, font, size)
+
+
+def _bounds(frag: Any, calc_bounds: bool) -> tuple[float, float]:
+    """Ascent and descent of a fragment (of its inline image, when ``calc_bounds``)."""
+    cb = getattr(frag, "cbDefn", None) if calc_bounds else None
+    if getattr(cb, "width", 0):
+        descent, ascent = imgVRange(imgNormV(cb.height, frag.fontSize), cb.valign, frag.fontSize)
+        return ascent, descent
+    return getAscentDescent(frag.fontName, frag.fontSize)
+
+
+def make_line(
+    glyphs: Sequence[Any], max_width: float, used: float, line_break: bool, calc_bounds: bool
+) -> Any:
+    """A ReportLab line of ``glyphs``, one word per run set in the same fragment (ReportLab's
+    ``makeCJKParaLine``, grouping runs by fragment identity instead of comparing per glyph)."""
+    words: list[Any] = []
+    runs: list[list[Any]] = []
+    for g in glyphs:
+        if runs and runs[-1][0].frag is g.frag:
+            runs[-1].append(g)
+        else:
+            runs.append([g])
+    size = ascent = descent = 0.0
+    for run in runs:
+        frag = run[0].frag
+        a, d = _bounds(frag, calc_bounds)
+        size, ascent, descent = max(size, frag.fontSize), max(ascent, a), min(descent, d)
+        word = frag.clone()
+        word.text = "".join(run)
+        words.append(word)
+    return FragLine(
+        kind=1,
+        extraSpace=max_width - used,
+        wordCount=1,
+        words=words,
+        fontSize=size,
+        ascent=ascent,
+        descent=descent,
+        maxWidth=max_width,
+        currentWidth=used,
+        lineBreak=line_break,
+    )
 
 
 def has_cjk(text: str) -> bool:
@@ -48,6 +115,7 @@ def _is_space(ch: str) -> bool:
     return bool(ch) and (ch.isspace() or unicodedata.category(ch[0]) == "Zs")
 
 
+@functools.lru_cache(maxsize=65536)
 def may_break(before: str, after: str) -> bool:
     """May a line end after ``before`` and the next one start with ``after``?"""
     if not before or not after or _is_space(after):
@@ -84,7 +152,7 @@ def _forced_cut(glyphs: Sequence[Any], start: int, end: int) -> int:
 
 
 def split_glyphs(glyphs: Sequence[Any], max_widths: Sequence[float], calc_bounds: bool) -> Any:
-    """Lines of ``glyphs`` (ReportLab ``cjkU`` characters) broken by :func:`may_break`.
+    """Lines of ``glyphs`` (:class:`Glyph`) broken by :func:`may_break`.
 
     Long because it is one line-filling loop: the state it carries (line start, width used,
     the last place a break may fall) is shared by every branch, and splitting it would pass
@@ -104,11 +172,7 @@ def split_glyphs(glyphs: Sequence[Any], max_widths: Sequence[float], calc_bounds
             stop -= 1  # a line does not end in spaces
         width = sum(g.width for g in glyphs[start:stop])
         limit = max_width()
-        lines.append(
-            makeCJKParaLine(
-                list(glyphs[start:stop]), limit, width, limit - width, line_break, calc_bounds
-            )
-        )
+        lines.append(make_line(glyphs[start:stop], limit, width, line_break, calc_bounds))
 
     while i < len(glyphs):
         g = glyphs[i]
@@ -153,9 +217,9 @@ class CJKParagraph(Paragraph):
         for frag in self.frags:
             text = frag.text if isinstance(frag.text, str) else frag.text.decode("utf8")
             if text:
-                glyphs.extend(cjkU(ch, frag, "utf8") for ch in text)
+                glyphs.extend(Glyph(ch, frag) for ch in text)
             else:
-                glyphs.append(cjkU(text, frag, "utf8"))
+                glyphs.append(Glyph(text, frag))
         if not glyphs:
             return super().breakLines(max_widths)
         auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
