@@ -204,8 +204,16 @@ def split_glyphs(glyphs: Sequence[Any], max_widths: Sequence[float], calc_bounds
     return ParaLines(kind=1, lines=lines)
 
 
+def _frag_text(frag: Any) -> str:
+    text = getattr(frag, "text", "")
+    return text if isinstance(text, str) else text.decode("utf8")
+
+
 class CJKParagraph(Paragraph):
     """A paragraph that breaks its lines by :func:`may_break` (see the module's docstring)."""
+
+    _glyphs: list[Any] | None = None
+    _last: tuple[tuple[float, ...], Any] | None = None
 
     def _break(self, max_widths: Any) -> Any:
         if not isinstance(max_widths, list | tuple):
@@ -213,17 +221,19 @@ class CJKParagraph(Paragraph):
         if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
             return self.blPara  # the second part of a split paragraph keeps its lines
         self.height = 0
-        glyphs: list[Any] = []
-        for frag in self.frags:
-            text = frag.text if isinstance(frag.text, str) else frag.text.decode("utf8")
-            if text:
-                glyphs.extend(Glyph(ch, frag) for ch in text)
-            else:
-                glyphs.append(Glyph(text, frag))
-        if not glyphs:
+        key = tuple(max_widths)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]  # tables wrap a cell again and again at the same width
+        if self._glyphs is None:
+            self._glyphs = [
+                Glyph(ch, frag) for frag in self.frags for ch in (_frag_text(frag) or [""])
+            ]
+        if not self._glyphs:
             return super().breakLines(max_widths)
         auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
-        return split_glyphs(glyphs, list(max_widths), auto not in ("", "off"))
+        result = split_glyphs(self._glyphs, list(max_widths), auto not in ("", "off"))
+        self._last = (key, result)
+        return result
 
     def breakLines(self, width: Any) -> Any:
         return self._break(width)
