@@ -277,9 +277,10 @@ _HASH_RUN = re.compile(r"((?:SHA-256|SHA-512|SM3)\s*[：:]?\s*)?([0-9a-fA-F]{32,
 
 
 def hashes_on_own_lines(text: str) -> str:
-    """CJK wrapping breaks between any two characters, a hash included: give each hash (with
-    its algorithm name and the punctuation after it) a line of its own, 64 hex digits a line,
-    so that no line break falls inside a digest a reader has to compare."""
+    """Give each hash in a Chinese statement (with its algorithm name and the punctuation
+    after it) a line of its own, 64 hex digits a line, so a reader compares whole digests
+    set one under the other. (:class:`app.report.pdf_cjk.CJKParagraph` no longer breaks
+    inside a hash in any case; this keeps the statement's layout.)"""
 
     def own_line(m: re.Match[str]) -> str:
         digits = m.group(2)
