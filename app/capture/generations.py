@@ -111,7 +111,14 @@ PAGE_SCRIPT = r"""
 (function () {
   if (window.__proofshotInstalled) { return; }
   window.__proofshotInstalled = true;
-  var send = function (kind, target) {
+  var boxOf = function (el) {
+    if (!el || !el.getBoundingClientRect) { return null; }
+    var r = el.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0)) { return null; }
+    return {x: Math.round(r.left + window.scrollX), y: Math.round(r.top + window.scrollY),
+            width: Math.round(r.width), height: Math.round(r.height)};
+  };
+  var send = function (kind, target, submitter) {
     try {
       var fields = [];
       var nodes = document.querySelectorAll(
@@ -122,9 +129,12 @@ PAGE_SCRIPT = r"""
         if (!value) { continue; }
         var label = '';
         if (el.labels && el.labels.length) { label = el.labels[0].innerText; }
-        fields.push({tag: el.tagName.toLowerCase(), id: el.id || '', name: el.getAttribute('name') || '',
-                     placeholder: el.getAttribute('placeholder') || '',
-                     aria: el.getAttribute('aria-label') || '', label: label || '', value: value});
+        var f = {tag: el.tagName.toLowerCase(), id: el.id || '', name: el.getAttribute('name') || '',
+                 placeholder: el.getAttribute('placeholder') || '',
+                 aria: el.getAttribute('aria-label') || '', label: label || '', value: value};
+        var fb = boxOf(el);
+        if (fb) { f.box = fb; }
+        fields.push(f);
       }
       var desc = '';
       if (target && target.tagName) {
@@ -133,16 +143,19 @@ PAGE_SCRIPT = r"""
       }
       var binding = window.__proofshotReport;
       if (typeof binding === 'function') {
-        binding(JSON.stringify({kind: kind, target: desc, url: location.href,
-                                at: Date.now() / 1000, fields: fields}));
+        var report = {kind: kind, target: desc, url: location.href,
+                      at: Date.now() / 1000, fields: fields};
+        var tb = boxOf(submitter);
+        if (tb) { report.target_box = tb; }
+        binding(JSON.stringify(report));
       }
     } catch (e) { /* reporting must never break the page */ }
   };
-  document.addEventListener('submit', function (e) { send('submit', e.target); }, true);
+  document.addEventListener('submit', function (e) { send('submit', e.target, e.submitter); }, true);
   document.addEventListener('click', function (e) {
     var t = e.target && e.target.closest ? e.target.closest(
       'button, input[type=submit], input[type=button], [role=button]') : null;
-    if (t) { send('click', t); }
+    if (t) { send('click', t, t); }
   }, true);
   document.addEventListener('keydown', function (e) {
     var t = e.target;
@@ -570,9 +583,12 @@ class PageReport:
     target: str
     url: str
     at: float
-    fields: list[dict[str, str]]
+    fields: list[dict[str, Any]]
+    """Each field's attributes and value (text); ``box`` (document CSS px) when laid out."""
+    target_box: dict[str, int] | None = None
+    """The submitter's box (the clicked button, a form's submitter) when known."""
 
-    def prompt_field(self) -> dict[str, str] | None:
+    def prompt_field(self) -> dict[str, Any] | None:
         """The field most likely to hold the prompt (named so, or the first text area)."""
         for f in self.fields:
             names = " ".join(f.get(k, "") for k in ("id", "name", "placeholder", "aria", "label"))
@@ -583,12 +599,37 @@ class PageReport:
                 return f
         return None
 
-    def negative_field(self) -> dict[str, str] | None:
+    def negative_field(self) -> dict[str, Any] | None:
         for f in self.fields:
             names = " ".join(f.get(k, "") for k in ("id", "name", "placeholder", "aria", "label"))
             if "neg" in names.lower():
                 return f
         return None
+
+
+def page_box(value: Any) -> dict[str, int] | None:
+    """A box the page script reported (``{x, y, width, height}`` in document CSS px), checked:
+    four finite numbers, a positive size; else None (a page may send anything)."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        box = {k: round(float(value[k])) for k in ("x", "y", "width", "height")}
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+    if box["width"] <= 0 or box["height"] <= 0:
+        return None
+    if any(abs(v) > 10_000_000 for v in box.values()):
+        return None
+    return box
+
+
+def _report_field(raw: dict[str, Any]) -> dict[str, Any]:
+    """One reported field: its attributes and value as clean text, its box checked."""
+    out: dict[str, Any] = {str(k): clean_text(str(v)) for k, v in raw.items() if k != "box"}
+    box = page_box(raw.get("box"))
+    if box is not None:
+        out["box"] = box
+    return out
 
 
 @dataclass
@@ -677,17 +718,14 @@ class GenerationBinder:
             return None
         if not isinstance(data, dict):
             return None
-        fields = [
-            {str(k): clean_text(str(v)) for k, v in f.items()}
-            for f in data.get("fields", [])
-            if isinstance(f, dict)
-        ]
+        fields = [_report_field(f) for f in data.get("fields", []) if isinstance(f, dict)]
         report = PageReport(
             kind=str(data.get("kind", "")),
             target=clean_text(str(data.get("target", ""))),
             url=str(data.get("url", "")),
             at=float(data.get("at") or self._clock()),
             fields=fields,
+            target_box=page_box(data.get("target_box")),
         )
         with self._lock:
             self.reports.append(report)
@@ -940,6 +978,7 @@ class GenerationBinder:
             typed = report.prompt_field()
             gen.facts["as_typed"] = {
                 "trigger": f"{report.kind} {report.target}".strip(),
+                **({"trigger_box": report.target_box} if report.target_box else {}),
                 "page_url": report.url,
                 "at": iso_utc(report.at),
                 "fields": report.fields,
@@ -1146,6 +1185,7 @@ class GenerationBinder:
                 "prompt_source": "page fields (no request carrying the prompt was seen)",
                 "as_typed": {
                     "trigger": f"{report.kind} {report.target}".strip(),
+                    **({"trigger_box": report.target_box} if report.target_box else {}),
                     "page_url": report.url,
                     "at": iso_utc(report.at),
                     "fields": report.fields,

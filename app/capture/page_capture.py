@@ -45,9 +45,14 @@ _LIST_IMAGES_JS = r"""
     if (!url || seen[url]) { return; }
     seen[url] = true;
     var r = el && el.getBoundingClientRect ? el.getBoundingClientRect() : null;
-    out.push({url: url, how: how, alt: (el && el.alt) || '',
+    var entry = {url: url, how: how, alt: (el && el.alt) || '',
               naturalWidth: (el && el.naturalWidth) || 0, naturalHeight: (el && el.naturalHeight) || 0,
-              shownWidth: r ? Math.round(r.width) : 0, shownHeight: r ? Math.round(r.height) : 0});
+              shownWidth: r ? Math.round(r.width) : 0, shownHeight: r ? Math.round(r.height) : 0};
+    if (r && r.width > 0 && r.height > 0) {
+      entry.box = {x: Math.round(r.left + window.scrollX), y: Math.round(r.top + window.scrollY),
+                   width: Math.round(r.width), height: Math.round(r.height)};
+    }
+    out.push(entry);
   };
   if ((document.contentType || '').indexOf('image/') === 0) { add(location.href, 'image-document', document.images[0]); }
   for (var i = 0; i < document.images.length && out.length < %MAX%; i++) {
@@ -65,6 +70,18 @@ _LIST_IMAGES_JS = r"""
   return out;
 })()
 """.replace("%MAX%", str(MAX_PAGE_IMAGES))
+
+_DOCUMENT_LAYOUT_JS = r"""
+(function () {
+  var d = document.documentElement, b = document.body || d;
+  return {width: Math.max(d.scrollWidth, b.scrollWidth), height: Math.max(d.scrollHeight, b.scrollHeight),
+          device_pixel_ratio: window.devicePixelRatio || 1};
+})()
+"""
+"""The document's size in CSS px and its device pixel ratio, read as the full-page screenshot
+is taken: screenshot px = CSS px x (screenshot width / document width). Element boxes
+(``images[].box``, page-submit field boxes, a script click's box) are in the same document
+coordinates (``getBoundingClientRect`` plus the scroll offsets)."""
 
 _DOM_JS = (
     "(document.doctype ? new XMLSerializer().serializeToString(document.doctype) + '\\n' : '')"
@@ -147,7 +164,8 @@ class PageCapture:
         # The MHTML snapshot is serialised by the renderer while the browser takes the
         # screenshots: in parallel, the capture takes the longer of the two, not their sum.
         mhtml = self._start_snapshot()
-        parts, viewport, page_size = self._screenshots(first_url, base_facts, problems)
+        layout = self._document_layout()
+        parts, viewport, page_size = self._screenshots(first_url, base_facts, problems, layout)
         parts += self._dom_and_snapshot(first_url, base_facts, mhtml, problems)
         images, image_parts, image_problems = self._page_images(first_frame, base_facts)
         parts += image_parts
@@ -162,6 +180,7 @@ class PageCapture:
             "viewport": viewport,
             "page_size": page_size,
             "problems": problems,
+            **({"document_layout": layout} if layout is not None else {}),
         }
         if last_url != first_url:
             capture_facts["navigated_during_capture"] = {"from": first_url, "to": last_url}
@@ -217,8 +236,26 @@ class PageCapture:
         threading.Thread(target=snapshot, name="mhtml-snapshot", daemon=True).start()
         return mhtml
 
+    def _document_layout(self) -> dict[str, Any] | None:
+        """``{width, height, device_pixel_ratio}`` of the document now, or None if unread."""
+        got = self._evaluate(_DOCUMENT_LAYOUT_JS, default=None)
+        if not isinstance(got, dict):
+            return None
+        try:
+            return {
+                "width": int(got["width"]),
+                "height": int(got["height"]),
+                "device_pixel_ratio": float(got["device_pixel_ratio"]),
+            }
+        except (KeyError, TypeError, ValueError):
+            return None
+
     def _screenshots(
-        self, first_url: str, base_facts: dict[str, Any], problems: list[str]
+        self,
+        first_url: str,
+        base_facts: dict[str, Any],
+        problems: list[str],
+        layout: dict[str, Any] | None = None,
     ) -> tuple[list[store.Part], dict[str, Any], list[int]]:
         """The viewport and the full-page screenshots (clipped to what a PNG may hold)."""
         parts: list[store.Part] = []
@@ -259,6 +296,8 @@ class PageCapture:
                 "page_size": [full_w, full_h],
                 "captured_size": [clip_w, clip_h],
             }
+            if layout is not None:
+                facts["document_layout"] = layout
             if clipped:
                 facts["clipped"] = (
                     f"the page is {full_w}x{full_h} CSS pixels; the screenshot covers the top-left"
@@ -370,6 +409,8 @@ class PageCapture:
                     "shownHeight",
                 )
             }
+            if isinstance(entry.get("box"), dict):
+                shown["box"] = entry["box"]  # document CSS px; absent when not laid out
             data, facts, how = self._image_bytes(url, frame_id)
             info: dict[str, Any] = {"url": url[:2000], **shown, "source": how}
             if data is None:

@@ -21,6 +21,11 @@ and ``Exchange.body_missing`` names the reason and the length Chromium reported.
 An exchange that never finishes (a hanging server) or fails (a dropped connection, an
 aborted download) is still handed on when it fails or when recording stops, marked as
 truncated with the reason, so nothing seen is lost.
+
+The recorder keeps the open exchanges and the order of events; its parts live beside it
+(issue 17): the response stage in :mod:`app.capture.response_stage`, taking a finished
+exchange's body in :mod:`app.capture.bodies`, building an exchange from event fields in
+:mod:`app.capture.assembly`.
 """
 
 from __future__ import annotations
@@ -31,35 +36,30 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.capture.assembly import (
+    apply_extra_response,
+    apply_response,
+    exchange_from_request,
+    headers_of,
+    redirected,
+)
+from app.capture.bodies import BODY_TIMEOUT, fetch_body
 from app.capture.cdp import CdpClient, CdpError
-from app.capture.exchanges import Exchange, header_value
+from app.capture.exchanges import Exchange
 from app.capture.redaction import redact_exchange
+from app.capture.response_stage import INTERCEPT_TYPES as INTERCEPT_TYPES
+from app.capture.response_stage import ResponseStage
 
 log = logging.getLogger(__name__)
 
 MAX_TOTAL_BUFFER = 512 * 1024 * 1024
 MAX_RESOURCE_BUFFER = 128 * 1024 * 1024
 MAX_POST_DATA = 16 * 1024 * 1024
-BODY_TIMEOUT = 30.0
 QUIET_SECONDS = 0.15
 """Bodies are fetched once the tab's network has been quiet this long ..."""
-INTERCEPT_TYPES = ("XHR", "Fetch", "Image", "Media", "Other")
-"""Resource types whose responses are paused to take the body. Documents are not paused:
-a page cannot hand its own document to a blob, and holding a document back until its last
-byte would stop a slow page from rendering progressively (a hanging page would show
-nothing at all); scripts, styles and fonts are left to ``Network.getResponseBody`` too."""
-PAUSE_BODY_TIMEOUT = 15.0
-"""A paused body not complete within this long is let go (and taken from Network later)."""
-MAX_INLINE_BODY = 5_000_000
-"""Bodies up to this size come in one ``Fetch.getResponseBody``; larger (or unknown-length
-binary) ones are read as a stream in :data:`STREAM_CHUNK` pieces."""
-STREAM_CHUNK = 1024 * 1024
-_TEXTUAL = ("text/", "json", "javascript", "xml", "ndjson")
 MAX_DEFER_SECONDS = 1.5
 """... or after this long at most. Fetching while a page is still loading competes with it
 for Chromium's UI thread; Chromium keeps bodies in its (enlarged) buffer meanwhile."""
@@ -96,12 +96,6 @@ class WebSocketLog:
 MAX_FRAMES = 20000
 
 
-def _headers(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict):
-        return {}
-    return {str(k): str(v) for k, v in value.items()}
-
-
 class NetworkRecorder:
     """Records the exchanges of one tab while started."""
 
@@ -125,11 +119,6 @@ class NetworkRecorder:
         self._on_stream = on_stream
         self.sockets: dict[str, WebSocketLog] = {}
         self._mono_offset: float | None = None  # wall - monotonic DevTools time
-        self._taken: dict[str, tuple[bytes | None, str]] = {}
-        """Network request id -> (body taken at the response stage or None, how / why not)."""
-        self._pauses: ThreadPoolExecutor | None = None
-        self._failed_ids: set[str] = set()
-        self.intercepted = 0
         self.open_streams: dict[str, str] = {}
         """Network request id -> URL of event streams still open (for the problems list)."""
         self._open: dict[str, Exchange] = {}
@@ -144,7 +133,13 @@ class NetworkRecorder:
         self._last_activity = time.monotonic()
         self._stopping = threading.Event()
         self._hurry = threading.Event()
+        self._stage = ResponseStage(client, body_limit, self._stopping)
         self.count = 0
+
+    @property
+    def intercepted(self) -> int:
+        """Bodies taken at the response stage so far."""
+        return self._stage.intercepted
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -162,31 +157,17 @@ class NetworkRecorder:
             },
         )
         if self._intercept:
-            self._pauses = ThreadPoolExecutor(max_workers=4, thread_name_prefix="recorder-fetch")
-            patterns = [
-                {"urlPattern": "*", "resourceType": kind, "requestStage": "Response"}
-                for kind in INTERCEPT_TYPES
-            ]
-            try:
-                self._client.call("Fetch.enable", {"patterns": patterns})
-            except CdpError as exc:  # an old browser: bodies come from Network only
-                log.warning("response-stage interception unavailable: %s", exc)
-                self._intercept = False
+            self._intercept = self._stage.start()
 
     def stop(self, *, reason: str = "recording stopped before the response finished") -> None:
         """Stop listening; hand on every unfinished exchange as truncated, then drain."""
         self._stopping.set()
-        if self._intercept and not self._client.closed:
-            try:  # releases any response still paused
-                self._client.call("Fetch.disable", timeout=5)
-            except CdpError:
-                pass
+        if self._intercept:
+            self._stage.disable()  # releases any response still paused
         if self._remove_listener is not None:
             self._remove_listener()
             self._remove_listener = None
-        if self._pauses is not None:
-            self._pauses.shutdown(wait=True, cancel_futures=False)
-            self._pauses = None
+        self._stage.shutdown()
         with self._lock:
             unfinished = list(self._open.values())
             self._open.clear()
@@ -223,14 +204,7 @@ class NetworkRecorder:
 
     def _on_event(self, method: str, p: dict[str, Any]) -> None:
         if method == "Fetch.requestPaused":
-            pauses = self._pauses
-            if pauses is not None:
-                try:
-                    pauses.submit(self._on_paused, p)
-                    return
-                except RuntimeError:  # shutting down: let it go on untouched
-                    pass
-            self._continue(str(p.get("requestId")))
+            self._stage.on_paused(p)
             return
         if not method.startswith("Network."):
             return
@@ -244,40 +218,14 @@ class NetworkRecorder:
         if p.get("wallTime") and p.get("timestamp") is not None:
             self._mono_offset = float(p["wallTime"]) - float(p["timestamp"])
         rid = str(p.get("requestId"))
-        req = p.get("request") or {}
         redirect = p.get("redirectResponse")
         previous = None
         with self._lock:
             if redirect is not None and rid in self._open:
                 previous = self._open.pop(rid)
         if previous is not None:
-            self._apply_response(previous, redirect, p.get("timestamp"))
-            previous.finished_mono = p.get("timestamp")
-            previous.redirected_to = str(req.get("url", ""))
-            previous.body = b""
-            previous.body_note = "redirect: no body is kept for a redirect response"
-            self._enqueue(previous)
-        url = str(req.get("url", ""))
-        if req.get("urlFragment"):
-            url += str(req["urlFragment"])
-        ex = Exchange(
-            request_id=rid,
-            url=url,
-            method=str(req.get("method", "GET")),
-            resource_type=str(p.get("type", "")),
-            frame_id=str(p.get("frameId", "")),
-            loader_id=str(p.get("loaderId", "")),
-            document_url=str(p.get("documentURL", "")),
-            request_headers=_headers(req.get("headers")),
-            has_post_data=bool(req.get("hasPostData")),
-            started_wall=float(p.get("wallTime") or 0.0),
-            started_mono=float(p.get("timestamp") or 0.0),
-        )
-        entries = req.get("postDataEntries")
-        if isinstance(entries, list) and entries and all("bytes" in e for e in entries):
-            ex.post_data = b"".join(base64.b64decode(e["bytes"]) for e in entries)
-        elif isinstance(req.get("postData"), str):
-            ex.post_data = req["postData"].encode("utf-8")
+            self._enqueue(redirected(previous, redirect, p))
+        ex = exchange_from_request(p)
         with self._lock:
             extra = self._extra_request.pop(rid, None)
             if extra is not None:
@@ -286,7 +234,7 @@ class NetworkRecorder:
 
     def _ev_requestWillBeSentExtraInfo(self, p: dict[str, Any]) -> None:
         rid = str(p.get("requestId"))
-        headers = _headers(p.get("headers"))
+        headers = headers_of(p.get("headers"))
         with self._lock:
             ex = self._open.get(rid)
             if ex is not None and ex.request_headers_raw is None:
@@ -300,13 +248,13 @@ class NetworkRecorder:
             ex = self._open.get(rid)
         if ex is None:
             return
-        self._apply_response(ex, p.get("response") or {}, p.get("timestamp"))
+        apply_response(ex, p.get("response") or {}, p.get("timestamp"))
         if p.get("type"):
             ex.resource_type = str(p["type"])
         with self._lock:
             extra = self._extra_response.pop(rid, None)
         if extra is not None:
-            self._apply_extra_response(ex, extra)
+            apply_extra_response(ex, extra)
         if "event-stream" in ex.content_type.lower() and not self._client.closed:
             # Read the stream as it arrives (its messages may name outputs long before it
             # ends, and it may never end). Called here, on the dispatcher, so the buffered
@@ -326,7 +274,7 @@ class NetworkRecorder:
             if ex is None or ex.status is None:
                 self._extra_response[rid] = p
                 return
-        self._apply_extra_response(ex, p)
+        apply_extra_response(ex, p)
 
     # -- WebSockets ------------------------------------------------------------------------
 
@@ -345,14 +293,14 @@ class NetworkRecorder:
         ws = self.sockets.get(str(p.get("requestId")))
         if ws is not None:
             ws.created_wall = float(p.get("wallTime") or ws.created_wall)
-            ws.request_headers = _headers((p.get("request") or {}).get("headers"))
+            ws.request_headers = headers_of((p.get("request") or {}).get("headers"))
 
     def _ev_webSocketHandshakeResponseReceived(self, p: dict[str, Any]) -> None:
         ws = self.sockets.get(str(p.get("requestId")))
         if ws is not None:
             resp = p.get("response") or {}
             ws.status = int(resp.get("status") or 0) or None
-            ws.response_headers = _headers(resp.get("headers"))
+            ws.response_headers = headers_of(resp.get("headers"))
 
     def _frame(self, p: dict[str, Any], direction: str) -> None:
         ws = self.sockets.get(str(p.get("requestId")))
@@ -451,10 +399,8 @@ class NetworkRecorder:
 
     def _ev_loadingFailed(self, p: dict[str, Any]) -> None:
         rid = str(p.get("requestId"))
+        self._stage.note_failed(rid)
         with self._lock:
-            self._failed_ids.add(rid)
-            if len(self._failed_ids) > 5000:
-                self._failed_ids.clear()
             ex = self._open.pop(rid, None)
         if ex is None:
             return
@@ -470,37 +416,8 @@ class NetworkRecorder:
                 "reported_length": ex.data_received,
                 "canceled": ex.canceled,
             }
-        with self._lock:
-            self._taken.pop(rid, None)
+        self._stage.forget(rid)
         self._enqueue(ex)
-
-    # -- response details -------------------------------------------------------------------
-
-    @staticmethod
-    def _apply_response(ex: Exchange, resp: dict[str, Any], mono: Any) -> None:
-        ex.status = int(resp.get("status") or 0) or None
-        ex.status_text = str(resp.get("statusText", ""))
-        ex.protocol = str(resp.get("protocol", ""))
-        ex.response_headers = _headers(resp.get("headers"))
-        if resp.get("headersText"):
-            ex.response_headers_text = str(resp["headersText"])
-        ex.mime_type = str(resp.get("mimeType", ""))
-        ex.remote_ip = resp.get("remoteIPAddress") or None
-        ex.remote_port = resp.get("remotePort") or None
-        ex.security_state = resp.get("securityState")
-        ex.security_details = resp.get("securityDetails")
-        ex.timing = resp.get("timing")
-        ex.from_disk_cache = bool(resp.get("fromDiskCache"))
-        ex.from_service_worker = bool(resp.get("fromServiceWorker"))
-        ex.response_mono = float(mono) if mono is not None else None
-        if ex.request_headers_raw is None and isinstance(resp.get("requestHeaders"), dict):
-            ex.request_headers_raw = _headers(resp["requestHeaders"])
-
-    @staticmethod
-    def _apply_extra_response(ex: Exchange, p: dict[str, Any]) -> None:
-        ex.response_headers_raw = _headers(p.get("headers"))
-        if p.get("headersText"):
-            ex.response_headers_text = str(p["headersText"])
 
     # -- bodies (worker thread) -------------------------------------------------------------
 
@@ -548,237 +465,5 @@ class NetworkRecorder:
         self._on_exchange(ex)
 
     def _fetch_body(self, ex: Exchange) -> None:
-        with self._lock:
-            taken, how = self._taken.pop(ex.request_id, (None, ""))
-        if taken is not None:
-            ex.body = taken
-            ex.body_source = how
-            return
-        if ex.status is None:
-            ex.body_note = "no response was received"
-            return
-        if 300 <= (ex.status or 0) < 400 or ex.status in (204, 304):
-            ex.body = b""  # no body by definition
-            return
-        if ex.encoded_length is not None and ex.encoded_length > self._body_limit:
-            self._missing(ex, f"body larger than {self._body_limit} bytes; not kept")
-            return
-        if self._client.closed:
-            self._missing(ex, "the DevTools connection closed before the body could be read")
-            return
-        try:
-            got = self._client.call(
-                "Network.getResponseBody", {"requestId": ex.request_id}, timeout=BODY_TIMEOUT
-            )
-        except CdpError as exc:
-            if ex.stream_data:
-                ex.body = bytes(ex.stream_data)
-                ex.body_source = "Network.streamResourceContent"
-                return
-            reason = f"body not available from the browser: {exc}"
-            if how:
-                reason += f" (response stage: {how})"
-            self._missing(ex, reason)
-            return
-        body = _decoded(got, ex.content_type)
-        if body[1]:
-            ex.body_note = body[1]
-        if not body[0] and ex.stream_data:
-            ex.body = bytes(ex.stream_data)
-            ex.body_source = "Network.streamResourceContent"
-            return
-        if not body[0] and (ex.data_received > 0 or _declared_length(ex) > 0):
-            # Chromium measured a body but hands back nothing (a body the page consumed
-            # as a blob, say): recording it as an empty response would be false.
-            reason = "the browser returned an empty body for a response it measured"
-            if how:
-                reason += f" (response stage: {how})"
-            self._missing(ex, reason)
-            return
-        ex.body = body[0]
-        ex.body_source = "Network.getResponseBody"
-
-    @staticmethod
-    def _missing(ex: Exchange, reason: str) -> None:
-        ex.body = None
-        ex.body_note = reason
-        ex.body_missing = {
-            "reason": reason,
-            # Decoded bytes Chromium counted arriving, else the bytes it measured on the wire.
-            "reported_length": ex.data_received or ex.encoded_length or 0,
-            "data_received": ex.data_received,
-            "declared_length": _declared_length(ex) or None,
-            "encoded_length": ex.encoded_length,
-        }
-
-    # -- response stage (Fetch domain, worker pool) -----------------------------------------
-
-    def _continue(self, fetch_id: str) -> None:
-        if self._client.closed:
-            return
-        try:
-            self._client.call("Fetch.continueResponse", {"requestId": fetch_id}, timeout=10)
-        except CdpError:
-            try:
-                self._client.call("Fetch.continueRequest", {"requestId": fetch_id}, timeout=10)
-            except CdpError:
-                pass  # the request is gone (the page navigated away)
-
-    def _on_paused(self, p: dict[str, Any]) -> None:
-        fetch_id = str(p.get("requestId"))
-        network_id = str(p.get("networkId") or "")
-        fulfilled = False
-        try:
-            fulfilled = self._take_paused(p, network_id)
-        except Exception as exc:  # never leave a response paused
-            log.exception("taking a paused response failed")
-            with self._lock:
-                self._taken[network_id] = (None, f"failed: {exc}")
-        finally:
-            if not fulfilled:
-                self._continue(fetch_id)
-
-    def _await(
-        self, method: str, params: dict[str, Any], network_id: str, timeout: float
-    ) -> dict[str, Any] | None:
-        """A DevTools call that gives up early when the request fails or recording stops
-        (a body that will never complete must not hold a worker for the whole timeout)."""
-        msg_id, future = self._client.call_async(method, params)
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                return future.result(timeout=0.2)
-            except FutureTimeout:
-                pass
-            with self._lock:
-                failed = network_id in self._failed_ids
-            if failed or self._stopping.is_set() or time.monotonic() >= deadline:
-                self._client.forget(msg_id)
-                if not failed:
-                    with self._lock:
-                        self._taken[network_id] = (
-                            None,
-                            f"not complete within {timeout:g} s at the response stage",
-                        )
-                return None
-
-    def _take_paused(self, p: dict[str, Any], network_id: str) -> bool:
-        """Read the paused response's body; True when it was handed back by fulfilRequest."""
-        status = p.get("responseStatusCode")
-        if status is None or p.get("responseErrorReason") or not network_id:
-            return False
-        status = int(status)
-        if 300 <= status < 400 or status in (204, 304):
-            return False
-        headers = {
-            str(h.get("name", "")).lower(): str(h.get("value", ""))
-            for h in p.get("responseHeaders") or []
-        }
-        ctype = headers.get("content-type", "").lower()
-        if "event-stream" in ctype:
-            return False  # a stream: pausing it would hold it back until it ends
-        try:
-            length: int | None = int(headers.get("content-length", ""))
-        except ValueError:
-            length = None
-        textual = any(t in ctype for t in _TEXTUAL)
-        if length is None and textual:
-            return False  # may be a streamed reply; Network.getResponseBody takes it after
-        if length is not None and length > self._body_limit:
-            with self._lock:
-                self._taken[network_id] = (None, f"larger than {self._body_limit} bytes")
-            return False
-        fetch_id = str(p.get("requestId"))
-        if length is not None and length <= MAX_INLINE_BODY:
-            got = self._await(
-                "Fetch.getResponseBody", {"requestId": fetch_id}, network_id, PAUSE_BODY_TIMEOUT
-            )
-            if got is None:
-                return False  # the request was cancelled (the page moved on) or too slow
-            body, note = _decoded(got, headers.get("content-type", ""))
-            with self._lock:
-                self._taken[network_id] = (
-                    body,
-                    "Fetch.getResponseBody" + (f"; {note}" if note else ""),
-                )
-            self.intercepted += 1
-            return False
-        # Large or unknown length: read it as a stream, then hand the same bytes on.
-        handle = self._client.call(
-            "Fetch.takeResponseBodyAsStream", {"requestId": fetch_id}, timeout=BODY_TIMEOUT
-        ).get("stream")
-        chunks: list[bytes] = []
-        total = 0
-        try:
-            while True:
-                got = self._client.call(
-                    "IO.read", {"handle": handle, "size": STREAM_CHUNK}, timeout=BODY_TIMEOUT
-                )
-                data = got.get("data", "")
-                piece = (
-                    base64.b64decode(data)
-                    if got.get("base64Encoded")
-                    else str(data).encode("utf-8")
-                )
-                chunks.append(piece)
-                total += len(piece)
-                if got.get("eof") or total > self._body_limit:
-                    break
-        finally:
-            try:
-                self._client.call("IO.close", {"handle": handle}, timeout=10)
-            except CdpError:
-                pass
-        body = b"".join(chunks)
-        kept: bytes | None = body if total <= self._body_limit else None
-        with self._lock:
-            self._taken[network_id] = (
-                kept,
-                "Fetch.takeResponseBodyAsStream" if kept is not None else "too large",
-            )
-        self.intercepted += 1
-        self._client.call(
-            "Fetch.fulfillRequest",
-            {
-                "requestId": fetch_id,
-                "responseCode": status,
-                "responseHeaders": p.get("responseHeaders") or [],
-                "body": base64.b64encode(body).decode("ascii"),
-                **(
-                    {"responsePhrase": p["responseStatusText"]}
-                    if p.get("responseStatusText")
-                    else {}
-                ),
-            },
-            timeout=BODY_TIMEOUT,
-        )
-        return True
-
-
-def _decoded(got: dict[str, Any], content_type: str) -> tuple[bytes, str | None]:
-    """A DevTools body answer as bytes, and a note when the served bytes may differ."""
-    data = got.get("body", "")
-    if got.get("base64Encoded"):
-        return base64.b64decode(data), None
-    # Chromium hands text back decoded; re-encode it in the charset it was served in,
-    # which gives the served bytes back for every charset that round-trips.
-    charset = _charset(content_type) or "utf-8"
-    try:
-        return str(data).encode(charset), None
-    except (LookupError, UnicodeEncodeError):
-        return str(data).encode("utf-8"), f"text served as {charset} was kept re-encoded as UTF-8"
-
-
-def _declared_length(ex: Exchange) -> int:
-    try:
-        return int(header_value(ex.all_response_headers(), "content-length") or 0)
-    except ValueError:
-        return 0
-
-
-def _charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip().strip('"')
-    return None
+        taken, how = self._stage.take(ex.request_id)
+        fetch_body(self._client, ex, taken, how, self._body_limit)

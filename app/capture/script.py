@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.capture.cdp import CdpClient, CdpError
+from app.capture.generations import page_box
 from app.capture.session import CaptureSession, PageCaptureOutcome, SessionOutcome
 
 
@@ -76,6 +77,9 @@ class ScriptDriver:
     def __init__(self, client: CdpClient, session: CaptureSession) -> None:
         self.client = client
         self.session = session
+        self.last_click_box: dict[str, int] | None = None
+        """The box of the element the last :meth:`click` clicked, in document CSS px
+        (``getBoundingClientRect`` plus the scroll offsets); None when it had no size."""
 
     def evaluate(self, expression: str, *, timeout: float = 15.0) -> Any:
         got = self.client.call(
@@ -134,13 +138,17 @@ class ScriptDriver:
 
     def click(self, selector: str) -> str:
         """Click with mouse events at the element's centre (trusted events, like a person)."""
+        self.last_click_box = None
         box = self.evaluate(
             f"(function(){{var el=document.querySelector({_js_string(selector)}); if(!el){{return null;}}"
             " el.scrollIntoView({block:'center'}); var r=el.getBoundingClientRect();"
-            " return {x:r.left+r.width/2, y:r.top+r.height/2, w:r.width, h:r.height};})()"
+            " return {x:r.left+r.width/2, y:r.top+r.height/2, w:r.width, h:r.height,"
+            " doc:{x:Math.round(r.left+window.scrollX), y:Math.round(r.top+window.scrollY),"
+            " width:Math.round(r.width), height:Math.round(r.height)}};})()"
         )
         if box is None:
             raise CdpError(f"no element matches {selector}")
+        self.last_click_box = page_box(box.get("doc"))
         if box["w"] <= 0 or box["h"] <= 0:
             self.evaluate(f"document.querySelector({_js_string(selector)}).click(); true")
             return "script click (the element has no size on screen)"
@@ -150,6 +158,36 @@ class ScriptDriver:
                 params.update(button="left", clickCount=1)
             self.client.call("Input.dispatchMouseEvent", params)
         return "mouse click"
+
+
+def run_step(driver: ScriptDriver, step: Step, timeout: float) -> tuple[dict[str, Any], str | None]:
+    """Do one step; its record (for ``--json``: what was done, the outcome, a click's
+    ``box``) and the problem it met, if any."""
+    outcome: dict[str, Any] = {"step": step.kind, "selector": step.selector}
+    if step.kind == "fill":
+        outcome["text"] = step.text
+    if step.kind == "wait":
+        found = driver.wait_for_selector(step.selector, timeout)
+        outcome["outcome"] = "appeared" if found else "not found"
+        return outcome, None if found else f"{step.selector} did not appear within {timeout:g} s."
+    if not driver.wait_for_selector(step.selector, timeout):
+        outcome["outcome"] = "not found"
+        return (
+            outcome,
+            f"No element matched {step.selector} within {timeout:g} s; the {step.kind} was not done.",
+        )
+    try:
+        if step.kind == "fill":
+            driver.fill(step.selector, step.text)
+            outcome["outcome"] = "typed"
+        else:
+            outcome["outcome"] = driver.click(step.selector)
+            if driver.last_click_box is not None:
+                outcome["box"] = driver.last_click_box
+    except CdpError as exc:
+        outcome["outcome"] = f"failed: {exc}"
+        return outcome, f"The {step.kind} on {step.selector} failed: {exc}."
+    return outcome, None
 
 
 def run_script(
@@ -178,33 +216,10 @@ def run_script(
         elif error:
             result.problems.append(error[0].upper() + error[1:] + ".")
         for step in steps:
-            outcome: dict[str, Any] = {"step": step.kind, "selector": step.selector}
-            if step.kind == "fill":
-                outcome["text"] = step.text
-            if step.kind == "wait":
-                found = driver.wait_for_selector(step.selector, timeout)
-                outcome["outcome"] = "appeared" if found else "not found"
-                if not found:
-                    result.problems.append(f"{step.selector} did not appear within {timeout:g} s.")
-                result.steps.append(outcome)
-                continue
-            if not driver.wait_for_selector(step.selector, timeout):
-                outcome["outcome"] = "not found"
-                result.problems.append(
-                    f"No element matched {step.selector} within {timeout:g} s; the {step.kind} was not done."
-                )
-                result.steps.append(outcome)
-                continue
-            try:
-                if step.kind == "fill":
-                    driver.fill(step.selector, step.text)
-                    outcome["outcome"] = "typed"
-                else:
-                    outcome["outcome"] = driver.click(step.selector)
-            except CdpError as exc:
-                outcome["outcome"] = f"failed: {exc}"
-                result.problems.append(f"The {step.kind} on {step.selector} failed: {exc}.")
+            outcome, problem = run_step(driver, step, timeout)
             result.steps.append(outcome)
+            if problem:
+                result.problems.append(problem)
         if wait_for and not driver.wait_for_selector(wait_for, timeout):
             result.problems.append(f"{wait_for} did not appear within {timeout:g} s.")
         deadline = time.monotonic() + timeout

@@ -14,64 +14,55 @@ While recording:
 Stopping stores the session: environment record, video and WACZ, linked by one capture
 record of kind ``session``. "Capture now" stores a capture of kind ``page``: full-page and
 viewport screenshots, the DOM, an MHTML snapshot and every image shown, as served.
+
+The session keeps the recording's lifecycle (start, stop, capture now); its parts live
+beside it (issue 17): the page's DevTools events in :mod:`app.capture.page_events`, the
+recording's state and its exchange and generation sinks in :mod:`app.capture.recording`,
+the environment record, the packaged and signed WACZ and the session's facts in
+:mod:`app.capture.session_records`, page capture in :mod:`app.capture.page_capture`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import importlib
-import json
 import logging
 import shutil
 import tempfile
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from app import __version__
-from app.capture import environment as env_mod
-from app.capture import store, wacz_sign
+from app.capture import store
 from app.capture.attesting import CaptureAttester
 from app.capture.cdp import CdpClient, CdpError
 from app.capture.devtools_guard import abort_recording, unwatch, watch
-from app.capture.exchanges import Exchange, iso_utc
-from app.capture.generations import (
-    PAGE_BINDING,
-    PAGE_SCRIPT,
-    GenerationBinder,
-    GenerationEvent,
-)
+from app.capture.exchanges import Exchange
+from app.capture.generations import PAGE_BINDING, PAGE_SCRIPT
 from app.capture.page_capture import PageCapture
 from app.capture.page_capture import PageCaptureOutcome as PageCaptureOutcome
-from app.capture.recorder import NetworkRecorder, WebSocketLog
-from app.capture.redaction import redact_string
-from app.capture.video import SessionVideo
-from app.capture.warc import ArchivePage, WaczError, WarcSink, package_wacz
+from app.capture.page_events import PageEvents
+from app.capture.recording import Notify as Notify
+from app.capture.recording import RecentImages, Recording, open_recording
+from app.capture.session_records import (
+    preload_packager,
+    session_facts,
+    session_parts,
+    store_environment,
+)
 from app.capture.writer import CaseWriter
 from app.config import cache_dir
-from app.core import attest
 from app.core.canonical import canonical_json
 from app.core.case import Case
 from app.core.errors import ProofshotError
-from app.core.identity import tool_name
-from app.core.ingest import Acquisition, commit_prepared, prepare_bytes
-from app.core.media import image_media_type
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 
 log = logging.getLogger(__name__)
 
-IMAGE_CACHE_BYTES = 512 * 1024 * 1024
-
-Notify = Callable[[str, dict[str, Any]], None]
 RawFrameSink = Callable[[int, int, int, bytes], None]
 
 
@@ -114,34 +105,11 @@ class SessionOutcome:
         }
 
 
-@dataclass
-class _Recording:
-    session_id: str
-    started_at: float
-    target_url: str
-    work_dir: Path
-    warc: WarcSink
-    recorder: NetworkRecorder
-    binder: GenerationBinder
-    video: SessionVideo | None
-    environment_item: Future[int] | None = None
-    pending: list[Future[Any]] = field(default_factory=list)
-    generation_ids: list[int] = field(default_factory=list)
-    page_capture_ids: list[int] = field(default_factory=list)
-    download_ids: list[int] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    incomplete: list[dict[str, Any]] = field(default_factory=list)
-    websockets: list[dict[str, Any]] = field(default_factory=list)
-    ticker_stop: threading.Event = field(default_factory=threading.Event)
-
-
 class CaptureSession:
-    """Recording and "Capture now" for one tab (see the module docstring).
-
-    Why one class of ~600 lines: what is left here is recording, whose parts (the DevTools
-    event handler, the exchange and generation sinks, start and stop) share one recording
-    state under one lock; page capture is :class:`~app.capture.page_capture.PageCapture` and
-    timestamping :class:`~app.capture.attesting.CaptureAttester`."""
+    """Recording and "Capture now" for one tab (see the module docstring): the recording's
+    lifecycle under one lock; the page's events are :class:`PageEvents`, page capture
+    :class:`~app.capture.page_capture.PageCapture` and timestamping
+    :class:`~app.capture.attesting.CaptureAttester`."""
 
     def __init__(
         self,
@@ -174,40 +142,70 @@ class CaptureSession:
         self._notify = notify or (lambda kind, facts: None)
         self._video_fps = video_fps
         self._request_repaint = request_repaint
-        self._last_ack = 0.0
         self._frame_source = frame_source
-        self._rec: _Recording | None = None
+        self._rec: Recording | None = None
         self.intercept = True
         """Take bodies at the Fetch response stage (off only to measure its cost)."""
         self._rec_lock = threading.RLock()
-        self._images: OrderedDict[str, Exchange] = OrderedDict()
-        self._images_bytes = 0
-        self._images_lock = threading.Lock()
-        self.navigations: list[dict[str, Any]] = []
-        self.popups: list[dict[str, Any]] = []
-        self.downloads: dict[str, dict[str, Any]] = {}
-        self.dialogs: list[dict[str, Any]] = []
-        self.load_events = 0
-        self.stopped_loading = 0
+        self._images = RecentImages()
+        self.events = PageEvents(
+            client,
+            lambda kind, facts: self._notify(kind, facts),
+            lambda: self._rec,
+            video_fps=video_fps,
+        )
+        """What the tab did (navigations, pop-ups, downloads, dialogs), recording or not."""
         self._downloads_delivered = 0
-        self.main_frame_id = ""
-        self.current_url = ""
         self._attached = False
         self._remove_listener: Callable[[], None] | None = None
+
+    # -- what the tab did (app.capture.page_events) -----------------------------------------
+
+    @property
+    def navigations(self) -> list[dict[str, Any]]:
+        return self.events.navigations
+
+    @property
+    def popups(self) -> list[dict[str, Any]]:
+        return self.events.popups
+
+    @property
+    def downloads(self) -> dict[str, dict[str, Any]]:
+        return self.events.downloads
+
+    @property
+    def dialogs(self) -> list[dict[str, Any]]:
+        return self.events.dialogs
+
+    @property
+    def load_events(self) -> int:
+        return self.events.load_events
+
+    @property
+    def stopped_loading(self) -> int:
+        return self.events.stopped_loading
+
+    @property
+    def main_frame_id(self) -> str:
+        return self.events.main_frame_id
+
+    @property
+    def current_url(self) -> str:
+        return self.events.current_url
 
     # -- wiring -----------------------------------------------------------------------------
 
     def attach(self) -> None:
         """Enable the page domains and install the prompt reporter (before any navigation)."""
-        self._remove_listener = self.client.add_listener(self._on_event)
+        self._remove_listener = self.client.add_listener(self.events.on_event)
         self.client.call("Page.enable")
         self.client.call("Runtime.enable")
         self.client.call("Runtime.addBinding", {"name": PAGE_BINDING})
         self.client.call("Page.addScriptToEvaluateOnNewDocument", {"source": PAGE_SCRIPT})
         tree = self.client.call("Page.getFrameTree").get("frameTree", {})
         frame = tree.get("frame", {})
-        self.main_frame_id = str(frame.get("id", ""))
-        self.current_url = str(frame.get("url", ""))
+        self.events.main_frame_id = str(frame.get("id", ""))
+        self.events.current_url = str(frame.get("url", ""))
         self._attached = True
 
     @property
@@ -236,107 +234,6 @@ class CaptureSession:
         """Wait for the timestamp requests started so far; call it before the writer closes."""
         return self._attester.drain(timeout)
 
-    # -- page events (DevTools dispatcher thread) -------------------------------------------
-
-    def _on_event(self, method: str, p: dict[str, Any]) -> None:
-        rec = self._rec
-        if method == "Page.screencastFrame":
-            self._ack_frame(p.get("sessionId"))
-            if rec is not None and rec.video is not None:
-                try:
-                    rec.video.add_frame(base64.b64decode(p.get("data", "")))
-                except (binascii.Error, ValueError):
-                    pass
-        elif method == "Page.frameNavigated":
-            frame = p.get("frame") or {}
-            if not frame.get("parentId"):
-                self.main_frame_id = str(frame.get("id", self.main_frame_id))
-                self.current_url = str(frame.get("url", ""))
-                entry = {"url": self.current_url, "at": time.time()}
-                self.navigations.append(entry)
-                self._notify("navigated", entry)
-        elif method == "Page.loadEventFired":
-            self.load_events += 1
-        elif method == "Page.frameStoppedLoading" and p.get("frameId") == self.main_frame_id:
-            # Also after a failed load (a dropped connection fires no load event).
-            self.stopped_loading += 1
-        elif method == "Page.windowOpen":
-            entry = {
-                "url": p.get("url"),
-                "window_name": p.get("windowName"),
-                "features": p.get("windowFeatures"),
-                "user_gesture": p.get("userGesture"),
-                "at": time.time(),
-                "outcome": "blocked: Proofshot keeps one tab per capture session",
-            }
-            self.popups.append(entry)
-            if rec is not None:
-                rec.warc.write_event(
-                    str(p.get("url", "")), {"event": "popup", **entry}, entry["at"]
-                )
-            self._notify("popup", entry)
-        elif method == "Page.downloadWillBegin":
-            entry = {
-                "url": p.get("url"),
-                "suggested_filename": p.get("suggestedFilename"),
-                "at": time.time(),
-                "state": "started",
-            }
-            self.downloads[str(p.get("guid"))] = entry
-            if rec is not None:
-                rec.warc.write_event(
-                    str(p.get("url", "")), {"event": "download", **entry}, entry["at"]
-                )
-            self._notify("download-started", entry)
-        elif method == "Page.downloadProgress":
-            entry = self.downloads.get(str(p.get("guid")))
-            if entry is not None and p.get("state") in ("completed", "canceled"):
-                entry["state"] = p["state"]
-                entry["bytes"] = p.get("receivedBytes")
-        elif method == "Page.javascriptDialogOpening":
-            self.dialogs.append(
-                {
-                    "type": p.get("type"),
-                    "message": p.get("message"),
-                    "url": p.get("url"),
-                    "at": time.time(),
-                }
-            )
-        elif method == "Runtime.bindingCalled" and p.get("name") == PAGE_BINDING:
-            if rec is not None:
-                report = rec.binder.on_page_report(str(p.get("payload", "")))
-                if report is not None:
-                    self._notify("page-submit", {"kind": report.kind, "target": report.target})
-        elif method == "Proofshot.disconnected":
-            if rec is not None:
-                rec.problems.append(f"The browser connection ended: {p.get('reason')}.")
-            self._notify("disconnected", p)
-
-    def _ack_frame(self, frame_session: Any) -> None:
-        """Acknowledge a screencast frame, at most ``2 x fps`` times a second.
-
-        Chromium sends the next frame only after the last one is acknowledged, so a late
-        acknowledgement throttles its JPEG encoding while a page loads; the latest view
-        still arrives, since Chromium sends the current frame once acknowledged.
-        """
-        interval = 1.0 / (2 * self._video_fps)
-        now = time.monotonic()
-        wait = self._last_ack + interval - now
-
-        def ack() -> None:
-            self._last_ack = time.monotonic()
-            try:
-                self.client.send("Page.screencastFrameAck", {"sessionId": frame_session})
-            except CdpError:
-                pass
-
-        if wait <= 0:
-            ack()
-        else:
-            timer = threading.Timer(wait, ack)
-            timer.daemon = True
-            timer.start()
-
     # -- recording --------------------------------------------------------------------------
 
     def start_recording(self, target_url: str = "") -> str:
@@ -350,202 +247,58 @@ class CaptureSession:
             base = cache_dir() / "capture-sessions"
             base.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix=f"{session_id[:8]}-", dir=base))
-            warc = WarcSink(
-                work / f"session-{session_id[:8]}.warc.gz",
-                session_id=session_id,
-                operator=self.operator,
-            )
-            rec_holder: dict[str, _Recording] = {}
-
-            def on_exchange(ex: Exchange) -> None:
-                self._on_exchange(rec_holder["rec"], ex)
-
-            def on_ws_frame(ws: WebSocketLog, frame: dict[str, Any]) -> None:
-                payload = frame.get("data")
-                rec_holder["rec"].binder.on_ws_frame(
-                    ws.request_id,
-                    redact_string(ws.url),
-                    frame["direction"],
-                    payload if payload is not None else str(frame.get("text", "")),
-                    float(frame["at"]),
-                )
-
-            def on_ws_closed(ws: WebSocketLog) -> None:
-                rec_holder["rec"].websockets.append(ws.facts())
-                rec_holder["rec"].warc.write_websocket(ws)
-
-            recorder = NetworkRecorder(
+            rec = open_recording(
                 self.client,
-                on_exchange,
-                on_ws_frame=on_ws_frame,
-                on_ws_closed=on_ws_closed,
-                on_stream=lambda ex: rec_holder["rec"].binder.on_stream(ex),
-                intercept=self.intercept,
-            )
-            binder = GenerationBinder(lambda ev: self._on_generation(rec_holder["rec"], ev))
-            video = SessionVideo(work / "session-video", session_id=session_id, fps=self._video_fps)
-            rec = _Recording(
+                self.writer,
+                self._images,
+                lambda kind, facts: self._notify(kind, facts),
                 session_id=session_id,
                 started_at=time.time(),
-                target_url=redact_string(target_url or self.current_url),
                 work_dir=work,
-                warc=warc,
-                recorder=recorder,
-                binder=binder,
-                video=video,
+                target_url=target_url or self.current_url,
+                operator=self.operator,
+                intercept=self.intercept,
+                video_fps=self._video_fps,
             )
-            rec_holder["rec"] = rec
             self._rec = rec
-            recorder.start()
-            watch(self.client, lambda text: abort_recording(rec, text))  # DevTools guard
-            video.start()
-            if self._frame_source is not None:
-                video.source = "grabs of the browser view (Qt)"
-                self._frame_source.start(video.add_raw_frame, self._video_fps)
-            else:
-                try:
-                    self.client.call(
-                        "Page.startScreencast",
-                        {"format": "jpeg", "quality": 60, "maxWidth": 1280, "maxHeight": 960},
-                    )
-                except CdpError as exc:
-                    rec.problems.append(f"The session video could not start: {exc}.")
-            threading.Thread(
-                target=self._tick, args=(rec,), name="binder-tick", daemon=True
-            ).start()
-            # The WACZ packager takes a second or two to import; do it now, not at stop.
-            threading.Thread(target=_preload_packager, name="wacz-preload", daemon=True).start()
+            self._start_sources(rec)
         self._notify("recording-started", {"session_id": session_id})
-        rec.environment_item = self._store_environment(rec)
-        return session_id
-
-    def _tick(self, rec: _Recording) -> None:
-        while not rec.ticker_stop.wait(1.0):
-            rec.binder.tick()
-
-    def _store_environment(self, rec: _Recording) -> Future[int]:
-        """Take the environment record now (DNS, hosts, proxies, clock vs TSA) and store it."""
-        try:
-            browser = self._browser_facts()
-        except Exception as exc:  # the Qt side could not report; say so in the record
-            browser = {"error": f"browser facts unavailable: {exc}"}
-        try:
-            browser["devtools"] = self._devtools_facts()
-        except CdpError as exc:
-            browser["devtools"] = {"error": str(exc)}
-        record = env_mod.collect_environment(
-            rec.target_url,
-            session_id=rec.session_id,
-            browser=browser,
+        rec.environment_item = store_environment(
+            self.client,
+            self.writer,
+            rec,
+            browser_facts=self._browser_facts,
             tsas=self._tsas(),
             operator=self.operator,
             account=self.account,
         )
-        data = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+        return session_id
 
-        def write(case: Case) -> int:
-            staged = prepare_bytes(
-                case.objects,
-                data,
-                Acquisition(
-                    kind="environment",
-                    method="environment-record",
-                    source=f"proofshot:session/{rec.session_id}/environment",
-                    source_facts={"session_id": rec.session_id, "target_url": rec.target_url},
-                ),
-            )
-            return commit_prepared(case, [staged])[0].item_id
-
-        future = self.writer.submit(write)
-        rec.pending.append(future)
-        return future
-
-    def _devtools_facts(self) -> dict[str, Any]:
-        version = self.client.call("Browser.getVersion", timeout=5)
-        return {
-            "protocol_version": version.get("protocolVersion"),
-            "product": version.get("product"),
-            "revision": version.get("revision"),
-            "user_agent": version.get("userAgent"),
-            "js_version": version.get("jsVersion"),
-        }
-
-    def _on_exchange(self, rec: _Recording, ex: Exchange) -> None:
-        """Recorder worker thread: archive the exchange, keep images, feed the binder."""
-        try:
-            rec.warc.write_exchange(ex)
-        except Exception as exc:  # the archive is evidence too: say it is incomplete
-            log.exception("WARC write failed for %s", ex.url)
-            rec.problems.append(
-                f"An exchange could not be written to the web archive ({ex.url}): {exc}."
-            )
-        missing = ex.body_missing or {}
-        if missing.get("stream_open_at_stop"):
-            rec.problems.append(
-                f"A stream was still open when recording stopped ({ex.url}): what arrived is"
-                " in the archive's metadata, the rest was not seen."
-            )
-        elif missing and not ex.failure and not ex.truncated:
-            rec.problems.append(
-                f"The body of {ex.url} could not be read ({missing.get('reason')}; Chromium"
-                f" reported {missing.get('reported_length')} bytes): it is recorded as missing."
-            )
-        if ex.truncated or ex.failure:
-            rec.incomplete.append(
-                {
-                    "url": ex.url,
-                    "status": ex.status,
-                    "failure": ex.failure,
-                    "truncated": ex.truncated,
-                    "note": ex.body_note,
-                }
-            )
-        if ex.body is not None and image_media_type(ex.body) is not None:
-            self._remember_image(ex)
-        rec.binder.on_exchange(ex)
-
-    def _remember_image(self, ex: Exchange) -> None:
-        with self._images_lock:
-            old = self._images.pop(ex.url, None)
-            if old is not None:
-                self._images_bytes -= len(old.body or b"")
-            self._images[ex.url] = ex
-            self._images_bytes += len(ex.body or b"")
-            while self._images_bytes > IMAGE_CACHE_BYTES and self._images:
-                _, dropped = self._images.popitem(last=False)
-                self._images_bytes -= len(dropped.body or b"")
-
-    def _on_generation(self, rec: _Recording, event: GenerationEvent) -> None:
-        """Hash and store the generation on the case's thread (the recorder's event thread,
-        which calls this, must not wait for it)."""
-        session_id = rec.session_id
-
-        def write(case: Case) -> int:
-            staged = store.prepare_generation_outputs(case.objects, event, session_id=session_id)
-            gen_id, _outputs = store.store_generation(
-                case, event, session_id=session_id, prepared=staged
-            )
-            rec.generation_ids.append(gen_id)
-            return gen_id
-
-        future = self.writer.submit(write)
-        rec.pending.append(future)
-
-        def done(f: Future[int]) -> None:
-            if f.exception() is None:
-                self._notify(
-                    "generation",
-                    {
-                        "generation_id": f.result(),
-                        "prompt": event.prompt,
-                        "outputs": len(event.outputs),
-                        "binding": event.binding,
-                    },
+    def _start_sources(self, rec: Recording) -> None:
+        """Start the recorder, the DevTools guard, the video's frames and the binder's tick."""
+        rec.recorder.start()
+        watch(self.client, lambda text: abort_recording(rec, text))  # DevTools guard
+        video = rec.video
+        assert video is not None  # a new recording always has one
+        video.start()
+        if self._frame_source is not None:
+            video.source = "grabs of the browser view (Qt)"
+            self._frame_source.start(video.add_raw_frame, self._video_fps)
+        else:
+            try:
+                self.client.call(
+                    "Page.startScreencast",
+                    {"format": "jpeg", "quality": 60, "maxWidth": 1280, "maxHeight": 960},
                 )
-            else:
-                rec.problems.append(f"A generation could not be stored: {f.exception()}.")
+            except CdpError as exc:
+                rec.problems.append(f"The session video could not start: {exc}.")
+        threading.Thread(target=self._tick, args=(rec,), name="binder-tick", daemon=True).start()
+        # The WACZ packager takes a second or two to import; do it now, not at stop.
+        threading.Thread(target=preload_packager, name="wacz-preload", daemon=True).start()
 
-        future.add_done_callback(done)
+    def _tick(self, rec: Recording) -> None:
+        while not rec.ticker_stop.wait(1.0):
+            rec.binder.tick()
 
     def downloads_pending(self) -> int:
         """Downloads the browser started whose bytes (or failure) have not been handed in."""
@@ -606,12 +359,14 @@ class CaptureSession:
             except Exception as exc:
                 rec.problems.append(f"Part of the session could not be stored: {exc}.")
         rec.warc.close()
-        parts = self._session_parts(rec, video)
+        parts = session_parts(rec, video, self.navigations, self.writer)
         linked: list[tuple[str, int]] = []
         if rec.environment_item is not None and rec.environment_item.exception() is None:
             linked.append(("environment", rec.environment_item.result()))
         linked += [("download", i) for i in rec.download_ids]
-        facts = self._session_facts(rec, guard_facts, video)
+        facts = session_facts(
+            rec, self.events, guard_facts, video, operator=self.operator, account=self.account
+        )
         canonical_json(facts)  # fail here, not inside the transaction, if a fact is not JSON
         # Hash and stage the video and WACZ here, not on the writer (it would hold up every
         # other edit of the case for as long as that takes).
@@ -677,10 +432,9 @@ class CaptureSession:
         return outcome
 
     def _recorded_image(self, url: str) -> Exchange | None:
-        with self._images_lock:
-            return self._images.get(url)
+        return self._images.get(url)
 
-    def _halt_recording(self) -> tuple[_Recording, dict[str, Any], Any]:
+    def _halt_recording(self) -> tuple[Recording, dict[str, Any], Any]:
         """Stop every source of the recording (guard, frames, recorder, video) under the lock;
         note WebSockets still open. Returns the recording, the guard's facts and the video."""
         with self._rec_lock:
@@ -717,122 +471,3 @@ class CaptureSession:
                 rec.problems.append(rec.video.error)
             self._rec = None
         return rec, guard_facts, video
-
-    def _session_parts(self, rec: _Recording, video: Any) -> list[store.Part]:
-        """The session's video and its signed WACZ (or the problem that prevented them)."""
-        parts: list[store.Part] = []
-        if video is not None:
-            parts.append(
-                store.Part(
-                    "video",
-                    video.path.read_bytes(),
-                    "video",
-                    f"proofshot:session/{rec.session_id}/video",
-                    {"session_id": rec.session_id, **video.facts()},
-                )
-            )
-        else:
-            rec.problems.append(
-                "No video frame arrived from the browser; the session has no video."
-            )
-        wacz_path = rec.work_dir / f"session-{rec.session_id[:8]}.wacz"
-        pages = [
-            ArchivePage(n["url"], n["at"]) for n in self.navigations if n["at"] >= rec.started_at
-        ]
-        try:
-            package_wacz(
-                rec.warc.path,
-                wacz_path,
-                pages,
-                title=f"Proofshot session {rec.session_id[:8]}",
-                description=f"Recorded from {rec.target_url}" if rec.target_url else "",
-            )
-            signature = self._sign_wacz(wacz_path)
-            parts.append(
-                store.Part(
-                    "wacz",
-                    wacz_path.read_bytes(),
-                    "web-archive",
-                    f"proofshot:session/{rec.session_id}/wacz",
-                    {
-                        "session_id": rec.session_id,
-                        "warc_records": rec.warc.records,
-                        "warc_responses": rec.warc.responses,
-                        "format": "WACZ 1.1.1 (py-wacz)",
-                        "signature": signature,
-                    },
-                )
-            )
-        except WaczError as exc:
-            rec.problems.append(str(exc))
-        return parts
-
-    def _session_facts(
-        self, rec: _Recording, guard_facts: dict[str, Any], video: Any
-    ) -> dict[str, Any]:
-        """The ``session`` capture record's facts: what happened while recording."""
-        return {
-            "session_id": rec.session_id,
-            "target_url": rec.target_url,
-            "operator": self.operator,
-            "site_account": self.account,
-            "exchanges": rec.recorder.count,
-            "devtools_guard": guard_facts,
-            "incomplete_exchanges": rec.incomplete,
-            "websockets": rec.websockets,
-            "bodies_taken_at_response_stage": rec.recorder.intercepted,
-            "navigations": [
-                {"url": n["url"], "at": iso_utc(n["at"])}
-                for n in self.navigations
-                if n["at"] >= rec.started_at
-            ],
-            "popups": [_at_iso(p) for p in self.popups if p["at"] >= rec.started_at],
-            "downloads": [_at_iso(d) for d in self.downloads.values() if d["at"] >= rec.started_at],
-            "dialogs": [_at_iso(d) for d in self.dialogs if d["at"] >= rec.started_at],
-            "page_submits": [
-                {
-                    "kind": r.kind,
-                    "target": r.target,
-                    "url": r.url,
-                    "at": iso_utc(r.at),
-                    "fields": r.fields,
-                }
-                for r in rec.binder.reports
-            ],
-            "generation_ids": sorted(rec.generation_ids),
-            "page_capture_ids": rec.page_capture_ids,
-            "video": video.facts() if video is not None else None,
-            "problems": rec.problems,
-        }
-
-    def _sign_wacz(self, wacz_path: Path) -> dict[str, Any]:
-        """Sign the WACZ's datapackage digest with the case's key (anonymous WACZ signing).
-
-        The WACZ item's SHA-256, and so its signed digest, is then time-stamped in the
-        capture's RFC 3161 batch with every other item."""
-        try:
-            case_id = self.writer.submit(attest.case_id).result(timeout=30)
-            key = wacz_sign.case_signing_key(case_id)
-            signed = wacz_sign.sign_wacz(wacz_path, key, software=tool_name(), version=__version__)
-        except Exception as exc:  # no keyring: the archive is kept, unsigned, and says so
-            return {"signed": False, "reason": str(exc)}
-        der = base64.b64decode(signed["publicKey"])
-        return {
-            "signed": True,
-            "scheme": "WACZ Signing and Verification 0.1.0, anonymous (ECDSA P-384)",
-            "datapackage_hash": signed["hash"],
-            "created": signed["created"],
-            "public_key_sha256": hashlib.sha256(der).hexdigest(),
-            "key": f"OS keyring: {wacz_sign.SERVICE} / case {case_id}",
-        }
-
-
-def _preload_packager() -> None:
-    try:
-        importlib.import_module("wacz.main")
-    except ImportError:  # reported when the session is packaged
-        pass
-
-
-def _at_iso(entry: dict[str, Any]) -> dict[str, Any]:
-    return {**entry, "at": iso_utc(entry.get("at"))}

@@ -93,6 +93,34 @@ def _request_target(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
+def exchange_metadata(ex: Exchange, redactions: list[str], *, has_response: bool) -> dict[str, Any]:
+    """The JSON block of an exchange's ``metadata`` record: the facts a WARC has no field for.
+
+    Request headers are in the request record; response headers too, unless the body is
+    missing (then they are all there is of the response). ``redactions`` (made while writing
+    the request and response records) join the exchange's own; what an unfinished stream
+    delivered and the event-stream messages are kept here."""
+    facts = ex.facts()
+    facts.pop("request_headers", None)
+    if not ex.body_missing:
+        facts.pop("response_headers", None)
+    if redactions:
+        facts["redacted"] = sorted(set(facts.get("redacted", [])) | set(redactions))
+    if ex.stream_data and not has_response:
+        # What an unfinished stream delivered before it was cut off (decoded bytes).
+        facts["stream_received"] = redact_value(
+            bytes(ex.stream_data[:1_000_000]).decode("utf-8", "replace")
+        )[0]
+        facts["stream_received_bytes"] = len(ex.stream_data)
+    if ex.event_stream:
+        facts["event_stream_messages"] = len(ex.event_stream)
+        facts["event_stream"] = [
+            {k: v for k, v in m.items() if k != "at"} | {"at": iso_utc(m.get("at"))}
+            for m in ex.event_stream
+        ]
+    return facts
+
+
 class WarcSink:
     """Writes one gzip WARC file, record by record, from any thread."""
 
@@ -135,8 +163,38 @@ class WarcSink:
         date = _warc_date(ex.started_wall or None)
         req_id = f"<urn:uuid:{uuid.uuid4()}>"
         resp_id = f"<urn:uuid:{uuid.uuid4()}>"
-        redactions: list[str] = []
+        has_response = ex.status is not None and ex.body is not None and ex.truncated is None
+        redactions = self._write_request(
+            ex, req_id, date, concurrent_to=resp_id if has_response else None
+        )
+        if has_response:
+            redactions += self._write_response(ex, resp_id)
+        meta = json.dumps(
+            exchange_metadata(ex, redactions, has_response=has_response),
+            ensure_ascii=False,
+            sort_keys=True,
+        ).encode("utf-8")
+        warc_meta = {"WARC-Concurrent-To": resp_id if has_response else req_id}
+        if date:
+            warc_meta["WARC-Date"] = date
+        if ex.truncated:
+            warc_meta["WARC-Truncated"] = ex.truncated
+        self._write(
+            self._writer.create_warc_record(
+                FACTS_URN + ex.url,
+                "metadata",
+                payload=io.BytesIO(meta),
+                length=len(meta),
+                warc_content_type="application/json",
+                warc_headers_dict=warc_meta,
+            )
+        )
 
+    def _write_request(
+        self, ex: Exchange, req_id: str, date: str | None, *, concurrent_to: str | None
+    ) -> list[str]:
+        """The exchange's ``request`` record; returns what was redacted in it."""
+        redactions: list[str] = []
         req_headers, red = redact_headers(ex.all_request_headers())
         redactions += [f"request header {n}" for n in red]
         body = ex.post_data or b""
@@ -154,9 +212,8 @@ class WarcSink:
         warc_req = {"WARC-Record-ID": req_id}
         if date:
             warc_req["WARC-Date"] = date
-        has_response = ex.status is not None and ex.body is not None and ex.truncated is None
-        if has_response:
-            warc_req["WARC-Concurrent-To"] = resp_id
+        if concurrent_to is not None:
+            warc_req["WARC-Concurrent-To"] = concurrent_to
         if ex.redactions:  # names only; the metadata record lists them all
             warc_req["WARC-Proofshot-Redacted"] = "credentials (see metadata record)"
         self._write(
@@ -169,74 +226,43 @@ class WarcSink:
                 http_headers=http_req,
             )
         )
+        return redactions
 
-        if has_response:
-            payload = ex.body or b""
-            if not ex.is_image:
-                payload, red = redact_body(payload, ex.content_type)
-                redactions += [f"response body field {n}" for n in red]
-            http_resp = StatusAndHeaders(
-                _status_line(ex), _response_headers(ex, len(payload)), protocol="HTTP/1.1"
+    def _write_response(self, ex: Exchange, resp_id: str) -> list[str]:
+        """The exchange's ``response`` record (the body as received); returns redactions."""
+        redactions: list[str] = []
+        payload = ex.body or b""
+        if not ex.is_image:
+            payload, red = redact_body(payload, ex.content_type)
+            redactions += [f"response body field {n}" for n in red]
+        http_resp = StatusAndHeaders(
+            _status_line(ex), _response_headers(ex, len(payload)), protocol="HTTP/1.1"
+        )
+        warc_resp = {"WARC-Record-ID": resp_id}
+        resp_date = _warc_date(ex.response_wall or ex.started_wall or None)
+        if resp_date:
+            warc_resp["WARC-Date"] = resp_date
+        if ex.remote_ip:
+            warc_resp["WARC-IP-Address"] = ex.remote_ip
+        if ex.body_redacted or ex.redactions:
+            # The payload digest is of the redacted payload; the original is not claimed.
+            warc_resp["WARC-Proofshot-Redacted"] = (
+                "body: credentials replaced, payload is not the bytes as served"
+                if ex.body_redacted
+                else "headers or URL: credentials replaced"
             )
-            warc_resp = {"WARC-Record-ID": resp_id}
-            resp_date = _warc_date(ex.response_wall or ex.started_wall or None)
-            if resp_date:
-                warc_resp["WARC-Date"] = resp_date
-            if ex.remote_ip:
-                warc_resp["WARC-IP-Address"] = ex.remote_ip
-            if ex.body_redacted or ex.redactions:
-                # The payload digest is of the redacted payload; the original is not claimed.
-                warc_resp["WARC-Proofshot-Redacted"] = (
-                    "body: credentials replaced, payload is not the bytes as served"
-                    if ex.body_redacted
-                    else "headers or URL: credentials replaced"
-                )
-            self._write(
-                self._writer.create_warc_record(
-                    ex.url,
-                    "response",
-                    payload=io.BytesIO(payload),
-                    length=len(payload),
-                    warc_headers_dict=warc_resp,
-                    http_headers=http_resp,
-                )
-            )
-            self.responses += 1
-
-        facts = ex.facts()
-        facts.pop("request_headers", None)
-        if not ex.body_missing:  # a missing body: the headers are all there is of the response
-            facts.pop("response_headers", None)
-        if redactions:
-            facts["redacted"] = sorted(set(facts.get("redacted", [])) | set(redactions))
-        if ex.stream_data and not has_response:
-            # What an unfinished stream delivered before it was cut off (decoded bytes).
-            facts["stream_received"] = redact_value(
-                bytes(ex.stream_data[:1_000_000]).decode("utf-8", "replace")
-            )[0]
-            facts["stream_received_bytes"] = len(ex.stream_data)
-        if ex.event_stream:
-            facts["event_stream_messages"] = len(ex.event_stream)
-            facts["event_stream"] = [
-                {k: v for k, v in m.items() if k != "at"} | {"at": iso_utc(m.get("at"))}
-                for m in ex.event_stream
-            ]
-        meta = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        warc_meta = {"WARC-Concurrent-To": resp_id if has_response else req_id}
-        if date:
-            warc_meta["WARC-Date"] = date
-        if ex.truncated:
-            warc_meta["WARC-Truncated"] = ex.truncated
         self._write(
             self._writer.create_warc_record(
-                FACTS_URN + ex.url,
-                "metadata",
-                payload=io.BytesIO(meta),
-                length=len(meta),
-                warc_content_type="application/json",
-                warc_headers_dict=warc_meta,
+                ex.url,
+                "response",
+                payload=io.BytesIO(payload),
+                length=len(payload),
+                warc_headers_dict=warc_resp,
+                http_headers=http_resp,
             )
         )
+        self.responses += 1
+        return redactions
 
     def write_websocket(self, ws: Any, *, open_at_stop: bool = False) -> None:
         """A WebSocket as the browser saw it: one ``resource`` record of its messages.

@@ -23,7 +23,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -359,29 +359,94 @@ def store_batch(case: Case, batch: PendingBatch) -> AttestOutcome:
     return outcome
 
 
-def seal_log(
-    case: Case, tsas: Sequence[TsaConfig], *, ca_pems: Sequence[bytes] = (), want: int = 2
+WriterCall = Callable[[Callable[[Case], Any]], Any]
+"""``store(fn)`` runs ``fn(case)`` where the case is written and returns its result: inline
+(the CLI, one thread) or handed to the GUI's single writer thread and waited for."""
+
+
+def attest_pending_via(
+    store: WriterCall,
+    tsas: Sequence[TsaConfig],
+    *,
+    ca_pems: Sequence[bytes] = (),
+    max_items_per_token: int = MAX_ITEMS_PER_TOKEN,
+    cancel: CancelToken | None = None,
 ) -> AttestOutcome:
-    """Attest the custody log's head with up to ``want`` TSAs (two when two answer)."""
+    """:func:`attest_pending` in three steps per batch, so only the reads and stores use
+    ``store`` (the writer) and the network waits happen on the calling thread."""
     outcome = AttestOutcome()
-    anchors = list(ca_pems)  # strict only with roots given for this run; verify judges trust
-    seq, head_hash = custody.head(case.conn)
-    manifest = seal_manifest(case_id(case), seq, head_hash)
-    for tsa in tsas:
-        if len(outcome.tokens) >= want:
+    while tsas and not (cancel is not None and cancel.cancelled):
+        batch = store(lambda case: read_batch(case, ca_pems=ca_pems, limit=max_items_per_token))
+        if batch is None:
             break
-        got = _ask(case, manifest, tsa, anchors, "seal", 0, outcome)
-        if not got:
+        ask_tsas(batch, tsas)
+        stored: AttestOutcome = store(lambda case, b=batch: store_batch(case, b))
+        outcome.failures += stored.failures
+        outcome.tokens += stored.tokens
+        outcome.attested_items += stored.attested_items
+        if not stored.tokens:
+            break  # every TSA failed: the batch stays pending, to be retried later
+    outcome.pending = store(pending_count)
+    return outcome
+
+
+@dataclass
+class SealRequest:
+    """One seal split off the writer: the head read (writer), asked (anywhere), stored (writer).
+
+    If other events are logged between reading the head and storing the tokens, the seal
+    still records exactly what it sealed (``seq`` and ``head_hash`` of the manifest sent to
+    the TSA), which is correct: the token vouches for the log up to that event, and verify
+    reports the events after it as not yet sealed.
+    """
+
+    seq: int
+    head_hash: str
+    manifest: str
+    anchors: list[bytes] = field(default_factory=list)
+    answers: list[tuple[TsaConfig, TimestampToken, dt.datetime]] = field(default_factory=list)
+    failures: list[tuple[TsaConfig, TsaError]] = field(default_factory=list)
+
+
+def read_seal(case: Case, *, ca_pems: Sequence[bytes] = ()) -> SealRequest:
+    """Step 1, on the writer (or a reader): the custody log's head and its seal manifest."""
+    seq, head_hash = custody.head(case.conn)
+    return SealRequest(seq, head_hash, seal_manifest(case_id(case), seq, head_hash), list(ca_pems))
+
+
+def ask_seal(request: SealRequest, tsas: Sequence[TsaConfig], *, want: int = 2) -> SealRequest:
+    """Step 2, off the writer: ask TSAs in order until ``want`` answered; no database."""
+    for tsa in tsas:
+        if len(request.answers) >= want:
+            break
+        requested_at = _now()
+        try:
+            token = tsa_mod.request_timestamp(
+                request.manifest.encode("utf-8"), tsa, ca_pems=request.anchors
+            )
+        except TsaError as exc:
+            request.failures.append((tsa, exc))
             continue
-        token, requested_at = got
+        request.answers.append((tsa, token, requested_at))
+    return request
+
+
+def store_seal(case: Case, request: SealRequest) -> AttestOutcome:
+    """Step 3, on the writer: each failed request and each seal token, in milliseconds."""
+    outcome = AttestOutcome()
+    for tsa, error in request.failures:
+        outcome.failures.append({"tsa_url": tsa.url, "reason": error.reason})
+        _log_failure(case, tsa, error, "seal", 0)
+    sealed = (request.seq, request.head_hash)
+    for tsa, token, requested_at in request.answers:
         with case.transaction():
-            record = _token_record(case, "seal", manifest, token, requested_at, (seq, head_hash))
+            record = _token_record(case, "seal", request.manifest, token, requested_at, sealed)
             case.log(
                 "log.sealed",
                 facts={
                     "tsa_url": tsa.url,
-                    "sealed_seq": seq,
-                    "sealed_hash": head_hash,
+                    "sealed_seq": request.seq,
+                    "sealed_hash": request.head_hash,
                     "gen_time": record["gen_time"],
                 },
                 records={"tokens": [record]},
@@ -389,6 +454,29 @@ def seal_log(
         outcome.tokens.append(record["id"])
     outcome.pending = pending_count(case)
     return outcome
+
+
+def seal_log_via(
+    store: WriterCall,
+    tsas: Sequence[TsaConfig],
+    *,
+    ca_pems: Sequence[bytes] = (),
+    want: int = 2,
+) -> AttestOutcome:
+    """:func:`seal_log` with the network waits on the calling thread, reads and stores via ``store``."""
+    request: SealRequest = store(lambda case: read_seal(case, ca_pems=ca_pems))
+    ask_seal(request, tsas, want=want)
+    return store(lambda case: store_seal(case, request))  # type: ignore[no-any-return]
+
+
+def seal_log(
+    case: Case, tsas: Sequence[TsaConfig], *, ca_pems: Sequence[bytes] = (), want: int = 2
+) -> AttestOutcome:
+    """Attest the custody log's head with up to ``want`` TSAs (two when two answer).
+
+    All three steps on the calling thread; a GUI uses :func:`seal_log_via` instead.
+    """
+    return seal_log_via(lambda fn: fn(case), tsas, ca_pems=ca_pems, want=want)
 
 
 # -- trust anchors ---------------------------------------------------------------------------

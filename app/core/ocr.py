@@ -170,20 +170,45 @@ def in_process() -> bool:
     return tesserocr is not None
 
 
-@lru_cache(maxsize=4)
-def engine_info(languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> EngineInfo:
-    """The installed engine, its version and the hashes of the models a run would use."""
-    if tesserocr is not None:
+@lru_cache(maxsize=2)
+def _engine_probe(in_process: bool) -> tuple[str, Path]:
+    """The engine's version and its language data folder (runs ``tesseract`` at most twice)."""
+    if in_process and tesserocr is not None:
         first = tesserocr.tesseract_version().splitlines()
         version = first[0].split()[-1] if first else "unknown"
         version += f" (tesserocr {tesserocr.__version__})"
-        tessdata = _tessdata_dir(shutil.which("tesseract"))
-    else:
-        exe = _tesseract()
-        out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
-        first = (out.stdout or out.stderr).splitlines()
-        version = first[0].split()[-1] if first else "unknown"
-        tessdata = _tessdata_dir(exe)
+        return version, _tessdata_dir(shutil.which("tesseract"))
+    exe = _tesseract()
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
+    first = (out.stdout or out.stderr).splitlines()
+    version = first[0].split()[-1] if first else "unknown"
+    return version, _tessdata_dir(exe)
+
+
+@lru_cache(maxsize=64)
+def _model_digest(path: str, size: int, mtime_ns: int) -> str:
+    """SHA-256 of one model file, hashed once per process for each (path, size, mtime)."""
+    return sha256_file(Path(path))
+
+
+def model_digest(path: Path) -> str:
+    """SHA-256 of a model file, cached by its path, size and modification time.
+
+    A model replaced by a package update has a new size or time and is hashed again; an
+    unchanged one is not read twice in a process (a batch in the window asks every time).
+    """
+    info = path.stat()
+    return _model_digest(str(path), info.st_size, info.st_mtime_ns)
+
+
+def engine_info(languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> EngineInfo:
+    """The installed engine, its version and the hashes of the models a run would use.
+
+    The engine is asked once per process and each model file hashed once per (path, size,
+    mtime) (:func:`model_digest`); still, the first call reads the models (tens of MB), so the
+    window calls it in a worker. ``engine_info.cache_clear()`` forgets both.
+    """
+    version, tessdata = _engine_probe(tesserocr is not None)
     models: dict[str, str] = {}
     for lang in languages:
         path = tessdata / f"{lang}.traineddata"
@@ -191,8 +216,16 @@ def engine_info(languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> EngineInfo:
             raise OcrUnavailableError(
                 f"The Tesseract model {lang} is not installed (looked for {path})."
             )
-        models[path.name] = sha256_file(path)
+        models[path.name] = model_digest(path)
     return EngineInfo(ENGINE, version, tuple(languages), models, str(tessdata))
+
+
+def _engine_info_cache_clear() -> None:
+    _engine_probe.cache_clear()
+    _model_digest.cache_clear()
+
+
+engine_info.cache_clear = _engine_info_cache_clear  # type: ignore[attr-defined]
 
 
 def _is_cjk(ch: str) -> bool:

@@ -43,6 +43,7 @@ from app.core.jobs import Progress
 from app.gui.messages import show_error, show_message
 from app.gui.session import CaseSession
 from app.gui.tasks import TaskHandle
+from app.gui.writer_call import writer_call
 from app.report.export import ExportJob, ExportResult
 from app.report.model import ExportOptions, build_bundle
 
@@ -343,7 +344,7 @@ class ExportDialog(QDialog):
     # -- export -----------------------------------------------------------------------------
 
     def start_export(self) -> TaskHandle | None:
-        """Export in the background on the writer thread, with a cancellable progress dialog."""
+        """Export in the background (off the writer thread), with a cancellable progress dialog."""
         if self.session.read_only or (self._handle is not None and not self._handle.done):
             return None
         try:
@@ -365,11 +366,11 @@ class ExportDialog(QDialog):
         progress.canceled.connect(self.cancel_export)
         self.progress = progress
         self.export_button.setEnabled(False)
-        self._handle = self.session.run_job(
-            lambda case: ExportJob(case, options, actor=actor),
-            self._export_done,
-            self._export_error,
-            self._export_progress,
+        # In the pool, reading and writing through the writer: the TSA waits (attesting,
+        # sealing, signing) and the rendering never hold an edit made meanwhile.
+        job = ExportJob(None, options, actor=actor, writer=writer_call(self.session))
+        self._handle = self.session.pool.run_job(
+            job, self._export_done_changed, self._export_error, self._export_progress
         )
         progress.show()
         return self._handle
@@ -398,6 +399,12 @@ class ExportDialog(QDialog):
             self.progress.deleteLater()
             self.progress = None
         self.export_button.setEnabled(True)
+
+    def _export_done_changed(self, result: ExportResult) -> None:
+        """The export ended: announce the change (as a writer job did), then show it."""
+        if not self.session.closed:
+            self.session.changed.emit(None)
+        self._export_done(result)
 
     def _export_done(self, result: ExportResult) -> None:
         self._close_progress()

@@ -4,42 +4,43 @@ It reads the item through the session's read-only view (one row, on the GUI thre
 preview through the pool (decoding never blocks the window). Tags and notes are written by
 the core on the writer thread; the custody events they create appear in the item's log
 below as soon as the write returns.
+
+The sections it stacks (hashes, acquisition facts, provenance, trusted time, tags, notes)
+live in :mod:`app.gui.inspector_sections`; the inspector keeps their widgets under the names
+it always had (``prompt_edit``, ``tag_chips``, ``note_edit``…).
 """
 
 from __future__ import annotations
 
-import html
-import json
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, QStringListModel, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QCompleter,
-    QFormLayout,
-    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core import items as items_mod
 from app.core.errors import ItemNotFoundError
-from app.core.items import OPERATOR_PROMPT_PREFIX, Item, ItemState
-from app.gui.icons import failure_text, tag_colour, tag_text_colour
-from app.gui.labels import attestation_label, format_time, human_size, kind_label
+from app.core.items import Item, ItemState
+from app.gui.icons import failure_text
+from app.gui.inspector_sections import (
+    FactsSection,
+    HashesSection,
+    HashRow,
+    NotesSection,
+    ProvenanceSection,
+    TagsSection,
+    TimeSection,
+)
+from app.gui.labels import kind_label
 from app.gui.messages import show_error
 from app.gui.models import EventTableModel
 from app.gui.ocr_panel import OcrPanel
@@ -47,34 +48,9 @@ from app.gui.preview import PreviewPane
 from app.gui.session import CaseSession
 from app.gui.thumbnails import DecodedImage, ThumbnailRefused, decode_limited, is_renderable
 
+__all__ = ["PREVIEW_SIDE", "HashRow", "Inspector"]
+
 PREVIEW_SIDE = 2400  # long side of the decoded preview; the original is never altered
-
-
-def _esc(value: object) -> str:
-    return html.escape(str(value))
-
-
-class HashRow(QWidget):
-    """One digest, selectable, with a button that copies it."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.edit = QLineEdit(self)
-        self.edit.setReadOnly(True)
-        self.edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.copy = QToolButton(self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(self.copy)
-        self.copy.clicked.connect(self.copy_to_clipboard)
-
-    def set_value(self, value: str) -> None:
-        self.edit.setText(value)
-        self.edit.setCursorPosition(0)
-
-    def copy_to_clipboard(self) -> None:
-        QGuiApplication.clipboard().setText(self.edit.text())
 
 
 class Inspector(QWidget):
@@ -99,87 +75,27 @@ class Inspector(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.heading.setFont(font)
-
-        # Hashes
-        self.hash_box = QGroupBox(self)
-        self.sha256 = HashRow(self)
-        self.sha512 = HashRow(self)
-        self.sm3 = HashRow(self)
-        self.hash_form = QFormLayout(self.hash_box)
-        self.hash_form.addRow("SHA-256", self.sha256)
-        self.hash_form.addRow("SHA-512", self.sha512)
-        self.hash_form.addRow("SM3", self.sm3)
-
-        # Acquisition facts
-        self.facts_box = QGroupBox(self)
-        self.facts = self._rich_label("inspectorFacts")
-        QVBoxLayout(self.facts_box).addWidget(self.facts)
-
-        # Provenance
-        self.prov_box = QGroupBox(self)
-        self.generator_label = self._rich_label("inspectorGenerator")
-        self.prompt_title = QLabel(self)
-        self.prompt_edit = self._text_box("promptText")
-        self.negative_title = QLabel(self)
-        self.negative_edit = self._text_box("negativePromptText")
-        self.operator_prompt_title = QLabel(self)
-        self.operator_prompt_edit = self._text_box("operatorPromptText")
-        self.prov_details = self._rich_label("inspectorProvenance")
-        prov_layout = QVBoxLayout(self.prov_box)
-        for w in (
-            self.generator_label,
-            self.prompt_title,
-            self.prompt_edit,
-            self.negative_title,
-            self.negative_edit,
-            self.operator_prompt_title,
-            self.operator_prompt_edit,
-            self.prov_details,
-        ):
-            prov_layout.addWidget(w)
-
-        # Trusted time
-        self.time_box = QGroupBox(self)
-        self.time_label = self._rich_label("inspectorTimestamp")
-        QVBoxLayout(self.time_box).addWidget(self.time_label)
-
-        # Tags
-        self.tag_box = QGroupBox(self)
-        self.tag_chips = self._rich_label("tagChips")
-        self.tag_chips.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
-        self.tag_chips.linkActivated.connect(self._chip_clicked)
-        self.tag_input = QLineEdit(self)
-        self.tag_input.setObjectName("tagInput")
-        self._tag_completions = QStringListModel(self)
-        completer = QCompleter(self._tag_completions, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.tag_input.setCompleter(completer)
-        self.tag_add = QPushButton(self)
-        self.tag_add.setObjectName("tagAdd")
-        tag_layout = QGridLayout(self.tag_box)
-        tag_layout.addWidget(self.tag_chips, 0, 0, 1, 2)
-        tag_layout.addWidget(self.tag_input, 1, 0)
-        tag_layout.addWidget(self.tag_add, 1, 1)
-        self.tag_input.returnPressed.connect(self.add_tag_from_input)
-        self.tag_add.clicked.connect(self.add_tag_from_input)
-
-        # Notes
-        self.note_box = QGroupBox(self)
-        self.notes_label = self._rich_label("notesList")
-        self.note_edit = QPlainTextEdit(self)
-        self.note_edit.setObjectName("noteEdit")
-        self.note_edit.setFixedHeight(64)
-        self.note_correction = QCheckBox(self)
-        self.note_add = QPushButton(self)
-        self.note_add.setObjectName("noteAdd")
-        note_layout = QGridLayout(self.note_box)
-        note_layout.addWidget(self.notes_label, 0, 0, 1, 2)
-        note_layout.addWidget(self.note_edit, 1, 0, 1, 2)
-        note_layout.addWidget(self.note_correction, 2, 0)
-        note_layout.addWidget(self.note_add, 2, 1)
+        self._build_sections()
+        self._alias_section_widgets()
+        self.tags.addRequested.connect(self._add_tag)
+        self.tags.removeRequested.connect(self._remove_tag)
         self.note_add.clicked.connect(self.add_note_from_input)
+        # Text recognised in a screenshot (issue 19): shown only for items with an OCR result
+        self.ocr_panel = OcrPanel(session, self, preview=self.preview)
+        self.placeholder = QLabel(self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self._build_layout()
+        self.retranslate_ui()
+        self.show_item(None)
 
+    def _build_sections(self) -> None:
+        self.hash_box = HashesSection(self)
+        self.facts_box = FactsSection(self)
+        self.prov_box = ProvenanceSection(self)
+        self.time_box = TimeSection(self)
+        self.tags = self.tag_box = TagsSection(self)
+        self.notes = self.note_box = NotesSection(self)
         # This item's custody events
         self.events_box = QGroupBox(self)
         self.events_view = QTableView(self)
@@ -193,13 +109,27 @@ class Inspector(QWidget):
         self.events_view.setMinimumHeight(140)
         QVBoxLayout(self.events_box).addWidget(self.events_view)
 
-        # Text recognised in a screenshot (issue 19): shown only for items with an OCR result
-        self.ocr_panel = OcrPanel(session, self, preview=self.preview)
+    def _alias_section_widgets(self) -> None:
+        """The sections' widgets under the names the inspector always had."""
+        hashes, prov = self.hash_box, self.prov_box
+        self.sha256, self.sha512, self.sm3 = hashes.sha256, hashes.sha512, hashes.sm3
+        self.hash_form = hashes.form
+        self.facts = self.facts_box.facts
+        self.generator_label, self.prov_details = prov.generator_label, prov.prov_details
+        self.prompt_title, self.prompt_edit = prov.prompt_title, prov.prompt_edit
+        self.negative_title, self.negative_edit = prov.negative_title, prov.negative_edit
+        self.operator_prompt_title = prov.operator_prompt_title
+        self.operator_prompt_edit = prov.operator_prompt_edit
+        self.time_label = self.time_box.time_label
+        self.tag_chips, self.tag_input, self.tag_add = (
+            self.tags.tag_chips,
+            self.tags.tag_input,
+            self.tags.tag_add,
+        )
+        self.notes_label, self.note_edit = self.notes.notes_label, self.notes.note_edit
+        self.note_correction, self.note_add = self.notes.note_correction, self.notes.note_add
 
-        self.placeholder = QLabel(self)
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-
+    def _build_layout(self) -> None:
         body = QWidget(self)
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(6, 6, 6, 6)
@@ -231,29 +161,9 @@ class Inspector(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.placeholder)
         layout.addWidget(self.splitter, 1)
-        self.retranslate_ui()
-        self.show_item(None)
 
     def sizeHint(self) -> QSize:
         return QSize(440, 700)
-
-    # -- building blocks -----------------------------------------------------------------------
-
-    def _rich_label(self, name: str) -> QLabel:
-        label = QLabel(self)
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.RichText)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        return label
-
-    def _text_box(self, name: str) -> QPlainTextEdit:
-        box = QPlainTextEdit(self)
-        box.setObjectName(name)
-        box.setReadOnly(True)
-        box.setMaximumHeight(96)
-        return box
 
     # -- showing an item ---------------------------------------------------------------------------
 
@@ -289,258 +199,18 @@ class Inspector(QWidget):
         if state.withdrawn:
             title += " · " + self.tr("withdrawn")
         self.heading.setText(title)
-        self.sha256.set_value(item.sha256)
-        self.sha512.set_value(item.sha512)
-        self.sm3.set_value(item.sm3)
-        self.facts.setText(self._facts_html(item, state))
-        self._fill_provenance(item, state)
+        self.hash_box.show_item(item)
+        self.facts_box.show_item(item, state)
+        self.prov_box.show_item(item, state)
         status = items_mod.attestation_status(self.session.view, [item.id]).get(item.id, "pending")
-        if status == "attested":
-            text = self.tr("Attested: a trusted timestamp covers this item's SHA-256.")
-            colour = "#188038"
-        else:
-            text = self.tr(
-                "Pending: no trusted timestamp yet. Proofshot requests one when a timestamp "
-                "authority can be reached; until then the acquisition time is the computer's clock."
-            )
-            colour = "#b06000"
-        self.time_label.setText(
-            f"<b style='color:{colour}'>{_esc(attestation_label(status))}</b> — {_esc(text)}"
-        )
-        self._fill_tags(state.tags)
-        self._fill_notes(state)
+        self.time_box.show_status(status)
+        writable = not self.session.read_only
+        known = items_mod.all_tags(self.session.view)
+        self.tags.show_tags(state.tags, known, writable=writable)
+        self.notes.show_notes(state, writable=writable)
         self.ocr_panel.show_item(item)
         self._event_model = EventTableModel(self.session, item_id=item.id, parent=self)
         self.events_view.setModel(self._event_model)
-
-    def _facts_html(self, item: Item, state: ItemState) -> str:
-        rows: list[tuple[str, str]] = [
-            (self.tr("Kind"), kind_label(item.kind)),
-            (self.tr("Media type"), item.media_type),
-            (self.tr("Size"), f"{human_size(item.size)} ({item.size:,} B)"),
-        ]
-        if item.width and item.height:
-            rows.append((self.tr("Dimensions"), f"{item.width} × {item.height}"))
-        rows += [
-            (self.tr("Acquired"), format_time(item.acquired_at)),
-            (self.tr("Acquired (UTC)"), item.acquired_at),
-            (self.tr("Computer's offset"), item.local_offset),
-            (self.tr("Operator"), item.operator or "—"),
-            (self.tr("Method"), item.method),
-            (self.tr("Tool"), item.tool),
-            (self.tr("Source"), item.source or "—"),
-        ]
-        if item.parent_id is not None:
-            rows.append((self.tr("Derived from"), f"#{item.parent_id}"))
-        for key, value in sorted(item.source_facts.items()):
-            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-            rows.append((key, shown))
-        for note in item.media_notes:
-            rows.append((self.tr("Media note"), note))
-        if state.withdrawn:
-            rows.append((self.tr("Withdrawn"), str(state.withdrawn.get("reason", ""))))
-        cells = "".join(
-            f"<tr><td style='color:palette(placeholder-text);padding-right:8px' valign='top'>{_esc(k)}</td>"
-            f"<td>{_esc(v)}</td></tr>"
-            for k, v in rows
-        )
-        return f"<table cellspacing='2'>{cells}</table>"
-
-    def _words(self) -> dict[str, str]:
-        """Translated words used inside HTML templates (kept as literal calls for lupdate)."""
-        return {
-            "Generator": self.tr("Generator"),
-            "Generator parameters": self.tr("Generator parameters"),
-            "present": self.tr("present"),
-            "AI labels": self.tr("AI labels"),
-            "Looked for, not present": self.tr("Looked for, not present"),
-            "Problems reading the metadata": self.tr("Problems reading the metadata"),
-            "No tags yet.": self.tr("No tags yet."),
-            "No notes yet.": self.tr("No notes yet."),
-        }
-
-    def _fill_provenance(self, item: Item, state: ItemState) -> None:
-        w = self._words()
-        prov = item.provenance or {}
-        generator = prov.get("generator")
-        none = self.tr("none found")
-        self.generator_label.setText(
-            f"<b>{_esc(w['Generator'])}:</b> {_esc(generator) if generator else _esc(none)}"
-        )
-        prompt = prov.get("prompt")
-        negative = prov.get("negative_prompt")
-        self.prompt_edit.setPlainText(prompt or "")
-        self.prompt_edit.setPlaceholderText(self.tr("No prompt found in the file."))
-        self.negative_edit.setPlainText(negative or "")
-        self.negative_edit.setPlaceholderText(self.tr("No negative prompt found in the file."))
-        operator_prompts = [
-            n["text"][len(OPERATOR_PROMPT_PREFIX) :]
-            for n in state.notes
-            if str(n.get("text", "")).startswith(OPERATOR_PROMPT_PREFIX)
-        ]
-        self.operator_prompt_title.setVisible(bool(operator_prompts))
-        self.operator_prompt_edit.setVisible(bool(operator_prompts))
-        self.operator_prompt_edit.setPlainText("\n\n".join(operator_prompts))
-
-        parts: list[str] = []
-        params = {
-            k: v for k, v in (prov.get("parameters") or {}).items() if v not in ({}, None, "")
-        }
-        if params:
-            cells = "".join(
-                f"<tr><td style='padding-right:8px'>{_esc(k)}</td><td>{_esc(v if not isinstance(v, dict | list) else json.dumps(v, ensure_ascii=False))}</td></tr>"
-                for k, v in sorted(params.items())
-            )
-            parts.append(f"<b>{_esc(w['Generator parameters'])}</b><table>{cells}</table>")
-        c2pa = prov.get("c2pa")
-        if isinstance(c2pa, dict) and c2pa:
-            lines = []
-            for key in (
-                "claim_generator",
-                "digital_source_type",
-                "ai_generated",
-                "signing_time",
-                "validation_state",
-                "active_manifest",
-                "remote_url",
-            ):
-                if c2pa.get(key) not in (None, "", []):
-                    lines.append(f"{_esc(key)}: {_esc(c2pa[key])}")
-            signer = c2pa.get("signer")
-            if isinstance(signer, dict):
-                lines.append(
-                    _esc(self.tr("signed by"))
-                    + ": "
-                    + _esc(", ".join(f"{k}={v}" for k, v in signer.items() if v))
-                )
-            lines.extend(self._c2pa_verdict_lines(c2pa))
-            parts.append(f"<b>C2PA</b><br>{'<br>'.join(lines) or _esc(w['present'])}")
-        else:
-            parts.append(f"<b>C2PA</b>: {_esc(none)}")
-        parts.extend(self._record_parts(prov))
-        labels = prov.get("ai_labels") or []
-        if labels:
-            shown = "<br>".join(
-                f"{_esc(label.get('source'))}: {_esc(label.get('value') if isinstance(label.get('value'), str) else json.dumps(label.get('value'), ensure_ascii=False))}"
-                for label in labels
-                if isinstance(label, dict)
-            )
-            parts.append(f"<b>{_esc(w['AI labels'])}</b><br>{shown}")
-        else:
-            parts.append(f"<b>{_esc(w['AI labels'])}</b>: {_esc(none)}")
-        absent = prov.get("absent") or []
-        if absent:
-            parts.append(
-                f"<b>{_esc(w['Looked for, not present'])}</b>: {_esc(', '.join(map(str, absent)))}"
-            )
-        errors = prov.get("errors") or []
-        if errors:
-            parts.append(
-                f"<b>{_esc(w['Problems reading the metadata'])}</b><br>"
-                + "<br>".join(_esc(e) for e in errors[:10])
-            )
-        if not prov:
-            parts = [_esc(self.tr("No provenance was extracted for this item."))]
-        self.prov_details.setText("<br><br>".join(parts))
-
-    def _c2pa_verdict_lines(self, c2pa: dict) -> list[str]:
-        """Verdict (Trusted / Valid / Invalid / unreadable), its reasons, and an AI origin
-        stated in an ingredient manifest."""
-        lines: list[str] = []
-        if c2pa.get("verdict"):
-            lines.append(f"<b>{_esc(self.tr('Verdict'))}: {_esc(c2pa['verdict'])}</b>")
-        lines.extend("&nbsp;&nbsp;• " + _esc(r) for r in (c2pa.get("verdict_reasons") or [])[:10])
-        origin = c2pa.get("ai_origin")
-        if isinstance(origin, dict) and origin.get("depth"):
-            lines.append(
-                _esc(self.tr("AI origin stated in an ingredient manifest"))
-                + f": {_esc(origin.get('digital_source_type'))} ({_esc(origin.get('generator'))})"
-            )
-        return lines
-
-    def _record_parts(self, prov: dict) -> list[str]:
-        """Conflicting generator records, further prompts (regional, character...) and
-        generator metadata in an unrecognised format."""
-        parts: list[str] = []
-        conflicts = prov.get("conflicts") or []
-        if conflicts:
-            rows = "".join(
-                f"<br>• {_esc(c.get('source'))} ({_esc(c.get('generator'))}): "
-                f"{_esc(str(c.get('value'))[:300])}"
-                for c in conflicts[:10]
-            )
-            parts.append(
-                f"<b style='color:#b00'>{_esc(self.tr('Conflicting records'))}</b><br>"
-                + _esc(
-                    self.tr("Shown prompt is from {source}; rule: {rule}.").format(
-                        source=conflicts[0].get("chosen_source"), rule=conflicts[0].get("rule")
-                    )
-                )
-                + rows
-            )
-        extra = [
-            p
-            for p in prov.get("prompts") or []
-            if isinstance(p, dict) and p.get("role") not in ("positive", "negative")
-        ]
-        if extra:
-            rows = "".join(
-                f"<br>• {_esc(p.get('role'))}"
-                + (f" {_esc(json.dumps(p['region']))}" if p.get("region") else "")
-                + (f" {_esc(json.dumps(p['center']))}" if p.get("center") else "")
-                + f": {_esc(str(p.get('text'))[:300])}"
-                for p in extra[:20]
-            )
-            parts.append(f"<b>{_esc(self.tr('Further prompts'))}</b>{rows}")
-        for record in (prov.get("unrecognised") or [])[:5]:
-            parts.append(
-                f"<b>{_esc(record.get('label'))}</b> ({_esc(record.get('field'))})<br>"
-                + _esc(str(record.get("raw"))[:500])
-            )
-        return parts
-
-    def _fill_tags(self, tags: list[str]) -> None:
-        w = self._words()
-        if not tags:
-            self.tag_chips.setText(f"<i>{_esc(w['No tags yet.'])}</i>")
-        else:
-            chips = []
-            remove = self.tr("Remove this tag")
-            for tag in tags:
-                bg = tag_colour(tag)
-                fg = tag_text_colour(bg)
-                link = (
-                    ""
-                    if self.session.read_only
-                    else f" <a href='untag:{_esc(tag)}' style='color:{fg.name()};text-decoration:none' title='{_esc(remove)}'>✕</a>"
-                )
-                chips.append(
-                    f"<span style='background-color:{bg.name()};color:{fg.name()}'>&nbsp;{_esc(tag)}{link}&nbsp;</span>"
-                )
-            self.tag_chips.setText("&nbsp; ".join(chips))
-        self._tag_completions.setStringList(items_mod.all_tags(self.session.view))
-        writable = not self.session.read_only
-        self.tag_input.setEnabled(writable)
-        self.tag_add.setEnabled(writable)
-
-    def _fill_notes(self, state: ItemState) -> None:
-        w = self._words()
-        entries = []
-        for note in state.notes + state.corrections:
-            text = str(note.get("text", ""))
-            is_correction = note in state.corrections
-            label = self.tr("Correction") if is_correction else self.tr("Note")
-            if text.startswith(OPERATOR_PROMPT_PREFIX):
-                label = self.tr("Prompt entered by the operator (not captured)")
-                text = text[len(OPERATOR_PROMPT_PREFIX) :]
-            entries.append(
-                f"<p><b>{_esc(label)}</b> · {_esc(note.get('actor', ''))} · "
-                f"{_esc(format_time(str(note.get('at_utc', ''))))}<br>{_esc(text).replace(chr(10), '<br>')}</p>"
-            )
-        self.notes_label.setText("".join(entries) or f"<i>{_esc(w['No notes yet.'])}</i>")
-        writable = not self.session.read_only
-        for widget in (self.note_edit, self.note_add, self.note_correction):
-            widget.setEnabled(writable)
 
     # -- preview -------------------------------------------------------------------------------
 
@@ -596,11 +266,13 @@ class Inspector(QWidget):
     # -- tags and notes ------------------------------------------------------------------------------
 
     def add_tag_from_input(self) -> None:
-        tag = self.tag_input.text().strip()
-        if not tag or self.item is None:
+        if self.item is not None:
+            self.tags.take_input()  # -> _add_tag
+
+    def _add_tag(self, tag: str) -> None:
+        if self.item is None:
             return
         item_id = self.item.id
-        self.tag_input.clear()
         actor = self.session.actor()
         self.session.write(
             lambda case: items_mod.add_tag(case, [item_id], tag, actor=actor),
@@ -610,9 +282,11 @@ class Inspector(QWidget):
         )
 
     def _chip_clicked(self, link: str) -> None:
-        if not link.startswith("untag:") or self.item is None:
+        self.tags.chip_clicked(link)  # -> _remove_tag
+
+    def _remove_tag(self, tag: str) -> None:
+        if self.item is None:
             return
-        tag = html.unescape(link.removeprefix("untag:"))
         item_id = self.item.id
         actor = self.session.actor()
         self.session.write(
@@ -629,16 +303,11 @@ class Inspector(QWidget):
         item_id = self.item.id
         correction = self.note_correction.isChecked()
         actor = self.session.actor()
-
-        def done(_: object) -> None:
-            self.note_edit.clear()
-            self.note_correction.setChecked(False)
-
         self.session.write(
             lambda case: items_mod.add_note(
                 case, item_id, text, actor=actor, correction=correction
             ),
-            done,
+            lambda _: self.notes.clear_input(),
             lambda exc: show_error(self, self.tr("Note not added"), exc),
             changed_ids=[item_id],
             title="note",
@@ -647,25 +316,15 @@ class Inspector(QWidget):
     # -- language ------------------------------------------------------------------------------------
 
     def retranslate_ui(self) -> None:
-        self.hash_box.setTitle(self.tr("Hashes"))
-        for row in (self.sha256, self.sha512, self.sm3):
-            row.copy.setText(self.tr("Copy"))
-            row.copy.setToolTip(self.tr("Copy this hash to the clipboard"))
-        self.facts_box.setTitle(self.tr("Acquisition"))
-        self.prov_box.setTitle(self.tr("Provenance found in the file"))
-        self.prompt_title.setText(self.tr("Prompt"))
-        self.negative_title.setText(self.tr("Negative prompt"))
-        self.operator_prompt_title.setText(
-            self.tr("Prompt entered by the operator (typed in by hand, not captured)")
-        )
-        self.time_box.setTitle(self.tr("Trusted timestamp"))
-        self.tag_box.setTitle(self.tr("Tags"))
-        self.tag_input.setPlaceholderText(self.tr("Add a tag…"))
-        self.tag_add.setText(self.tr("Add tag"))
-        self.note_box.setTitle(self.tr("Notes"))
-        self.note_edit.setPlaceholderText(self.tr("Write a note about this item…"))
-        self.note_correction.setText(self.tr("This note corrects the record"))
-        self.note_add.setText(self.tr("Add note"))
+        for section in (
+            self.hash_box,
+            self.facts_box,
+            self.prov_box,
+            self.time_box,
+            self.tags,
+            self.notes,
+        ):
+            section.retranslate()
         self.events_box.setTitle(self.tr("This item's custody events"))
         self.placeholder.setText(self.tr("Select an item to see its details."))
         if self.item is not None:

@@ -12,21 +12,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
-    QMenu,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -42,11 +36,13 @@ from app.gui.icons import app_icon
 from app.gui.import_flow import ImportFlow
 from app.gui.inspector import Inspector
 from app.gui.lazy import preload
+from app.gui.main_actions import build_actions, build_menus, retranslate_actions
 from app.gui.messages import show_error
 from app.gui.models import ItemTableModel
 from app.gui.ocr_flow import BackgroundOcr
 from app.gui.screen_capture import CaptureFlow
 from app.gui.session import CaseSession
+from app.gui.status_bar import CaseStatusBar
 from app.gui.study import StudyReviewPanel
 from app.gui.tag_dialog import TagDialog
 from app.gui.thumbnails import ThumbnailCache
@@ -114,39 +110,8 @@ class MainWindow(QMainWindow):
         self.evidence = EvidencePane(self.model, self.thumbnails.side, self)
         self.custody = CustodyLogPane(session, self)
         self.inspector = Inspector(session, self)
-
-        self.workspaces = QTabWidget(self)
-        self.workspaces.setObjectName("workspaces")
-        self.workspaces.setDocumentMode(True)
-        self.workspaces.addTab(self.evidence, "")
-        self.workspaces.addTab(self.custody, "")
-        self.capture = LazyCaptureTab(session, self)
-        self.compare = CompareWorkspace(session, self)
-        self.campaigns = CampaignPanel(session.path, self, session=session)
-        self.add_workspace(self.capture, "")
-        self.add_workspace(self.compare, "")
-        self.add_workspace(self.campaigns, "")
-        self.study_review = StudyReviewPanel(session, self)
-        self.add_workspace(self.study_review, "")
-        self.duties = DutiesView(session, self)  # platform duties (issue #20)
-        self.add_workspace(self.duties, "")
-        self.workspaces.currentChanged.connect(
-            lambda _: (
-                self.duties.refresh() if self.workspaces.currentWidget() is self.duties else None
-            )
-        )
-        self.setCentralWidget(self.workspaces)
-
-        self.inspector_dock = QDockWidget(self)
-        self.inspector_dock.setObjectName("inspectorDock")
-        self.inspector_dock.setWidget(self.inspector)
-        self.inspector_dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
-        self.resizeDocks([self.inspector_dock], [460], Qt.Orientation.Horizontal)
+        self._build_workspaces()
+        self._build_inspector_dock()
 
         self.imports = ImportFlow(session, self)
         self.captures = CaptureFlow(session, self)
@@ -173,8 +138,53 @@ class MainWindow(QMainWindow):
         self._status_timer.start()
         # Once the first screen is up, import what import/verify/settings need, off-thread.
         QTimer.singleShot(PRELOAD_DELAY_MS, self, self._preload)
-        # Keep the cyclic garbage collector off what is long-lived (widgets, fetched rows):
-        # a full collection over it stalled the window for 60-110 ms during imports.
+        self._keep_gc_off_long_lived()
+
+        self.evidence.filter_bar.set_tags(items_mod.all_tags(session.view))
+        self.retranslate_ui()
+        self._update_actions()
+        self.resize(1360, 860)
+
+    def _build_workspaces(self) -> None:
+        """The central tabs: evidence, custody log, capture, compare, campaigns, study
+        review, duties (titles are set by ``retranslate_ui``)."""
+        self.workspaces = QTabWidget(self)
+        self.workspaces.setObjectName("workspaces")
+        self.workspaces.setDocumentMode(True)
+        self.workspaces.addTab(self.evidence, "")
+        self.workspaces.addTab(self.custody, "")
+        self.capture = LazyCaptureTab(self.session, self)
+        self.compare = CompareWorkspace(self.session, self)
+        self.campaigns = CampaignPanel(self.session.path, self, session=self.session)
+        self.add_workspace(self.capture, "")
+        self.add_workspace(self.compare, "")
+        self.add_workspace(self.campaigns, "")
+        self.study_review = StudyReviewPanel(self.session, self)
+        self.add_workspace(self.study_review, "")
+        self.duties = DutiesView(self.session, self)  # platform duties (issue #20)
+        self.add_workspace(self.duties, "")
+        self.workspaces.currentChanged.connect(
+            lambda _: (
+                self.duties.refresh() if self.workspaces.currentWidget() is self.duties else None
+            )
+        )
+        self.setCentralWidget(self.workspaces)
+
+    def _build_inspector_dock(self) -> None:
+        self.inspector_dock = QDockWidget(self)
+        self.inspector_dock.setObjectName("inspectorDock")
+        self.inspector_dock.setWidget(self.inspector)
+        self.inspector_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
+        self.resizeDocks([self.inspector_dock], [460], Qt.Orientation.Horizontal)
+
+    def _keep_gc_off_long_lived(self) -> None:
+        """Keep the cyclic garbage collector off what is long-lived (widgets, fetched rows):
+        a full collection over it stalled the window for 60-110 ms during imports."""
         self._freeze_timer = QTimer(self)
         self._freeze_timer.setSingleShot(True)
         self._freeze_timer.setInterval(0)
@@ -182,11 +192,6 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._freeze_timer.start)
         self.model.rowsInserted.connect(self._freeze_timer.start)
         gc.freeze()
-
-        self.evidence.filter_bar.set_tags(items_mod.all_tags(session.view))
-        self.retranslate_ui()
-        self._update_actions()
-        self.resize(1360, 860)
 
     def _preload(self) -> None:
         if not self.session.closed:
@@ -207,182 +212,39 @@ class MainWindow(QMainWindow):
         if index >= 0:
             self.workspaces.setTabText(index, title)
 
-    # -- actions ------------------------------------------------------------------------------
-
-    def _action(
-        self, name: str, shortcut: QKeySequence | str | None = None, slot: object = None
-    ) -> QAction:
-        action = QAction(self)
-        action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if callable(slot):
-            action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
+    # -- actions and status bar ----------------------------------------------------------------
 
     def _build_actions(self) -> None:
-        K = QKeySequence.StandardKey
-        self.act_new = self._action("actNewCase", QKeySequence(K.New), self.new_case_requested.emit)
-        self.act_open = self._action(
-            "actOpenCase", QKeySequence(K.Open), self.open_case_requested.emit
-        )
-        self.act_close = self._action("actCloseCase", "Ctrl+W", self.close_case_requested.emit)
-        self.act_import_files = self._action(
-            "actImportFiles", "Ctrl+I", self.imports.open_files_dialog
-        )
-        self.act_import_folder = self._action(
-            "actImportFolder", "Ctrl+Shift+I", self.imports.open_folder_dialog
-        )
-        self.act_quit = self._action("actQuit", QKeySequence(K.Quit), self.close)
-        self.act_capture_full = self._action(
-            "actCaptureFull", "Ctrl+Shift+1", lambda: self.captures.start("full-screen")
-        )
-        self.act_capture_window = self._action(
-            "actCaptureWindow", "Ctrl+Shift+2", lambda: self.captures.start("window")
-        )
-        self.act_capture_region = self._action(
-            "actCaptureRegion", "Ctrl+Shift+3", lambda: self.captures.start("region")
-        )
-        self.act_tag = self._action("actTag", "Ctrl+T", self.tag_selection)
-        self.act_untag = self._action("actUntag", "Ctrl+Shift+T", self.untag_selection)
-        self.act_note = self._action("actNote", "Ctrl+Shift+N", self.focus_note)
-        self.act_copy_hash = self._action("actCopyHash", "Ctrl+Shift+C", self.copy_hashes)
-        self.act_select_all = self._action(
-            "actSelectAll", QKeySequence(K.SelectAll), self.evidence.select_all
-        )
-        self.act_find = self._action("actFind", QKeySequence(K.Find), self.focus_filter)
-        self.act_grid = self._action(
-            "actGrid", "Ctrl+1", lambda: self.show_evidence(EvidencePane.GRID)
-        )
-        self.act_table = self._action(
-            "actTable", "Ctrl+2", lambda: self.show_evidence(EvidencePane.TABLE)
-        )
-        self.act_log = self._action("actLog", "Ctrl+3", self.show_custody_log)
-        for act in (self.act_grid, self.act_table):
-            act.setCheckable(True)
-        self.act_grid.setChecked(True)
-        group = QActionGroup(self)
-        group.addAction(self.act_grid)
-        group.addAction(self.act_table)
-        self.act_inspector = self.inspector_dock.toggleViewAction()
-        self.act_inspector.setShortcut(QKeySequence("Ctrl+Shift+D"))
-        self.act_refresh = self._action(
-            "actRefresh", QKeySequence(K.Refresh), lambda: self._case_changed(None)
-        )
-        self.act_verify = self._action("actVerify", "Ctrl+Shift+V", self.verify_case)
-        self.act_settings = self._action("actSettings", "Ctrl+,", self.settings_requested.emit)
-        self.act_export = self._action("actExport", "Ctrl+E", self.export_bundle)
-        self.act_compare_item = self._action("actCompareItem", None, self.compare_current)
+        build_actions(self)  # app.gui.main_actions: every act_* with its shortcut
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self.menu_file = QMenu(self)
-        self.menu_file.addActions([self.act_new, self.act_open, self.act_close])
-        self.menu_file.addSeparator()
-        self.menu_file.addActions([self.act_import_files, self.act_import_folder])
-        self.menu_file.addSeparator()
-        self.menu_file.addAction(self.act_export)
-        self.menu_file.addSeparator()
-        self.menu_file.addActions([self.act_settings, self.act_quit])
-        self.menu_edit = QMenu(self)
-        self.menu_edit.addActions([self.act_tag, self.act_untag, self.act_note])
-        self.menu_edit.addSeparator()
-        self.menu_edit.addActions([self.act_copy_hash, self.act_select_all, self.act_find])
-        self.menu_capture = QMenu(self)
-        self.menu_capture.addActions(
-            [self.act_capture_full, self.act_capture_window, self.act_capture_region]
-        )
-        self.menu_view = QMenu(self)
-        self.menu_view.addActions([self.act_grid, self.act_table, self.act_log])
-        self.menu_view.addSeparator()
-        self.menu_view.addActions([self.act_inspector, self.act_refresh])
-        self.menu_case = QMenu(self)
-        self.menu_case.addActions([self.act_verify, self.act_compare_item])
-        for menu in (
-            self.menu_file,
-            self.menu_edit,
-            self.menu_capture,
-            self.menu_view,
-            self.menu_case,
-        ):
-            bar.addMenu(menu)
-        self.toolbar = QToolBar(self)
-        self.toolbar.setObjectName("mainToolbar")
-        self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toolbar.addActions([self.act_import_files, self.act_capture_region])
-        self.toolbar.addSeparator()
-        self.toolbar.addActions([self.act_tag, self.act_grid, self.act_table])
-        self.toolbar.addSeparator()
-        self.toolbar.addActions([self.act_verify])
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-        self.evidence.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.evidence.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for view in (self.evidence.grid, self.evidence.table):
-            view.addActions(
-                [
-                    self.act_tag,
-                    self.act_untag,
-                    self.act_note,
-                    self.act_copy_hash,
-                    self.act_compare_item,
-                ]
-            )
+        build_menus(self)  # menus, main toolbar, the evidence views' context menus
 
     def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        self.status_case = QLabel(self)
-        self.status_case.setObjectName("statusCase")
-        self.status_items = QLabel(self)
-        self.status_items.setObjectName("statusItems")
-        self.status_pending = QLabel(self)
-        self.status_pending.setObjectName("statusPending")
-        self.status_mode = QLabel(self)
-        self.status_mode.setObjectName("statusMode")
-        self.status_job = QLabel(self)
-        self.status_job.setObjectName("statusJob")
-        status.addWidget(self.status_case, 1)
-        status.addPermanentWidget(self.status_job)
-        self.ocr.status_bar = status  # its progress and Cancel appear there while it runs
-        status.addPermanentWidget(self.status_items)
-        status.addPermanentWidget(self.status_pending)
-        status.addPermanentWidget(self.status_mode)
+        self.status_bar = CaseStatusBar(
+            self.statusBar(), self.session, self.model, self, self.count_text
+        )
+        bar = self.status_bar
+        self.status_case, self.status_items = bar.case_label, bar.items_label
+        self.status_pending, self.status_mode = bar.pending_label, bar.mode_label
+        self.status_job = bar.job_label
+        self.ocr.status_bar = self.statusBar()  # its progress and Cancel appear there
+        bar.add_counts()
+
+    def count_text(self, kind: str, n: int) -> str:
+        """The status bar's plural texts, here so lupdate files their numerus forms in this
+        window's context: "items", "pending" (attestations) or "ocr" (found by OCR text)."""
+        if kind == "items":
+            return self.tr("%n item(s)", "", n)
+        if kind == "pending":
+            return self.tr("%n pending attestation(s)", "", n)
+        return self.tr("%n by text in the image (OCR)", "", n)
 
     def _update_status(self) -> None:
-        self.status_case.setText(
-            self.tr("Case: {title} — {path}").format(
-                title=self.session.title, path=self.session.path
-            )
-        )
-        total = self.session.item_count()
-        shown = self.model.total
-        text = self.tr("%n item(s)", "", total)
-        if shown != total:
-            text = self.tr("{shown} of {text} shown").format(shown=shown, text=text)
-        search = self.model.item_filter.text
-        if search:
-            from app.core.ocr import search_ids  # results found by a screenshot's OCR text
-
-            found = len(search_ids(self.session.view, search))
-            if found:
-                text += " · " + self.tr("%n by text in the image (OCR)", "", found)
-        self.status_items.setText(text)
-        self.status_pending.setText(
-            self.tr("%n pending attestation(s)", "", self.session.pending_attestations())
-        )
-        self.status_mode.setText(self.tr("READ-ONLY") if self.session.read_only else "")
-        self.status_mode.setVisible(self.session.read_only)
-        self.status_mode.setStyleSheet("color: #a50e0e; font-weight: bold")
-        active = self.session.writer.active()
-        self.status_job.setText(
-            self.tr("Working: {task}").format(task=active[0].title) if active else ""
-        )
+        self.status_bar.update()
 
     def _tick(self) -> None:
-        if self.session.writer.busy or self.status_job.text():
-            self._update_status()
+        self.status_bar.tick()
 
     def _update_actions(self) -> None:
         writable = not self.session.read_only
@@ -561,46 +423,7 @@ class MainWindow(QMainWindow):
             self.tr("{title} — Proofshot").format(title=self.session.title)
             + (" " + self.tr("(read-only)") if self.session.read_only else "")
         )
-        texts = {
-            self.act_new: self.tr("&New case…"),
-            self.act_open: self.tr("&Open case…"),
-            self.act_close: self.tr("&Close case"),
-            self.act_import_files: self.tr("&Import files…"),
-            self.act_import_folder: self.tr("Import &folder…"),
-            self.act_quit: self.tr("&Quit"),
-            self.act_capture_full: self.tr("Capture &full screen"),
-            self.act_capture_window: self.tr("Capture a &window"),
-            self.act_capture_region: self.tr("Capture a &region…"),
-            self.act_tag: self.tr("&Tag selected…"),
-            self.act_untag: self.tr("&Remove a tag…"),
-            self.act_note: self.tr("Add &note"),
-            self.act_copy_hash: self.tr("&Copy SHA-256"),
-            self.act_select_all: self.tr("Select &all"),
-            self.act_find: self.tr("&Find…"),
-            self.act_grid: self.tr("&Grid"),
-            self.act_table: self.tr("&Table"),
-            self.act_log: self.tr("Custody &log"),
-            self.act_inspector: self.tr("&Inspector"),
-            self.act_refresh: self.tr("Re&fresh"),
-            self.act_verify: self.tr("&Verify case…"),
-            self.act_settings: self.tr("&Settings…"),
-            self.act_export: self.tr("&Export court bundle…"),
-            self.act_compare_item: self.tr("Compare with &works"),
-        }
-        for action, text in texts.items():
-            action.setText(text)
-            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            plain = text.replace("&", "").removesuffix("…")
-            action.setToolTip(f"{plain} ({keys})" if keys else plain)
-        self.act_capture_region.setIconText(self.tr("Capture region"))
-        self.act_import_files.setIconText(self.tr("Import"))
-        self.act_tag.setIconText(self.tr("Tag"))
-        self.act_verify.setIconText(self.tr("Verify"))
-        self.menu_file.setTitle(self.tr("&File"))
-        self.menu_edit.setTitle(self.tr("&Edit"))
-        self.menu_capture.setTitle(self.tr("&Capture"))
-        self.menu_view.setTitle(self.tr("&View"))
-        self.menu_case.setTitle(self.tr("C&ase"))
+        retranslate_actions(self)
         self.workspaces.setTabText(self.workspaces.indexOf(self.evidence), self.tr("Evidence"))
         self.workspaces.setTabText(self.workspaces.indexOf(self.custody), self.tr("Custody log"))
         self.set_workspace_title(self.duties, self.tr("Duties"))

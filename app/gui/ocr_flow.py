@@ -96,13 +96,6 @@ class BackgroundOcr(QObject):
         ids = self.pending() if item_ids is None else list(item_ids)
         if not ids:
             return False
-        try:
-            self._info = ocr.engine_info()
-        except ocr.OcrUnavailableError as exc:
-            self.status_label.setText(str(exc))
-            self.cancel_button.setVisible(False)
-            self._show_status()
-            return False
         self.running = True
         self._batch += 1
         self._cancel = CancelToken()
@@ -115,9 +108,38 @@ class BackgroundOcr(QObject):
             )
         }
         self._show_progress()
+        batch = self._batch
+        # The engine's facts (its version, the models' hashes) are found in the pool: the
+        # first time they read tens of MB of models, later only stat them.
+        self.pool.run(
+            ocr.engine_info,
+            lambda info: self._engine_ready(batch, ids, paths, info),
+            lambda exc: self._engine_failed(batch, exc),
+            title="ocr-engine",
+        )
+        return True
+
+    def _engine_ready(
+        self, batch: int, ids: list[int], paths: dict[int, Any], info: ocr.EngineInfo
+    ) -> None:
+        """GUI thread: the engine is known; the batch's images go to the pool."""
+        if not self.running or batch != self._batch:
+            return  # cancelled before the engine answered
+        self._info = info
         for item_id in ids:
             self._submit(item_id, paths[item_id])
-        return True
+
+    def _engine_failed(self, batch: int, exc: BaseException) -> None:
+        """GUI thread: no engine (or no model): say why; nothing was started."""
+        if not self.running or batch != self._batch:
+            return
+        self.running = False
+        self.status_label.setText(
+            str(exc) if isinstance(exc, ocr.OcrUnavailableError) else f"{type(exc).__name__}: {exc}"
+        )
+        self.cancel_button.setVisible(False)
+        self._show_status()
+        self.finished.emit(self._outcome)
 
     def _submit(self, item_id: int, path: Any) -> TaskHandle:
         cancel, batch = self._cancel, self._batch

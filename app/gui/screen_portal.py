@@ -7,7 +7,8 @@ the desktop may show its own confirmation, and the answer arrives later as a ``R
 signal on a request object whose path we can predict from our bus name and a token -- so
 we listen *before* asking. The answer names a PNG file the portal saved (usually in the
 user's Pictures folder); its pixels become the capture and the file is then removed, so
-screenshots do not pile up there (its address is kept in the item's facts).
+screenshots do not pile up there (its address is kept in the item's facts). The address comes
+from another process, so it is trusted only as far as :func:`load_portal_file` checks it.
 
 :func:`select_backend` picks the portal on a Wayland session and ``QScreen`` elsewhere
 (Windows, macOS, X11, the offscreen test platform); ``PROOFSHOT_SCREEN_CAPTURE`` may force
@@ -18,11 +19,14 @@ that refuses sometimes never answers at all).
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
 import secrets
+import stat
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -88,13 +92,96 @@ def response_uri(results: Any, message_text: str = "") -> str | None:
     return match.group(1) if match else None
 
 
-def load_portal_file(uri: str, *, remove: bool = True) -> QImage:
-    """The image the portal saved at ``uri``; the file is removed afterwards when asked."""
+MAX_PORTAL_FILE_BYTES = 256 * 1024 * 1024  # an 8K PNG is far smaller; a bigger file is not ours
+
+
+class PortalFileRefused(OSError):
+    """The portal's answer named a file we will not read (wrong place, a link, not a file, too big)."""
+
+
+def portal_folders(environ: Mapping[str, str] | None = None) -> list[Path]:
+    """The folders a desktop portal saves screenshots in, as real paths.
+
+    xdg-desktop-portal backends write into the user's Pictures folder (``XDG_PICTURES_DIR``,
+    else ``~/Pictures``), their cache (``XDG_CACHE_HOME``, else ``~/.cache``), the temporary
+    folder (``TMPDIR``, else ``/tmp``) or the user's runtime folder (``XDG_RUNTIME_DIR``, else
+    ``/run/user/<uid>``, where the document portal lives). Anything else is refused.
+    """
+    env = os.environ if environ is None else environ
+    home = Path(env.get("HOME") or Path.home())
+    candidates = [
+        env.get("XDG_PICTURES_DIR") or "",
+        str(home / "Pictures"),
+        env.get("XDG_CACHE_HOME") or str(home / ".cache"),
+        env.get("TMPDIR") or "",
+        tempfile.gettempdir(),
+        "/tmp",
+        env.get("XDG_RUNTIME_DIR") or "",
+    ]
+    if hasattr(os, "geteuid"):
+        candidates.append(f"/run/user/{os.geteuid()}")
+    folders: list[Path] = []
+    for text in candidates:
+        if not text or not os.path.isabs(text):
+            continue
+        real = Path(os.path.realpath(text))
+        if real not in folders:
+            folders.append(real)
+    return folders
+
+
+def _portal_path(uri: str, folders: list[Path]) -> Path:
+    """The local path ``uri`` names, refused unless it lies under one of ``folders``."""
     parsed = urlparse(uri)
-    if parsed.scheme != "file":
-        raise OSError(f"the portal answered with an address that is not a file: {uri}")
+    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+        raise PortalFileRefused(f"the portal answered with an address that is not a file: {uri}")
     path = Path(unquote(parsed.path))
-    image = QImage(str(path))
+    if not path.is_absolute() or ".." in path.parts:
+        raise PortalFileRefused(f"the portal answered with a path that is not plain: {path}")
+    parent = Path(os.path.realpath(path.parent))
+    if not any(parent == folder or folder in parent.parents for folder in folders):
+        raise PortalFileRefused(
+            f"the portal's screenshot is not in a folder a portal saves to: {path}"
+        )
+    return parent / path.name
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path`` if it is a regular file of ours (no link followed), bounded."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise PortalFileRefused(f"the portal's screenshot is a symbolic link: {path}") from exc
+        raise OSError(
+            f"the portal's screenshot could not be read: {path} ({exc.strerror})"
+        ) from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise PortalFileRefused(f"the portal's screenshot is not a regular file: {path}")
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            raise PortalFileRefused(f"the portal's screenshot belongs to another user: {path}")
+        if info.st_size > MAX_PORTAL_FILE_BYTES:
+            raise PortalFileRefused(f"the portal's screenshot is too big to be one: {path}")
+        data = handle.read(MAX_PORTAL_FILE_BYTES + 1)
+    if len(data) > MAX_PORTAL_FILE_BYTES:
+        raise PortalFileRefused(f"the portal's screenshot is too big to be one: {path}")
+    return data
+
+
+def load_portal_file(uri: str, *, remove: bool = True, folders: list[Path] | None = None) -> QImage:
+    """The image the portal saved at ``uri``; the file is removed afterwards when asked.
+
+    The address comes from another process, so it is checked before anything is read: a
+    ``file:`` address under one of :func:`portal_folders` (or ``folders``), the file itself a
+    regular file of this user opened without following a symbolic link, at most
+    :data:`MAX_PORTAL_FILE_BYTES`. Otherwise :class:`PortalFileRefused` says why and the file
+    is left alone.
+    """
+    path = _portal_path(uri, portal_folders() if folders is None else folders)
+    image = QImage.fromData(_read_regular_file(path))
     if image.isNull():
         raise OSError(f"the portal's screenshot could not be read: {path}")
     if remove:

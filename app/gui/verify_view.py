@@ -67,23 +67,46 @@ class VerifyResultDialog(QDialog):
         self.setObjectName("verifyResult")
         self.report = report
         self.setWindowTitle(self.tr("Verification result"))
-        self.banner = QLabel(self)
-        self.banner.setObjectName("verifyBanner")
-        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.banner.setWordWrap(True)
-        colour = INTACT_COLOUR if report.intact else BROKEN_COLOUR
-        self.banner.setStyleSheet(
-            f"QLabel {{ background: {colour}; color: white; font-size: 20pt; font-weight: bold;"
-            " padding: 16px; border-radius: 6px; }"
-        )
-        if report.intact:
-            self.banner.setText(self.tr("✔ INTACT"))
-        else:
-            self.banner.setText(self.tr("✖ BROKEN — %n problem(s)", "", len(report.problems)))
+        self.banner = self._banner(report)
         self.details = QLabel(self)
         self.details.setObjectName("verifyDetails")
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setText("\n".join(self._detail_lines(report, read_only)))
+        self.problems = self._problem_table(report)
+        self.notes = QLabel("\n".join(report.notes), self)
+        self.notes.setWordWrap(True)
+        self.notes.setVisible(bool(report.notes))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.details)
+        layout.addWidget(self.problems, 1)
+        layout.addWidget(self.notes)
+        layout.addWidget(buttons)
+        self.resize(760, 520 if report.problems else 320)
+
+    def _banner(self, report: VerifyReport) -> QLabel:
+        """Green "✔ INTACT" or red "✖ BROKEN — n problem(s)", large."""
+        banner = QLabel(self)
+        banner.setObjectName("verifyBanner")
+        banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        banner.setWordWrap(True)
+        colour = INTACT_COLOUR if report.intact else BROKEN_COLOUR
+        banner.setStyleSheet(
+            f"QLabel {{ background: {colour}; color: white; font-size: 20pt; font-weight: bold;"
+            " padding: 16px; border-radius: 6px; }"
+        )
+        if report.intact:
+            banner.setText(self.tr("✔ INTACT"))
+        else:
+            banner.setText(self.tr("✖ BROKEN — %n problem(s)", "", len(report.problems)))
+        return banner
+
+    def _detail_lines(self, report: VerifyReport, read_only: bool) -> list[str]:
+        """What the verdict means, what was checked, the log's head, and whether this run
+        was logged."""
         lines = [
             self.tr(
                 "Checked {events} custody events and {items} items; re-hashed {objects} original files (SHA-256, SHA-512, SM3)."
@@ -110,20 +133,21 @@ class VerifyResultDialog(QDialog):
             )
         else:
             lines.append(self.tr("This verification was recorded in the custody log."))
-        self.details.setText("\n".join(lines))
-        self.problems = QTableWidget(len(report.problems), 4, self)
-        self.problems.setObjectName("verifyProblems")
-        self.problems.setHorizontalHeaderLabels(
+        return lines
+
+    def _problem_table(self, report: VerifyReport) -> QTableWidget:
+        """One row per problem: its code, item, event and what is wrong (hidden if none)."""
+        table = QTableWidget(len(report.problems), 4, self)
+        table.setObjectName("verifyProblems")
+        table.setHorizontalHeaderLabels(
             [self.tr("Problem"), self.tr("Item"), self.tr("Event"), self.tr("What is wrong")]
         )
-        self.problems.verticalHeader().setVisible(False)
-        self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.problems.setWordWrap(True)
-        self.problems.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.problems.horizontalHeader().setStretchLastSection(True)
-        self.problems.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents
-        )
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(True)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         for row, problem in enumerate(report.problems):
             values = (
                 problem.code,
@@ -132,21 +156,10 @@ class VerifyResultDialog(QDialog):
                 problem.message,
             )
             for col, value in enumerate(values):
-                self.problems.setItem(row, col, QTableWidgetItem(value))
-        self.problems.resizeRowsToContents()
-        self.problems.setVisible(bool(report.problems))
-        self.notes = QLabel("\n".join(report.notes), self)
-        self.notes.setWordWrap(True)
-        self.notes.setVisible(bool(report.notes))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.details)
-        layout.addWidget(self.problems, 1)
-        layout.addWidget(self.notes)
-        layout.addWidget(buttons)
-        self.resize(760, 520 if report.problems else 320)
+                table.setItem(row, col, QTableWidgetItem(value))
+        table.resizeRowsToContents()
+        table.setVisible(bool(report.problems))
+        return table
 
 
 class VerifyFlow(QObject):

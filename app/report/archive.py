@@ -27,7 +27,7 @@ from app.core.case import Case
 from app.core.digests import sha256_copy, sha256_file_sized
 from app.core.errors import ProofshotError
 from app.report import declarations, notice
-from app.report.model import Bundle
+from app.report.model import Bundle, Exhibit, GenerationView, ItemView
 
 MANIFEST_JSON = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
@@ -116,84 +116,6 @@ def write_custody_log(case: Case, head_seq: int, path: Path, *, after: int = 0) 
 
 def bundle_json(bundle: Bundle) -> dict[str, Any]:
     """The bundle model as data: which native is which exhibit item, with which tokens."""
-    exhibits = []
-    for ex in bundle.exhibits:
-        exhibits.append(
-            {
-                "number": ex.number,
-                "kind": ex.kind,
-                "title": ex.title,
-                "title_zh": ex.title_zh,
-                "source": ex.source,
-                "purpose": ex.purpose,
-                "purpose_zh": ex.purpose_zh,
-                "demonstrative": ex.demonstrative,
-                "capture": None
-                if ex.capture is None
-                else {
-                    "id": ex.capture.id,
-                    "requested_url": ex.capture.requested_url,
-                    "final_url": ex.capture.final_url,
-                    "title": ex.capture.title,
-                    "started_at": ex.capture.started_at,
-                    "ended_at": ex.capture.ended_at,
-                    "marks": ex.capture.marks,
-                    "facts": ex.capture.facts,
-                },
-                "generations": [
-                    {
-                        "id": g.id,
-                        "prompt": g.prompt,
-                        "negative_prompt": g.negative_prompt,
-                        "request_url": g.request_url,
-                        "job_id": g.job_id,
-                        "submitted_at": g.submitted_at,
-                        "returned_at": g.returned_at,
-                        "outputs": g.outputs,
-                        "parameters": g.parameters,
-                        "binding": g.binding,
-                        "facts": g.facts,
-                    }
-                    for g in ex.generations
-                ],
-                "work": None
-                if ex.work is None
-                else {
-                    "id": ex.work.id,
-                    "title": ex.work.title,
-                    "owner": ex.work.owner,
-                    "registration": ex.work.registration,
-                    "registration_date": ex.work.registration_date,
-                    "facts": ex.work.facts,
-                },
-                "chart": None
-                if ex.chart is None
-                else {
-                    "id": ex.chart.id,
-                    "title": ex.chart.title,
-                    "metrics": ex.chart.metrics,
-                    "elements": ex.chart.elements,
-                },
-                "items": [
-                    {
-                        "label": v.label,
-                        "item_id": v.item.id,
-                        "role": v.role,
-                        "native": v.native_name,
-                        "kind": v.item.kind,
-                        "media_type": v.item.media_type,
-                        "size": v.item.size,
-                        "sha256": v.item.sha256,
-                        "sha512": v.item.sha512,
-                        "sm3": v.item.sm3,
-                        "acquired_at": v.item.acquired_at,
-                        "source": v.item.source,
-                        "tokens": [t.file_stem for t in v.tokens],
-                    }
-                    for v in ex.items
-                ],
-            }
-        )
     return {
         "format": "proofshot-bundle/2",
         "case_title": bundle.case_title,
@@ -205,9 +127,91 @@ def bundle_json(bundle: Bundle) -> dict[str, Any]:
         "code_sha256": bundle.code_hash,
         "options": bundle.options.as_dict(),
         "verification_at_export": bundle.verification,
-        "exhibits": exhibits,
+        "exhibits": [_exhibit_json(ex) for ex in bundle.exhibits],
         "prompts": [p.__dict__ for p in bundle.prompts],
         "withdrawn": bundle.withdrawn,
+    }
+
+
+def _exhibit_json(ex: Exhibit) -> dict[str, Any]:
+    """One exhibit: its titles and purpose, what it shows (capture, work, chart), its items."""
+    return {
+        "number": ex.number,
+        "kind": ex.kind,
+        "title": ex.title,
+        "title_zh": ex.title_zh,
+        "source": ex.source,
+        "purpose": ex.purpose,
+        "purpose_zh": ex.purpose_zh,
+        "demonstrative": ex.demonstrative,
+        "capture": None
+        if ex.capture is None
+        else {
+            "id": ex.capture.id,
+            "requested_url": ex.capture.requested_url,
+            "final_url": ex.capture.final_url,
+            "title": ex.capture.title,
+            "started_at": ex.capture.started_at,
+            "ended_at": ex.capture.ended_at,
+            "marks": ex.capture.marks,
+            "facts": ex.capture.facts,
+        },
+        "generations": [_generation_json(g) for g in ex.generations],
+        "work": None
+        if ex.work is None
+        else {
+            "id": ex.work.id,
+            "title": ex.work.title,
+            "owner": ex.work.owner,
+            "registration": ex.work.registration,
+            "registration_date": ex.work.registration_date,
+            "facts": ex.work.facts,
+        },
+        "chart": None
+        if ex.chart is None
+        else {
+            "id": ex.chart.id,
+            "title": ex.chart.title,
+            "metrics": ex.chart.metrics,
+            "elements": ex.chart.elements,
+        },
+        "items": [_item_json(v) for v in ex.items],
+    }
+
+
+def _generation_json(g: GenerationView) -> dict[str, Any]:
+    """One generation event of an exhibit: prompt, request, job, outputs and their binding."""
+    return {
+        "id": g.id,
+        "prompt": g.prompt,
+        "negative_prompt": g.negative_prompt,
+        "request_url": g.request_url,
+        "job_id": g.job_id,
+        "submitted_at": g.submitted_at,
+        "returned_at": g.returned_at,
+        "outputs": g.outputs,
+        "parameters": g.parameters,
+        "binding": g.binding,
+        "facts": g.facts,
+    }
+
+
+def _item_json(v: ItemView) -> dict[str, Any]:
+    """One exhibit item: its label, native file name, digests, acquisition and token stems."""
+    return {
+        "label": v.label,
+        "item_id": v.item.id,
+        "role": v.role,
+        "native": v.native_name,
+        "kind": v.item.kind,
+        "media_type": v.item.media_type,
+        "size": v.item.size,
+        "sha256": v.item.sha256,
+        "sha512": v.item.sha512,
+        "sm3": v.item.sm3,
+        "acquired_at": v.item.acquired_at,
+        "source": v.item.source,
+        "tokens": [t.file_stem for t in v.tokens],
     }
 
 
@@ -226,9 +230,101 @@ for n, line in enumerate(lines, start=1):
 print(f"custody log intact: {n} entries, head {prev}")"""
 
 
+# VERIFY.txt's fixed steps; :func:`verify_text` adds the facts of this archive around them.
+VERIFY_EN_STEPS = (
+    "Run every command from this folder (the one holding this file).",
+    "",
+    "1. Every file is listed with its SHA-256 in SHA256SUMS (and, with sizes and roles, in",
+    "   manifest.json and manifest.csv). Check them all; each line must say OK:",
+    "",
+    "     sha256sum -c SHA256SUMS",
+    "",
+    "   A file that was changed shows FAILED; a missing one shows 'No such file'. Any file",
+    "   present here but not listed in SHA256SUMS was added after export.",
+    "",
+    "2. Trusted timestamps (RFC 3161). tokens/ holds each token (.tsr), the manifest it signs",
+    "   (.txt), the TSA certificate chain (.chain.pem) and root (.ca.pem). For each token:",
+    "",
+    "     cd tokens",
+    "     openssl ts -verify -data token-NNNN-HOST.txt -in token-NNNN-HOST.tsr \\",
+    "         -CAfile token-NNNN-HOST.ca.pem -untrusted token-NNNN-HOST.chain.pem",
+    "     openssl ts -reply -in token-NNNN-HOST.tsr -text   # genTime, serial, policy, TSA",
+    "",
+    "   tokens/VERIFY.txt lists the exact command for every token. An item's SHA-256 (the",
+    "   hash in its file name under natives/) must be a line of its token's .txt file:",
+    "",
+    "     grep SHA256_OF_THE_NATIVE tokens/token-*.txt",
+    "",
+    "   The .ca.pem files come from the bundle: they prove nothing by themselves. Replace",
+    "   them with the root certificate the TSA publishes (or compare fingerprints) first.",
+    "",
+    "3. The custody log (custody-log.jsonl): each entry's hash is SHA-256 over",
+    "   canonical_json([seq, at_utc, actor, action, item_id, prev_hash]) + newline + payload,",
+    "   and each entry names the hash of the one before. Recompute it with stock Python 3:",
+    "",
+    *("     " + line for line in CHAIN_CHECK_PY.splitlines()),
+    "",
+)
+VERIFY_EN_ANCHOR = (
+    "4. The anchor (anchor/, written after everything else). anchor/events.jsonl continues",
+    "   custody-log.jsonl: its entries link on from the log's last hash (the same Python",
+    "   check works on the two files joined). Its export.created entry lists every file of this",
+    "   archive outside anchor/ with size and SHA-256 (the PDFs, bundle.json and the manifests",
+    "   included); the seal tokens anchor/seal-*.tsr timestamp that entry's hash (their .txt",
+    "   names it as head-hash). Verify each against the TSA's root as published by the TSA:",
+    "",
+    "     cd anchor",
+    "     openssl ts -verify -data seal-NNNN-HOST.txt -in seal-NNNN-HOST.tsr \\",
+    "         -CAfile TSA_ROOT.pem -untrusted seal-NNNN-HOST.chain.pem",
+    "",
+    "   anchor/ANCHOR.txt names the tokens; with no seal token the archive is UNANCHORED: its",
+    "   files agree with a list nothing outside the exporting computer fixed in time.",
+    "",
+)
+VERIFY_ZH_STEPS = (
+    "请在本文件所在目录下运行以下命令。",
+    "",
+    "1. 全部文件及其SHA-256值列于SHA256SUMS（含大小及类别的清单见manifest.json和",
+    "   manifest.csv）。逐一核验，每行均应显示OK：",
+    "",
+    "     sha256sum -c SHA256SUMS",
+    "",
+    "   被修改的文件显示FAILED，缺失的文件显示“No such file”；目录中存在但SHA256SUMS",
+    "   未列出的文件为导出后添加的文件。",
+    "",
+    "2. 可信时间戳（RFC 3161）：tokens目录中有每个时间戳（.tsr）、其签署的清单（.txt）、",
+    "   时间戳机构证书链（.chain.pem）及根证书（.ca.pem）。对每个时间戳运行：",
+    "",
+    "     cd tokens",
+    "     openssl ts -verify -data token-NNNN-HOST.txt -in token-NNNN-HOST.tsr \\",
+    "         -CAfile token-NNNN-HOST.ca.pem -untrusted token-NNNN-HOST.chain.pem",
+    "     openssl ts -reply -in token-NNNN-HOST.tsr -text   # 显示签发时间、序列号、策略及机构",
+    "",
+    "   每个原始文件的SHA-256（natives目录下文件名中的哈希值）应为对应时间戳清单.txt中的一行：",
+    "",
+    "     grep 原始文件的SHA256 tokens/token-*.txt",
+    "",
+    "   请将.ca.pem与时间戳机构公布的根证书比对。",
+    "",
+    "3. 保管日志（custody-log.jsonl）：每条记录的哈希值 = SHA-256（canonical_json([序号, 时间,",
+    "   操作人, 操作, 文件编号, 前一哈希]) + 换行 + 记录内容），且每条记录包含前一条记录的",
+    "   哈希值。可用上文英文部分第3项的Python 3代码重新计算。",
+    "",
+    "4. 时间锚定（anchor目录，最后写入）：anchor/events.jsonl接续custody-log.jsonl；其中",
+    "   export.created记录列出本归档包anchor目录以外全部文件的大小及SHA-256；anchor/seal-*.tsr",
+    "   为该记录哈希值的可信时间戳，请用时间戳机构自行公布的根证书（TSA_ROOT.pem）核验：",
+    "",
+    "     cd anchor",
+    "     openssl ts -verify -data seal-NNNN-HOST.txt -in seal-NNNN-HOST.tsr \\",
+    "         -CAfile TSA_ROOT.pem -untrusted seal-NNNN-HOST.chain.pem",
+    "",
+    "   无时间戳的归档包为“未锚定”：其文件与清单一致，但清单的时间未经第三方固定。",
+    "",
+)
+
+
 def verify_text(bundle: Bundle, signed_name: str | None, filing_names: list[str]) -> str:
     """VERIFY.txt in English and Chinese, with the exact commands."""
-    seal = next((t for t in reversed(bundle.tokens) if t.purpose == "seal"), None)
     lines = [
         "HOW TO CHECK THIS ARCHIVE / 如何核验本归档包",
         "=" * 60,
@@ -240,61 +336,27 @@ def verify_text(bundle: Bundle, signed_name: str | None, filing_names: list[str]
         "",
         "ENGLISH",
         "-------",
-        "Run every command from this folder (the one holding this file).",
-        "",
-        "1. Every file is listed with its SHA-256 in SHA256SUMS (and, with sizes and roles, in",
-        "   manifest.json and manifest.csv). Check them all; each line must say OK:",
-        "",
-        "     sha256sum -c SHA256SUMS",
-        "",
-        "   A file that was changed shows FAILED; a missing one shows 'No such file'. Any file",
-        "   present here but not listed in SHA256SUMS was added after export.",
-        "",
-        "2. Trusted timestamps (RFC 3161). tokens/ holds each token (.tsr), the manifest it signs",
-        "   (.txt), the TSA certificate chain (.chain.pem) and root (.ca.pem). For each token:",
-        "",
-        "     cd tokens",
-        "     openssl ts -verify -data token-NNNN-HOST.txt -in token-NNNN-HOST.tsr \\",
-        "         -CAfile token-NNNN-HOST.ca.pem -untrusted token-NNNN-HOST.chain.pem",
-        "     openssl ts -reply -in token-NNNN-HOST.tsr -text   # genTime, serial, policy, TSA",
-        "",
-        "   tokens/VERIFY.txt lists the exact command for every token. An item's SHA-256 (the",
-        "   hash in its file name under natives/) must be a line of its token's .txt file:",
-        "",
-        "     grep SHA256_OF_THE_NATIVE tokens/token-*.txt",
-        "",
-        "   The .ca.pem files come from the bundle: they prove nothing by themselves. Replace",
-        "   them with the root certificate the TSA publishes (or compare fingerprints) first.",
-        "",
-        "3. The custody log (custody-log.jsonl): each entry's hash is SHA-256 over",
-        "   canonical_json([seq, at_utc, actor, action, item_id, prev_hash]) + newline + payload,",
-        "   and each entry names the hash of the one before. Recompute it with stock Python 3:",
-        "",
-        *("     " + line for line in CHAIN_CHECK_PY.splitlines()),
-        "",
     ]
+    lines += _verify_en(bundle, signed_name, filing_names)
+    lines += [
+        "中文",
+        "----",
+    ]
+    lines += _verify_zh(signed_name)
+    return "\n".join(lines) + "\n"
+
+
+def _verify_en(bundle: Bundle, signed_name: str | None, filing_names: list[str]) -> list[str]:
+    """The English steps: hashes, tokens, log (and its seal), anchor, signed PDF, one command."""
+    seal = next((t for t in reversed(bundle.tokens) if t.purpose == "seal"), None)
+    lines = list(VERIFY_EN_STEPS)
     if seal is not None:
         lines += [
             f"   The log is sealed at entry {seal.sealed_seq} (hash {seal.sealed_hash}) by token",
             f"   {seal.file_stem}.tsr from {seal.tsa_name or seal.tsa_url}, genTime {seal.gen_time}.",
             "",
         ]
-    lines += [
-        "4. The anchor (anchor/, written after everything else). anchor/events.jsonl continues",
-        "   custody-log.jsonl: its entries link on from the log's last hash (the same Python",
-        "   check works on the two files joined). Its export.created entry lists every file of this",
-        "   archive outside anchor/ with size and SHA-256 (the PDFs, bundle.json and the manifests",
-        "   included); the seal tokens anchor/seal-*.tsr timestamp that entry's hash (their .txt",
-        "   names it as head-hash). Verify each against the TSA's root as published by the TSA:",
-        "",
-        "     cd anchor",
-        "     openssl ts -verify -data seal-NNNN-HOST.txt -in seal-NNNN-HOST.tsr \\",
-        "         -CAfile TSA_ROOT.pem -untrusted seal-NNNN-HOST.chain.pem",
-        "",
-        "   anchor/ANCHOR.txt names the tokens; with no seal token the archive is UNANCHORED: its",
-        "   files agree with a list nothing outside the exporting computer fixed in time.",
-        "",
-    ]
+    lines += VERIFY_EN_ANCHOR
     n = 5
     if signed_name:
         lines += [
@@ -315,49 +377,13 @@ def verify_text(bundle: Bundle, signed_name: str | None, filing_names: list[str]
         "",
         "The filing PDF(s): " + (", ".join(filing_names) or "none"),
         "",
-        "中文",
-        "----",
-        "请在本文件所在目录下运行以下命令。",
-        "",
-        "1. 全部文件及其SHA-256值列于SHA256SUMS（含大小及类别的清单见manifest.json和",
-        "   manifest.csv）。逐一核验，每行均应显示OK：",
-        "",
-        "     sha256sum -c SHA256SUMS",
-        "",
-        "   被修改的文件显示FAILED，缺失的文件显示“No such file”；目录中存在但SHA256SUMS",
-        "   未列出的文件为导出后添加的文件。",
-        "",
-        "2. 可信时间戳（RFC 3161）：tokens目录中有每个时间戳（.tsr）、其签署的清单（.txt）、",
-        "   时间戳机构证书链（.chain.pem）及根证书（.ca.pem）。对每个时间戳运行：",
-        "",
-        "     cd tokens",
-        "     openssl ts -verify -data token-NNNN-HOST.txt -in token-NNNN-HOST.tsr \\",
-        "         -CAfile token-NNNN-HOST.ca.pem -untrusted token-NNNN-HOST.chain.pem",
-        "     openssl ts -reply -in token-NNNN-HOST.tsr -text   # 显示签发时间、序列号、策略及机构",
-        "",
-        "   每个原始文件的SHA-256（natives目录下文件名中的哈希值）应为对应时间戳清单.txt中的一行：",
-        "",
-        "     grep 原始文件的SHA256 tokens/token-*.txt",
-        "",
-        "   请将.ca.pem与时间戳机构公布的根证书比对。",
-        "",
-        "3. 保管日志（custody-log.jsonl）：每条记录的哈希值 = SHA-256（canonical_json([序号, 时间,",
-        "   操作人, 操作, 文件编号, 前一哈希]) + 换行 + 记录内容），且每条记录包含前一条记录的",
-        "   哈希值。可用上文英文部分第3项的Python 3代码重新计算。",
-        "",
     ]
-    lines += [
-        "4. 时间锚定（anchor目录，最后写入）：anchor/events.jsonl接续custody-log.jsonl；其中",
-        "   export.created记录列出本归档包anchor目录以外全部文件的大小及SHA-256；anchor/seal-*.tsr",
-        "   为该记录哈希值的可信时间戳，请用时间戳机构自行公布的根证书（TSA_ROOT.pem）核验：",
-        "",
-        "     cd anchor",
-        "     openssl ts -verify -data seal-NNNN-HOST.txt -in seal-NNNN-HOST.tsr \\",
-        "         -CAfile TSA_ROOT.pem -untrusted seal-NNNN-HOST.chain.pem",
-        "",
-        "   无时间戳的归档包为“未锚定”：其文件与清单一致，但清单的时间未经第三方固定。",
-        "",
-    ]
+    return lines
+
+
+def _verify_zh(signed_name: str | None) -> list[str]:
+    """The Chinese steps: hashes, tokens, log, anchor, signed PDF, one command."""
+    lines = list(VERIFY_ZH_STEPS)
     n = 5
     if signed_name:
         lines += [
@@ -373,7 +399,7 @@ def verify_text(bundle: Bundle, signed_name: str | None, filing_names: list[str]
         "     proofshot verify-bundle .",
         "",
     ]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def write_archive(
@@ -394,6 +420,41 @@ def write_archive(
     (:func:`write_anchor`) and zips afterwards, so the zip carries the anchor.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    entries = _copy_natives(case, bundle, folder, progress, cancel_check)
+    filing_names = []
+    for pdf in filing_pdfs:
+        rel = f"filing/{pdf.name}"
+        sha, size = _copy_hashed(pdf, folder / rel)
+        entries.append(ArchiveEntry(rel, size, sha, "filing-pdf"))
+        filing_names.append(rel)
+    signed_name = None
+    if signed_pdf is not None:
+        signed_name = f"signed/{signed_pdf.name}"
+        sha, size = _copy_hashed(signed_pdf, folder / signed_name)
+        entries.append(ArchiveEntry(signed_name, size, sha, "signed-pdf"))
+    tokens_dir = folder / "tokens"
+    attest.export_tokens(case, tokens_dir)
+    for path in sorted(tokens_dir.iterdir()):
+        sha, size = _hash_file(path)
+        entries.append(ArchiveEntry(f"tokens/{path.name}", size, sha, "timestamp"))
+    entries += _write_texts(case, bundle, folder, signed_name, filing_names)
+    entries.sort(key=lambda e: e.path)
+    manifest_bytes = _write_manifests(bundle, folder, entries)
+    output = ArchiveOutput(folder, zip_path, entries, hashlib.sha256(manifest_bytes).hexdigest())
+    if make_zip:
+        write_zip(folder, zip_path, bundle.document_time.timetuple()[:6])
+        output.zip_sha256 = _hash_file(zip_path)[0]
+    return output
+
+
+def _copy_natives(
+    case: Case,
+    bundle: Bundle,
+    folder: Path,
+    progress: Callable[[str, int, int], None] | None,
+    cancel_check: Callable[[], None] | None,
+) -> list[ArchiveEntry]:
+    """Copy every exhibit item's stored file as its native, re-hashing it on the way."""
     entries: list[ArchiveEntry] = []
     views = list(bundle.item_views())
     total = len(views)
@@ -425,22 +486,13 @@ def write_archive(
         )
         if progress is not None and (n % 25 == 0 or n == total):
             progress("Copying natives", n, total)
-    filing_names = []
-    for pdf in filing_pdfs:
-        rel = f"filing/{pdf.name}"
-        sha, size = _copy_hashed(pdf, folder / rel)
-        entries.append(ArchiveEntry(rel, size, sha, "filing-pdf"))
-        filing_names.append(rel)
-    signed_name = None
-    if signed_pdf is not None:
-        signed_name = f"signed/{signed_pdf.name}"
-        sha, size = _copy_hashed(signed_pdf, folder / signed_name)
-        entries.append(ArchiveEntry(signed_name, size, sha, "signed-pdf"))
-    tokens_dir = folder / "tokens"
-    attest.export_tokens(case, tokens_dir)
-    for path in sorted(tokens_dir.iterdir()):
-        sha, size = _hash_file(path)
-        entries.append(ArchiveEntry(f"tokens/{path.name}", size, sha, "timestamp"))
+    return entries
+
+
+def _write_texts(
+    case: Case, bundle: Bundle, folder: Path, signed_name: str | None, filing_names: list[str]
+) -> list[ArchiveEntry]:
+    """The custody log, bundle.json, the notice letters and VERIFY.txt, each as an entry."""
     write_custody_log(case, bundle.head_seq, folder / CUSTODY_LOG)
     (folder / BUNDLE_JSON).write_text(
         json.dumps(bundle_json(bundle), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
@@ -459,6 +511,7 @@ def write_archive(
             "utf-8",
         )
     (folder / "VERIFY.txt").write_text(verify_text(bundle, signed_name, filing_names), "utf-8")
+    entries: list[ArchiveEntry] = []
     for rel, role in (
         (CUSTODY_LOG, "custody-log"),
         (BUNDLE_JSON, "bundle-model"),
@@ -467,7 +520,11 @@ def write_archive(
     ):
         sha, size = _hash_file(folder / rel)
         entries.append(ArchiveEntry(rel, size, sha, role))
-    entries.sort(key=lambda e: e.path)
+    return entries
+
+
+def _write_manifests(bundle: Bundle, folder: Path, entries: list[ArchiveEntry]) -> bytes:
+    """manifest.json, manifest.csv and SHA256SUMS for the sorted entries; the JSON's bytes."""
     manifest = {
         "format": MANIFEST_FORMAT,
         "case_id": bundle.case_id,
@@ -491,11 +548,7 @@ def write_archive(
         )
     (folder / MANIFEST_CSV).write_text(buffer.getvalue(), "utf-8")
     (folder / SHA256SUMS).write_text("".join(f"{e.sha256}  {e.path}\n" for e in entries), "utf-8")
-    output = ArchiveOutput(folder, zip_path, entries, hashlib.sha256(manifest_bytes).hexdigest())
-    if make_zip:
-        write_zip(folder, zip_path, bundle.document_time.timetuple()[:6])
-        output.zip_sha256 = _hash_file(zip_path)[0]
-    return output
+    return manifest_bytes
 
 
 def seal_token_stem(token_id: int, tsa_url: str) -> str:

@@ -297,11 +297,50 @@ def _site_sentences_en(bundle: Bundle) -> list[str]:
 
 
 def declaration_en(bundle: Bundle) -> list[Block]:
+    """The 28 U.S.C. § 1746 declaration: opening, numbered paragraphs, oath, signature."""
+    blocks = _opening_en(bundle)
+    numbered = _acquisition_paras_en(bundle)
+    numbered.append(_verification_para_en(bundle))
+    numbered.append(_custody_para_en(bundle))
+    numbered += _site_sentences_en(bundle) or [
+        "No web page captures are among the exhibits, so no server address or TLS certificate "
+        "ties them to a site operator."
+    ]
+    numbered.append(
+        "A capture made on the operator's own computer shows what the platform delivered to "
+        "that computer at the stated times. It does not show what the platform delivered to "
+        "others or keeps on its own systems."
+    )
+    for n, text in enumerate(numbered, start=1):
+        blocks.append(Block("numbered", f"{n}. {text}"))
+    blocks.append(
+        Block(
+            "para",
+            "I declare under penalty of perjury under the laws of the United States of America "
+            "that the foregoing is true and correct.",
+        )
+    )
     d = bundle.declaration
+    blocks.append(
+        Block(
+            "signature",
+            "",
+            (
+                ("Executed on", BLANK),
+                ("At (city, state/country)", BLANK),
+                ("Signature", BLANK),
+                ("Name", d.declarant or BLANK),
+                ("Title / role", d.declarant_role or BLANK),
+            ),
+        )
+    )
+    return blocks
+
+
+def _opening_en(bundle: Bundle) -> list[Block]:
+    """Title, the statutes it is made under, the court and caption if given, "I, …, declare"."""
+    declarant = _or_blank(bundle.declaration.declarant, "name")
     cover = bundle.cover
-    declarant = _or_blank(d.declarant, "name")
-    role = _or_blank(d.declarant_role, "role and qualification")
-    v = bundle.verification
     blocks = [
         Block("title", f"DECLARATION OF {declarant.upper()}"),
         Block(
@@ -315,12 +354,19 @@ def declaration_en(bundle: Bundle) -> list[Block]:
             Block("para", " — ".join(x for x in (cover.get("court"), cover.get("caption")) if x))
         )
     blocks.append(Block("para", f"I, {declarant}, declare as follows:"))
+    return blocks
+
+
+def _acquisition_paras_en(bundle: Bundle) -> list[str]:
+    """Paragraphs 1–4: who I am, how the files were acquired, why the process is accurate, the data."""
+    d = bundle.declaration
+    role = _or_blank(d.declarant_role, "role and qualification")
     operators = (
         f"operators recorded in the custody log: {', '.join(d.operators)}"
         if d.operators
         else "no operator is recorded for these files in the custody log"
     )
-    numbered = [
+    return [
         f"I am {role}. I am over eighteen years of age. I have personal knowledge of the facts "
         "stated here: the acquisition of the evidence described below was carried out by me or "
         f"under my direction ({operators}).",
@@ -347,27 +393,35 @@ def declaration_en(bundle: Bundle) -> list[Block]:
         f"in bytes and SHA-256 value: {d.exhibit_item_count} file(s) in {len(bundle.exhibits)} "
         "exhibit(s). The same files are in the archive package, named by exhibit and SHA-256.",
     ]
-    if not v:
-        numbered.append(
+
+
+def _verification_para_en(bundle: Bundle) -> str:
+    """The re-verification at export: not done, intact (a 902(14) certification), or not intact."""
+    if not bundle.verification:
+        return (
             "The stored files and the custody log were not re-verified when this bundle was "
             "made, so this declaration does not state that the files match the values recorded "
             "at acquisition."
         )
-    elif v.get("intact"):
-        numbered.append(
+    if bundle.verification.get("intact"):
+        return (
             f"On {utc_text(bundle.doc_date)} (the time of the last custody-log entry covered by "
             f"this bundle, entry {bundle.head_seq}) the tool recomputed the digest of every stored "
             f"file and every custody-log hash. The result was {_verification_en(bundle)}. Under "
             "Federal Rule of Evidence 902(14), identical hash values identify each exhibit's "
             "native file as an exact copy of the data acquired."
         )
-    else:
-        numbered.append(
-            f"On {utc_text(bundle.doc_date)} the tool recomputed the digest of every stored file "
-            f"and every custody-log hash. The result was {_verification_en(bundle)}. The files "
-            "concerned cannot be certified under Federal Rule of Evidence 902(14) as exact copies."
-        )
-    numbered.append(
+    return (
+        f"On {utc_text(bundle.doc_date)} the tool recomputed the digest of every stored file "
+        f"and every custody-log hash. The result was {_verification_en(bundle)}. The files "
+        "concerned cannot be certified under Federal Rule of Evidence 902(14) as exact copies."
+    )
+
+
+def _custody_para_en(bundle: Bundle) -> str:
+    """The custody log, derived files, and that the printed pages are renderings of the natives."""
+    d = bundle.declaration
+    return (
         "The custody log (Appendix B; complete, with every entry's content, in the archive as "
         "custody-log.jsonl) records every acquisition, annotation, timestamp and export. "
         + (
@@ -379,38 +433,6 @@ def declaration_en(bundle: Bundle) -> list[Block]:
         + "The printed pages of this bundle are renderings of the native files for reading; the "
         "native files themselves are the evidence."
     )
-    numbered += _site_sentences_en(bundle) or [
-        "No web page captures are among the exhibits, so no server address or TLS certificate "
-        "ties them to a site operator."
-    ]
-    numbered.append(
-        "A capture made on the operator's own computer shows what the platform delivered to "
-        "that computer at the stated times. It does not show what the platform delivered to "
-        "others or keeps on its own systems."
-    )
-    for n, text in enumerate(numbered, start=1):
-        blocks.append(Block("numbered", f"{n}. {text}"))
-    blocks.append(
-        Block(
-            "para",
-            "I declare under penalty of perjury under the laws of the United States of America "
-            "that the foregoing is true and correct.",
-        )
-    )
-    blocks.append(
-        Block(
-            "signature",
-            "",
-            (
-                ("Executed on", BLANK),
-                ("At (city, state/country)", BLANK),
-                ("Signature", BLANK),
-                ("Name", d.declarant or BLANK),
-                ("Title / role", d.declarant_role or BLANK),
-            ),
-        )
-    )
-    return blocks
 
 
 def _exhibit_line_zh(bundle: Bundle, ex: Exhibit) -> str:
@@ -541,6 +563,7 @@ def corroboration_zh(bundle: Bundle) -> str:
 
 
 def declaration_zh(bundle: Bundle) -> list[Block]:
+    """取证过程说明: the art. 93 factors one by one, the clean check, art. 94, the steps, the sites."""
     d = bundle.declaration
     declarant = _or_blank(d.declarant, "姓名")
     role = _or_blank(d.declarant_role, "身份")
@@ -555,12 +578,59 @@ def declaration_zh(bundle: Bundle) -> list[Block]:
         blocks.append(Block("para", f"案件：{bundle.cover['caption']}"))
     blocks.append(Block("para", f"说明人：{declarant}（{role}）"))
     operators = "、".join(d.operators)
+    sections: list[tuple[str, list[str]]] = [
+        (
+            "取证主体与方法",
+            [
+                f"本次取证由{operators or declarant}操作完成，使用的取证工具为"
+                f"{'、'.join(d.tools) or bundle.tool}（程序代码SHA-256：{bundle.code_hash}）。"
+                f"取证方法：{methods_zh(d.methods)}。"
+            ],
+        ),
+        (
+            "依第九十三条逐项说明",
+            [
+                f"（{ZH_NUMERALS[i]}）{title}（第九十三条第一款第（{ZH_NUMERALS[i]}）项）：{text}"
+                for i, (title, text) in enumerate(_factors_zh(bundle))
+            ],
+        ),
+        (
+            "清洁性检查",
+            clean_check_zh(bundle)
+            or [
+                "本证据包中没有取证会话的环境记录，未记录时钟、代理、hosts、DNS及浏览器配置的检查结果。"
+            ],
+        ),
+        ("第九十四条：自行取证的佐证", [corroboration_zh(bundle)]),
+        ("取证步骤与内容（时间均为北京时间）", _steps_zh(bundle)),
+    ]
+    if d.sites:
+        sections.append(("网站与运营者的关联", _site_lines_zh(bundle)))
+    for number, (heading, paras) in enumerate(sections, start=1):
+        blocks.append(Block("heading", f"{_zh_number(number)}、{heading}"))
+        for para in paras:
+            blocks.append(Block("para", para))
+    blocks.append(Block("para", "本人保证以上说明内容真实、准确、完整。"))
+    blocks.append(
+        Block(
+            "signature",
+            "",
+            (("说明人（签名）", BLANK), ("姓名", d.declarant or BLANK), ("日期", BLANK)),
+        )
+    )
+    return blocks
+
+
+def _factors_zh(bundle: Bundle) -> list[tuple[str, str]]:
+    """The seven factors of art. 93 (1) as (factor, what this bundle shows for it)."""
+    d = bundle.declaration
+    operators = "、".join(d.operators)
     failed = (
         f"取证期间共有{d.failed_timestamp_attempts}次时间戳请求失败，均已记入保管日志。"
         if d.failed_timestamp_attempts
         else "保管日志中没有时间戳请求失败的记录。"
     )
-    factors = [
+    return [
         ("计算机系统的硬件、软件环境是否完整、可靠", environment_zh(bundle)),
         (
             "计算机系统是否处于正常运行状态，或者不处于正常运行状态时对电子数据的生成、存储、传输是否有影响",
@@ -603,31 +673,11 @@ def declaration_zh(bundle: Bundle) -> list[Block]:
             "不能证明平台向其他用户提供的内容或平台内部保存的数据。",
         ),
     ]
-    sections: list[tuple[str, list[str]]] = [
-        (
-            "取证主体与方法",
-            [
-                f"本次取证由{operators or declarant}操作完成，使用的取证工具为"
-                f"{'、'.join(d.tools) or bundle.tool}（程序代码SHA-256：{bundle.code_hash}）。"
-                f"取证方法：{methods_zh(d.methods)}。"
-            ],
-        ),
-        (
-            "依第九十三条逐项说明",
-            [
-                f"（{ZH_NUMERALS[i]}）{title}（第九十三条第一款第（{ZH_NUMERALS[i]}）项）：{text}"
-                for i, (title, text) in enumerate(factors)
-            ],
-        ),
-        (
-            "清洁性检查",
-            clean_check_zh(bundle)
-            or [
-                "本证据包中没有取证会话的环境记录，未记录时钟、代理、hosts、DNS及浏览器配置的检查结果。"
-            ],
-        ),
-        ("第九十四条：自行取证的佐证", [corroboration_zh(bundle)]),
-    ]
+
+
+def _steps_zh(bundle: Bundle) -> list[str]:
+    """取证步骤: the period of acquisition, then one line per exhibit (charts left out)."""
+    d = bundle.declaration
     shown = [ex for ex in bundle.exhibits if ex.kind != "chart"]
     steps = [
         f"取证自{beijing_text(d.first_acquired)}开始，至{beijing_text(d.last_acquired)}结束（依本机时钟），"
@@ -636,45 +686,35 @@ def declaration_zh(bundle: Bundle) -> list[Block]:
     steps += [_exhibit_line_zh(bundle, ex) for ex in shown[:200]]
     if len(shown) > 200:
         steps.append(f"其余{len(shown) - 200}份证据的文件及哈希值见附录C。")
-    sections.append(("取证步骤与内容（时间均为北京时间）", steps))
-    if d.sites:
-        site_lines = []
-        for site in d.sites:
-            for c in site.connections[:6]:
-                tls = c["tls"] or {}
-                text = f"对{c['page']}的取证中，在传输{c['exchange']}的同一连接上记录"
-                text += f"服务器IP地址{c['ip']}" if c["ip"] else "未记录服务器IP地址"
-                text += (
-                    f"，TLS证书主体{tls.get('subject') or '未记录'}，颁发者{tls.get('issuer') or '未记录'}"
-                    if tls
-                    else "，未记录TLS证书"
-                )
-                site_lines.append(text + "。")
-            if site.unconnected:
-                site_lines.append(
-                    f"对{'、'.join(site.unconnected[:6])}的取证未记录服务器IP地址及TLS证书。"
-                )
-            site_lines.append(
-                f"{site.host}的网站账号：{'、'.join(site.accounts)}。"
-                if site.accounts
-                else f"未记录在{site.host}使用的网站账号。"
+    return steps
+
+
+def _site_lines_zh(bundle: Bundle) -> list[str]:
+    """网站与运营者的关联: per site, the connections (IP, TLS), accounts and marked pages."""
+    site_lines: list[str] = []
+    for site in bundle.declaration.sites:
+        for c in site.connections[:6]:
+            tls = c["tls"] or {}
+            text = f"对{c['page']}的取证中，在传输{c['exchange']}的同一连接上记录"
+            text += f"服务器IP地址{c['ip']}" if c["ip"] else "未记录服务器IP地址"
+            text += (
+                f"，TLS证书主体{tls.get('subject') or '未记录'}，颁发者{tls.get('issuer') or '未记录'}"
+                if tls
+                else "，未记录TLS证书"
             )
-            if site.marks:
-                site_lines.append(f"取得了{site.host}的{marks_zh(site.marks)}页面。")
-        sections.append(("网站与运营者的关联", site_lines))
-    for number, (heading, paras) in enumerate(sections, start=1):
-        blocks.append(Block("heading", f"{_zh_number(number)}、{heading}"))
-        for para in paras:
-            blocks.append(Block("para", para))
-    blocks.append(Block("para", "本人保证以上说明内容真实、准确、完整。"))
-    blocks.append(
-        Block(
-            "signature",
-            "",
-            (("说明人（签名）", BLANK), ("姓名", d.declarant or BLANK), ("日期", BLANK)),
+            site_lines.append(text + "。")
+        if site.unconnected:
+            site_lines.append(
+                f"对{'、'.join(site.unconnected[:6])}的取证未记录服务器IP地址及TLS证书。"
+            )
+        site_lines.append(
+            f"{site.host}的网站账号：{'、'.join(site.accounts)}。"
+            if site.accounts
+            else f"未记录在{site.host}使用的网站账号。"
         )
-    )
-    return blocks
+        if site.marks:
+            site_lines.append(f"取得了{site.host}的{marks_zh(site.marks)}页面。")
+    return site_lines
 
 
 def blocks_to_text(blocks: list[Block]) -> str:

@@ -69,10 +69,9 @@ def _finding_cell(value: str, lang: Any) -> str:
 
 def story(r: Renderer) -> list[Flowable]:
     """The section's flowables (called by the renderer for ``appendix-duties``)."""
-    from app.report.pdf import P, grid_table
+    from app.report.pdf import P
 
-    s, t, lang = r.styles, r.lang.t, r.lang
-    both = lang.en and lang.zh
+    s, t = r.styles, r.lang.t
     out: list[Flowable] = r.heading("appendix-duties")
     out.append(
         P(
@@ -89,115 +88,133 @@ def story(r: Renderer) -> list[Flowable]:
             s.small,
         )
     )
-    w = r.width
     for pd in r.bundle.duties or []:
         out.append(Spacer(1, 6))
         out.append(P(t(f"Platform: {pd.platform}", f"平台：{pd.platform}"), s.h2))
-        rows = []
-        for f in pd.current():
-            duty = DUTY_BY_KEY[f.duty]
-            name = f"{duty.name_en} / {duty.name_zh}" if both else t(duty.name_en, duty.name_zh)
-            detail_en, detail_zh = f.detail, f.detail_zh
-            lacking = f.shares.get("unlabelled_items") or []
-            if lacking:  # name the outputs without the label by their exhibit labels
-                detail_en += (
-                    " Outputs without it: " + exhibit_refs(lacking, r.bundle.item_exhibit) + "."
-                )
-                detail_zh += (
-                    "无该标识的图片："
-                    + exhibit_refs(lacking, r.bundle.item_exhibit, zh=True)
-                    + "。"
-                )
-            detail = f"{detail_en} / {detail_zh}" if both else (detail_zh if lang.zh else detail_en)
-            rules = (
-                f"{duty.rules_en} / {duty.rules_zh}" if both else t(duty.rules_en, duty.rules_zh)
+        out.append(_findings_table(r, pd))
+        if pd.operator:
+            out += _operator_findings(r, pd)
+        if len(pd.rounds) > 1:
+            out += _checks_over_time(r, pd)
+    return out
+
+
+def _findings_table(r: Renderer, pd: checks.PlatformDuties) -> Flowable:
+    """One row per duty: its finding, what the record shows, when, the exhibits, the rules."""
+    from app.report.pdf import P, grid_table
+
+    s, t, lang, w = r.styles, r.lang.t, r.lang, r.width
+    both = lang.en and lang.zh
+    rows: list[list[Any]] = []
+    for f in pd.current():
+        duty = DUTY_BY_KEY[f.duty]
+        name = f"{duty.name_en} / {duty.name_zh}" if both else t(duty.name_en, duty.name_zh)
+        detail_en, detail_zh = f.detail, f.detail_zh
+        lacking = f.shares.get("unlabelled_items") or []
+        if lacking:  # name the outputs without the label by their exhibit labels
+            detail_en += (
+                " Outputs without it: " + exhibit_refs(lacking, r.bundle.item_exhibit) + "."
             )
-            rows.append(
-                [
-                    P(name, s.cell),
-                    P(_finding_cell(f.finding, lang), s.cell),
-                    P(detail, s.cell),
-                    _dates(f),
-                    P(
-                        exhibit_refs(f.exhibits, r.bundle.item_exhibit, zh=lang.zh and not lang.en),
-                        s.cell,
-                    ),
-                    P(rules, s.cell),
-                ]
+            detail_zh += (
+                "无该标识的图片：" + exhibit_refs(lacking, r.bundle.item_exhibit, zh=True) + "。"
             )
+        detail = f"{detail_en} / {detail_zh}" if both else (detail_zh if lang.zh else detail_en)
+        rules = f"{duty.rules_en} / {duty.rules_zh}" if both else t(duty.rules_en, duty.rules_zh)
+        rows.append(
+            [
+                P(name, s.cell),
+                P(_finding_cell(f.finding, lang), s.cell),
+                P(detail, s.cell),
+                _dates(f),
+                P(
+                    exhibit_refs(f.exhibits, r.bundle.item_exhibit, zh=lang.zh and not lang.en),
+                    s.cell,
+                ),
+                P(rules, s.cell),
+            ]
+        )
+    return grid_table(
+        [
+            t("Duty", "义务"),
+            t("Finding", "结论"),
+            t("What the record shows", "记录显示"),
+            t("Observed", "观察日期"),
+            t("Exhibits", "证据"),
+            t("Relates to", "相关规定"),
+        ],
+        rows,
+        [w * 0.16, w * 0.1, w * 0.33, w * 0.11, w * 0.12, w * 0.18],
+        s,
+    )
+
+
+def _operator_findings(r: Renderer, pd: checks.PlatformDuties) -> list[Flowable]:
+    """The findings the operator added by hand, each with its note and exhibit."""
+    from app.report.pdf import P
+
+    s, t, lang = r.styles, r.lang.t, r.lang
+    out: list[Flowable] = [Spacer(1, 4)]
+    out.append(P(t("Findings added by the operator", "操作人员补充的结论"), s.h3))
+    for o in pd.operator:
+        ref = exhibit_refs([o.item_id], r.bundle.item_exhibit, zh=lang.zh and not lang.en)
+        duty = DUTY_BY_KEY.get(o.duty)
+        name = t(duty.name_en, duty.name_zh) if duty else o.duty
         out.append(
-            grid_table(
-                [
-                    t("Duty", "义务"),
-                    t("Finding", "结论"),
-                    t("What the record shows", "记录显示"),
-                    t("Observed", "观察日期"),
-                    t("Exhibits", "证据"),
-                    t("Relates to", "相关规定"),
-                ],
-                rows,
-                [w * 0.16, w * 0.1, w * 0.33, w * 0.11, w * 0.12, w * 0.18],
-                s,
+            P(
+                t(
+                    f"Operator's finding ({o.actor}, {o.at[:10]}): {name} — "
+                    f"{o.finding}. “{o.note}” (Exhibit {ref})",
+                    f"操作人员结论（{o.actor}，{o.at[:10]}）：{name}——"
+                    f"{FINDING_ZH.get(o.finding, o.finding)}。“{o.note}”（证据{ref}）",
+                ),
+                s.small,
             )
         )
-        if pd.operator:
-            out.append(Spacer(1, 4))
-            out.append(P(t("Findings added by the operator", "操作人员补充的结论"), s.h3))
-            for o in pd.operator:
-                ref = exhibit_refs([o.item_id], r.bundle.item_exhibit, zh=lang.zh and not lang.en)
-                duty = DUTY_BY_KEY.get(o.duty)
-                name = t(duty.name_en, duty.name_zh) if duty else o.duty
-                out.append(
-                    P(
-                        t(
-                            f"Operator's finding ({o.actor}, {o.at[:10]}): {name} — "
-                            f"{o.finding}. “{o.note}” (Exhibit {ref})",
-                            f"操作人员结论（{o.actor}，{o.at[:10]}）：{name}——"
-                            f"{FINDING_ZH.get(o.finding, o.finding)}。“{o.note}”（证据{ref}）",
-                        ),
-                        s.small,
-                    )
-                )
-        if len(pd.rounds) > 1:
-            out.append(Spacer(1, 4))
-            out.append(P(t("Checks over time", "多次检查的变化"), s.h3))
-            header = [t("Duty", "义务")]
-            for rnd in pd.rounds:
-                when = (rnd.checked_at or "")[:10] or _round_dates(rnd)
-                header.append(t(f"Check {rnd.number} ({when})", f"第{rnd.number}次（{when}）"))
-            rows2 = []
-            for duty in DUTIES:
-                row: list[Any] = [P(t(duty.name_en, duty.name_zh), s.cell)]
-                for rnd in pd.rounds:
-                    f = rnd.finding(duty.key)
-                    refs = exhibit_refs(
-                        f.exhibits, r.bundle.item_exhibit, zh=lang.zh and not lang.en
-                    )
-                    row.append(P(f"{_finding(f.finding, lang)} ({refs})", s.cell))
-                rows2.append(row)
-            first = w * 0.3
-            rest = (w - first) / len(pd.rounds)
-            out.append(grid_table(header, rows2, [first] + [rest] * len(pd.rounds), s))
-            changes = pd.changes()
-            text_en = "; ".join(
-                f"{DUTY_BY_KEY[c['duty']].name_en}: {c['was']} (check {c['from_round']}) → "
-                f"{c['now']} (check {c['to_round']})"
-                for c in changes
-            )
-            text_zh = "；".join(
-                f"{DUTY_BY_KEY[c['duty']].name_zh}：第{c['from_round']}次{FINDING_ZH[c['was']]}→"
-                f"第{c['to_round']}次{FINDING_ZH[c['now']]}"
-                for c in changes
-            )
-            out.append(
-                P(
-                    t(
-                        f"Changes between checks: {text_en or 'none'}.",
-                        f"各次检查之间的变化：{text_zh or '无'}。",
-                    ),
-                    s.small,
-                )
-            )
+    return out
+
+
+def _checks_over_time(r: Renderer, pd: checks.PlatformDuties) -> list[Flowable]:
+    """Each duty's finding per check round, then the changes between rounds in one sentence."""
+    from app.report.pdf import P, grid_table
+
+    s, t, lang, w = r.styles, r.lang.t, r.lang, r.width
+    out: list[Flowable] = [Spacer(1, 4)]
+    out.append(P(t("Checks over time", "多次检查的变化"), s.h3))
+    header = [t("Duty", "义务")]
+    for rnd in pd.rounds:
+        when = (rnd.checked_at or "")[:10] or _round_dates(rnd)
+        header.append(t(f"Check {rnd.number} ({when})", f"第{rnd.number}次（{when}）"))
+    rows2 = []
+    for duty in DUTIES:
+        row: list[Any] = [P(t(duty.name_en, duty.name_zh), s.cell)]
+        for rnd in pd.rounds:
+            f = rnd.finding(duty.key)
+            refs = exhibit_refs(f.exhibits, r.bundle.item_exhibit, zh=lang.zh and not lang.en)
+            row.append(P(f"{_finding(f.finding, lang)} ({refs})", s.cell))
+        rows2.append(row)
+    first = w * 0.3
+    rest = (w - first) / len(pd.rounds)
+    out.append(grid_table(header, rows2, [first] + [rest] * len(pd.rounds), s))
+    changes = pd.changes()
+    text_en = "; ".join(
+        f"{DUTY_BY_KEY[c['duty']].name_en}: {c['was']} (check {c['from_round']}) → "
+        f"{c['now']} (check {c['to_round']})"
+        for c in changes
+    )
+    text_zh = "；".join(
+        f"{DUTY_BY_KEY[c['duty']].name_zh}：第{c['from_round']}次{FINDING_ZH[c['was']]}→"
+        f"第{c['to_round']}次{FINDING_ZH[c['now']]}"
+        for c in changes
+    )
+    out.append(
+        P(
+            t(
+                f"Changes between checks: {text_en or 'none'}.",
+                f"各次检查之间的变化：{text_zh or '无'}。",
+            ),
+            s.small,
+        )
+    )
     return out
 
 

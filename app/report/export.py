@@ -27,16 +27,18 @@ import contextlib
 import json
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from app.core import attest, custody
+from app.core.attest import WriterCall
 from app.core.case import Case
 from app.core.digests import sha256_file
 from app.core.errors import ProofshotError
 from app.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
+from app.core.problems import VerifyReport
 from app.core.tsa import TsaConfig
 from app.core.tsa_settings import tsa_configs
 from app.core.verify import verify_case
@@ -127,27 +129,44 @@ def _slug(text: str) -> str:
     return cleaned or "case"
 
 
+@dataclass
+class _Drafted:
+    """What the writer hands the export's own thread: the verified case as a bundle model."""
+
+    verification: VerifyReport
+    bundle: Bundle
+    ranking: Any
+    note: Any
+    path_for: Callable[[str], Path]
+
+
 class ExportJob:
     """Export a case's court bundle; ``run(progress, cancel) -> ExportResult``.
 
     ``case`` is a case folder (opened for writing, and closed again) or a :class:`Case` the
-    caller already holds open for writing (the GUI's), which is left open.
+    caller already holds open for writing (the GUI's), which is left open. With ``writer``
+    (:data:`~app.core.attest.WriterCall`, the GUI's writer thread) ``case`` may be None:
+    every read and write of the case goes through it, while the TSA requests, the rendering
+    and the signing run on the thread that runs the job, so the writer is never held by a
+    slow timestamp authority.
     """
 
     title = "Export bundle"
 
     def __init__(
         self,
-        case: Path | str | Case,
+        case: Path | str | Case | None,
         options: ExportOptions,
         *,
         tsas: Sequence[TsaConfig] | None = None,
         actor: str | None = None,
+        writer: WriterCall | None = None,
     ) -> None:
         self.case_ref = case
         self.options = options
         self.tsas = tsas
         self.actor = actor
+        self.writer = writer
         self._signer: str | None = None
 
     def run(
@@ -155,12 +174,21 @@ class ExportJob:
     ) -> ExportResult:
         report = progress or no_progress
         cancel = cancel or CancelToken()
+        if self.writer is not None:
+            return self._run(self.writer, report, cancel)
         if isinstance(self.case_ref, Case):
-            return self._run(self.case_ref, report, cancel)
+            held = self.case_ref
+            return self._run(lambda fn: fn(held), report, cancel)
+        if self.case_ref is None:
+            raise ValueError("An export needs a case or a writer.")
         with Case.open(Path(self.case_ref)) as case:
-            return self._run(case, report, cancel)
+            return self._run(lambda fn: fn(case), report, cancel)
 
     def _targets(self, case: Case, bundle_head: int) -> Path:
+        if case.read_only:
+            raise ProofshotError(
+                "Exporting records a custody event, so the case must be open for writing."
+            )
         out = self.options.out or (case.path / "exports" / f"export-{bundle_head:06d}")
         out = Path(out)
         if out.exists() and not out.is_dir():
@@ -181,36 +209,57 @@ class ExportJob:
                 )
         return out
 
-    def _run(self, case: Case, progress: ProgressCallback, cancel: CancelToken) -> ExportResult:
-        if case.read_only:
-            raise ProofshotError(
-                "Exporting records a custody event, so the case must be open for writing."
-            )
-        tsas = list(self.tsas) if self.tsas is not None else tsa_configs()
+    def _anchor_first(
+        self,
+        call: WriterCall,
+        tsas: Sequence[TsaConfig],
+        progress: ProgressCallback,
+        cancel: CancelToken,
+    ) -> int:
+        """Steps 0-1: exhibit numbers, then trusted time for pending items and the log's head.
+
+        Only the reads and stores use the writer; the TSA waits happen on this thread.
+        Returns the number of seal tokens obtained.
+        """
         options = self.options
-        out = self._targets(case, custody.head(case.conn)[0])
-        seals = 0
-        # 0. give exhibits exported for the first time their stable numbers (logged, issue 16)
-        exhibit_register.record(case, options, renumber=options.renumber)
-        # 1. attest pending items, then seal the head unless it already is a seal
-        if tsas and attest.pending_items(case, limit=1):
+        call(lambda case: exhibit_register.record(case, options, renumber=options.renumber))
+        if tsas and call(lambda case: attest.pending_items(case, limit=1)):
             progress(Progress(0, None, "Timestamping pending items"))
-            attest.attest_pending(case, tsas, cancel=cancel)
-        last = case.conn.execute("SELECT action FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+            attest.attest_pending_via(call, tsas, cancel=cancel)
+        last = call(
+            lambda case: case.conn.execute(
+                "SELECT action FROM events ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        )
         if tsas and (last is None or last[0] != "log.sealed"):
             progress(Progress(0, None, "Sealing the custody log"))
-            seals += len(attest.seal_log(case, tsas).tokens)
-        cancel.raise_if_cancelled()
-        # 2. verify
+            return len(attest.seal_log_via(call, tsas).tokens)
+        return 0
+
+    def _draft(self, case: Case, progress: ProgressCallback, cancel: CancelToken) -> _Drafted:
+        """Steps 2-3 on the writer: verify the whole case and build the bundle model from it."""
         verification = verify_case(case, progress, cancel)
         cancel.raise_if_cancelled()
-        # 3. model and views
         progress(Progress(0, None, "Building the bundle"))
-        bundle = build_bundle(case, options, verification)
+        bundle = build_bundle(case, self.options, verification)
+        # The tool's `match` ranking of the outputs: the summary's "tool's ranking" column and
+        # the notice's selection rule (#13).
+        ranking, note = notice_mod.match_ranking(case, notice_mod.output_candidates(bundle))
+        apply_ranking(bundle, ranking)
+        return _Drafted(verification, bundle, ranking, note, case.objects.path_for)
+
+    def _run(
+        self, call: WriterCall, progress: ProgressCallback, cancel: CancelToken
+    ) -> ExportResult:
+        tsas = list(self.tsas) if self.tsas is not None else tsa_configs()
+        out = call(lambda case: self._targets(case, custody.head(case.conn)[0]))
+        seals = self._anchor_first(call, tsas, progress, cancel)
+        cancel.raise_if_cancelled()
+        drafted: _Drafted = call(lambda case: self._draft(case, progress, cancel))
         created: list[Path] = []
         work = Path(tempfile.mkdtemp(prefix=".proofshot-export-", dir=out))
         try:
-            result = self._write(case, bundle, out, work, tsas, created, progress, cancel)
+            result = self._write(call, drafted, out, work, tsas, created, progress, cancel)
         except BaseException:
             for path in created:
                 with contextlib.suppress(OSError):
@@ -218,38 +267,26 @@ class ExportJob:
             raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        verification, bundle = drafted.verification, drafted.bundle
         result.intact = bool(verification.intact)
         # 4. the export is itself a custody event listing every file, then sealed
         files = _listing(out, result)
-        with case.transaction():
-            event = case.log(
-                "export.created",
-                facts={
-                    "options": options.as_dict(),
-                    "out": str(out),
-                    "files": files,
-                    "bundle_head_seq": bundle.head_seq,
-                    "bundle_head_hash": bundle.head_hash,
-                    "exhibits": len(bundle.exhibits),
-                    "pages": result.pages,
-                    "verification_intact": bool(verification.intact),
-                    "signer": self._signer,
-                },
-                actor=self.actor,
-            )
-        result.event_seq = event.seq
+        result.event_seq = call(lambda case: self._log_export(case, out, files, drafted, result))
         export_seals = 0
         if tsas:
             progress(Progress(0, None, "Sealing the export"))
-            export_seals = len(attest.seal_log(case, tsas).tokens)
+            export_seals = len(attest.seal_log_via(call, tsas).tokens)
         result.seals = seals + export_seals
         result.anchored = export_seals > 0
         # 5. the anchor (the entries after the archived log and the seal tokens), then the zip
         if result.archive_folder is not None and result.archive_zip is not None:
-            archive_mod.write_anchor(case, result.archive_folder, bundle.head_seq, event.seq)
-            archive_mod.write_zip(
-                result.archive_folder, result.archive_zip, bundle.document_time.timetuple()[:6]
+            folder, zip_path = result.archive_folder, result.archive_zip
+            call(
+                lambda case: archive_mod.write_anchor(
+                    case, folder, bundle.head_seq, result.event_seq
+                )
             )
+            archive_mod.write_zip(folder, zip_path, bundle.document_time.timetuple()[:6])
         if not verification.intact:
             result.warnings.append(
                 "The case did not verify as intact at export; the bundle says so on its cover and in the declaration."
@@ -257,10 +294,38 @@ class ExportJob:
         result.warnings += anchoring_warnings(bundle, export_seals)
         return result
 
-    def _write(
+    def _log_export(
         self,
         case: Case,
-        bundle: Bundle,
+        out: Path,
+        files: list[dict[str, Any]],
+        drafted: _Drafted,
+        result: ExportResult,
+    ) -> int:
+        """On the writer: the ``export.created`` event listing every file; its sequence number."""
+        bundle = drafted.bundle
+        with case.transaction():
+            event = case.log(
+                "export.created",
+                facts={
+                    "options": self.options.as_dict(),
+                    "out": str(out),
+                    "files": files,
+                    "bundle_head_seq": bundle.head_seq,
+                    "bundle_head_hash": bundle.head_hash,
+                    "exhibits": len(bundle.exhibits),
+                    "pages": result.pages,
+                    "verification_intact": bool(drafted.verification.intact),
+                    "signer": self._signer,
+                },
+                actor=self.actor,
+            )
+        return event.seq
+
+    def _write(
+        self,
+        call: WriterCall,
+        drafted: _Drafted,
         out: Path,
         work: Path,
         tsas: Sequence[TsaConfig],
@@ -268,6 +333,8 @@ class ExportJob:
         progress: ProgressCallback,
         cancel: CancelToken,
     ) -> ExportResult:
+        """Step 3's files: the filing PDF(s) and the notice, the signed PDF, the archive."""
+        bundle = drafted.bundle
         options = bundle.options
         base = f"{_slug(bundle.case_title)}-exhibits"
 
@@ -275,18 +342,13 @@ class ExportJob:
             progress(Progress(done, total, message))
 
         wants_filing = options.profile in ("filing", "both")
-        wants_archive = options.profile in ("archive", "both")
         filing_dir = out / "filing" if wants_filing else work / "filing"
         if wants_filing:
             created.append(filing_dir)
         complete = work / f"{base}-complete.pdf" if options.sign else None
-        # The tool's `match` ranking of the outputs: the summary's "tool's ranking" column and
-        # the notice's selection rule (#13).
-        ranking, note = notice_mod.match_ranking(case, notice_mod.output_candidates(bundle))
-        apply_ranking(bundle, ranking)
         filing = render_filing(
             bundle,
-            case.objects.path_for,
+            drafted.path_for,
             work / "render",
             filing_dir,
             base_name=base,
@@ -298,58 +360,83 @@ class ExportJob:
         # The platform notice: a separate unstamped DRAFT, never part of the filing (#13).
         created.append(out / "notice")
         notice_mod.write_notice(
-            bundle, out / "notice", objects=case.objects.path_for, ranking=ranking, note=note
+            bundle,
+            out / "notice",
+            objects=drafted.path_for,
+            ranking=drafted.ranking,
+            note=drafted.note,
         )
-        signed: Path | None = None
-        if options.sign is not None:
-            assert complete is not None
-            progress(Progress(0, None, "Signing the archive PDF"))
-            signed_dir = out / "signed"
-            created.append(signed_dir)
-            signed_dir.mkdir(exist_ok=True)
-            attachments = self._attachments(case, bundle, work / "attach")
-            result = signed_archive_pdf(
-                bundle,
-                complete,
-                signed_dir / f"{base}-signed.pdf",
-                work,
-                attachments,
-                options.sign,
-                tsas,
-            )
-            self._signer = result.signer
-            signed = result.path
-            filing.warnings += [
-                f"{name} is too large to attach; it is in the archive only."
-                for name in result.skipped
-            ]
+        signed = self._sign(call, bundle, complete, out, work, base, tsas, created, progress)
+        if signed is not None:
+            filing.warnings += signed[1]
         cancel.raise_if_cancelled()
         folder = zip_path = None
-        if wants_archive:
+        if options.profile in ("archive", "both"):
             folder, zip_path = out / "archive", out / "archive.zip"
             created += [folder, zip_path]
-            archive_mod.write_archive(
-                case,
-                bundle,
-                folder,
-                zip_path,
-                filing_pdfs=[v.path for v in filing.volumes],
-                signed_pdf=signed,
-                progress=report,
-                cancel_check=cancel.raise_if_cancelled,
-                make_zip=False,
+            pdfs, signed_pdf = [v.path for v in filing.volumes], signed and signed[0]
+            call(
+                lambda case: archive_mod.write_archive(
+                    case,
+                    bundle,
+                    folder,
+                    zip_path,
+                    filing_pdfs=pdfs,
+                    signed_pdf=signed_pdf,
+                    progress=report,
+                    cancel_check=cancel.raise_if_cancelled,
+                    make_zip=False,
+                )
             )
         return ExportResult(
             filing=[v.path for v in filing.volumes] if wants_filing else [],
             archive_folder=folder,
             archive_zip=zip_path,
-            signed=signed,
+            signed=None if signed is None else signed[0],
             event_seq=0,
             intact=True,
             pages=filing.pages,
             exhibits=len(bundle.exhibits),
             warnings=list(filing.warnings),
         )
+
+    def _sign(
+        self,
+        call: WriterCall,
+        bundle: Bundle,
+        complete: Path | None,
+        out: Path,
+        work: Path,
+        base: str,
+        tsas: Sequence[TsaConfig],
+        created: list[Path],
+        progress: ProgressCallback,
+    ) -> tuple[Path, list[str]] | None:
+        """The signed archive PDF, when asked for: attachments read on the writer, the
+        signature (and its TSA request) made on this thread. Returns its path and warnings."""
+        sign = bundle.options.sign
+        if sign is None:
+            return None
+        assert complete is not None
+        progress(Progress(0, None, "Signing the archive PDF"))
+        signed_dir = out / "signed"
+        created.append(signed_dir)
+        signed_dir.mkdir(exist_ok=True)
+        attachments = call(lambda case: self._attachments(case, bundle, work / "attach"))
+        result = signed_archive_pdf(
+            bundle,
+            complete,
+            signed_dir / f"{base}-signed.pdf",
+            work,
+            attachments,
+            sign,
+            tsas,
+        )
+        self._signer = result.signer
+        warnings = [
+            f"{name} is too large to attach; it is in the archive only." for name in result.skipped
+        ]
+        return result.path, warnings
 
     def _attachments(self, case: Case, bundle: Bundle, folder: Path) -> list[Attachment]:
         """Natives (Source), and the custody log, tokens and model (Supplement), for the signed PDF."""

@@ -85,6 +85,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "proxy": ("Proxy", "代理"),
     "clock_offset_seconds": ("Clock offset (seconds)", "时钟偏差（秒）"),
     "dns": ("DNS answers", "域名解析结果"),
+    "document_layout": (
+        "Page size when captured (CSS pixels)",
+        "取证时的页面尺寸（CSS像素）",
+    ),
+    "device_pixel_ratio": ("Device pixel ratio", "设备像素比"),
+    "box": ("Position on the page (CSS pixels)", "在页面中的位置（CSS像素）"),
+    "target_box": ("Position of the submit control", "提交控件的位置"),
+    "trigger_box": ("Position of the submit control", "提交控件的位置"),
+    "x": ("Left", "左边距"),
+    "y": ("Top", "上边距"),
 }
 
 _SMALL_DICT = 6

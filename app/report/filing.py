@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pikepdf
+
 from app.core.jobs import CancelToken
 from app.report.model import Bundle
 from app.report.pdf import Renderer
@@ -94,29 +96,9 @@ def render_filing(
             if progress is not None:
                 progress("Writing volumes", 0, len(plan.ranges))
             labels = page_labels(renderer, sections, plan)
-            written: list[Volume] = []
-            over = 0
-            count = len(plan.ranges)
-            for number, (first, last) in enumerate(plan.ranges, start=1):
-                name = (
-                    f"{base_name}.pdf"
-                    if count == 1
-                    else f"{base_name}-volume-{number}-of-{count}.pdf"
-                )
-                path = out_dir / name
-                vol = write_volume(
-                    pages, renderer, sections, labels, first, last, number, count, path
-                )
-                size = save(vol, path)
-                vol.close()
-                written.append(Volume(number, count, path, first, last, size))
-                alone = first == last or all(
-                    p in plan.oversize_pages for p in range(first, last + 1)
-                )
-                if size > max_bytes and not alone:
-                    over = max(over, size - max_bytes)
-                if progress is not None:
-                    progress("Writing volumes", number, count)
+            written, over = _write_volumes(
+                pages, renderer, sections, labels, plan, out_dir, base_name, max_bytes, progress
+            )
             if over:
                 for vol_written in written:
                     vol_written.path.unlink(missing_ok=True)
@@ -129,24 +111,57 @@ def render_filing(
                 )
             complete = None
             if complete_path is not None:
-                total = len(sections)
-                single = Plan([(1, total)])
-                whole = write_volume(
-                    pages,
-                    renderer,
-                    sections,
-                    page_labels(renderer, sections, single),
-                    1,
-                    total,
-                    1,
-                    1,
-                    complete_path,
-                )
-                save(whole, complete_path)
-                whole.close()
-                complete = complete_path
+                complete = _write_complete(pages, renderer, sections, complete_path)
             return FilingOutput(written, complete, len(sections), sections, warnings)
         finally:
             for src in sources:
                 src.close()
     raise RuntimeError("The filing PDF's page layout did not settle; please report this case.")
+
+
+def _write_volumes(
+    pages: list[pikepdf.Page],
+    renderer: Renderer,
+    sections: list[str],
+    labels: list[tuple[str, str]],
+    plan: Plan,
+    out_dir: Path,
+    base_name: str,
+    max_bytes: int,
+    progress: Callable[[str, int, int], None] | None,
+) -> tuple[list[Volume], int]:
+    """Write the planned volumes; return them and by how many bytes the largest overshot.
+
+    A volume holding one page, or only pages that alone exceed the budget, never counts as
+    overshooting: no re-plan could make it smaller.
+    """
+    written: list[Volume] = []
+    over = 0
+    count = len(plan.ranges)
+    for number, (first, last) in enumerate(plan.ranges, start=1):
+        name = f"{base_name}.pdf" if count == 1 else f"{base_name}-volume-{number}-of-{count}.pdf"
+        path = out_dir / name
+        vol = write_volume(pages, renderer, sections, labels, first, last, number, count, path)
+        size = save(vol, path)
+        vol.close()
+        written.append(Volume(number, count, path, first, last, size))
+        alone = first == last or all(p in plan.oversize_pages for p in range(first, last + 1))
+        if size > max_bytes and not alone:
+            over = max(over, size - max_bytes)
+        if progress is not None:
+            progress("Writing volumes", number, count)
+    return written, over
+
+
+def _write_complete(
+    pages: list[pikepdf.Page], renderer: Renderer, sections: list[str], path: Path
+) -> Path:
+    """The unsplit copy: every page in one volume, labelled as a single volume."""
+    total = len(sections)
+    single = Plan([(1, total)])
+    whole = write_volume(
+        pages, renderer, sections, page_labels(renderer, sections, single), 1, total, 1, 1, path
+    )
+    save(whole, path)
+    whole.close()
+    return path

@@ -794,29 +794,8 @@ def build_bundle(
     exhibits, item_exhibit, work_exhibit = _number_exhibits(read, drafts, selected, known)
     head_seq = read.head_seq
     prompts = _prompt_summary(exhibits, read.charts, read.failed_tries)
-    log = [
-        LogLine(
-            int(r["seq"]),
-            r["at_utc"],
-            r["actor"],
-            r["action"],
-            r["item_id"],
-            r["hash"],
-            r["payload"],
-        )
-        for r in _records(
-            case,
-            "SELECT seq, at_utc, actor, action, item_id, hash, payload FROM events"
-            " WHERE seq <= ? ORDER BY seq",
-            (head_seq,),
-        )
-    ]
-    environment: list[tuple[str, dict[str, Any]]] = []
-    env_ids: list[int] = []
-    for view in (v for ex in exhibits for v in ex.items):
-        if view.item.kind == "environment" or view.role == "environment":
-            environment.append((view.label, _read_environment(case, view.item)))
-            env_ids.append(view.item.id)
+    log = _log_lines(case, head_seq)
+    environment, env_ids = _environments(case, exhibits)
     report = verification.as_dict() if verification is not None else {}
     cover = _cover(case, options)
     declaration = _declaration_facts(
@@ -858,6 +837,40 @@ def build_bundle(
         ocr=_ocr_layers(case, head_seq),
         duties=_duties(case, head_seq),
     )
+
+
+def _log_lines(case: Case, head_seq: int) -> list[LogLine]:
+    """Every custody-log entry up to the head, for Appendix B."""
+    return [
+        LogLine(
+            int(r["seq"]),
+            r["at_utc"],
+            r["actor"],
+            r["action"],
+            r["item_id"],
+            r["hash"],
+            r["payload"],
+        )
+        for r in _records(
+            case,
+            "SELECT seq, at_utc, actor, action, item_id, hash, payload FROM events"
+            " WHERE seq <= ? ORDER BY seq",
+            (head_seq,),
+        )
+    ]
+
+
+def _environments(
+    case: Case, exhibits: list[Exhibit]
+) -> tuple[list[tuple[str, dict[str, Any]]], list[int]]:
+    """The exhibited environment records (label, record) and their item ids."""
+    environment: list[tuple[str, dict[str, Any]]] = []
+    env_ids: list[int] = []
+    for view in (v for ex in exhibits for v in ex.items):
+        if view.item.kind == "environment" or view.role == "environment":
+            environment.append((view.label, _read_environment(case, view.item)))
+            env_ids.append(view.item.id)
+    return environment, env_ids
 
 
 # -- step 1: read -----------------------------------------------------------------------------
@@ -1419,6 +1432,51 @@ def _prompt_summary(
     return result
 
 
+def _sites(exhibits: list[Exhibit]) -> list[Site]:
+    """The web sites the exhibited captures came from, by host, with what ties them to it."""
+    sites: dict[str, Site] = {}
+    for ex in exhibits:
+        if ex.capture is None:
+            continue
+        cap = ex.capture
+        host = host_of(cap.final_url or cap.requested_url) or cap.final_url
+        site = sites.setdefault(host, Site(host, [], [], [], []))
+        for url in (cap.requested_url, cap.final_url):
+            if url and url not in site.urls:
+                site.urls.append(url)
+        _add_capture(site, cap)
+    return sorted(sites.values(), key=lambda s: s.host)
+
+
+def _add_capture(site: Site, cap: CaptureView) -> None:
+    """Add one capture's server address, TLS certificate, connection, account and marks."""
+    net = cap.network
+    if net is not None and net.remote_ip and str(net.remote_ip) not in site.server_ips:
+        site.server_ips.append(str(net.remote_ip))
+    if net is not None and net.tls is not None:
+        tls = net.tls.as_dict()
+        if tls not in site.tls:
+            site.tls.append(tls)
+    page = cap.final_url or cap.requested_url
+    if net is not None and net.has_connection:
+        connection = {
+            "page": page,
+            "exchange": cap.network_from or page,
+            "ip": net.remote_ip,
+            "port": net.remote_port,
+            "tls": net.tls.as_dict() if net.tls is not None else None,
+        }
+        if connection not in site.connections:
+            site.connections.append(connection)
+    elif page not in site.unconnected:
+        site.unconnected.append(page)
+    if cap.site_account and cap.site_account not in site.accounts:
+        site.accounts.append(cap.site_account)
+    for mark in cap.marks:
+        if mark not in site.marks:
+            site.marks.append(mark)
+
+
 def _declaration_facts(
     items: Mapping[int, Item],
     exhibits: list[Exhibit],
@@ -1432,6 +1490,7 @@ def _declaration_facts(
     cover: Mapping[str, str],
     environment: Sequence[tuple[str, dict[str, Any]]] = (),
 ) -> DeclarationFacts:
+    """The facts the declarations state: who, how, when, which sites, which timestamps."""
     shown = [v.item for ex in exhibits for v in ex.items]
     shown_ids = {i.id for i in shown}
     times = sorted(i.acquired_at for i in shown) or [""]
@@ -1439,41 +1498,6 @@ def _declaration_facts(
         "SELECT COUNT(*) FROM events WHERE action = 'timestamp.attempt-failed' AND seq <= ?",
         (head_seq,),
     ).fetchone()[0]
-    sites: dict[str, Site] = {}
-    for ex in exhibits:
-        if ex.capture is None:
-            continue
-        cap = ex.capture
-        host = host_of(cap.final_url or cap.requested_url) or cap.final_url
-        site = sites.setdefault(host, Site(host, [], [], [], []))
-        for url in (cap.requested_url, cap.final_url):
-            if url and url not in site.urls:
-                site.urls.append(url)
-        net = cap.network
-        if net is not None and net.remote_ip and str(net.remote_ip) not in site.server_ips:
-            site.server_ips.append(str(net.remote_ip))
-        if net is not None and net.tls is not None:
-            tls = net.tls.as_dict()
-            if tls not in site.tls:
-                site.tls.append(tls)
-        page = cap.final_url or cap.requested_url
-        if net is not None and net.has_connection:
-            connection = {
-                "page": page,
-                "exchange": cap.network_from or page,
-                "ip": net.remote_ip,
-                "port": net.remote_port,
-                "tls": net.tls.as_dict() if net.tls is not None else None,
-            }
-            if connection not in site.connections:
-                site.connections.append(connection)
-        elif page not in site.unconnected:
-            site.unconnected.append(page)
-        if cap.site_account and cap.site_account not in site.accounts:
-            site.accounts.append(cap.site_account)
-        for mark in cap.marks:
-            if mark not in site.marks:
-                site.marks.append(mark)
     operators = {i.operator for i in shown if i.operator}
     operators.update(o for ex in exhibits if ex.capture is not None for o in ex.capture.operators)
     unattested = sorted(i for i in shown_ids if i not in attested)
@@ -1501,7 +1525,7 @@ def _declaration_facts(
         unattested=unattested,
         failed_timestamp_attempts=int(failed),
         derived_items=sum(1 for i in shown if i.parent_id is not None),
-        sites=sorted(sites.values(), key=lambda s: s.host),
+        sites=_sites(exhibits),
         environment_items=env_ids,
         environments=environments,
         unattested_by_method=by_method,

@@ -337,12 +337,24 @@ def _filter_request(bundle: Bundle, *, zh: bool) -> str:
 
 
 def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -> list[Block]:
+    """The DMCA-style notice: (ii) the works, (iii) the material, duties, (iv)–(vi), what we ask."""
+    works = _works(bundle, outputs)
+    blocks = _opening_en(bundle, outputs, note)
+    blocks += _works_en(works)
+    blocks += _material_en(outputs)
+    blocks.append(Block("para", _timestamps(bundle, zh=False)))
+    blocks += _duty_letter(bundle, zh=False)
+    blocks += _duty_blocks(bundle, zh=False)
+    blocks += _closing_en(bundle, works)
+    return blocks
+
+
+def _opening_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str) -> list[Block]:
+    """Title, the draft warning, addressee, channel, date, the selection rule and its count."""
     cover = bundle.cover
     platform = _platform(bundle)
-    works = _works(bundle, outputs)
-    owners = sorted({ex.work.owner for ex in works if ex.work and ex.work.owner})
     candidates = len(output_candidates(bundle))
-    blocks = [
+    return [
         Block("title", "DRAFT — NOTICE OF INFRINGING AI-GENERATED CONTENT"),
         Block(
             "subtitle",
@@ -365,8 +377,12 @@ def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
             f"{len(outputs)} of {candidates} exhibited output(s) meet this rule"
             + ("; the others are not named here." if candidates > len(outputs) else "."),
         ),
-        Block("heading", "(ii) The copyrighted work(s)"),
     ]
+
+
+def _works_en(works: list[Any]) -> list[Block]:
+    """(ii) Each copyrighted work with its owner, registration and exhibit, or a blank to fill."""
+    blocks = [Block("heading", "(ii) The copyrighted work(s)")]
     for ex in works:
         w = ex.work
         assert w is not None
@@ -379,7 +395,12 @@ def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
         )
     if not works:
         blocks.append(Block("para", f"{BLANK} [the work, its owner and registration]"))
-    blocks.append(Block("heading", "(iii) The material and where to find it"))
+    return blocks
+
+
+def _material_en(outputs: Sequence[NoticeOutput]) -> list[Block]:
+    """(iii) Each selected output: where it is, its job id, prompt, hash and why it is listed."""
+    blocks = [Block("heading", "(iii) The material and where to find it")]
     for o in outputs:
         blocks.append(
             Block(
@@ -400,10 +421,14 @@ def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
                 "sending a notice.",
             )
         )
-    blocks.append(Block("para", _timestamps(bundle, zh=False)))
-    blocks += _duty_letter(bundle, zh=False)
-    blocks += _duty_blocks(bundle, zh=False)
-    blocks += [
+    return blocks
+
+
+def _closing_en(bundle: Bundle, works: list[Any]) -> list[Block]:
+    """(iv) contact details, (v) good faith, (vi) accuracy and authority, the requests, signature."""
+    cover = bundle.cover
+    owners = sorted({ex.work.owner for ex in works if ex.work and ex.work.owner})
+    return [
         Block("heading", "(iv) Contact details of the complaining party"),
         Block(
             "para",
@@ -445,7 +470,6 @@ def notice_en(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -
             ),
         ),
     ]
-    return blocks
 
 
 def notice_zh(bundle: Bundle, outputs: Sequence[NoticeOutput], note: str = "") -> list[Block]:

@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from app.report import pdf_chart
+from app.report.crop import crop_story
 from app.report.facts_labels import break_path, fact_rows, facts_text
 from app.report.flowables import EvidenceImage, balanced_spans, kv_table, legible_tiles
 from app.report.fonts import SANS
@@ -59,6 +60,18 @@ class ExhibitPages(Pages):
             )
         )
         out.append(Spacer(1, 6))
+        out += crop_story(  # a page capture opens with its prompt-and-outputs crop (#16)
+            ex,
+            self.bundle,
+            self.objects,
+            self.width,
+            self.height * 0.6,
+            lambda path, w, h, box: EvidenceImage(
+                path, w, h, crop=box, placeholder=self.layout_only, styles=s
+            ),
+            lambda text, style: P(text, getattr(s, style)),
+            t,
+        )
         if ex.chart is not None:
             out += pdf_chart.chart(self.ctx, ex)
             return out

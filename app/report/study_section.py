@@ -12,7 +12,7 @@ appendix is written from the same facts: what was tested, how, the error rates, 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from app.core.case import Case
 
@@ -76,15 +76,27 @@ def _exhibits(r: Renderer, items: list[int]) -> str:
 
 
 def render(r: Renderer) -> list[Flowable]:
+    """The section: intro, design, rates, controls, review, deviations, outputs by label."""
+    study: dict[str, Any] = r.bundle.study  # type: ignore[attr-defined]
+    out: list[Flowable] = r.heading("study")
+    out.extend(_design(r, study))
+    out.extend(_rates(r, study))
+    out.extend(_controls(r, study))
+    out.extend(_review(r, study))
+    out.extend(_deviations(r, study))
+    out.extend(_outputs(r, study))
+    return out
+
+
+def _design(r: Renderer, study: dict[str, Any]) -> list[Flowable]:
+    """The introduction and the key-value table of the design: protocol, platforms, runs."""
     from reportlab.platypus import Spacer
 
-    from app.report.pdf import P, grid_table, kv_table
+    from app.report.pdf import P, kv_table
 
-    study: dict[str, Any] = r.bundle.study  # type: ignore[attr-defined]
     s, t, w = r.styles, r.lang.t, r.width
     p = study["protocol"]
-    out: list[Flowable] = r.heading("study")
-    out.append(
+    out: list[Flowable] = [
         P(
             t(
                 "A prompt campaign run as a pre-registered experiment: the protocol below was frozen "
@@ -95,31 +107,14 @@ def render(r: Renderer) -> list[Flowable]:
                 "测试与对照提示词按记录的随机种子打乱顺序发送；每张生成图片均由相似度引擎与作品比对，并由人工盲评。",
             ),
             s.small,
-        )
-    )
-    out.append(Spacer(1, 4))
-    versions = "; ".join(
-        f"v{v['version']}: item {v['item_id']}, SHA-256 {v['protocol_sha256'][:16]}…, "
-        + t("TSA time ", "可信时间 ")
-        + (r.lang.time(v["token_time"]) if v["token_time"] else t("none", "无"))
-        + (f" — {v['reason']}" if v["reason"] else "")
-        for v in p["versions"]
-    )
-    runs = "; ".join(
-        t(
-            f"campaign {x['campaign_id']} under v{x['protocol_version']}: {x['done']}/{x['planned']} "
-            f"requests done, {x['failed']} failed; first request {x['first_request_at'] or '—'}; "
-            f"timestamp predates it: {'yes' if x['token_predates_first_request'] else 'NO'}",
-            f"批量任务{x['campaign_id']}（方案v{x['protocol_version']}）：完成{x['done']}/{x['planned']}次请求，"
-            f"失败{x['failed']}次；首次请求{x['first_request_at'] or '—'}；时间戳早于首次请求：{'是' if x['token_predates_first_request'] else '否'}",
-        )
-        for x in study["runs"]
-    )
+        ),
+        Spacer(1, 4),
+    ]
     out.append(
         kv_table(
             [
                 (t("Study", "实验"), study["study"]["name"]),
-                (t("Protocol versions", "方案版本"), versions),
+                (t("Protocol versions", "方案版本"), _versions_text(r, p)),
                 (
                     t("Platforms", "平台"),
                     "; ".join(
@@ -145,30 +140,60 @@ def render(r: Renderer) -> list[Flowable]:
                         f"引擎{p['engine']}；相似度等级为{'或'.join(p['matching_bands'])}时计为相似",
                     ),
                 ),
-                (t("Runs", "执行"), runs or "—"),
+                (t("Runs", "执行"), _runs_text(r, study) or "—"),
             ],
             s,
             w,
         )
     )
     out.append(Spacer(1, 6))
-    out.append(P(t("Rates with 95 % intervals", "比例及95%置信区间"), s.h3))
+    return out
+
+
+def _versions_text(r: Renderer, p: dict[str, Any]) -> str:
+    """Each protocol version with its item, hash, trusted time and reason, one line."""
+    t = r.lang.t
+    return "; ".join(
+        f"v{v['version']}: item {v['item_id']}, SHA-256 {v['protocol_sha256'][:16]}…, "
+        + t("TSA time ", "可信时间 ")
+        + (r.lang.time(v["token_time"]) if v["token_time"] else t("none", "无"))
+        + (f" — {v['reason']}" if v["reason"] else "")
+        for v in p["versions"]
+    )
+
+
+def _runs_text(r: Renderer, study: dict[str, Any]) -> str:
+    """Each campaign run: progress, first request, and whether the timestamp predates it."""
+    t = r.lang.t
+    return "; ".join(
+        t(
+            f"campaign {x['campaign_id']} under v{x['protocol_version']}: {x['done']}/{x['planned']} "
+            f"requests done, {x['failed']} failed; first request {x['first_request_at'] or '—'}; "
+            f"timestamp predates it: {'yes' if x['token_predates_first_request'] else 'NO'}",
+            f"批量任务{x['campaign_id']}（方案v{x['protocol_version']}）：完成{x['done']}/{x['planned']}次请求，"
+            f"失败{x['failed']}次；首次请求{x['first_request_at'] or '—'}；时间戳早于首次请求：{'是' if x['token_predates_first_request'] else '否'}",
+        )
+        for x in study["runs"]
+    )
+
+
+def _rates(r: Renderer, study: dict[str, Any]) -> list[Flowable]:
+    """The results table: per arm, then per prompt, tool and reviewer rates with intervals."""
+    from reportlab.platypus import Spacer
+
+    from app.report.pdf import P, grid_table
+
+    s, t, w = r.styles, r.lang.t, r.width
+    p = study["protocol"]
+    out: list[Flowable] = [P(t("Rates with 95 % intervals", "比例及95%置信区间"), s.h3)]
     method = t(
         "Wilson score" if p["interval"] == "wilson" else "exact Clopper–Pearson",
         "Wilson" if p["interval"] == "wilson" else "Clopper–Pearson精确",
     )
-    rows = []
+    rows: list[list[Any]] = []
     for a in study["per_arm"]:
         en, zh = ARM_NAMES[a["arm"]]
-        rows.append(
-            [
-                t(en, zh),
-                _pct(a["tool"]),
-                _ci(a["tool"]),
-                _pct(a["human"]),
-                _ci(a["human"]),
-            ]
-        )
+        rows.append([t(en, zh), _pct(a["tool"]), _ci(a["tool"]), _pct(a["human"]), _ci(a["human"])])
     for row in study["per_prompt"]:
         en, zh = ARM_NAMES[row["arm"]]
         rows.append(
@@ -199,8 +224,37 @@ def render(r: Renderer) -> list[Flowable]:
     )
     out.append(P(t(f"Intervals: {method}.", f"区间方法：{method}。"), s.tiny))
     out.append(Spacer(1, 6))
+    return out
+
+
+CONTROL_ROWS = (
+    (
+        "control_prompts",
+        "Control prompts: outputs the tool matched to a work",
+        "对照提示词：工具判为与作品相似的图片",
+    ),
+    (
+        "control_works",
+        "Control works: outputs the tool matched to a decoy work",
+        "对照作品：工具判为与诱饵作品相似的图片",
+    ),
+    (
+        "control_prompts_human_similar",
+        "Control prompts: outputs the reviewer called similar",
+        "对照提示词：评审判为相似的图片",
+    ),
+)
+
+
+def _controls(r: Renderer, study: dict[str, Any]) -> list[Flowable]:
+    """The controls table: how often the method calls an unrelated image a copy."""
+    from reportlab.platypus import Spacer
+
+    from app.report.pdf import P, grid_table
+
+    s, t, w = r.styles, r.lang.t, r.width
     c = study["controls"]
-    out.append(
+    out: list[Flowable] = [
         P(
             t(
                 "Controls: how often the method calls an unrelated image a copy",
@@ -208,7 +262,16 @@ def render(r: Renderer) -> list[Flowable]:
             ),
             s.h3,
         )
-    )
+    ]
+    rows = [
+        [
+            t(en, zh),
+            _pct(c[key]),
+            _ci(c[key]),
+            _exhibits(r, c[key]["positive_items"]) if c[key]["k"] else "—",
+        ]
+        for key, en, zh in CONTROL_ROWS
+    ]
     out.append(
         grid_table(
             [
@@ -217,49 +280,26 @@ def render(r: Renderer) -> list[Flowable]:
                 t("95 % interval", "95%区间"),
                 t("Outputs", "证据"),
             ],
-            [
-                [
-                    t(
-                        "Control prompts: outputs the tool matched to a work",
-                        "对照提示词：工具判为与作品相似的图片",
-                    ),
-                    _pct(c["control_prompts"]),
-                    _ci(c["control_prompts"]),
-                    _exhibits(r, c["control_prompts"]["positive_items"])
-                    if c["control_prompts"]["k"]
-                    else "—",
-                ],
-                [
-                    t(
-                        "Control works: outputs the tool matched to a decoy work",
-                        "对照作品：工具判为与诱饵作品相似的图片",
-                    ),
-                    _pct(c["control_works"]),
-                    _ci(c["control_works"]),
-                    _exhibits(r, c["control_works"]["positive_items"])
-                    if c["control_works"]["k"]
-                    else "—",
-                ],
-                [
-                    t(
-                        "Control prompts: outputs the reviewer called similar",
-                        "对照提示词：评审判为相似的图片",
-                    ),
-                    _pct(c["control_prompts_human_similar"]),
-                    _ci(c["control_prompts_human_similar"]),
-                    _exhibits(r, c["control_prompts_human_similar"]["positive_items"])
-                    if c["control_prompts_human_similar"]["k"]
-                    else "—",
-                ],
-            ],
+            rows,
             [w * 0.45, w * 0.17, w * 0.17, w * 0.21],
             s,
         )
     )
     out.append(Spacer(1, 6))
+    return out
+
+
+def _review(r: Renderer, study: dict[str, Any]) -> list[Flowable]:
+    """The review method, the reviewers, and agreement (tool vs reviewer, between reviewers)."""
+    from reportlab.platypus import Spacer
+
+    from app.report.pdf import P, kv_table
+
+    s, t, w = r.styles, r.lang.t, r.width
+    p = study["protocol"]
     th, ir = study["tool_human_agreement"], study["inter_rater"]
     tab = th["table"]
-    out.append(P(t("Review method and agreement", "评审方法及一致性"), s.h3))
+    out: list[Flowable] = [P(t("Review method and agreement", "评审方法及一致性"), s.h3)]
     out.append(
         kv_table(
             [
@@ -300,14 +340,34 @@ def render(r: Renderer) -> list[Flowable]:
         )
     )
     out.append(Spacer(1, 6))
-    out.append(P(t("Deviations from the protocol", "与方案的偏离"), s.h3))
+    return out
+
+
+def _deviations(r: Renderer, study: dict[str, Any]) -> list[Flowable]:
+    """The deviations from the protocol, one bullet each, or "None recorded."."""
+    from reportlab.platypus import Spacer
+
+    from app.report.pdf import P
+
+    s, t = r.styles, r.lang.t
+    out: list[Flowable] = [P(t("Deviations from the protocol", "与方案的偏离"), s.h3)]
     if study["deviations"]:
         for en, zh in zip(study["deviations"], study["deviations_zh"], strict=True):
             out.append(P(f"• {t(en, zh)}", s.small))
     else:
         out.append(P(t("None recorded.", "无记录。"), s.small))
     out.append(Spacer(1, 6))
-    out.append(P(t("Outputs (exhibits) by blind label", "生成图片（证据）按盲评编号"), s.h3))
+    return out
+
+
+def _outputs(r: Renderer, study: dict[str, Any]) -> list[Flowable]:
+    """Every output by its blind label: exhibit, prompt and try, arm, tool band, reviews."""
+    from app.report.pdf import P, grid_table
+
+    s, t, w = r.styles, r.lang.t, r.width
+    out: list[Flowable] = [
+        P(t("Outputs (exhibits) by blind label", "生成图片（证据）按盲评编号"), s.h3)
+    ]
     rows = []
     for o in sorted(study["outputs"], key=lambda o: o["label"]):
         answers = "; ".join(
@@ -346,59 +406,90 @@ def render(r: Renderer) -> list[Flowable]:
 
 def methods_blocks(study: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     """The methods appendix as (kind, text) blocks, written from the study's facts."""
-    p = study["protocol"]
-    arms = {a["arm"]: a for a in study["per_arm"]}
-    c = study["controls"]
-    th, ir = study["tool_human_agreement"], study["inter_rater"]
-    counts = {a: sum(1 for x in p["prompts"] if x["arm"] == a) for a in ARM_NAMES}
-    first = p["versions"][0] if p["versions"] else {}
-    n_out = len(study["outputs"])
-    if lang == "zh":
-        return [
-            ("heading", "一、测试内容"),
-            (
-                "body",
-                f"本实验检验平台（{'；'.join(x['profile'] + ' ' + x['endpoint'] for x in p['platforms'])}）在收到点名角色的提示词"
-                f"（{counts['named']}条）或仅描述角色特征的提示词（{counts['descriptive']}条）时，是否生成与作品"
-                f"（{'、'.join(p['works'])}）实质性相似的图片；另设{counts['control']}条无关主题的对照提示词及"
-                f"{len(p['control_works'])}件无关的登记作品作为诱饵。每条提示词请求{p['tries']}次，共得到{n_out}张图片。",
+    facts = _MethodsFacts.of(study)
+    return _methods_zh(study, facts) if lang == "zh" else _methods_en(study, facts)
+
+
+class _MethodsFacts(NamedTuple):
+    """The figures both languages of the methods appendix are written from."""
+
+    p: dict[str, Any]
+    arms: dict[str, Any]
+    c: dict[str, Any]
+    th: dict[str, Any]
+    ir: dict[str, Any]
+    counts: dict[str, int]
+    first: dict[str, Any]
+    n_out: int
+
+    @classmethod
+    def of(cls, study: dict[str, Any]) -> _MethodsFacts:
+        p = study["protocol"]
+        return cls(
+            p=p,
+            arms={a["arm"]: a for a in study["per_arm"]},
+            c=study["controls"],
+            th=study["tool_human_agreement"],
+            ir=study["inter_rater"],
+            counts={a: sum(1 for x in p["prompts"] if x["arm"] == a) for a in ARM_NAMES},
+            first=p["versions"][0] if p["versions"] else {},
+            n_out=len(study["outputs"]),
+        )
+
+
+def _methods_zh(study: dict[str, Any], f: _MethodsFacts) -> list[tuple[str, str]]:
+    """The Chinese methods appendix: what was tested, how, results and error rates, limits."""
+    p, arms, c, th, ir, counts, first, n_out = f
+    return [
+        ("heading", "一、测试内容"),
+        (
+            "body",
+            f"本实验检验平台（{'；'.join(x['profile'] + ' ' + x['endpoint'] for x in p['platforms'])}）在收到点名角色的提示词"
+            f"（{counts['named']}条）或仅描述角色特征的提示词（{counts['descriptive']}条）时，是否生成与作品"
+            f"（{'、'.join(p['works'])}）实质性相似的图片；另设{counts['control']}条无关主题的对照提示词及"
+            f"{len(p['control_works'])}件无关的登记作品作为诱饵。每条提示词请求{p['tries']}次，共得到{n_out}张图片。",
+        ),
+        ("heading", "二、方法"),
+        (
+            "body",
+            f"实验方案在首次请求之前固定为证据文件（第{first.get('version', '—')}版，SHA-256 {first.get('protocol_sha256', '—')}），"
+            + (
+                f"并由时间戳服务机构签发可信时间（{first['token_time']}）"
+                if first.get("token_time")
+                else "但未取得可信时间戳（见偏离之处）"
+            )
+            + "；方案之后的任何修改均作为新版本记录并说明理由。"
+            f"请求顺序由记录的随机种子{p['seed']}打乱，测试与对照交错。每次请求与回复均完整记录，图片与请求绑定并分批申请可信时间戳（各证据页显示其时间戳）。"
+            f"相似度由引擎{p['engine']}判定，等级为{'或'.join(p['matching_bands'])}时计为相似。"
+            "人工评审在不知道提示词、组别和分数的情况下将每张图片与作品并排比较，回答相似、不相似或无法判断。"
+            f"比例的95%置信区间按{'Wilson' if p['interval'] == 'wilson' else 'Clopper–Pearson精确'}方法计算（SciPy）。",
+        ),
+        ("heading", "三、结果与误差率"),
+        (
+            "body",
+            f"点名提示词的相似比例为{_pct(arms['named']['tool'])}（95%区间{_ci(arms['named']['tool'])}）；"
+            f"描述提示词为{_pct(arms['descriptive']['tool'])}（{_ci(arms['descriptive']['tool'])}）。"
+            f"工具在对照提示词上的误判率为{_pct(c['control_prompts'])}（{_ci(c['control_prompts'])}），"
+            f"对诱饵作品的误判率为{_pct(c['control_works'])}（{_ci(c['control_works'])}）。"
+            f"工具与第一评审的一致性kappa为{_num(th['kappa'])}（n={th['n']}）；两位评审之间的kappa为{_num(ir['kappa'])}（n={ir['n']}）。",
+        ),
+        ("heading", "四、局限"),
+        (
+            "body",
+            "样本量有限，区间宽度反映了这一点；结果只适用于所测平台、模型、参数和测试时间；相似度等级是技术判断，"
+            "不等同于法律上的实质性相似认定；评审人数及其独立性见上表。"
+            + (
+                f"偏离方案之处：{''.join(study['deviations_zh'])}"
+                if study["deviations_zh"]
+                else "未记录偏离方案之处。"
             ),
-            ("heading", "二、方法"),
-            (
-                "body",
-                f"实验方案在首次请求之前固定为证据文件（第{first.get('version', '—')}版，SHA-256 {first.get('protocol_sha256', '—')}），"
-                + (
-                    f"并由时间戳服务机构签发可信时间（{first['token_time']}）"
-                    if first.get("token_time")
-                    else "但未取得可信时间戳（见偏离之处）"
-                )
-                + "；方案之后的任何修改均作为新版本记录并说明理由。"
-                f"请求顺序由记录的随机种子{p['seed']}打乱，测试与对照交错。每次请求与回复均完整记录，图片与请求绑定并分批申请可信时间戳（各证据页显示其时间戳）。"
-                f"相似度由引擎{p['engine']}判定，等级为{'或'.join(p['matching_bands'])}时计为相似。"
-                "人工评审在不知道提示词、组别和分数的情况下将每张图片与作品并排比较，回答相似、不相似或无法判断。"
-                f"比例的95%置信区间按{'Wilson' if p['interval'] == 'wilson' else 'Clopper–Pearson精确'}方法计算（SciPy）。",
-            ),
-            ("heading", "三、结果与误差率"),
-            (
-                "body",
-                f"点名提示词的相似比例为{_pct(arms['named']['tool'])}（95%区间{_ci(arms['named']['tool'])}）；"
-                f"描述提示词为{_pct(arms['descriptive']['tool'])}（{_ci(arms['descriptive']['tool'])}）。"
-                f"工具在对照提示词上的误判率为{_pct(c['control_prompts'])}（{_ci(c['control_prompts'])}），"
-                f"对诱饵作品的误判率为{_pct(c['control_works'])}（{_ci(c['control_works'])}）。"
-                f"工具与第一评审的一致性kappa为{_num(th['kappa'])}（n={th['n']}）；两位评审之间的kappa为{_num(ir['kappa'])}（n={ir['n']}）。",
-            ),
-            ("heading", "四、局限"),
-            (
-                "body",
-                "样本量有限，区间宽度反映了这一点；结果只适用于所测平台、模型、参数和测试时间；相似度等级是技术判断，"
-                "不等同于法律上的实质性相似认定；评审人数及其独立性见上表。"
-                + (
-                    f"偏离方案之处：{''.join(study['deviations_zh'])}"
-                    if study["deviations_zh"]
-                    else "未记录偏离方案之处。"
-                ),
-            ),
-        ]
+        ),
+    ]
+
+
+def _methods_en(study: dict[str, Any], f: _MethodsFacts) -> list[tuple[str, str]]:
+    """The English methods appendix: what was tested, how, results and error rates, limits."""
+    p, arms, c, th, ir, counts, first, n_out = f
     return [
         ("heading", "1. What was tested"),
         (

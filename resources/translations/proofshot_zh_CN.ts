@@ -1621,6 +1621,21 @@ Import files with File ▸ Import (Ctrl+I), drop files or folders here, or take 
 <context>
     <name>Inspector</name>
     <message>
+        <location filename="../../app/gui/inspector_sections.py" line="377"/>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/inspector_sections.py" line="404"/>
+        <source>Conflicting records</source>
+        <translation>相互矛盾的记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/inspector_sections.py" line="422"/>
+        <source>Further prompts</source>
+        <translation>其他提示词</translation>
+    </message>
+    <message>
         <location filename="../../app/gui/inspector.py" line="283"/>
         <source>Item #{id} · {kind}</source>
         <translation>证据项 #{id} · {kind}</translation>

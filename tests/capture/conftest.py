@@ -154,3 +154,26 @@ def tab(qtbot: Any, case_path: Path) -> Iterator[Tab]:
     writer.close()
     pane.dispose()
     pane.deleteLater()
+
+
+def js(qtbot: Any, workspace: Any, script: str) -> Any:
+    """Run ``script`` in the capture workspace's page and wait for its value."""
+    box: dict[str, Any] = {}
+    workspace.pane.page.runJavaScript(script, 0, lambda value: box.setdefault("v", value))
+    qtbot.waitUntil(lambda: "v" in box, timeout=20_000)
+    return box["v"]
+
+
+@pytest.fixture
+def workspace(qtbot: Any, case_path: Path) -> Any:
+    """The real capture workspace on this test's case, shown offscreen and ready."""
+    from app.gui.browser.workspace import CaptureWorkspace
+
+    ws = CaptureWorkspace.for_case(case_path, operator="Ada Analyst")
+    qtbot.addWidget(ws)
+    ws.resize(1400, 900)
+    ws.show()
+    with qtbot.waitSignal(ws.ready, timeout=30_000):
+        pass
+    yield ws
+    ws.shutdown()

@@ -21,6 +21,7 @@ from app.capture.video import probe
 from app.core.case import Case
 from app.core.verify import verify_case
 from app.demo.site import DemoSite
+from tests.capture.conftest import js
 
 pytestmark = pytest.mark.qt
 
@@ -28,29 +29,8 @@ PROMPT = "生成星光侠, 长发"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "capture.png"
 
 
-def js(qtbot: Any, workspace: Any, script: str) -> Any:
-    box: dict[str, Any] = {}
-    workspace.pane.page.runJavaScript(script, 0, lambda value: box.setdefault("v", value))
-    qtbot.waitUntil(lambda: "v" in box, timeout=20_000)
-    return box["v"]
-
-
 def object_bytes(case: Case, sha256: str) -> bytes:
     return case.objects.path_for(sha256).read_bytes()
-
-
-@pytest.fixture
-def workspace(qtbot: Any, case_path: Path) -> Any:
-    from app.gui.browser.workspace import CaptureWorkspace
-
-    ws = CaptureWorkspace.for_case(case_path, operator="Ada Analyst")
-    qtbot.addWidget(ws)
-    ws.resize(1400, 900)
-    ws.show()
-    with qtbot.waitSignal(ws.ready, timeout=30_000):
-        pass
-    yield ws
-    ws.shutdown()
 
 
 def test_workspace_records_prompt_and_outputs_as_served(

@@ -7,20 +7,16 @@ exactly the app's images for each prompt.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app.capture.devtools import free_loopback_port
 from app.capture.script import run_script
 from tests.capture.test_zoo import check_app_session, two_prompts
+from tests.capture.zoo.launch import served_app
 
 pytestmark = pytest.mark.qt
 gradio = pytest.importorskip("gradio")
@@ -30,36 +26,16 @@ APP = Path(__file__).with_name("zoo") / "gradio_app.py"
 
 @pytest.fixture
 def gradio_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    port = free_loopback_port()
-    truth = tmp_path / "truth.jsonl"
-    env = {**os.environ, "ZOO_TRUTH": str(truth), "GRADIO_ANALYTICS_ENABLED": "False"}
-    env.pop("QTWEBENGINE_REMOTE_DEBUGGING", None)
-    proc = subprocess.Popen(
-        [sys.executable, str(APP), str(port)],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("gradio did not start") from None
-                time.sleep(0.3)
-        yield url, truth
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with served_app(
+        lambda port: [sys.executable, str(APP), str(port)],
+        tmp_path,
+        name="gradio",
+        ready_path="/",
+        ready=lambda status, body: status == 200,
+        env={"GRADIO_ANALYTICS_ENABLED": "False"},
+        timeout=90,
+    ) as served:
+        yield served
 
 
 @pytest.mark.timeout(600)

@@ -8,20 +8,16 @@ images to each of two prompts, and bind no furniture.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app.capture.devtools import free_loopback_port
 from app.capture.script import run_script
 from tests.capture.test_zoo import check_app_session, two_prompts
+from tests.capture.zoo.launch import served_app
 
 pytestmark = pytest.mark.qt
 streamlit = pytest.importorskip("streamlit")
@@ -31,41 +27,20 @@ APP = Path(__file__).with_name("zoo") / "streamlit_app.py"
 
 @pytest.fixture
 def streamlit_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    port = free_loopback_port()
-    truth = tmp_path / "truth.jsonl"
-    env = {**os.environ, "ZOO_TRUTH": str(truth), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    env.pop("QTWEBENGINE_REMOTE_DEBUGGING", None)
-    proc = subprocess.Popen(
-        [
+    with served_app(
+        lambda port: [
             sys.executable, "-m", "streamlit", "run", str(APP),
             "--server.address", "127.0.0.1", "--server.port", str(port),
             "--server.headless", "true", "--server.fileWatcherType", "none",
             "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
         ],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as reply:
-                    if reply.read().strip() == b"ok":
-                        break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("streamlit did not start") from None
-                time.sleep(0.3)
-        yield url, truth
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        tmp_path,
+        name="streamlit",
+        ready_path="/_stcore/health",
+        ready=lambda status, body: body.strip() == b"ok",
+        env={"STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"},
+    ) as served:  # fmt: skip
+        yield served
 
 
 def test_real_streamlit_app_binds_each_prompt_to_exactly_its_images(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.capture.test_capture_workspace import js, workspace  # noqa: F401 (fixture)
+from tests.capture.conftest import js
 from tests.capture.zoo.sites import Zoo
 
 pytestmark = pytest.mark.qt
@@ -18,7 +18,7 @@ PROMPT = "生成星光侠, 长发, 月光下"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "capture-problems.png"
 
 
-def test_capture_panel_lists_the_sessions_problems(qtbot: Any, workspace: Any) -> None:  # noqa: F811
+def test_capture_panel_lists_the_sessions_problems(qtbot: Any, workspace: Any) -> None:
     with Zoo() as zoo:
         with qtbot.waitSignal(workspace.pane.loadFinished, timeout=30_000):
             workspace.load(zoo.url + "/silent/")

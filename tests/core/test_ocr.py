@@ -221,3 +221,32 @@ def test_command_line_engine_is_the_fallback(monkeypatch: pytest.MonkeyPatch) ->
         assert "an astronaut riding a red horse on Mars" in text
     finally:
         ocr.engine_info.cache_clear()
+
+
+def test_model_files_are_hashed_once_per_path_size_and_mtime(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch asks engine_info() each time; an unchanged model is not read again."""
+    hashed: list[Path] = []
+    real = ocr.sha256_file
+
+    def counting(path: Path) -> str:
+        hashed.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(ocr, "sha256_file", counting)
+    ocr.engine_info.cache_clear()
+    try:
+        model = tmp_path / "xyz.traineddata"
+        model.write_bytes(b"model one")
+        first = ocr.model_digest(model)
+        assert ocr.model_digest(model) == first and hashed == [model]
+        model.write_bytes(b"model two, longer")  # a package update: new size and time
+        second = ocr.model_digest(model)
+        assert second != first and len(hashed) == 2
+        info = ocr.engine_info()
+        count = len(hashed)
+        assert count == 2 + len(info.models)
+        assert ocr.engine_info() == info and len(hashed) == count  # no model read twice
+    finally:
+        ocr.engine_info.cache_clear()

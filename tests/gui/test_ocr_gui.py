@@ -184,3 +184,31 @@ def test_cancelling_background_ocr_keeps_the_window_and_stores_no_half_batch(
     qtbot.waitUntil(lambda: bool(outcomes), timeout=90000)
     wait_idle(qtbot, window)
     assert len(ocr.latest(window.session.view)) == 6
+
+
+def test_the_engine_facts_are_found_in_the_pool_not_on_the_gui_thread(
+    controller: object, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """engine_info() reads (and the first time hashes) the models: a batch asks it in the pool."""
+    import threading
+
+    path = _screenshot_case(tmp_path / "Engine.proofshot", [0])
+    assert controller.open_case(path)  # type: ignore[attr-defined]
+    window = controller.window  # type: ignore[attr-defined]
+    qtbot.waitExposed(window)
+    asked_on: list[threading.Thread] = []
+
+    def no_engine(*_args: object) -> ocr.EngineInfo:
+        asked_on.append(threading.current_thread())
+        raise ocr.OcrUnavailableError("No engine here (test).")
+
+    monkeypatch.setattr(ocr, "engine_info", no_engine)
+    outcomes: list[object] = []
+    window.ocr.finished.connect(outcomes.append)
+    assert window.ocr.start()
+    assert "0/1" in window.ocr.status_label.text()  # the batch shows at once
+    qtbot.waitUntil(lambda: bool(outcomes), timeout=10000)
+    assert asked_on and all(t is not threading.main_thread() for t in asked_on)
+    assert window.ocr.status_label.text() == "No engine here (test)."
+    assert not window.ocr.running and not window.ocr.cancel_button.isVisible()
+    assert ocr.latest(window.session.view) == {}

@@ -80,3 +80,60 @@ def test_blind_review_shows_no_prompt_arm_or_score_and_records_each_answer(
     panel.start_button.click()
     assert panel.current is not None and len(panel.queue) == 4
     session.close()
+
+
+def test_review_pictures_are_decoded_scaled_in_the_pool_with_a_placeholder_meanwhile(
+    qtbot: QtBot, tmp_path: Path, tsa_server: TsaServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No full-size decode on the GUI thread: a grey square first, the scaled picture later."""
+    import threading
+
+    from app.gui.study import review_panel
+
+    monkeypatch.setenv("PROOFSHOT_TSA_URLS", tsa_server.url)
+    path = tmp_path / "Pictures.proofshot"
+    with study_server() as server, Case.create(path, title="Pictures", operator="Op") as case:
+        add_study_works(case, tmp_path)
+        attest.add_trust_anchors(case, tsa_server.ca_pem)
+        data = protocol_toml(server.url, tries=1)
+        study = init_study(case, parse_protocol(data), data, "p.toml")
+        assert freeze(case, study).token_time
+        assert run_study(case, study, lambda u, n: CREDENTIAL, fast_settings()).complete
+    decoded_on: list[threading.Thread] = []
+    release = threading.Event()
+    real = review_panel.decode_limited
+
+    def held_decode(source: Path, max_side: int) -> object:
+        decoded_on.append(threading.current_thread())
+        release.wait(10)  # hold the pool until the placeholder has been seen
+        return real(source, max_side)
+
+    monkeypatch.setattr(review_panel, "decode_limited", held_decode)
+    session = CaseSession(path)
+    panel = StudyReviewPanel(session)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.reviewer.setText("Rita Reviewer")
+    panel.start_button.click()
+    assert panel.current is not None
+    placeholder = panel.output_image.pixmap().toImage()
+    assert panel.output_image.property("loading") is True
+    assert placeholder.width() == review_panel.IMAGE_SIDE
+    assert placeholder.pixelColor(5, 5) == review_panel.PLACEHOLDER_COLOUR
+    release.set()
+    qtbot.waitUntil(lambda: panel.output_image.property("loading") is False, timeout=10000)
+    shown = panel.output_image.pixmap()
+    assert not shown.isNull() and max(shown.width(), shown.height()) <= review_panel.IMAGE_SIDE
+    assert shown.toImage().pixelColor(5, 5) != review_panel.PLACEHOLDER_COLOUR
+    assert len(decoded_on) == 3  # the output and its two works
+    assert all(t is not threading.main_thread() for t in decoded_on)
+    # A picture over the pixel limit is refused with a sentence, not decoded.
+    monkeypatch.setattr(
+        review_panel, "decode_limited", lambda source, side: real(source, side, max_pixels=10)
+    )
+    panel.buttons["unsure"].click()
+    qtbot.waitUntil(lambda: panel.done == 1, timeout=10000)
+    qtbot.waitUntil(lambda: panel.output_image.property("loading") is False, timeout=10000)
+    assert "too large" in panel.output_image.text()
+    session.pool.wait(10)
+    session.close()

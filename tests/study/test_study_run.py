@@ -9,6 +9,7 @@ import math
 import os
 import random
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -195,7 +196,7 @@ def test_a_study_is_frozen_timestamped_run_in_seed_order_reviewed_blind_and_repo
         assert verify_case(reopened).intact
         rows = reopened.conn.execute("SELECT COUNT(*) FROM study_reviews").fetchone()[0]
         assert rows == 30
-        with pytest.raises(Exception, match="append-only"):
+        with pytest.raises(sqlite3.IntegrityError, match="study_reviews is append-only"):
             reopened.conn.execute("UPDATE study_reviews SET answer = 'similar'")
 
     arm = {a["arm"]: a for a in report["per_arm"]}
@@ -218,8 +219,7 @@ def test_a_study_is_frozen_timestamped_run_in_seed_order_reviewed_blind_and_repo
         k = sum(first_answers[i] == "similar" for i in ids)
         fig = arm[name]["human"]
         assert (fig["k"], fig["n"]) == (k, len(ids))
-        if 0 < k < len(ids):
-            assert (fig["low"], fig["high"]) == pytest.approx(wilson(k, len(ids)), abs=1e-9)
+        assert (fig["low"], fig["high"]) == pytest.approx(wilson(k, len(ids)), abs=1e-9)
 
     # Controls: tool false-match rate on control prompts 0/6 with its Wilson interval; decoys 0/15.
     c = report["controls"]

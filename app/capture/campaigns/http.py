@@ -352,25 +352,12 @@ class HttpClient:
 
     def _exchange(self, trip: RoundTrip, timeout: float, limit: int, t0: float) -> None:
         request = trip.request
-        parts = urlsplit(request.url)
-        scheme = parts.scheme.lower()
-        if scheme not in ("http", "https") or not parts.hostname:
-            trip.error, trip.error_kind = (
-                f"The URL {request.url!r} is not an http(s) address; it was not fetched.",
-                "refused-url",
-            )
+        target = _target(trip)
+        if target is None:
             return
-        host = parts.hostname
-        try:
-            port = parts.port or (443 if scheme == "https" else 80)
-        except ValueError:
-            trip.error, trip.error_kind = (
-                f"The URL {request.url!r} has a bad port.",
-                "refused-url",
-            )
-            return
+        scheme, host, port, path = target
         key = (scheme, host, port)
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        parts = urlsplit(request.url)
         request = trip.request = self._wire_request(request, parts.netloc.rsplit("@", 1)[-1])
         pool = self._pool()
         pooled = pool.get(key)
@@ -390,64 +377,12 @@ class HttpClient:
             response = conn.getresponse()
             trip.wait_ms = (time.perf_counter() - sent) * 1000
             body, truncated = self._read(response, limit, t0)
-            headers = tuple((k, v) for k, v in response.getheaders())
-            version = {10: "HTTP/1.0", 11: "HTTP/1.1"}.get(response.version, str(response.version))
-            declared = response.getheader("Content-Length")
-            trip.response = HttpResponse(
-                response.status,
-                response.reason,
-                version,
-                headers,
-                body,
-                truncated,
-                int(declared) if declared and declared.isdigit() else None,
-            )
-            if truncated:
-                trip.error, trip.error_kind = (
-                    f"The answer is larger than {limit} bytes; reading stopped there.",
-                    "oversize",
-                )
+            trip.response = _http_response(response, body, truncated)
+            if _answer_problem(trip, limit) or response.will_close:
                 self._drop(key)
-            elif trip.response.declared_length not in (None, len(body)):
-                trip.error, trip.error_kind = (
-                    f"The connection closed after {len(body)} of the {trip.response.declared_length} bytes the server announced.",
-                    "protocol",
-                )
-                self._drop(key)
-            elif response.will_close:
-                self._drop(key)
-        except TimeoutError:
-            trip.error, trip.error_kind = (
-                f"No answer within {timeout:g} s (timed out).",
-                "timeout",
-            )
-            self._drop(key)
-        except _DeadlineExceeded as exc:
-            trip.error, trip.error_kind = (str(exc), "timeout")
-            self._drop(key)
-        except ssl.SSLError as exc:
-            trip.error, trip.error_kind = (f"TLS failed: {exc.reason or exc}.", "tls")
-            self._drop(key)
-        except _STALE_ERRORS as exc:
-            trip.stale_connection = trip.reused_connection and trip.response is None
-            trip.error, trip.error_kind = (
-                f"The connection was closed by the server ({type(exc).__name__}).",
-                "connection",
-            )
-            self._drop(key)
-        except http.client.HTTPException as exc:
-            trip.error, trip.error_kind = (
-                f"The server's answer broke the HTTP protocol ({type(exc).__name__}: {exc}).",
-                "protocol",
-            )
-            self._drop(key)
-        except OSError as exc:
-            # No connection at all (refused, no route, no DNS answer) is "unreachable"; a
-            # connection that failed later is a per-request "connection" failure.
-            trip.error, trip.error_kind = (
-                f"Could not reach {host}:{port} ({exc.strerror or exc}).",
-                "unreachable" if trip.connection is None else "connection",
-            )
+        except (_DeadlineExceeded, http.client.HTTPException, OSError) as exc:
+            # OSError covers timeouts, TLS failures, reset and refused connections.
+            trip.error, trip.error_kind = _failure(trip, exc, timeout, host, port)
             self._drop(key)
 
     def _wire_request(self, request: HttpRequest, host: str) -> HttpRequest:
@@ -488,3 +423,87 @@ class HttpClient:
 
 class _DeadlineExceeded(Exception):
     pass
+
+
+def _target(trip: RoundTrip) -> tuple[str, str, int, str] | None:
+    """(scheme, host, port, path) of the request's URL, or None with the trip's error set."""
+    url = trip.request.url
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        trip.error = f"The URL {url!r} is not an http(s) address; it was not fetched."
+        trip.error_kind = "refused-url"
+        return None
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        trip.error, trip.error_kind = (f"The URL {url!r} has a bad port.", "refused-url")
+        return None
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return scheme, parts.hostname, port, path
+
+
+def _http_response(
+    response: http.client.HTTPResponse, body: bytes, truncated: bool
+) -> HttpResponse:
+    """The answer as recorded: status line, every header, the body read."""
+    headers = tuple((k, v) for k, v in response.getheaders())
+    version = {10: "HTTP/1.0", 11: "HTTP/1.1"}.get(response.version, str(response.version))
+    declared = response.getheader("Content-Length")
+    return HttpResponse(
+        response.status,
+        response.reason,
+        version,
+        headers,
+        body,
+        truncated,
+        int(declared) if declared and declared.isdigit() else None,
+    )
+
+
+def _answer_problem(trip: RoundTrip, limit: int) -> bool:
+    """Set the trip's error for an answer cut short (too large, or fewer bytes than announced).
+
+    True when there was one: the connection must then not be reused.
+    """
+    answer = trip.response
+    assert answer is not None
+    if answer.truncated:
+        trip.error = f"The answer is larger than {limit} bytes; reading stopped there."
+        trip.error_kind = "oversize"
+        return True
+    if answer.declared_length not in (None, len(answer.body)):
+        trip.error = (
+            f"The connection closed after {len(answer.body)} of the {answer.declared_length} "
+            "bytes the server announced."
+        )
+        trip.error_kind = "protocol"
+        return True
+    return False
+
+
+def _failure(
+    trip: RoundTrip, exc: BaseException, timeout: float, host: str, port: int
+) -> tuple[str, str]:
+    """(error, kind) for a request that raised; the order of the checks matters (subclasses)."""
+    if isinstance(exc, TimeoutError):
+        return f"No answer within {timeout:g} s (timed out).", "timeout"
+    if isinstance(exc, _DeadlineExceeded):
+        return str(exc), "timeout"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS failed: {getattr(exc, 'reason', None) or exc}.", "tls"
+    if isinstance(exc, _STALE_ERRORS):
+        trip.stale_connection = trip.reused_connection and trip.response is None
+        return f"The connection was closed by the server ({type(exc).__name__}).", "connection"
+    if isinstance(exc, http.client.HTTPException):
+        return (
+            f"The server's answer broke the HTTP protocol ({type(exc).__name__}: {exc}).",
+            "protocol",
+        )
+    # No connection at all (refused, no route, no DNS answer) is "unreachable"; a
+    # connection that failed later is a per-request "connection" failure.
+    assert isinstance(exc, OSError)
+    return (
+        f"Could not reach {host}:{port} ({exc.strerror or exc}).",
+        "unreachable" if trip.connection is None else "connection",
+    )

@@ -116,6 +116,92 @@ def campaign_progress(case: Case, campaign: store.Campaign) -> dict[str, Any]:
     }
 
 
+def _report_matches(
+    case: Case, campaign: store.Campaign, with_matches: bool, compute_missing: bool
+) -> tuple[dict[int, list[dict[str, Any]]], bool]:
+    """Matches per output item and whether all of them are recorded (not computed now)."""
+    if not with_matches:
+        return {}, False
+    if compute_missing:
+        return current_matches(case, campaign)
+    matches = {k: v.matches for k, v in recorded_matches(case, campaign.id).items()}
+    return matches, not _stale(case, campaign)[0]
+
+
+def _prompt_rows(campaign: store.Campaign) -> list[dict[str, Any]]:
+    """One empty summary row per prompt, in the prompt file's order."""
+    return [
+        {
+            "prompt_index": index,
+            "number": index + 1,
+            "prompt": entry.prompt,
+            "negative_prompt": entry.negative_prompt,
+            "tries_planned": campaign.tries,
+            "tries_done": 0,
+            "tries_failed": 0,
+            "tries_remaining": campaign.tries,
+            "outputs": 0,
+            "output_items": [],
+            "matches": {band: 0 for band in BANDS},
+            "outputs_matching": 0,
+            "best_match": None,
+        }
+        for index, entry in enumerate(campaign.prompts)
+    ]
+
+
+def _count_output(
+    row: dict[str, Any],
+    item_id: int,
+    found: list[dict[str, Any]],
+    titles: dict[int, dict[str, str]],
+) -> None:
+    """Count one output in its prompt's row: its band, and the row's best match so far."""
+    row["outputs"] += 1
+    row["output_items"].append(item_id)
+    band = best_band(found)
+    if band is not None:
+        row["matches"][band] += 1
+    if band not in MATCHING_BANDS:
+        return
+    row["outputs_matching"] += 1
+    top = found[0]
+    best = row["best_match"]
+    if best is None or top["score"] > best["score"]:
+        row["best_match"] = {
+            **top,
+            "item_id": item_id,
+            "title": titles.get(int(top["work_id"]), {}).get("title", ""),
+        }
+
+
+def _totals(campaign: store.Campaign, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "prompts": len(rows),
+        "tries_planned": campaign.planned,
+        "tries_done": sum(r["tries_done"] for r in rows),
+        "tries_failed": sum(r["tries_failed"] for r in rows),
+        "outputs": sum(r["outputs"] for r in rows),
+        "outputs_matching": sum(r["outputs_matching"] for r in rows),
+        "matches": {band: sum(r["matches"][band] for r in rows) for band in BANDS},
+    }
+
+
+def _campaign_header(campaign: store.Campaign) -> dict[str, Any]:
+    return {
+        "id": campaign.id,
+        "name": campaign.name,
+        "profile": campaign.profile,
+        "endpoint": campaign.endpoint,
+        "model": campaign.model,
+        "parameters": campaign.parameters,
+        "tries": campaign.tries,
+        "prompts_sha256": campaign.prompts_sha256,
+        "prompts_file": campaign.facts.get("prompts_file"),
+        "credential_fingerprint_sha256": campaign.facts.get("credential_fingerprint_sha256"),
+    }
+
+
 def campaign_report(
     case: Case,
     campaign: store.Campaign,
@@ -132,78 +218,17 @@ def campaign_report(
         "SELECT prompt_index, status FROM campaign_tries WHERE campaign_id = ?", (campaign.id,)
     ).fetchall()
     outputs = store.campaign_outputs(case, campaign.id)
-    if not with_matches:
-        matches: dict[int, list[dict[str, Any]]] = {}
-        recorded = False
-    elif compute_missing:
-        matches, recorded = current_matches(case, campaign)
-    else:
-        matches = {k: v.matches for k, v in recorded_matches(case, campaign.id).items()}
-        recorded = not _stale(case, campaign)[0]
+    matches, recorded = _report_matches(case, campaign, with_matches, compute_missing)
     titles = _work_titles(case)
-    rows: list[dict[str, Any]] = []
-    for index, entry in enumerate(campaign.prompts):
-        rows.append(
-            {
-                "prompt_index": index,
-                "number": index + 1,
-                "prompt": entry.prompt,
-                "negative_prompt": entry.negative_prompt,
-                "tries_planned": campaign.tries,
-                "tries_done": 0,
-                "tries_failed": 0,
-                "tries_remaining": campaign.tries,
-                "outputs": 0,
-                "output_items": [],
-                "matches": {band: 0 for band in BANDS},
-                "outputs_matching": 0,
-                "best_match": None,
-            }
-        )
+    rows = _prompt_rows(campaign)
     for prompt_index, status in tries:
         row = rows[int(prompt_index)]
         row["tries_done" if status == "done" else "tries_failed"] += 1
         row["tries_remaining"] -= 1
     for out in outputs:
-        row = rows[out.prompt_index]
-        row["outputs"] += 1
-        row["output_items"].append(out.item_id)
-        found = matches.get(out.item_id, [])
-        band = best_band(found)
-        if band is not None:
-            row["matches"][band] += 1
-        if band in MATCHING_BANDS:
-            row["outputs_matching"] += 1
-            top = found[0]
-            best = row["best_match"]
-            if best is None or top["score"] > best["score"]:
-                row["best_match"] = {
-                    **top,
-                    "item_id": out.item_id,
-                    "title": titles.get(int(top["work_id"]), {}).get("title", ""),
-                }
-    totals: dict[str, Any] = {
-        "prompts": len(rows),
-        "tries_planned": campaign.planned,
-        "tries_done": sum(r["tries_done"] for r in rows),
-        "tries_failed": sum(r["tries_failed"] for r in rows),
-        "outputs": sum(r["outputs"] for r in rows),
-        "outputs_matching": sum(r["outputs_matching"] for r in rows),
-        "matches": {band: sum(r["matches"][band] for r in rows) for band in BANDS},
-    }
+        _count_output(rows[out.prompt_index], out.item_id, matches.get(out.item_id, []), titles)
     return {
-        "campaign": {
-            "id": campaign.id,
-            "name": campaign.name,
-            "profile": campaign.profile,
-            "endpoint": campaign.endpoint,
-            "model": campaign.model,
-            "parameters": campaign.parameters,
-            "tries": campaign.tries,
-            "prompts_sha256": campaign.prompts_sha256,
-            "prompts_file": campaign.facts.get("prompts_file"),
-            "credential_fingerprint_sha256": campaign.facts.get("credential_fingerprint_sha256"),
-        },
+        "campaign": _campaign_header(campaign),
         "progress": campaign_progress(case, campaign),
         "works": [
             {
@@ -221,7 +246,7 @@ def campaign_report(
             "matching_bands": list(MATCHING_BANDS),
         },
         "prompts": rows,
-        "totals": totals,
+        "totals": _totals(campaign, rows),
     }
 
 

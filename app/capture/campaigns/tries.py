@@ -41,6 +41,7 @@ from app.core.backoff import delay as backoff_delay
 from app.core.case import Case
 from app.core.ingest import Acquisition, PreparedItem, prepare_bytes
 from app.core.jobs import CancelToken
+from app.core.objects import ObjectStore
 
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 STOP_STATUS = frozenset({401, 403, 404, 405, 407})
@@ -79,6 +80,14 @@ class TryResult:
     """Set when the answer showed the campaign itself cannot work (bad key, wrong URL)."""
 
 
+@dataclass(frozen=True)
+class CaseFiles:
+    """What workers need of the case: its object store (files only) and its operator."""
+
+    objects: ObjectStore
+    operator: str
+
+
 class _Verdict:
     def __init__(
         self,
@@ -113,7 +122,7 @@ class TryPerformer:
 
     def __init__(
         self,
-        case: Case,
+        case: Case | CaseFiles,
         campaign: store.Campaign,
         profile: Profile,
         credential: Credential,
@@ -365,7 +374,55 @@ class TryPerformer:
 
     def perform(self, task: TryTask) -> TryResult:
         t0 = time.perf_counter()
-        context = {
+        rec = ExchangeRecorder(self.credential, self._context(task))
+        asked = self._answer(rec, task)
+        answer, interrupted = asked.answer, asked.interrupted
+        stored: list[tuple[PreparedItem, OutputRecord]] = []
+        refused: list[OutputRecord] = []
+        if answer is not None and not interrupted:
+            stored, refused = self._outputs(task, rec, answer)
+            if self.cancel.cancelled and any(
+                r.reason and "interrupted" in r.reason for r in refused
+            ):
+                interrupted = True
+        status, error = _status(answer, asked.error, stored, refused, interrupted)
+        returned_at = rec.trips[-1][0].ended_at if rec.trips and answer is not None else None
+        exchange: PreparedItem | None = None
+        if rec.trips:
+            if status == "interrupted":
+                for prepared, _ in stored:
+                    self.objects.discard(prepared.staged)
+                stored = []
+            exchange = self._exchange_item(
+                task,
+                rec,
+                [r for _, r in stored] + refused,
+                status,
+                error,
+                asked.stop_reason,
+                answer,
+            )
+        _slim([r for _, r in stored] + refused, answer)
+        stop_reason = asked.stop_reason
+        return TryResult(
+            task,
+            status,
+            None if error is None else self.redactor.text(error),
+            exchange,
+            stored,
+            refused,
+            answer if status != "interrupted" else None,
+            asked.submitted_at,
+            returned_at,
+            asked.attempts,
+            rec.statuses,
+            (time.perf_counter() - t0) * 1000,
+            stop_reason=None if stop_reason is None else self.redactor.text(stop_reason),
+        )
+
+    def _context(self, task: TryTask) -> dict[str, Any]:
+        """What the exchange record says the try was: campaign, prompt, try number."""
+        return {
             "campaign": {
                 "id": self.campaign.id,
                 "name": self.campaign.name,
@@ -378,44 +435,33 @@ class TryPerformer:
             "prompt": task.entry.prompt,
             "negative_prompt": task.entry.negative_prompt,
         }
-        rec = ExchangeRecorder(self.credential, context)
+
+    def _answer(self, rec: ExchangeRecorder, task: TryTask) -> _Asked:
+        """Ask for the generation (with retries), then poll a pending job until it is done."""
         entry = task.entry
         verdict, attempts, submitted_at, interrupted = self._ask(
             rec, "generate", lambda: self.profile.generation_request(entry, self.credential.value)
         )
-        answer = verdict.answer
-        error = verdict.error
-        stop_reason = None
-        if answer is None and not interrupted and verdict.stops_run:
+        asked = _Asked(verdict.answer, verdict.error, attempts, submitted_at, interrupted)
+        if asked.answer is None and not interrupted and verdict.stops_run:
             # The campaign, not this prompt, is wrong: keep the evidence, mark nothing failed.
-            stop_reason = verdict.error
-            interrupted = True
-        if answer is not None and answer.pending and not interrupted:
-            answer, error, interrupted = self._poll(rec, answer)
-        stored: list[tuple[PreparedItem, OutputRecord]] = []
-        refused: list[OutputRecord] = []
-        if answer is not None and not interrupted:
-            stored, refused = self._outputs(task, rec, answer)
-            if self.cancel.cancelled and any(
-                r.reason and "interrupted" in r.reason for r in refused
-            ):
-                interrupted = True
-        if interrupted:
-            status = "interrupted"
-            error = error or "interrupted"
-        elif answer is None:
-            status = "failed"
-        elif stored:
-            status = "done"
-            error = None
-        else:
-            status = "failed"
-            if answer.images:
-                reasons = "; ".join(sorted({str(r.reason) for r in refused}))
-                error = f"none of the {len(answer.images)} image(s) in the answer could be stored: {reasons}"
-            else:
-                error = "the answer held no image"
-        returned_at = rec.trips[-1][0].ended_at if rec.trips and answer is not None else None
+            asked.stop_reason = verdict.error
+            asked.interrupted = True
+        if asked.answer is not None and asked.answer.pending and not asked.interrupted:
+            asked.answer, asked.error, asked.interrupted = self._poll(rec, asked.answer)
+        return asked
+
+    def _exchange_item(
+        self,
+        task: TryTask,
+        rec: ExchangeRecorder,
+        outputs: list[OutputRecord],
+        status: str,
+        error: str | None,
+        stop_reason: str | None,
+        answer: GenerationAnswer | None,
+    ) -> PreparedItem:
+        """The exchange record (every round trip, the outcome) hashed and staged as an item."""
         answer_facts: dict[str, Any] = {}
         if answer is not None:
             answer_facts = {
@@ -423,51 +469,68 @@ class TryPerformer:
                 "images_in_answer": len(answer.images),
                 **answer.facts,
             }
-        exchange: PreparedItem | None = None
-        if rec.trips:
-            if status == "interrupted":
-                for prepared, _ in stored:
-                    self.objects.discard(prepared.staged)
-                stored = []
-            outcome = "stopped the run" if stop_reason else status
-            document = rec.document([r for _, r in stored] + refused, outcome, error, answer_facts)
-            exchange = prepare_bytes(
-                self.objects,
-                document,
-                Acquisition(
-                    kind=ITEM_KIND_EXCHANGE,
-                    method=METHOD,
-                    source=self.profile.request_url,
-                    source_facts={
-                        "campaign_id": self.campaign.id,
-                        "prompt_index": task.prompt_index,
-                        "try_number": task.try_number,
-                        "outcome": "stopped the run" if stop_reason else status,
-                        "round_trips": len(rec.trips),
-                        "credential_fingerprint_sha256": self.credential.fingerprint,
-                    },
-                ),
-            )
-        # The base64 text is in the stored items now; do not hold megabytes per waiting try.
-        for record in [r for _, r in stored] + refused:
-            record.b64_value = None
-        if answer is not None:
-            answer.images = [
-                ImageRef(i.index, i.kind, "" if i.kind == "b64" else i.value, i.json_path)
-                for i in answer.images
-            ]
-        return TryResult(
-            task,
-            status,
-            None if error is None else self.redactor.text(error),
-            exchange,
-            stored,
-            refused,
-            answer if status != "interrupted" else None,
-            submitted_at,
-            returned_at,
-            attempts,
-            rec.statuses,
-            (time.perf_counter() - t0) * 1000,
-            stop_reason=None if stop_reason is None else self.redactor.text(stop_reason),
+        outcome = "stopped the run" if stop_reason else status
+        document = rec.document(outputs, outcome, error, answer_facts)
+        return prepare_bytes(
+            self.objects,
+            document,
+            Acquisition(
+                kind=ITEM_KIND_EXCHANGE,
+                method=METHOD,
+                source=self.profile.request_url,
+                source_facts={
+                    "campaign_id": self.campaign.id,
+                    "prompt_index": task.prompt_index,
+                    "try_number": task.try_number,
+                    "outcome": outcome,
+                    "round_trips": len(rec.trips),
+                    "credential_fingerprint_sha256": self.credential.fingerprint,
+                },
+            ),
         )
+
+
+@dataclass
+class _Asked:
+    """The generation request's outcome, before any output is fetched."""
+
+    answer: GenerationAnswer | None
+    error: str | None
+    attempts: int
+    submitted_at: str | None
+    interrupted: bool
+    stop_reason: str | None = None
+
+
+def _status(
+    answer: GenerationAnswer | None,
+    error: str | None,
+    stored: list[tuple[PreparedItem, OutputRecord]],
+    refused: list[OutputRecord],
+    interrupted: bool,
+) -> tuple[str, str | None]:
+    """(status, error) of a try: interrupted, failed (with why) or done."""
+    if interrupted:
+        return "interrupted", error or "interrupted"
+    if answer is None:
+        return "failed", error
+    if stored:
+        return "done", None
+    if answer.images:
+        reasons = "; ".join(sorted({str(r.reason) for r in refused}))
+        return (
+            "failed",
+            f"none of the {len(answer.images)} image(s) in the answer could be stored: {reasons}",
+        )
+    return "failed", "the answer held no image"
+
+
+def _slim(records: list[OutputRecord], answer: GenerationAnswer | None) -> None:
+    """The base64 text is in the stored items now; do not hold megabytes per waiting try."""
+    for record in records:
+        record.b64_value = None
+    if answer is not None:
+        answer.images = [
+            ImageRef(i.index, i.kind, "" if i.kind == "b64" else i.value, i.json_path)
+            for i in answer.images
+        ]

@@ -172,20 +172,8 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def parse_protocol(data: bytes, name: str = "protocol.toml") -> Protocol:
-    """Read a TOML protocol; every problem is one sentence naming the key."""
-    from app.compare.comparison import ENGINE_VERSION
-    from app.compare.scoring import BANDS
-
-    try:
-        doc = tomllib.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ProtocolError(f"The protocol {name} is not valid UTF-8 TOML ({exc}).") from exc
-    study = _need(doc, "study", dict, name)
-    seed = _need(study, "seed", int, "[study]")
-    tries = _need(study, "tries", int, "[study]")
-    if tries < 1:
-        raise ProtocolError("'tries' in [study] must be at least 1.")
+def _platforms(doc: dict[str, Any], name: str) -> tuple[Platform, ...]:
+    """The ``[[platforms]]`` tables: profile, endpoint, model and parameters, at least one."""
     platforms = []
     for i, p in enumerate(_need(doc, "platforms", list, name)):
         where = f"[[platforms]] {i + 1}"
@@ -205,6 +193,11 @@ def parse_protocol(data: bytes, name: str = "protocol.toml") -> Protocol:
         )
     if not platforms:
         raise ProtocolError("The protocol names no platform ([[platforms]]).")
+    return tuple(platforms)
+
+
+def _prompts(doc: dict[str, Any], name: str) -> tuple[StudyPrompt, ...]:
+    """The ``[[prompts]]`` tables: unique ids, known arms, a test arm and a control arm."""
     prompts: list[StudyPrompt] = []
     seen: set[str] = set()
     for i, p in enumerate(_need(doc, "prompts", list, name)):
@@ -227,11 +220,14 @@ def parse_protocol(data: bytes, name: str = "protocol.toml") -> Protocol:
         raise ProtocolError("The protocol has no test prompt (arm 'named' or 'descriptive').")
     if "control" not in arms:
         raise ProtocolError("The protocol has no control prompt (arm 'control').")
-    works = _need(doc, "works", dict, name)
-    candidates = _strings(works.get("compare"), "'compare' in [works]")
-    controls = _strings(works.get("controls", []), "'controls' in [works]")
-    if set(candidates) & set(controls):
-        raise ProtocolError("A work cannot be both compared against and a control work.")
+    return tuple(prompts)
+
+
+def _method(doc: dict[str, Any]) -> tuple[str, tuple[str, ...], str]:
+    """``[method]``: the similarity engine, the bands that count as a match, the interval."""
+    from app.compare.comparison import ENGINE_VERSION
+    from app.compare.scoring import BANDS
+
     method = doc.get("method", {})
     engine = str(method.get("engine", ENGINE_VERSION))
     bands = _strings(method.get("matching_bands", ["high", "medium"]), "'matching_bands'")
@@ -240,6 +236,28 @@ def parse_protocol(data: bytes, name: str = "protocol.toml") -> Protocol:
     interval = str(method.get("interval", "wilson"))
     if interval not in INTERVALS:
         raise ProtocolError(f"'interval' in [method] must be one of {', '.join(INTERVALS)}.")
+    return engine, bands, interval
+
+
+def parse_protocol(data: bytes, name: str = "protocol.toml") -> Protocol:
+    """Read a TOML protocol; every problem is one sentence naming the key."""
+    try:
+        doc = tomllib.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProtocolError(f"The protocol {name} is not valid UTF-8 TOML ({exc}).") from exc
+    study = _need(doc, "study", dict, name)
+    seed = _need(study, "seed", int, "[study]")
+    tries = _need(study, "tries", int, "[study]")
+    if tries < 1:
+        raise ProtocolError("'tries' in [study] must be at least 1.")
+    platforms = _platforms(doc, name)
+    prompts = _prompts(doc, name)
+    works = _need(doc, "works", dict, name)
+    candidates = _strings(works.get("compare"), "'compare' in [works]")
+    controls = _strings(works.get("controls", []), "'controls' in [works]")
+    if set(candidates) & set(controls):
+        raise ProtocolError("A work cannot be both compared against and a control work.")
+    engine, bands, interval = _method(doc)
     review = doc.get("review", {})
     reviewers = review.get("reviewers", 1)
     if not isinstance(reviewers, int) or reviewers < 1:
@@ -248,8 +266,8 @@ def parse_protocol(data: bytes, name: str = "protocol.toml") -> Protocol:
         name=_need(study, "name", str, "[study]"),
         seed=seed,
         tries=tries,
-        platforms=tuple(platforms),
-        prompts=tuple(prompts),
+        platforms=platforms,
+        prompts=prompts,
         works=candidates,
         control_works=controls,
         engine=engine,

@@ -26,6 +26,7 @@ from app.capture.campaigns.runner import CampaignRun, open_campaign
 from app.capture.campaigns.settings import CampaignSpec, RunResult, RunSettings
 from app.capture.study.protocol import Protocol, ProtocolError, schedule
 from app.core import attest
+from app.core.attest import WriterCall
 from app.core.canonical import canonical_json
 from app.core.case import Case
 from app.core.errors import ProofshotError
@@ -227,7 +228,7 @@ class FreezeResult:
 
 
 def freeze(
-    case: Case,
+    case: Case | None,
     study: Study,
     protocol: Protocol | None = None,
     data: bytes | None = None,
@@ -235,28 +236,53 @@ def freeze(
     reason: str = "",
     tsas: Sequence[TsaConfig] | None = None,
     actor: str | None = None,
+    writer: WriterCall | None = None,
 ) -> FreezeResult:
     """Store the protocol as an item, record it as the next version, and have it timestamped.
 
     Without ``protocol`` the study's draft is frozen. Freezing what the current version
     already says changes nothing. Any other protocol after the first version is an amendment
-    and needs a ``reason``; it is logged and the report lists it as a deviation.
+    and needs a ``reason``; it is logged and the report lists it as a deviation. The case is
+    read and written through ``writer`` (inline on ``case`` without one); the TSAs are asked
+    on the calling thread.
     """
+    call = writer or _inline(case)
     if protocol is None:
         protocol = study.draft
         data = None
-    versions = protocol_versions(case, study.id)
+    versions = call(lambda c: protocol_versions(c, study.id))
     if versions and versions[-1].protocol.sha256 == protocol.sha256:
         current = versions[-1]
-        stamped = token_time(case, current.item_id)
+        stamped = call(lambda c: token_time(c, current.item_id))
         if stamped is None:
-            stamped = _attest(case, tsas).get("time") or token_time(case, current.item_id)
+            stamped = _attest(call, tsas).get("time") or call(
+                lambda c: token_time(c, current.item_id)
+            )
         return FreezeResult(current, False, stamped)
     if versions and not reason.strip():
         raise StudyStateError(
             f"The protocol differs from frozen version {versions[-1].version}; a change after "
             "freezing is a new, logged version: give the reason (--reason)."
         )
+    frozen = protocol
+    version = call(
+        lambda c: _record_version(c, study, frozen, data, reason.strip(), versions, actor)
+    )
+    outcome = _attest(call, tsas)
+    stamped = call(lambda c: token_time(c, version.item_id))
+    return FreezeResult(version, True, stamped, outcome.get("failures", []))
+
+
+def _record_version(
+    case: Case,
+    study: Study,
+    protocol: Protocol,
+    data: bytes | None,
+    reason: str,
+    versions: list[ProtocolVersion],
+    actor: str | None,
+) -> ProtocolVersion:
+    """On the writer: the protocol item and its version row (frozen or amended), logged."""
     work_ids = resolve_works(case, protocol.works)
     control_ids = resolve_works(case, protocol.control_works)
     body = data if data is not None else (protocol.canonical() + "\n").encode("utf-8")
@@ -292,7 +318,7 @@ def freeze(
             "version": version_number,
             "item_id": item.item_id,
             "protocol": protocol.canonical(),
-            "reason": reason.strip(),
+            "reason": reason,
             "facts": canonical_json(facts),
         }
         event = case.log(
@@ -302,16 +328,14 @@ def freeze(
                 "study_id": study.id,
                 "version": version_number,
                 "protocol_sha256": protocol.sha256,
-                "reason": reason.strip(),
+                "reason": reason,
             },
             records={"study_protocols": [row]},
             actor=actor,
         )
-    version = ProtocolVersion(
-        pid, event.seq, study.id, version_number, item.item_id, protocol, reason.strip(), facts
+    return ProtocolVersion(
+        pid, event.seq, study.id, version_number, item.item_id, protocol, reason, facts
     )
-    outcome = _attest(case, tsas)
-    return FreezeResult(version, True, token_time(case, item.item_id), outcome.get("failures", []))
 
 
 def _sha(text: str) -> str:
@@ -320,11 +344,18 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _attest(case: Case, tsas: Sequence[TsaConfig] | None) -> dict[str, Any]:
+def _inline(case: Case | None) -> WriterCall:
+    """Run ``fn(case)`` at once on the calling thread (the CLI's single thread)."""
+    if case is None:
+        raise ValueError("A study step needs a case or a writer.")
+    return lambda fn: fn(case)
+
+
+def _attest(call: WriterCall, tsas: Sequence[TsaConfig] | None) -> dict[str, Any]:
     configs = list(tsas) if tsas is not None else tsa_configs()
     if not configs:
         return {"failures": [{"error": "no TSA is configured"}]}
-    outcome = attest.attest_pending(case, configs)
+    outcome = attest.attest_pending_via(call, configs)
     return {"failures": list(outcome.failures)}
 
 
@@ -360,28 +391,12 @@ def _schedule_prompts(study: Study, version: ProtocolVersion, platform: int) -> 
     )
 
 
-def run_study(
-    case: Case,
-    study: Study,
-    credential_for: Any,
-    settings: RunSettings | None = None,
-    *,
-    progress: ProgressCallback | None = None,
-    cancel: CancelToken | None = None,
-    actor: str | None = None,
-    require_timestamp: bool = True,
-) -> StudyRunResult:
-    """Run (or continue) every platform of the current protocol version.
-
-    ``credential_for(endpoint, needs_credential) -> Credential``. Refuses to send anything
-    until the version's protocol item holds a trusted timestamp, so the token predates the
-    first request; refuses when the similarity engine is not the one the protocol names.
-    ``require_timestamp=False`` (the offline demo only) runs without one; the report then
-    lists it as a deviation.
-    """
+def _ready_version(
+    case: Case, study: Study, require_timestamp: bool
+) -> tuple[ProtocolVersion, str | None]:
+    """The current version and its trusted time, or why no request may be sent yet."""
     from app.compare.comparison import ENGINE_VERSION
 
-    settings = settings or RunSettings(concurrency=1)
     version = current_version(case, study.id)
     stamped = token_time(case, version.item_id)
     if stamped is None and require_timestamp:
@@ -394,71 +409,121 @@ def run_study(
             f"The protocol names similarity engine {version.protocol.engine} but this Proofshot "
             f"runs {ENGINE_VERSION}; freeze a new protocol version naming it (with a reason)."
         )
+    return version, stamped
+
+
+def _platform_spec(study: Study, version: ProtocolVersion, index: int) -> CampaignSpec:
+    """The campaign one platform of the version runs: its schedule as the prompt list."""
+    platform = version.protocol.platforms[index]
+    return CampaignSpec(
+        platform.profile,
+        platform.endpoint,
+        _schedule_prompts(study, version, index),
+        tries=1,
+        model=platform.model,
+        parameters=platform.parameters,
+        name=f"Study {study.id} ({study.name}) protocol v{version.version}, platform {index + 1}",
+    )
+
+
+def _define_run(
+    case: Case,
+    study: Study,
+    version: ProtocolVersion,
+    index: int,
+    spec: CampaignSpec,
+    credential: Credential,
+    stamped: str | None,
+    actor: str | None,
+) -> campaign_store.Campaign:
+    """On the writer: a new campaign for the platform and its ``study_runs`` row, logged."""
+    campaign, _ = open_campaign(case, spec, credential, new=True, actor=actor)
+    row = {
+        "study_id": study.id,
+        "protocol_id": version.id,
+        "campaign_id": campaign.id,
+        "platform_index": index,
+        "schedule": canonical_json(schedule(version.protocol)),
+        "facts": canonical_json(
+            {
+                "seed": version.protocol.seed,
+                "protocol_token_time": stamped,
+                "schedule_item_id": campaign.facts.get("prompts_item_id"),
+            }
+        ),
+    }
+    with case.transaction():
+        rid = case.next_id("study_runs")
+        case.log(
+            "study.run-defined",
+            facts={
+                "study_id": study.id,
+                "protocol_version": version.version,
+                "campaign_id": campaign.id,
+                "platform_index": index,
+                "protocol_token_time": stamped,
+            },
+            records={"study_runs": [{"id": rid, **row}]},
+            actor=actor,
+        )
+    return campaign
+
+
+def run_study(
+    case: Case | None,
+    study: Study,
+    credential_for: Any,
+    settings: RunSettings | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    actor: str | None = None,
+    require_timestamp: bool = True,
+    writer: WriterCall | None = None,
+) -> StudyRunResult:
+    """Run (or continue) every platform of the current protocol version.
+
+    ``credential_for(endpoint, needs_credential) -> Credential``. Refuses to send anything
+    until the version's protocol item holds a trusted timestamp, so the token predates the
+    first request; refuses when the similarity engine is not the one the protocol names.
+    ``require_timestamp=False`` (the offline demo only) runs without one; the report then
+    lists it as a deviation. The case is read and written through ``writer`` (inline on
+    ``case`` without one); the AI services and TSAs are asked on the calling thread.
+    """
+    call = writer or _inline(case)
+    settings = settings or RunSettings(concurrency=1)
+    version, stamped = call(lambda c: _ready_version(c, study, require_timestamp))
     result = StudyRunResult(version.version)
     existing = {
-        r.platform_index: r for r in study_runs(case, study.id) if r.protocol_id == version.id
+        r.platform_index: r
+        for r in call(lambda c: study_runs(c, study.id))
+        if r.protocol_id == version.id
     }
-    complete = True
-    for index, platform in enumerate(version.protocol.platforms):
-        prompts = _schedule_prompts(study, version, index)
-        spec = CampaignSpec(
-            platform.profile,
-            platform.endpoint,
-            prompts,
-            tries=1,
-            model=platform.model,
-            parameters=platform.parameters,
-            name=f"Study {study.id} ({study.name}) protocol v{version.version}, platform {index + 1}",
-        )
-        profile = spec.build_profile()
-        credential: Credential = credential_for(platform.endpoint, profile.needs_credential)
+    for index in range(len(version.protocol.platforms)):
+        spec = _platform_spec(study, version, index)
+        needs = spec.build_profile().needs_credential
+        credential: Credential = credential_for(spec.endpoint, needs)
         run = existing.get(index)
         if run is None:
-            campaign, _ = open_campaign(case, spec, credential, new=True, actor=actor)
-            with case.transaction():
-                rid = case.next_id("study_runs")
-                case.log(
-                    "study.run-defined",
-                    facts={
-                        "study_id": study.id,
-                        "protocol_version": version.version,
-                        "campaign_id": campaign.id,
-                        "platform_index": index,
-                        "protocol_token_time": stamped,
-                    },
-                    records={
-                        "study_runs": [
-                            {
-                                "id": rid,
-                                "study_id": study.id,
-                                "protocol_id": version.id,
-                                "campaign_id": campaign.id,
-                                "platform_index": index,
-                                "schedule": canonical_json(schedule(version.protocol)),
-                                "facts": canonical_json(
-                                    {
-                                        "seed": version.protocol.seed,
-                                        "protocol_token_time": stamped,
-                                        "schedule_item_id": campaign.facts.get("prompts_item_id"),
-                                    }
-                                ),
-                            }
-                        ]
-                    },
-                    actor=actor,
+            campaign = call(
+                lambda c, i=index, sp=spec, cr=credential: _define_run(
+                    c, study, version, i, sp, cr, stamped, actor
                 )
-            resumed = False
+            )
         else:
-            campaign = campaign_store.get_campaign(case, run.campaign_id)
-            resumed = True
-        if campaign_store.is_finished(case, campaign):
-            outcome: RunResult | None = None
-        else:
+            campaign = call(lambda c, cid=run.campaign_id: campaign_store.get_campaign(c, cid))
+        outcome: RunResult | None = None
+        if not call(lambda c, cp=campaign: campaign_store.is_finished(c, cp)):
             outcome = CampaignRun(
-                case, campaign, credential, settings, resumed=resumed, actor=actor
+                case,
+                campaign,
+                credential,
+                settings,
+                resumed=run is not None,
+                actor=actor,
+                writer=call,
             ).run(progress, cancel)
-        finished = campaign_store.is_finished(case, campaign)
-        complete = complete and finished
+        finished = bool(call(lambda c, cp=campaign: campaign_store.is_finished(c, cp)))
         result.runs.append(
             {
                 "platform_index": index,
@@ -469,5 +534,7 @@ def run_study(
         )
         if not finished:
             break
-    result.complete = complete and len(result.runs) == len(version.protocol.platforms)
+    result.complete = all(r["complete"] for r in result.runs) and len(result.runs) == len(
+        version.protocol.platforms
+    )
     return result

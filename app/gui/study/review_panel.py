@@ -7,12 +7,17 @@ answers similar / not similar / unsure with an optional note; each answer is wri
 once, on the session's writer thread, as an insert-only review row with the reviewer's name
 and the time. Outputs this reviewer already answered are skipped, so a second reviewer gets
 the whole set, in an order of their own.
+
+The pictures are decoded in the session's pool, scaled to :data:`IMAGE_SIDE` and refused
+above the thumbnails' pixel limit (:func:`app.gui.thumbnails.decode_limited`); a grey
+placeholder stands in meanwhile, and a picture that arrives after the reviewer moved on is
+dropped.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,8 +31,17 @@ from app.capture.study.review import BlindItem, blind_set, latest_reviews, recor
 from app.capture.study.study import Study, get_study, protocol_versions
 from app.core import items as items_mod
 from app.gui.session import CaseSession
+from app.gui.thumbnails import DecodedImage, ThumbnailRefused, decode_limited
 
 IMAGE_SIDE = 320
+PLACEHOLDER_COLOUR = QColor(224, 224, 224)
+
+
+def placeholder_pixmap() -> QPixmap:
+    """GUI thread: the grey square shown while a picture is decoded in the pool."""
+    pixmap = QPixmap(IMAGE_SIDE, IMAGE_SIDE)
+    pixmap.fill(PLACEHOLDER_COLOUR)
+    return pixmap
 
 
 class StudyReviewPanel(QWidget):
@@ -43,6 +57,7 @@ class StudyReviewPanel(QWidget):
         self.queue: list[BlindItem] = []
         self.current: BlindItem | None = None
         self.done = 0
+        self._shown = 0  # counts the outputs shown; a picture decoded for an earlier one is dropped
 
         self.reviewer = QLineEdit(self)
         self.reviewer.setObjectName("studyReviewer")
@@ -137,6 +152,7 @@ class StudyReviewPanel(QWidget):
         self._next()
 
     def _next(self) -> None:
+        self._shown += 1
         self.note.clear()
         self._clear_works()
         if not self.queue:
@@ -150,7 +166,7 @@ class StudyReviewPanel(QWidget):
         remaining = len(self.queue)
         self.status.setText(self.tr("%n output(s) left after this one.", "", remaining))
         self.label.setText(self.current.label)
-        self.output_image.setPixmap(self._pixmap(self.current.sha256))
+        self._show_image(self.output_image, self.current.sha256)
         for title, work_item in zip(
             self.current.work_titles, self.current.work_item_ids, strict=True
         ):
@@ -159,23 +175,43 @@ class StudyReviewPanel(QWidget):
             caption = QLabel(title, self)
             caption.setWordWrap(True)
             image = QLabel(self)
-            image.setPixmap(self._pixmap(str(sha)))
+            self._show_image(image, str(sha))
             box.addWidget(caption)
             box.addWidget(image)
             box.addStretch(1)
             self.works_box.addLayout(box)
         self._enable(True)
 
-    def _pixmap(self, sha256: str) -> QPixmap:
-        pixmap = QPixmap(str(self.session.object_path(sha256)))
-        if pixmap.isNull():
-            return pixmap
-        return pixmap.scaled(
-            IMAGE_SIDE,
-            IMAGE_SIDE,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
+    def _show_image(self, label: QLabel, sha256: str) -> None:
+        """A placeholder now; the picture, scaled in the session's pool, when it is decoded."""
+        label.setPixmap(placeholder_pixmap())
+        label.setProperty("loading", True)
+        path, shown = self.session.object_path(sha256), self._shown
+        self.session.pool.run(
+            lambda: decode_limited(path, IMAGE_SIDE),
+            lambda decoded: self._decoded(shown, label, decoded),
+            lambda exc: self._undecodable(shown, label, exc),
+            title="study-review-image",
         )
+
+    def _decoded(self, shown: int, label: QLabel, decoded: DecodedImage) -> None:
+        if shown != self._shown:
+            return  # the reviewer moved on; the label may be gone
+        label.setPixmap(QPixmap.fromImage(decoded.to_qimage()))
+        label.setProperty("loading", False)
+
+    def _undecodable(self, shown: int, label: QLabel, exc: BaseException) -> None:
+        if shown != self._shown:
+            return
+        label.setProperty("loading", False)
+        if isinstance(exc, ThumbnailRefused) and exc.failure.code == "too-large":
+            label.setText(
+                self.tr("This picture is too large to be decoded ({size}).").format(
+                    size=exc.failure.detail
+                )
+            )
+        else:
+            label.setText(self.tr("This picture cannot be decoded."))
 
     def _clear_works(self) -> None:
         while self.works_box.count():
