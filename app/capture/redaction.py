@@ -36,6 +36,8 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus, unquote_plus, urlsplit, urlunsplit
 
+from app.capture.multipart import split_form_data
+
 if TYPE_CHECKING:
     from app.capture.exchanges import Exchange
 
@@ -383,37 +385,20 @@ def redact_body(
         return text.encode("utf-8"), names
 
 
-_BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
-_PART_NAME = re.compile(rb'name="([^"]*)"', re.IGNORECASE)
-
-
 def redact_multipart(body: bytes, content_type: str) -> tuple[bytes, list[str]]:
     """A ``multipart/form-data`` body with the values of credential fields replaced (file
     parts and every other byte unchanged)."""
-    m = _BOUNDARY.search(content_type)
-    if m is None:
+    form = split_form_data(body, content_type)
+    if form is None:
         return body, []
-    delimiter = b"--" + m.group(1).strip().encode("latin-1")
-    pieces = body.split(delimiter)
     names: list[str] = []
-    for i, piece in enumerate(pieces):
-        head, sep, value = piece.partition(b"\r\n\r\n")
-        if not sep or b"filename=" in head.lower():
+    for part in form.fields:
+        if not is_secret_field(part.name):
             continue
-        disposition = next(
-            (ln for ln in head.split(b"\r\n") if ln.lower().startswith(b"content-disposition")),
-            b"",
-        )
-        found = _PART_NAME.search(disposition)
-        if found is None:
-            continue
-        name = found.group(1).decode("utf-8", "replace")
-        if not is_secret_field(name):
-            continue
-        tail = b"\r\n" if value.endswith(b"\r\n") else b""
-        pieces[i] = head + sep + REDACTED.encode() + tail
-        names.append(name)
-    return (delimiter.join(pieces), names) if names else (body, [])
+        tail = b"\r\n" if part.value.endswith(b"\r\n") else b""
+        form.pieces[part.index] = part.head + b"\r\n\r\n" + REDACTED.encode() + tail
+        names.append(part.name)
+    return (form.join(), names) if names else (body, [])
 
 
 def redact_mhtml(data: bytes) -> tuple[bytes, list[str]]:

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import ocr as ocr_commands
-from app.cli.common import EXIT_OK, EXIT_PROBLEMS, _open_to_read, _operator
-from app.cli.time import _print_timestamp_outcome, _trust_from_args
+from app.cli.common import EXIT_OK, EXIT_PROBLEMS, AddCommand, _open_to_read, _operator
+from app.cli.time import _print_timestamp_outcome, _trust_from_args, parse_duration
 from app.compare import works as works_mod
 from app.console import StderrProgress, cancel_on_sigint, print_json
 from app.core import attest
@@ -310,3 +310,136 @@ def cmd_settings(args: argparse.Namespace) -> int:
         for key in _settable_keys():
             print(f"{key:>22}: {shown.get(key, '')}")
     return EXIT_OK
+
+
+# -- registration: the case's own commands, in the order `proofshot --help` lists them -------
+
+
+def register(add: AddCommand) -> None:
+    """init, import, list, show, tag, untag, note, withdraw, log, verify."""
+    _register_intake(add)
+    _register_annotations(add)
+    _register_log_and_verify(add)
+
+
+def _register_intake(add: AddCommand) -> None:
+    p = add("init", cmd_init, "Create a new case folder.")
+    p.add_argument("case", type=Path)
+    p.add_argument("--title")
+    p.add_argument("--operator")
+
+    p = add("import", cmd_import, "Import files and folders (recursively) as evidence.")
+    p.add_argument("case", type=Path)
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--tag", action="append", help="tag every imported item (repeatable)")
+    p.add_argument("--operator")
+    p.add_argument(
+        "--no-timestamp", action="store_true", help="leave the new items queued for timestamping"
+    )
+    p.add_argument("--tsa-timeout", type=float, default=10.0, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--c2pa-trust-list",
+        metavar="PEM",
+        help="C2PA trust list (PEM certificates) for the Trusted/Valid/Invalid verdict; "
+        "default: $PROOFSHOT_C2PA_TRUST_ANCHORS",
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = add("list", cmd_list, "List the items of a case.")
+    p.add_argument("case", type=Path)
+    p.add_argument("--tag")
+    p.add_argument("--kind")
+    p.add_argument("--text", help="text in prompt, source or notes")
+    p.add_argument("--json", action="store_true")
+
+    p = add("show", cmd_show, "Show one item with its provenance, annotations and custody events.")
+    p.add_argument("case", type=Path)
+    p.add_argument("item", help="item id or SHA-256 prefix")
+    p.add_argument("--json", action="store_true")
+
+
+def _register_annotations(add: AddCommand) -> None:
+    for name, handler, text in (
+        ("tag", cmd_tag, "Tag items."),
+        ("untag", cmd_untag, "Remove a tag from items."),
+    ):
+        p = add(name, handler, text)
+        p.add_argument("case", type=Path)
+        p.add_argument("tag")
+        p.add_argument("items", nargs="+", help="item ids or SHA-256 prefixes")
+        p.add_argument("--operator")
+
+    p = add("note", cmd_note, "Add a note (or with --correction, a correction) to an item.")
+    p.add_argument("case", type=Path)
+    p.add_argument("item")
+    p.add_argument("text")
+    p.add_argument("--correction", action="store_true")
+    p.add_argument("--operator")
+
+    p = add("withdraw", cmd_withdraw, "Withdraw an item, with a reason; nothing is deleted.")
+    p.add_argument("case", type=Path)
+    p.add_argument("item")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--operator")
+
+
+def _register_log_and_verify(add: AddCommand) -> None:
+    p = add("log", cmd_log, "Print the custody log.")
+    p.add_argument("case", type=Path)
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "verify",
+        cmd_verify,
+        "Re-hash every object and recheck the custody log; exit 0 only when intact.",
+    )
+    p.add_argument("case", type=Path)
+    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--no-log", action="store_true", help="do not record the verification in the log"
+    )
+    p.add_argument(
+        "--ca-file",
+        action="append",
+        metavar="PEM",
+        help="also trust these TSA root certificates (besides the OS store and your settings)",
+    )
+    p.add_argument(
+        "--max-attest-delay",
+        type=parse_duration,
+        default=None,
+        metavar="DURATION",
+        help="warn when an item's first timestamp came later than this after acquisition "
+        "(default 24h, or the max_attest_delay_hours setting)",
+    )
+    p.add_argument("--operator")
+
+
+def register_works(add: AddCommand) -> None:
+    """works add | list."""
+    p = add("works", cmd_works_list, "The library of original works: add and list.")
+    works_sub = p.add_subparsers(dest="works_command", metavar="ACTION", required=True)
+    wp = works_sub.add_parser("add", help="Add artwork files as original works.")
+    wp.add_argument("case", type=Path)
+    wp.add_argument("files", nargs="+")
+    wp.add_argument("--title")
+    wp.add_argument("--owner", help="owner or licensor")
+    wp.add_argument("--registration", help="registration number")
+    wp.add_argument("--registration-date")
+    wp.add_argument("--json", action="store_true")
+    wp.set_defaults(handler=cmd_works_add)
+    wp = works_sub.add_parser("list", help="List the original works.")
+    wp.add_argument("case", type=Path)
+    wp.add_argument("--json", action="store_true")
+    wp.set_defaults(handler=cmd_works_list)
+
+
+def register_settings(add: AddCommand) -> None:
+    """settings."""
+    p = add(
+        "settings", cmd_settings, "Show or set the case's title, operator and bundle cover facts."
+    )
+    p.add_argument("case", type=Path)
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="e.g. bundle.caption=…")
+    p.add_argument("--operator")
+    p.add_argument("--json", action="store_true")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.common import EXIT_OK, _operator
+from app.cli.common import EXIT_OK, AddCommand, _operator
 from app.core import items as items_mod
 
 
@@ -20,3 +20,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         count = items_mod.count_items(case)
         print(f"Built the demo case at {case.path} with {count} items.")
     return EXIT_OK
+
+
+def register(add: AddCommand) -> None:
+    """demo."""
+    p = add("demo", cmd_demo, "Build the demo case from the bundled demo data.")
+    p.add_argument("case", type=Path)
+    p.add_argument("--operator")
+    p.add_argument("--no-study", action="store_true", help="leave out the small reproduction study")

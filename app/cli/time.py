@@ -8,7 +8,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from app.cli.common import EXIT_OK, _open_to_read
+from app.cli.common import EXIT_OK, AddCommand, _open_to_read
 from app.console import print_json
 from app.core import attest
 from app.core.case import Case
@@ -103,3 +103,38 @@ def cmd_export_tokens(args: argparse.Namespace) -> int:
             ) from exc
     print(f"Wrote {len(index['tokens'])} token(s) to {args.outdir}; see VERIFY.txt there.")
     return EXIT_OK
+
+
+def register(add: AddCommand) -> None:
+    """timestamp, export-tokens."""
+    p = add(
+        "timestamp", cmd_timestamp, "Attest every pending item with RFC 3161 timestamp authorities."
+    )
+    p.add_argument("case", type=Path)
+    p.add_argument(
+        "--tsa",
+        action="append",
+        metavar="URL",
+        help="use exactly these TSAs, in order (repeatable)",
+    )
+    p.add_argument(
+        "--ca-file",
+        action="append",
+        metavar="PEM",
+        help="trusted root certificate(s) of the TSAs, kept in your settings (never in the case)",
+    )
+    p.add_argument(
+        "--seal",
+        action="store_true",
+        help="also seal the custody log's head (two TSAs when two answer)",
+    )
+    p.add_argument("--tsa-timeout", type=float, default=10.0, help="seconds to wait for each TSA")
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "export-tokens",
+        cmd_export_tokens,
+        "Write every token with its manifest, chain and verification commands.",
+    )
+    p.add_argument("case", type=Path)
+    p.add_argument("outdir", type=Path)

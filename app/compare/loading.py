@@ -134,6 +134,39 @@ def load_image(
     notes: list[str] = []
     img = _open(data)
     width, height = img.size
+    _check_declared_size(width, height, max_pixels)
+    frames = int(getattr(img, "n_frames", 1) or 1)
+    if frames > 1:
+        img.seek(0)
+        notes.append(f"The image is animated ({frames} frames); only the first frame was compared.")
+    img, orientation = _decode_upright(img, work_side)
+    oriented = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+    if orientation != 1:
+        notes.append("The image was turned upright as its EXIF orientation asks.")
+    if max(img.size) > 2 * work_side:
+        # Cheap box reduction first so a big PNG never gets converted at full size.
+        factor = max(1, max(img.size) // (2 * work_side))
+        if factor > 1:
+            try:
+                img = img.reduce(factor)
+            except (ValueError, NotImplementedError):
+                img = img.convert("RGBA").reduce(factor)  # keeps any transparency
+    img, greyscale = _to_rgb(img, notes)
+    rgb = _to_work_size(np.asarray(img, dtype=np.uint8), (width, height), work_side)
+    if max(oriented) > work_side * 4:
+        notes.append(
+            f"The image ({oriented[0]} × {oriented[1]}) was reduced for analysis; "
+            "coordinates are reported in the stored image's pixels."
+        )
+    if not greyscale and _looks_greyscale(rgb):
+        greyscale = True
+    if greyscale:
+        notes.append("The image is greyscale, so colour metrics are not meaningful for it.")
+    return LoadedImage(np.ascontiguousarray(rgb), oriented, greyscale, notes)
+
+
+def _check_declared_size(width: int, height: int, max_pixels: int) -> None:
+    """Refuse, before decoding, an image declaring too many pixels or too small a side."""
     if width * height > max_pixels:
         raise CannotCompare(
             "too_large",
@@ -146,10 +179,14 @@ def load_image(
             f"The image is only {width} × {height} pixels; at least {MIN_SIDE} × {MIN_SIDE} are "
             "needed for a meaningful comparison.",
         )
-    frames = int(getattr(img, "n_frames", 1) or 1)
-    if frames > 1:
-        img.seek(0)
-        notes.append(f"The image is animated ({frames} frames); only the first frame was compared.")
+
+
+def _decode_upright(img: Image.Image, work_side: int) -> tuple[Image.Image, int]:
+    """Decode the pixels (a big JPEG at draft size) and apply the EXIF orientation.
+
+    Returns the image and the EXIF orientation it carried (1 when none or unreadable).
+    """
+    width, height = img.size
     try:
         orientation = int(img.getexif().get(0x0112, 1) or 1)
     except (OSError, ValueError, SyntaxError):
@@ -166,21 +203,15 @@ def load_image(
         raise CannotCompare(
             "unreadable", "The image data is truncated or damaged and cannot be decoded."
         ) from exc
-    oriented = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
-    if orientation != 1:
-        notes.append("The image was turned upright as its EXIF orientation asks.")
-    if max(img.size) > 2 * work_side:
-        # Cheap box reduction first so a big PNG never gets converted at full size.
-        factor = max(1, max(img.size) // (2 * work_side))
-        if factor > 1:
-            try:
-                img = img.reduce(factor)
-            except (ValueError, NotImplementedError):
-                img = img.convert("RGBA").reduce(factor)  # keeps any transparency
-    img, greyscale = _to_rgb(img, notes)
-    rgb = np.asarray(img, dtype=np.uint8)
+    return img, orientation
+
+
+def _to_work_size(rgb: np.ndarray, declared: tuple[int, int], work_side: int) -> np.ndarray:
+    """Scale an RGB array so its long side is ``work_side`` (or up to ``MIN_WORK_SIDE``);
+    refuse one whose short side would be under half ``MIN_SIDE`` once scaled."""
     h, w = rgb.shape[:2]
     if min(w, h) * min(1.0, work_side / max(w, h)) < MIN_SIDE / 2:
+        width, height = declared
         raise CannotCompare(
             "too_small",
             f"The image is {width} × {height} pixels: too long and narrow to analyse (its short "
@@ -194,13 +225,4 @@ def load_image(
         ratio = MIN_WORK_SIDE / max(w, h)
         size = (max(1, round(w * ratio)), max(1, round(h * ratio)))
         rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_CUBIC)
-    if max(oriented) > work_side * 4:
-        notes.append(
-            f"The image ({oriented[0]} × {oriented[1]}) was reduced for analysis; "
-            "coordinates are reported in the stored image's pixels."
-        )
-    if not greyscale and _looks_greyscale(rgb):
-        greyscale = True
-    if greyscale:
-        notes.append("The image is greyscale, so colour metrics are not meaningful for it.")
-    return LoadedImage(np.ascontiguousarray(rgb), oriented, greyscale, notes)
+    return rgb

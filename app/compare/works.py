@@ -10,7 +10,7 @@ custody log keeps both.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from app.core.canonical import canonical_json
 from app.core.case import Case
 from app.core.errors import ItemNotFoundError, ProofshotError
 from app.core.ingest import Acquisition, add_file
+from app.core.rows import named_cursor, named_row
 
 _CURRENT_WORKS = "SELECT {cols} FROM works w WHERE w.id NOT IN (SELECT supersedes FROM works WHERE supersedes IS NOT NULL)"
 _WORK_COLS = (
@@ -54,23 +55,24 @@ class Work:
         }
 
 
-def _work_from_row(case: Case, row: Sequence[Any]) -> Work:
-    sha = case.conn.execute("SELECT sha256 FROM items WHERE id = ?", (row[1],)).fetchone()
+def _work_from_row(case: Case, row: sqlite3.Row) -> Work:
+    sha = case.conn.execute("SELECT sha256 FROM items WHERE id = ?", (row["item_id"],)).fetchone()
     docs = [
         {"item_id": int(i), "role": str(r)}
         for i, r in case.conn.execute(
-            "SELECT item_id, role FROM work_documents WHERE work_id = ? ORDER BY item_id", (row[0],)
+            "SELECT item_id, role FROM work_documents WHERE work_id = ? ORDER BY item_id",
+            (row["id"],),
         )
     ]
     return Work(
-        int(row[0]),
-        int(row[1]),
-        row[2],
-        row[3],
-        row[4],
-        row[5],
-        json.loads(row[6]),
-        row[7],
+        int(row["id"]),
+        int(row["item_id"]),
+        row["title"],
+        row["owner"],
+        row["registration"],
+        row["registration_date"],
+        json.loads(row["facts"]),
+        row["supersedes"],
         sha[0] if sha else "",
         docs,
     )
@@ -92,24 +94,23 @@ def list_works(
     if not include_withdrawn:
         sql += " AND w.item_id NOT IN (SELECT item_id FROM withdrawals WHERE seq <= ?)"
         params.append(head)
-    rows = case.conn.execute(sql + " ORDER BY w.id", params).fetchall()
+    rows = named_cursor(case.conn, sql + " ORDER BY w.id", params).fetchall()
     return [_work_from_row(case, r) for r in rows]
 
 
 def get_work(case: Case, work_id: int) -> Work:
-    row = case.conn.execute(
-        f"SELECT {_WORK_COLS} FROM works w WHERE w.id = ?", (work_id,)
-    ).fetchone()
+    row = named_row(case.conn, f"SELECT {_WORK_COLS} FROM works w WHERE w.id = ?", (work_id,))
     if row is None:
         raise ProofshotError(f"No original work {work_id} in this case.")
     return _work_from_row(case, row)
 
 
 def work_for_item(case: Case, item_id: int) -> Work | None:
-    row = case.conn.execute(
+    row = named_row(
+        case.conn,
         _CURRENT_WORKS.format(cols=_WORK_COLS) + " AND w.item_id = ? ORDER BY w.id DESC LIMIT 1",
         (item_id,),
-    ).fetchone()
+    )
     return _work_from_row(case, row) if row else None
 
 
@@ -248,15 +249,15 @@ class Chart:
 _CHART_COLS = "c.id, c.work_id, c.item_id, c.title, c.metrics, c.elements, c.supersedes"
 
 
-def _chart(row: Sequence[Any]) -> Chart:
+def _chart(row: sqlite3.Row) -> Chart:
     return Chart(
-        int(row[0]),
-        int(row[1]),
-        int(row[2]),
-        row[3],
-        json.loads(row[4]),
-        json.loads(row[5]),
-        row[6],
+        int(row["id"]),
+        int(row["work_id"]),
+        int(row["item_id"]),
+        row["title"],
+        json.loads(row["metrics"]),
+        json.loads(row["elements"]),
+        row["supersedes"],
     )
 
 
@@ -271,7 +272,7 @@ def list_charts(
     if work_id is not None:
         sql += " AND c.work_id = ?"
         params.append(work_id)
-    return [_chart(r) for r in case.conn.execute(sql + " ORDER BY c.id", params)]
+    return [_chart(r) for r in named_cursor(case.conn, sql + " ORDER BY c.id", params)]
 
 
 def validate_elements(elements: list[dict[str, Any]]) -> None:

@@ -39,6 +39,7 @@ from app.core.backoff import Backoff as Backoff  # re-exported: callers use atte
 from app.core.case import Case
 from app.core.jobs import CancelToken
 from app.core.problems import Problem, VerifyReport
+from app.core.rows import named_rows
 from app.core.tsa import (
     MAX_CLOCK_OFFSET,
     TimestampToken,
@@ -547,113 +548,120 @@ def check_tokens(
     covered: dict[int, set[int]] = {}
     for token_id, item_id in case.conn.execute("SELECT token_id, item_id FROM attestations"):
         covered.setdefault(int(token_id), set()).add(int(item_id))
-    rows = case.conn.execute(
+    rows = named_rows(
+        case.conn,
         "SELECT id, purpose, manifest, manifest_sha256, tsa_name, response_b64, nonce, chain_pem,"
-        " received_at, sealed_seq, sealed_hash, gen_time FROM tokens ORDER BY id"
-    ).fetchall()
-    for (
-        tid,
-        purpose,
-        manifest,
-        manifest_sha,
-        tsa_name,
-        resp_b64,
-        nonce,
-        chain_pem,
-        received_at,
-        sealed_seq,
-        sealed_hash,
-        gen_time,
-    ) in rows:
-        label = f"Token {tid} ({tsa_name or 'TSA'})"
-        data = (manifest or "").encode("utf-8", "surrogatepass")
-        if hashlib.sha256(data).hexdigest() != manifest_sha:
-            report.add(
-                Problem(
-                    "token-manifest-altered", f"{label}: its stored manifest was altered.", None
-                )
-            )
-        try:  # a rewritten row is reported as a malformed token, not a crash of verify
-            response = base64.b64decode(resp_b64 or "")
-        except (binascii.Error, TypeError):
-            response = b""
-        candidates = store.candidates(_certs(chain_pem, response))
-        result = verify_timestamp(
-            response,
-            data,
-            expected_nonce=int(nonce) if nonce else None,
-            ca_pems=[a.pem for a in candidates],
-        )
-        top = result.chain[-1] if result.chain else "no certificate"
-        anchor = store.find(top, candidates)
-        trusted = anchor is not None and not any(
-            c in ("untrusted", "no-anchor") for c in result.codes
-        )
-        entry: dict[str, Any] = {
-            "id": int(tid),
-            "purpose": purpose,
-            "tsa_name": tsa_name,
-            "gen_time": gen_time,
-            "trusted": trusted,
-            "anchor_subject": anchor.subject if trusted and anchor else None,
-            "anchor_source": anchor.source if trusted and anchor else None,
-        }
-        if trusted and anchor is not None:
-            entry["anchor"] = f"chains to '{anchor.subject}' from {anchor.source}"
-        else:
-            entry["anchor"] = f"untrusted: chains to a certificate not in the trust store ('{top}')"
-            report.add(
-                Problem(
-                    "token-untrusted",
-                    f"{label}: untrusted: its chain ends at '{top}', a certificate not in the "
-                    "trust store (OS store, your trusted roots or --ca-file); certificates kept "
-                    "in the case or in the token never count.",
-                )
-            )
-        report.tokens.append(entry)
-        for text, code in zip(result.problems, result.codes, strict=True):
-            if code not in ("untrusted", "no-anchor"):
-                report.add(Problem("token-invalid", f"{label}: {text}"))
-        if result.gen_time is not None and received_at:
-            offset = clock_offset(result.gen_time, dt.datetime.fromisoformat(received_at))
-            if abs(offset) > MAX_CLOCK_OFFSET:
-                report.notes.append(
-                    f"{label}: the local clock differed from the TSA's genTime by {offset.total_seconds():+.0f} s (over two minutes)."
-                )
-        if purpose == "items":
-            listed = parse_items_manifest(manifest)
-            for item_id in sorted(covered.get(int(tid), set())):
-                if listed.get(item_id) != items.get(item_id):
-                    report.add(
-                        Problem(
-                            "token-manifest-mismatch",
-                            f"{label}: item {item_id}'s SHA-256 is not the one the token attests.",
-                            item_id,
-                        )
-                    )
-        elif purpose == "seal":
-            row = case.conn.execute(
-                "SELECT hash FROM events WHERE seq = ?", (sealed_seq,)
-            ).fetchone()
-            if row is None or row[0] != sealed_hash:
-                report.add(
-                    Problem(
-                        "seal-mismatch",
-                        f"{label}: the sealed log head (event {sealed_seq}) no longer matches the log.",
-                    )
-                )
-            elif seal_manifest(case_id(case), int(sealed_seq), str(sealed_hash)) != manifest:
-                report.add(
-                    Problem(
-                        "seal-mismatch",
-                        f"{label}: the seal manifest does not describe this case's log.",
-                    )
-                )
+        " received_at, sealed_seq, sealed_hash, gen_time FROM tokens ORDER BY id",
+    )
+    for row in rows:
+        label = f"Token {row['id']} ({row['tsa_name'] or 'TSA'})"
+        _check_token_bytes(report, store, row, label)
+        if row["purpose"] == "items":
+            _check_items_manifest(report, row, label, items, covered.get(int(row["id"]), set()))
+        elif row["purpose"] == "seal":
+            _check_seal_manifest(case, report, row, label)
     _warn_after_seal(case, report)
     limit = max_attest_delay or dt.timedelta(
         hours=trust_mod.max_attest_delay_hours(MAX_ATTEST_DELAY.total_seconds() / 3600)
     )
     _warn_late_attestations(case, report, limit)
+
+
+def _check_token_bytes(
+    report: VerifyReport, store: trust_mod.TrustStore, row: sqlite3.Row, label: str
+) -> None:
+    """One stored token: its manifest unaltered, its signature valid, its chain trusted."""
+    data = (row["manifest"] or "").encode("utf-8", "surrogatepass")
+    if hashlib.sha256(data).hexdigest() != row["manifest_sha256"]:
+        report.add(
+            Problem("token-manifest-altered", f"{label}: its stored manifest was altered.", None)
+        )
+    try:  # a rewritten row is reported as a malformed token, not a crash of verify
+        response = base64.b64decode(row["response_b64"] or "")
+    except (binascii.Error, TypeError):
+        response = b""
+    candidates = store.candidates(_certs(row["chain_pem"], response))
+    nonce = row["nonce"]
+    result = verify_timestamp(
+        response,
+        data,
+        expected_nonce=int(nonce) if nonce else None,
+        ca_pems=[a.pem for a in candidates],
+    )
+    top = result.chain[-1] if result.chain else "no certificate"
+    anchor = store.find(top, candidates)
+    trusted = anchor is not None and not any(c in ("untrusted", "no-anchor") for c in result.codes)
+    entry: dict[str, Any] = {
+        "id": int(row["id"]),
+        "purpose": row["purpose"],
+        "tsa_name": row["tsa_name"],
+        "gen_time": row["gen_time"],
+        "trusted": trusted,
+        "anchor_subject": anchor.subject if trusted and anchor else None,
+        "anchor_source": anchor.source if trusted and anchor else None,
+    }
+    if trusted and anchor is not None:
+        entry["anchor"] = f"chains to '{anchor.subject}' from {anchor.source}"
+    else:
+        entry["anchor"] = f"untrusted: chains to a certificate not in the trust store ('{top}')"
+        report.add(
+            Problem(
+                "token-untrusted",
+                f"{label}: untrusted: its chain ends at '{top}', a certificate not in the "
+                "trust store (OS store, your trusted roots or --ca-file); certificates kept "
+                "in the case or in the token never count.",
+            )
+        )
+    report.tokens.append(entry)
+    for text, code in zip(result.problems, result.codes, strict=True):
+        if code not in ("untrusted", "no-anchor"):
+            report.add(Problem("token-invalid", f"{label}: {text}"))
+    if result.gen_time is not None and row["received_at"]:
+        offset = clock_offset(result.gen_time, dt.datetime.fromisoformat(row["received_at"]))
+        if abs(offset) > MAX_CLOCK_OFFSET:
+            report.notes.append(
+                f"{label}: the local clock differed from the TSA's genTime by {offset.total_seconds():+.0f} s (over two minutes)."
+            )
+
+
+def _check_items_manifest(
+    report: VerifyReport,
+    row: sqlite3.Row,
+    label: str,
+    items: dict[int, str],
+    covered: set[int],
+) -> None:
+    """An items token's manifest still lists each item it covers with the item's SHA-256."""
+    listed = parse_items_manifest(row["manifest"])
+    for item_id in sorted(covered):
+        if listed.get(item_id) != items.get(item_id):
+            report.add(
+                Problem(
+                    "token-manifest-mismatch",
+                    f"{label}: item {item_id}'s SHA-256 is not the one the token attests.",
+                    item_id,
+                )
+            )
+
+
+def _check_seal_manifest(case: Case, report: VerifyReport, row: sqlite3.Row, label: str) -> None:
+    """A seal token's sealed head is still in the log, and its manifest describes this case."""
+    sealed_seq, sealed_hash = row["sealed_seq"], row["sealed_hash"]
+    found = case.conn.execute("SELECT hash FROM events WHERE seq = ?", (sealed_seq,)).fetchone()
+    if found is None or found[0] != sealed_hash:
+        report.add(
+            Problem(
+                "seal-mismatch",
+                f"{label}: the sealed log head (event {sealed_seq}) no longer matches the log.",
+            )
+        )
+    elif seal_manifest(case_id(case), int(sealed_seq), str(sealed_hash)) != row["manifest"]:
+        report.add(
+            Problem(
+                "seal-mismatch",
+                f"{label}: the seal manifest does not describe this case's log.",
+            )
+        )
 
 
 def _warn_after_seal(case: Case, report: VerifyReport) -> None:
@@ -718,79 +726,42 @@ def token_file_stem(token_id: int, tsa_url: str) -> str:
     return f"token-{token_id:04d}-{host}"
 
 
+_VERIFY_HEADER = [
+    "Checking Proofshot timestamp tokens with stock tools",
+    "",
+    "Each token-NNNN-*.tsr is an RFC 3161 reply from a timestamp authority (TSA). It signs the",
+    "SHA-256 of the manifest beside it (token-NNNN-*.txt). For an item manifest, each line is",
+    "'<sha256>  item-<id>': hash the item's file with sha256sum and look for that line.",
+    "",
+]
+
+
 def export_tokens(case: Case, outdir: Path) -> dict[str, Any]:
     """Write every token with its manifest, chain and the commands to check it, plus tokens.json."""
     outdir.mkdir(parents=True, exist_ok=True)
     store = trust_mod.load_trust()
     mapping: dict[str, list[str]] = {}
     tokens_out = []
-    verify_lines = [
-        "Checking Proofshot timestamp tokens with stock tools",
-        "",
-        "Each token-NNNN-*.tsr is an RFC 3161 reply from a timestamp authority (TSA). It signs the",
-        "SHA-256 of the manifest beside it (token-NNNN-*.txt). For an item manifest, each line is",
-        "'<sha256>  item-<id>': hash the item's file with sha256sum and look for that line.",
-        "",
-    ]
-    rows = case.conn.execute(
+    verify_lines = list(_VERIFY_HEADER)
+    rows = named_rows(
+        case.conn,
         "SELECT id, purpose, manifest, tsa_url, tsa_name, response_b64, chain_pem, gen_time, serial,"
-        " policy_oid, sealed_seq, sealed_hash FROM tokens ORDER BY id"
-    ).fetchall()
-    for (
-        tid,
-        purpose,
-        manifest,
-        tsa_url,
-        tsa_name,
-        resp_b64,
-        chain_pem,
-        gen_time,
-        serial,
-        policy,
-        sseq,
-        shash,
-    ) in rows:
-        stem = token_file_stem(int(tid), tsa_url)
-        (outdir / f"{stem}.tsr").write_bytes(base64.b64decode(resp_b64))
-        (outdir / f"{stem}.txt").write_bytes(manifest.encode("utf-8"))
-        _roots, rest = _split_chain(chain_pem)
-        (outdir / f"{stem}.chain.pem").write_text(rest or chain_pem, "ascii")
-        # Only a root this machine trusts from outside the case; never the token's own.
-        anchors = store.candidates(_certs(chain_pem, base64.b64decode(resp_b64)))
-        ca_text = "".join(a.pem.decode("ascii") for a in anchors)
-        ca_name = f"{stem}.ca.pem"
-        (outdir / ca_name).write_text(ca_text, "ascii")
-        verify_lines += [
-            f"== {stem}: {purpose}, TSA {tsa_name} <{tsa_url}>, genTime {gen_time}, serial {serial}, policy {policy}",
-            f"openssl ts -verify -data {stem}.txt -in {stem}.tsr -CAfile {ca_name} -untrusted {stem}.chain.pem",
-            f"openssl ts -reply -in {stem}.tsr -text   # shows genTime, serial, policy, TSA name",
-        ]
-        if not ca_text.strip():
-            verify_lines.append(
-                f"# {ca_name} is empty: the exporting machine does not trust this TSA's root; put the TSA's published root certificate there."
-            )
-        else:
-            sources = "; ".join(sorted({a.source for a in anchors}))
-            verify_lines.append(
-                f"# {ca_name} is the root the exporting machine trusted ({sources}); compare its fingerprint with the one the TSA publishes."
-            )
-        if purpose == "items":
-            for item_id in parse_items_manifest(manifest):
+        " policy_oid, sealed_seq, sealed_hash FROM tokens ORDER BY id",
+    )
+    for row in rows:
+        stem = token_file_stem(int(row["id"]), row["tsa_url"])
+        verify_lines += _export_token_files(outdir, store, row, stem)
+        if row["purpose"] == "items":
+            for item_id in parse_items_manifest(row["manifest"]):
                 mapping.setdefault(str(item_id), []).append(stem)
-            verify_lines.append(
-                f"sha256sum ITEM_FILE   # the printed hash must be a line of {stem}.txt"
-            )
-        else:
-            verify_lines.append(f"# seals the custody log at event {sseq} (hash {shash})")
-        verify_lines.append("")
         tokens_out.append(
             {
                 "name": stem,
-                "id": tid,
-                "purpose": purpose,
-                "tsa_url": tsa_url,
-                "gen_time": gen_time,
-                "serial": serial,
+                "id": row["id"],
+                "purpose": row["purpose"],
+                "tsa_url": row["tsa_url"],
+                "gen_time": row["gen_time"],
+                "serial": row["serial"],
             }
         )
     (outdir / "VERIFY.txt").write_text("\n".join(verify_lines) + "\n", "utf-8")
@@ -799,3 +770,41 @@ def export_tokens(case: Case, outdir: Path) -> dict[str, Any]:
         json.dumps(index, indent=2, ensure_ascii=False) + "\n", "utf-8"
     )
     return index
+
+
+def _export_token_files(
+    outdir: Path, store: trust_mod.TrustStore, row: sqlite3.Row, stem: str
+) -> list[str]:
+    """One token's .tsr, .txt, .chain.pem and .ca.pem; returns its lines of VERIFY.txt."""
+    response = base64.b64decode(row["response_b64"])
+    chain_pem = row["chain_pem"]
+    (outdir / f"{stem}.tsr").write_bytes(response)
+    (outdir / f"{stem}.txt").write_bytes(row["manifest"].encode("utf-8"))
+    _roots, rest = _split_chain(chain_pem)
+    (outdir / f"{stem}.chain.pem").write_text(rest or chain_pem, "ascii")
+    # Only a root this machine trusts from outside the case; never the token's own.
+    anchors = store.candidates(_certs(chain_pem, response))
+    ca_text = "".join(a.pem.decode("ascii") for a in anchors)
+    ca_name = f"{stem}.ca.pem"
+    (outdir / ca_name).write_text(ca_text, "ascii")
+    lines = [
+        f"== {stem}: {row['purpose']}, TSA {row['tsa_name']} <{row['tsa_url']}>, genTime {row['gen_time']}, serial {row['serial']}, policy {row['policy_oid']}",
+        f"openssl ts -verify -data {stem}.txt -in {stem}.tsr -CAfile {ca_name} -untrusted {stem}.chain.pem",
+        f"openssl ts -reply -in {stem}.tsr -text   # shows genTime, serial, policy, TSA name",
+    ]
+    if not ca_text.strip():
+        lines.append(
+            f"# {ca_name} is empty: the exporting machine does not trust this TSA's root; put the TSA's published root certificate there."
+        )
+    else:
+        sources = "; ".join(sorted({a.source for a in anchors}))
+        lines.append(
+            f"# {ca_name} is the root the exporting machine trusted ({sources}); compare its fingerprint with the one the TSA publishes."
+        )
+    if row["purpose"] == "items":
+        lines.append(f"sha256sum ITEM_FILE   # the printed hash must be a line of {stem}.txt")
+    else:
+        lines.append(
+            f"# seals the custody log at event {row['sealed_seq']} (hash {row['sealed_hash']})"
+        )
+    return [*lines, ""]

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.core.canonical import canonical_bytes, canonical_json
+from app.core.rows import named_cursor
 
 GENESIS_HASH = "0" * 64
 
@@ -123,8 +124,17 @@ def append_event(
     return Event(seq, at, actor, action, item_id, payload, prev_hash, digest)
 
 
-def _row_to_event(row: Sequence[Any]) -> Event:
-    return Event(int(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], row[7])
+def _row_to_event(row: sqlite3.Row) -> Event:
+    return Event(
+        int(row["seq"]),
+        row["at_utc"],
+        row["actor"],
+        row["action"],
+        row["item_id"],
+        row["payload"],
+        row["prev_hash"],
+        row["hash"],
+    )
 
 
 _EVENT_COLUMNS = "seq, at_utc, actor, action, item_id, payload, prev_hash, hash"
@@ -132,10 +142,10 @@ _EVENT_COLUMNS = "seq, at_utc, actor, action, item_id, payload, prev_hash, hash"
 
 def iter_events(conn: sqlite3.Connection, *, item_id: int | None = None) -> Iterator[Event]:
     if item_id is None:
-        cursor = conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY seq")
+        cursor = named_cursor(conn, f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY seq")
     else:
-        cursor = conn.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE item_id = ? ORDER BY seq", (item_id,)
+        cursor = named_cursor(
+            conn, f"SELECT {_EVENT_COLUMNS} FROM events WHERE item_id = ? ORDER BY seq", (item_id,)
         )
     for row in cursor:
         yield _row_to_event(row)
@@ -202,7 +212,8 @@ def list_events(
     """One page of the log, for viewers that must not hold 100,000 events in memory."""
     direction = "DESC" if descending else "ASC"
     where, params = ("WHERE item_id = ? ", [item_id]) if item_id is not None else ("", [])
-    rows = conn.execute(
+    rows = named_cursor(
+        conn,
         f"SELECT {_EVENT_COLUMNS} FROM events {where}ORDER BY seq {direction} LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 from app.core.case import Case
 from app.core.errors import ItemNotFoundError, ProofshotError
+from app.core.rows import named_cursor, named_row
 
 KINDS = (
     "imported-file",
@@ -208,14 +209,13 @@ def item_state(case: Case, item_id: int) -> ItemState:
     ):
         entry = {"text": value, "seq": seq, "at_utc": at, "actor": actor}
         (notes if kind == "note" else corrections).append(entry)
-    row = case.conn.execute(
+    row = named_row(
+        case.conn,
         "SELECT w.reason, w.seq, e.at_utc, e.actor FROM withdrawals w JOIN events e ON e.seq = w.seq"
         " WHERE w.item_id = ? ORDER BY w.seq LIMIT 1",
         (item_id,),
-    ).fetchone()
-    withdrawn = (
-        {"reason": row[0], "seq": row[1], "at_utc": row[2], "actor": row[3]} if row else None
     )
+    withdrawn = dict(row) if row else None
     return ItemState(tags, notes, corrections, withdrawn)
 
 
@@ -358,6 +358,19 @@ class ItemSummary:
 
 _TAG_SEPARATOR = "\x1f"
 
+_SUMMARY_COLUMNS = (
+    "id",
+    "kind",
+    "sha256",
+    "media_type",
+    "size",
+    "width",
+    "height",
+    "acquired_at",
+    "local_offset",
+    "source",
+)
+"""The :class:`ItemSummary` fields read straight from ``items`` (by name, in its order)."""
 _ITEM_TAGS_SQL = """(SELECT group_concat(a.value, char(31)) FROM annotations a
     WHERE a.item_id = i.id AND a.kind = 'tag' AND NOT EXISTS (
         SELECT 1 FROM annotations b WHERE b.item_id = a.item_id AND b.value = a.value
@@ -401,14 +414,15 @@ def list_item_summaries(
     where, params = _where(flt or ItemFilter(), ocr=_ocr_ready(case))
     sql = (
         "SELECT i.id, i.kind, i.sha256, i.media_type, i.size, i.width, i.height, i.acquired_at,"
-        f" i.local_offset, i.source, {_ITEM_TAGS_SQL},"
-        " EXISTS (SELECT 1 FROM withdrawals w WHERE w.item_id = i.id)"
+        f" i.local_offset, i.source, {_ITEM_TAGS_SQL} AS tags,"
+        " EXISTS (SELECT 1 FROM withdrawals w WHERE w.item_id = i.id) AS withdrawn"
         f" FROM items i{where} ORDER BY {order}, i.id {direction} LIMIT ? OFFSET ?"
     )
     result = []
-    for row in case.conn.execute(sql, [*params, limit, offset]):
-        tags = tuple(sorted(row[10].split(_TAG_SEPARATOR))) if row[10] else ()
-        result.append(ItemSummary(*row[:10], tags=tags, withdrawn=bool(row[11])))
+    for row in named_cursor(case.conn, sql, [*params, limit, offset]):
+        tags = tuple(sorted(row["tags"].split(_TAG_SEPARATOR))) if row["tags"] else ()
+        columns = {name: row[name] for name in _SUMMARY_COLUMNS}
+        result.append(ItemSummary(**columns, tags=tags, withdrawn=bool(row["withdrawn"])))
     return result
 
 

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -40,6 +41,7 @@ from app.core.case import Case
 from app.core.digests import sha256_file
 from app.core.errors import ItemNotFoundError, ProofshotError
 from app.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
+from app.core.rows import named_cursor
 
 try:  # the in-process engine (ADR 0015); the CLI is the fallback
     import tesserocr
@@ -431,22 +433,22 @@ def recognise(
 # -- the derived record ----------------------------------------------------------------------
 
 
-def _row_to_record(row: Sequence[Any]) -> OcrRecord:
+def _row_to_record(row: sqlite3.Row) -> OcrRecord:
     lines = [
         OcrLine(d["text"], tuple(d["box"]), float(d["confidence"]))  # type: ignore[arg-type]
-        for d in json.loads(row[8])
+        for d in json.loads(row["lines"])
     ]
     return OcrRecord(
-        int(row[0]),
-        int(row[1]),
-        int(row[2]),
-        str(row[3]),
-        str(row[4]),
-        json.loads(row[5]),
-        json.loads(row[6]),
-        str(row[7]),
+        int(row["id"]),
+        int(row["seq"]),
+        int(row["item_id"]),
+        str(row["engine"]),
+        str(row["engine_version"]),
+        json.loads(row["languages"]),
+        json.loads(row["models"]),
+        str(row["text"]),
         lines,
-        json.loads(row[9]),
+        json.loads(row["facts"]),
     )
 
 
@@ -475,8 +477,8 @@ def latest(
     sql += " GROUP BY item_id)"
     wanted = None if item_ids is None else {int(i) for i in item_ids}
     result: dict[int, OcrRecord] = {}
-    for row in case.conn.execute(sql, params):
-        if wanted is None or int(row[2]) in wanted:
+    for row in named_cursor(case.conn, sql, params):
+        if wanted is None or int(row["item_id"]) in wanted:
             record = _row_to_record(row)
             result[record.item_id] = record
     return result

@@ -27,6 +27,7 @@ from app.core.case import Case
 from app.core.digests import CHUNK, MultiHasher, open_regular
 from app.core.jobs import CancelToken, Progress, ProgressCallback
 from app.core.problems import Problem, VerifyReport
+from app.core.rows import named_rows
 from app.core.trust import TrustStore
 
 
@@ -105,22 +106,42 @@ def verify_case(
     trust: TrustStore | None = None,
     max_attest_delay: dt.timedelta | None = None,
 ) -> VerifyReport:
+    """The database, the custody chain, the rows against their events, every object's bytes,
+    then every token: each problem named in the report (nothing is written)."""
     report = VerifyReport()
     for problem in case.open_problems:
         report.add(problem)
     report.notes.extend(case.open_notes)
-    conn = case.conn
+    if not _check_database(case.conn, report):
+        return report
+    # 1-2. chain; collect expected rows while walking it once.
+    expected = _check_chain(case.conn, report)
+    # 3. rows against events
+    _check_rows(case, report, expected)
+    # 4. objects
+    _check_objects(case, report, progress, cancel, workers)
+    attest.check_tokens(case, report, trust=trust, max_attest_delay=max_attest_delay)
+    return report
+
+
+def _check_database(conn: sqlite3.Connection, report: VerifyReport) -> bool:
+    """SQLite's own integrity check; False when the database cannot even be asked."""
     try:
         status = conn.execute("PRAGMA integrity_check").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         report.add(Problem("database-corrupt", f"The case database is damaged: {exc}."))
-        return report
+        return False
     if status != "ok":
         report.add(
             Problem("database-corrupt", f"The case database failed its integrity check: {status}.")
         )
+    return True
 
-    # 1-2. chain; collect expected rows while walking it once.
+
+def _check_chain(
+    conn: sqlite3.Connection, report: VerifyReport
+) -> dict[str, dict[tuple[Any, ...], dict[str, Any]]]:
+    """Walk the custody chain once; returns the rows its events record, by table and key."""
     expected: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
     events = list(custody.iter_events(conn))
     report.events, chain_problems = custody.check_chain(iter(events))
@@ -146,20 +167,25 @@ def verify_case(
                 continue
             for row in rows:
                 expected.setdefault(table, {})[_row_key(table, row)] = row
-    # 3. rows against events
-    _check_rows(case, report, expected)
+    return expected
 
-    # 4. objects
-    items = conn.execute("SELECT id, sha256, sha512, sm3, size FROM items ORDER BY id").fetchall()
+
+def _check_objects(
+    case: Case,
+    report: VerifyReport,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+    workers: int,
+) -> None:
+    """Re-hash every item's object (in a small pool) against the digests recorded for it."""
+    items = named_rows(case.conn, "SELECT id, sha256, sha512, sm3, size FROM items ORDER BY id")
     report.items = len(items)
     total = len(items)
     if progress:
         progress(Progress(0, total, "Re-hashing objects"))
 
-    def check(
-        row: tuple[Any, ...],
-    ) -> tuple[tuple[Any, ...], tuple[str, str, str, int] | None, bool]:
-        path = case.objects.path_for(str(row[1]))
+    def check(row: sqlite3.Row) -> tuple[sqlite3.Row, tuple[str, str, str, int] | None, bool]:
+        path = case.objects.path_for(str(row["sha256"]))
         if not path.is_file():
             return row, None, False
         return row, _hash_object(str(path)), True
@@ -167,34 +193,10 @@ def verify_case(
     known = set()
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for n, (row, digests, present) in enumerate(pool.map(check, items), start=1):
-            item_id, sha256, sha512, sm3, size = row
-            known.add(sha256)
+            known.add(row["sha256"])
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            if not present:
-                report.add(
-                    Problem(
-                        "missing-object",
-                        f"Item {item_id}: its original file (objects/sha256/{sha256[:2]}/{sha256}) is missing.",
-                        item_id,
-                    )
-                )
-            elif digests is None:
-                report.add(
-                    Problem(
-                        "unreadable-object",
-                        f"Item {item_id}: its original file cannot be read.",
-                        item_id,
-                    )
-                )
-            elif digests != (sha256, sha512, sm3, size):
-                report.add(
-                    Problem(
-                        "altered-object",
-                        f"Item {item_id}: its original file was altered; its bytes no longer match the SHA-256 recorded at acquisition.",
-                        item_id,
-                    )
-                )
+            _judge_object(report, row, digests, present)
             report.objects_checked += 1
             if progress and (n % 50 == 0 or n == total):
                 progress(Progress(n, total, f"{n} of {total} objects"))
@@ -203,8 +205,40 @@ def verify_case(
         report.notes.append(
             f"{len(orphans)} stored object(s) belong to no item (an import was interrupted before it was recorded); they are not evidence and change nothing."
         )
-    attest.check_tokens(case, report, trust=trust, max_attest_delay=max_attest_delay)
-    return report
+
+
+def _judge_object(
+    report: VerifyReport,
+    row: sqlite3.Row,
+    digests: tuple[str, str, str, int] | None,
+    present: bool,
+) -> None:
+    """One object: missing, unreadable, or altered against the item's recorded digests."""
+    item_id, sha256 = row["id"], row["sha256"]
+    if not present:
+        report.add(
+            Problem(
+                "missing-object",
+                f"Item {item_id}: its original file (objects/sha256/{sha256[:2]}/{sha256}) is missing.",
+                item_id,
+            )
+        )
+    elif digests is None:
+        report.add(
+            Problem(
+                "unreadable-object",
+                f"Item {item_id}: its original file cannot be read.",
+                item_id,
+            )
+        )
+    elif digests != (sha256, row["sha512"], row["sm3"], row["size"]):
+        report.add(
+            Problem(
+                "altered-object",
+                f"Item {item_id}: its original file was altered; its bytes no longer match the SHA-256 recorded at acquisition.",
+                item_id,
+            )
+        )
 
 
 def record_verification(case: Case, report: VerifyReport, *, actor: str | None = None) -> None:

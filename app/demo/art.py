@@ -299,6 +299,31 @@ def _torso(pal: Palette) -> list[_Shape]:
     return shapes
 
 
+_LONG_HAIR: tuple[Point, ...] = (
+    (0, -424),
+    (-70, -406),
+    (-98, -340),
+    (-120, -230),
+    (-150, -120),
+    (-176, 10),
+    (-140, -10),
+    (-150, 40),
+    (-96, -40),
+    (-70, -200),
+    (0, -230),
+    (70, -200),
+    (96, -40),
+    (150, 40),
+    (140, -10),
+    (176, 10),
+    (150, -120),
+    (120, -230),
+    (98, -340),
+    (70, -406),
+)
+"""The outline of long hair behind the head, in head-local units (rounded by Chaikin)."""
+
+
 def _head(pal: Palette, pose: Pose) -> tuple[list[_Shape], list[_Shape]]:
     """Shapes behind the body (long hair) and the head itself."""
     c = _HEAD_CENTRE
@@ -314,31 +339,7 @@ def _head(pal: Palette, pose: Pose) -> tuple[list[_Shape], list[_Shape]]:
     back: list[_Shape] = []
     shapes: list[_Shape] = []
     if pose.long_hair:
-        hair = _chaikin(
-            [
-                (0, -424),
-                (-70, -406),
-                (-98, -340),
-                (-120, -230),
-                (-150, -120),
-                (-176, 10),
-                (-140, -10),
-                (-150, 40),
-                (-96, -40),
-                (-70, -200),
-                (0, -230),
-                (70, -200),
-                (96, -40),
-                (150, 40),
-                (140, -10),
-                (176, 10),
-                (150, -120),
-                (120, -230),
-                (98, -340),
-                (70, -406),
-            ],
-            2,
-        )
+        hair = _chaikin(list(_LONG_HAIR), 2)
         back.append(_Shape(hs(hair), pal.hair))
         for s in (-1, 1):
             strand = [(s * 82, -360), (s * 104, -250), (s * 150, -40), (s * 118, -240)]

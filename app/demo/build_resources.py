@@ -401,8 +401,23 @@ def build(out: Path) -> dict[str, Any]:
     for sub in ("originals", "generated", "screenshots"):
         shutil.rmtree(out / sub, ignore_errors=True)
         (out / sub).mkdir(parents=True)
-    files: list[dict[str, Any]] = []
+    files = [*_build_originals(out), *_build_generations(out), *_build_screenshots(out)]
+    manifest = {
+        "case": "Starlume demo case",
+        "notice": "All content invented for Proofshot; licence: same as the project.",
+        "platform": {"name": SITE_NAME, "url": SITE_URL, "model": art.DEFAULT_MODEL},
+        "files": files,
+    }
+    (out / "demo.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (out / "README.md").write_text(README, encoding="utf-8")
+    return manifest
 
+
+def _build_originals(out: Path) -> list[dict[str, Any]]:
+    """The four original works and ``originals/works.json``; returns their manifest entries."""
+    files: list[dict[str, Any]] = []
     works_out = []
     for work in WORKS:
         data = original_png(work)
@@ -438,7 +453,12 @@ def build(out: Path) -> dict[str, Any]:
     (out / "originals" / "works.json").write_text(
         json.dumps(works_json, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
+    return files
 
+
+def _build_generations(out: Path) -> list[dict[str, Any]]:
+    """The generated images with their metadata; returns their manifest entries."""
+    files: list[dict[str, Any]] = []
     variant_file = {w["variant"]: w["file"] for w in WORKS}
     for gen in GENERATIONS:
         data = generation_bytes(gen)
@@ -460,7 +480,12 @@ def build(out: Path) -> dict[str, Any]:
                 "bytes": len(data),
             }
         )
+    return files
 
+
+def _build_screenshots(out: Path) -> list[dict[str, Any]]:
+    """The platform screenshots; returns their manifest entries."""
+    files: list[dict[str, Any]] = []
     shots = [
         (
             "screenshots/lumagen_create_page.png",
@@ -496,18 +521,7 @@ def build(out: Path) -> dict[str, Any]:
                 "bytes": len(data),
             }
         )
-
-    manifest = {
-        "case": "Starlume demo case",
-        "notice": "All content invented for Proofshot; licence: same as the project.",
-        "platform": {"name": SITE_NAME, "url": SITE_URL, "model": art.DEFAULT_MODEL},
-        "files": files,
-    }
-    (out / "demo.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    (out / "README.md").write_text(README, encoding="utf-8")
-    return manifest
+    return files
 
 
 def main(argv: list[str] | None = None) -> int:

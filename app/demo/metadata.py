@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from PIL import Image, PngImagePlugin
@@ -143,7 +144,22 @@ def comfyui_graphs(
     Both are serialised with ``json.dumps`` defaults (ASCII with escapes), as ComfyUI's
     SaveImage node writes them, so non-Latin prompts appear as ``\\uXXXX`` escapes.
     """
-    api = {
+    api = _api_graph(prompt, negative, seed, size, checkpoint, steps, cfg)
+    workflow = _workflow_graph(prompt, negative, seed, size, checkpoint, steps, cfg)
+    return json.dumps(api), json.dumps(workflow)
+
+
+def _api_graph(
+    prompt: str,
+    negative: str,
+    seed: int,
+    size: tuple[int, int],
+    checkpoint: str,
+    steps: int,
+    cfg: float,
+) -> dict[str, Any]:
+    """The executed API graph: node id -> class_type and inputs, links as [node, output]."""
+    return {
         "3": {
             "inputs": {
                 "seed": seed,
@@ -192,35 +208,47 @@ def comfyui_graphs(
         },
     }
 
-    def node(nid: int, kind: str, pos: tuple[int, int], widgets: list[object]) -> dict[str, object]:
-        return {
-            "id": nid,
-            "type": kind,
-            "pos": list(pos),
-            "size": [315, 120],
-            "flags": {},
-            "order": nid,
-            "mode": 0,
-            "properties": {"Node name for S&R": kind},
-            "widgets_values": widgets,
-        }
 
-    workflow = {
+def _ui_node(nid: int, kind: str, pos: tuple[int, int], widgets: list[object]) -> dict[str, object]:
+    return {
+        "id": nid,
+        "type": kind,
+        "pos": list(pos),
+        "size": [315, 120],
+        "flags": {},
+        "order": nid,
+        "mode": 0,
+        "properties": {"Node name for S&R": kind},
+        "widgets_values": widgets,
+    }
+
+
+def _workflow_graph(
+    prompt: str,
+    negative: str,
+    seed: int,
+    size: tuple[int, int],
+    checkpoint: str,
+    steps: int,
+    cfg: float,
+) -> dict[str, Any]:
+    """The editor's graph: nodes with widget values, and a separate link table."""
+    return {
         "last_node_id": 9,
         "last_link_id": 9,
         "nodes": [
-            node(4, "CheckpointLoaderSimple", (26, 474), [checkpoint]),
-            node(5, "EmptyLatentImage", (473, 609), [size[0], size[1], 1]),
-            node(6, "CLIPTextEncode", (415, 186), [prompt]),
-            node(7, "CLIPTextEncode", (413, 389), [negative]),
-            node(
+            _ui_node(4, "CheckpointLoaderSimple", (26, 474), [checkpoint]),
+            _ui_node(5, "EmptyLatentImage", (473, 609), [size[0], size[1], 1]),
+            _ui_node(6, "CLIPTextEncode", (415, 186), [prompt]),
+            _ui_node(7, "CLIPTextEncode", (413, 389), [negative]),
+            _ui_node(
                 3,
                 "KSampler",
                 (863, 186),
                 [seed, "fixed", steps, cfg, "euler_ancestral", "normal", 1],
             ),
-            node(8, "VAEDecode", (1209, 188), []),
-            node(9, "SaveImage", (1451, 189), ["ComfyUI"]),
+            _ui_node(8, "VAEDecode", (1209, 188), []),
+            _ui_node(9, "SaveImage", (1451, 189), ["ComfyUI"]),
         ],
         "links": [
             [1, 4, 0, 3, 0, "MODEL"],
@@ -238,4 +266,3 @@ def comfyui_graphs(
         "extra": {},
         "version": 0.4,
     }
-    return json.dumps(api), json.dumps(workflow)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,8 +22,10 @@ from urllib.parse import urlsplit
 
 from app.capture import store
 from app.core.case import Case
+from app.core.digests import open_regular
 from app.core.errors import ProofshotError
 from app.core.items import annotation_record
+from app.core.rows import iter_named
 from app.duties import pages, refusals
 from app.duties.rules import ABSENT, DUTIES, DUTY_BY_KEY, FINDINGS, NOT_CHECKED, PARTIAL, PRESENT
 
@@ -182,44 +185,48 @@ class _Facts:
         return ids[-1] if ids else None
 
 
+_TRIES_SQL = (
+    "SELECT t.id, t.seq, e.at_utc, c.endpoint, c.prompts, t.prompt_index, t.status,"
+    " t.generation_id, t.exchange_item_id, t.error FROM campaign_tries t"
+    " JOIN campaigns c ON c.id = t.campaign_id JOIN events e ON e.seq = t.seq ORDER BY t.id"
+)
+
+
+def _try_from(row: sqlite3.Row) -> _Try:
+    """A campaign try from a :data:`_TRIES_SQL` row (its prompt looked up in the campaign's)."""
+    prompts = json.loads(row["prompts"])
+    index = int(row["prompt_index"])
+    prompt = str(prompts[index]["prompt"]) if 0 <= index < len(prompts) else ""
+    return _Try(
+        int(row["id"]),
+        int(row["seq"]),
+        row["at_utc"],
+        platform_of(row["endpoint"]),
+        prompt,
+        row["status"],
+        row["generation_id"],
+        row["exchange_item_id"],
+        row["error"],
+    )
+
+
 def _load_facts(case: Case) -> _Facts:
     captures = store.list_captures(case, limit=100_000)
     capture_seq = {int(r[0]): int(r[1]) for r in case.conn.execute("SELECT id, seq FROM captures")}
     gens = store.list_generations(case, limit=100_000)
     gen_seq = {int(r[0]): int(r[1]) for r in case.conn.execute("SELECT id, seq FROM generations")}
-    tries = []
-    for row in case.conn.execute(
-        "SELECT t.id, t.seq, e.at_utc, c.endpoint, c.prompts, t.prompt_index, t.status,"
-        " t.generation_id, t.exchange_item_id, t.error FROM campaign_tries t"
-        " JOIN campaigns c ON c.id = t.campaign_id JOIN events e ON e.seq = t.seq ORDER BY t.id"
-    ):
-        prompts = json.loads(row[4])
-        index = int(row[5])
-        prompt = str(prompts[index]["prompt"]) if 0 <= index < len(prompts) else ""
-        tries.append(
-            _Try(
-                int(row[0]),
-                int(row[1]),
-                row[2],
-                platform_of(row[3]),
-                prompt,
-                row[6],
-                row[7],
-                row[8],
-                row[9],
-            )
-        )
+    tries = [_try_from(row) for row in iter_named(case.conn, _TRIES_SQL)]
     provenance: dict[int, dict[str, Any]] = {}
     sources: dict[int, str] = {}
-    for row in case.conn.execute(
+    for item_id, raw, source in case.conn.execute(
         "SELECT i.id, i.provenance, i.source FROM items i WHERE i.id IN"
         " (SELECT item_id FROM generation_outputs)"
     ):
         try:
-            provenance[int(row[0])] = json.loads(row[1]) if row[1] else {}
+            provenance[int(item_id)] = json.loads(raw) if raw else {}
         except ValueError:
-            provenance[int(row[0])] = {}
-        sources[int(row[0])] = row[2]
+            provenance[int(item_id)] = {}
+        sources[int(item_id)] = source
     facts = _Facts(captures, capture_seq, gens, gen_seq, tries, provenance, sources)
     facts.pages_of = _gen_pages(facts)
     return facts
@@ -291,14 +298,27 @@ class _Reader:
     def __init__(self, case: Case) -> None:
         self.case = case
         self._pages: dict[int, tuple[pages.PageText | None, int | None]] = {}
+        self._captures: dict[int, store.CaptureView] | None = None
+
+    def captures(self, facts: _Facts) -> dict[int, store.CaptureView]:
+        """The facts' captures by id (built once)."""
+        if self._captures is None:
+            self._captures = {c.id: c for c in facts.captures}
+        return self._captures
 
     def bytes(self, sha256: str) -> bytes:
-        return self.case.objects.path_for(sha256).read_bytes()
+        """The object's bytes (opened without following a link planted in the store)."""
+        with open_regular(self.case.objects.path_for(sha256)) as fh:
+            return fh.read()
 
     def bytes_within(self, sha256: str, limit: int) -> bytes | None:
-        """The object's bytes, or None when it holds more than ``limit`` (read no further)."""
-        with self.case.objects.path_for(sha256).open("rb") as fh:
-            data = fh.read(limit + 1)
+        """The object's bytes, or None when it holds more than ``limit`` (read no further) or
+        is not a regular file (a link or FIFO planted in the store is not opened)."""
+        try:
+            with open_regular(self.case.objects.path_for(sha256)) as fh:
+                data = fh.read(limit + 1)
+        except OSError:
+            return None
         return None if len(data) > limit else data
 
     def page(self, cap: store.CaptureView) -> tuple[pages.PageText | None, int | None]:
@@ -728,21 +748,48 @@ def _session_archives(facts: _Facts, gen: store.GenerationView) -> list[dict[str
     return out
 
 
-def _refusal_in_archive(
-    reader: _Reader, facts: _Facts, gen: store.GenerationView
-) -> tuple[int | None, str, str, int] | None:
-    """(status, matched, excerpt, WACZ item id) when the archived answer is a refusal."""
+class _Archives:
+    """Each session WACZ's answers to the generation requests, indexed once per check run.
+
+    The URLs and body hashes every unrecorded generation asks of an archive are gathered
+    first; each WACZ is then read once (opened without following a link, streamed from the
+    object store, never read whole), keeping only those answers.
+    """
+
+    def __init__(self, case: Case, facts: _Facts, gens: list[store.GenerationView]) -> None:
+        self.case = case
+        self.wanted: dict[str, dict[str, set[str]]] = {}
+        self.item_of: dict[str, int] = {}
+        self.index: dict[str, refusals.WaczAnswers | None] = {}
+        for gen in gens:
+            body_sha = _body_sha(gen)
+            for item in _session_archives(facts, gen):
+                urls = self.wanted.setdefault(item["sha256"], {})
+                urls.setdefault(gen.request_url, set()).update([body_sha] if body_sha else [])
+
+    def answers(self, sha256: str) -> refusals.WaczAnswers | None:
+        if sha256 not in self.index:
+            try:
+                with open_regular(self.case.objects.path_for(sha256)) as handle:
+                    self.index[sha256] = refusals.index_wacz(handle, self.wanted.get(sha256, {}))
+            except (OSError, ValueError):
+                self.index[sha256] = None
+        return self.index[sha256]
+
+
+def _body_sha(gen: store.GenerationView) -> str | None:
     gfacts = gen.facts if isinstance(gen.facts, dict) else {}
     body_sha = gfacts.get("response_body_sha256")
+    return body_sha if isinstance(body_sha, str) else None
+
+
+def _refusal_in_archive(
+    archives: _Archives, facts: _Facts, gen: store.GenerationView
+) -> tuple[int | None, str, str, int] | None:
+    """(status, matched, excerpt, WACZ item id) when the archived answer is a refusal."""
     for item in _session_archives(facts, gen):
-        try:
-            got = refusals.response_from_wacz(
-                reader.bytes(item["sha256"]),
-                gen.request_url,
-                body_sha if isinstance(body_sha, str) else None,
-            )
-        except (OSError, ValueError):
-            continue
+        index = archives.answers(item["sha256"])
+        got = index.answer(gen.request_url, _body_sha(gen)) if index is not None else None
         if got is None:
             continue
         hit = refusals.from_response_body(got[1])
@@ -758,80 +805,82 @@ def recognise_refusals(case: Case, facts: _Facts | None = None) -> list[refusals
     done = refusals.recorded(case)
     by_gen = {r.generation_id: r for r in done if r.generation_id is not None}
     by_try = {r.try_id: r for r in done if r.try_id is not None}
+    open_gens = [g for g in facts.generations if g.id not in by_gen and not g.outputs]
+    archives = _Archives(case, facts, open_gens)
     found: list[refusals.Refusal] = []
-    caps_by_id = {c.id: c for c in facts.captures}
     for gen in facts.generations:
         if gen.id in by_gen:
             found.append(by_gen[gen.id])
-            continue
-        if gen.outputs:
-            continue
-        request = gen.facts.get("request") if isinstance(gen.facts, dict) else None
-        status = request.get("status") if isinstance(request, dict) else None
-        # the platform's own answer first: the archived response body (JSON error/refusal)
-        body_hit = _refusal_in_archive(reader, facts, gen)
-        if body_hit is not None:
-            got_status, matched, excerpt, wacz_item = body_hit
-            found.append(
-                refusals.Refusal(
-                    platform=platform_of(gen.request_url),
-                    prompt=gen.prompt,
-                    status=got_status if got_status is not None else status,
-                    matched=matched,
-                    excerpt=excerpt,
-                    generation_id=gen.id,
-                    item_id=wacz_item,
-                    seq=facts.generation_seq.get(gen.id, 0),
-                    at=gen.submitted_at or "",
-                )
-            )
-            continue
-        cap = caps_by_id.get(facts.page_of(gen) or -1)
-        page, page_item = reader.page(cap) if cap is not None else (None, None)
-        hit = refusals.recognise_text(page.text) if page is not None else None
-        if hit is None:
-            continue
-        found.append(
-            refusals.Refusal(
-                platform=platform_of(gen.request_url),
-                prompt=gen.prompt,
-                status=status if isinstance(status, int) else None,
-                matched=hit[0],
-                excerpt=hit[1],
-                generation_id=gen.id,
-                item_id=page_item,
-                seq=facts.generation_seq.get(gen.id, 0),
-                at=gen.submitted_at or "",
-            )
-        )
+        elif not gen.outputs and (hit := _generation_refusal(reader, archives, facts, gen)):
+            found.append(hit)
     for t in facts.tries:
         if t.id in by_try:
             found.append(by_try[t.id])
-            continue
-        if t.status != "failed" or not t.exchange_item_id:
-            continue
-        row = case.conn.execute(
-            "SELECT sha256 FROM items WHERE id = ?", (t.exchange_item_id,)
-        ).fetchone()
-        if row is None:
-            continue
-        got = refusals.from_exchange_document(reader.bytes(row[0]))
-        if got is None:
-            continue
-        found.append(
-            refusals.Refusal(
-                platform=t.platform,
-                prompt=t.prompt,
-                status=got[0],
-                matched=got[1],
-                excerpt=got[2],
-                try_id=t.id,
-                item_id=t.exchange_item_id,
-                seq=t.seq,
-                at=t.at,
-            )
-        )
+        elif t.status == "failed" and t.exchange_item_id and (hit := _try_refusal(reader, t)):
+            found.append(hit)
     return found
+
+
+def _generation_refusal(
+    reader: _Reader, archives: _Archives, facts: _Facts, gen: store.GenerationView
+) -> refusals.Refusal | None:
+    """A generation with no outputs refused: its archived answer first, else its page's text."""
+    request = gen.facts.get("request") if isinstance(gen.facts, dict) else None
+    status = request.get("status") if isinstance(request, dict) else None
+    # the platform's own answer first: the archived response body (JSON error/refusal)
+    body_hit = _refusal_in_archive(archives, facts, gen)
+    if body_hit is not None:
+        got_status, matched, excerpt, wacz_item = body_hit
+        return refusals.Refusal(
+            platform=platform_of(gen.request_url),
+            prompt=gen.prompt,
+            status=got_status if got_status is not None else status,
+            matched=matched,
+            excerpt=excerpt,
+            generation_id=gen.id,
+            item_id=wacz_item,
+            seq=facts.generation_seq.get(gen.id, 0),
+            at=gen.submitted_at or "",
+        )
+    cap = reader.captures(facts).get(facts.page_of(gen) or -1)
+    page, page_item = reader.page(cap) if cap is not None else (None, None)
+    hit = refusals.recognise_text(page.text) if page is not None else None
+    if hit is None:
+        return None
+    return refusals.Refusal(
+        platform=platform_of(gen.request_url),
+        prompt=gen.prompt,
+        status=status if isinstance(status, int) else None,
+        matched=hit[0],
+        excerpt=hit[1],
+        generation_id=gen.id,
+        item_id=page_item,
+        seq=facts.generation_seq.get(gen.id, 0),
+        at=gen.submitted_at or "",
+    )
+
+
+def _try_refusal(reader: _Reader, t: _Try) -> refusals.Refusal | None:
+    """A failed campaign try whose recorded exchange says the platform refused."""
+    row = reader.case.conn.execute(
+        "SELECT sha256 FROM items WHERE id = ?", (t.exchange_item_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    got = refusals.from_exchange_document(reader.bytes(row[0]))
+    if got is None:
+        return None
+    return refusals.Refusal(
+        platform=t.platform,
+        prompt=t.prompt,
+        status=got[0],
+        matched=got[1],
+        excerpt=got[2],
+        try_id=t.id,
+        item_id=t.exchange_item_id,
+        seq=t.seq,
+        at=t.at,
+    )
 
 
 # -- operator findings ------------------------------------------------------------------------
@@ -875,25 +924,26 @@ def add_operator_finding(
 
 def operator_findings(case: Case) -> list[OperatorFinding]:
     out = []
-    for row in case.conn.execute(
+    for row in iter_named(
+        case.conn,
         "SELECT a.id, a.item_id, a.value, e.actor, e.at_utc FROM annotations a"
         " JOIN events e ON e.seq = a.seq WHERE a.kind = 'note' AND a.value LIKE ? ORDER BY a.id",
         (OPERATOR_FINDING_PREFIX + "%",),
     ):
         try:
-            data = json.loads(row[2][len(OPERATOR_FINDING_PREFIX) :])
+            data = json.loads(row["value"][len(OPERATOR_FINDING_PREFIX) :])
         except ValueError:
             continue
         out.append(
             OperatorFinding(
-                int(row[0]),
+                int(row["id"]),
                 str(data.get("duty", "")),
                 str(data.get("platform", "")),
                 str(data.get("finding", "")),
                 str(data.get("note", "")),
-                int(row[1]),
-                row[3],
-                row[4],
+                int(row["item_id"]),
+                row["actor"],
+                row["at_utc"],
             )
         )
     return out

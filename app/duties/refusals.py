@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import zipfile
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import IO, Any
 
 from app.core.case import Case
+from app.core.rows import named_rows
 
 REFUSAL_RE = re.compile(
     r"content[_\s-]*policy|refus(?:ed|e|al)|declined|blocked|safety\s+system|not\s+allowed|"
@@ -81,23 +83,24 @@ def from_exchange_document(data: bytes) -> tuple[int | None, str, str] | None:
 
 
 def recorded(case: Case) -> list[Refusal]:
-    rows = case.conn.execute(
+    rows = named_rows(
+        case.conn,
         "SELECT r.id, r.generation_id, r.try_id, r.item_id, r.platform, r.prompt, r.status,"
         " r.matched, r.excerpt, e.at_utc FROM refusals r JOIN events e ON e.seq = r.seq"
-        " ORDER BY r.id"
-    ).fetchall()
+        " ORDER BY r.id",
+    )
     return [
         Refusal(
-            platform=r[4],
-            prompt=r[5],
-            status=r[6],
-            matched=r[7],
-            excerpt=r[8],
-            generation_id=r[1],
-            try_id=r[2],
-            item_id=r[3],
-            at=r[9],
-            recorded_id=r[0],
+            platform=r["platform"],
+            prompt=r["prompt"],
+            status=r["status"],
+            matched=r["matched"],
+            excerpt=r["excerpt"],
+            generation_id=r["generation_id"],
+            try_id=r["try_id"],
+            item_id=r["item_id"],
+            at=r["at_utc"],
+            recorded_id=r["id"],
         )
         for r in rows
     ]
@@ -185,35 +188,66 @@ def from_response_body(data: bytes) -> tuple[str, str] | None:
     return recognise_text(" | ".join(_answer_text(doc))) if isinstance(doc, dict | list) else None
 
 
-def response_from_wacz(
-    wacz: bytes, url: str, body_sha256: str | None
-) -> tuple[int | None, bytes] | None:
-    """(status, body) of the archived response to ``url`` in a session's WACZ.
+Answer = tuple[int | None, bytes]
+"""(HTTP status, body) of one archived response."""
 
-    The response whose payload has the SHA-256 the generation recorded wins; else the only
-    response archived for that URL. None when the archive holds no such response.
+
+@dataclass
+class WaczAnswers:
+    """The archived responses to a few URLs in one WACZ, indexed in one pass over it.
+
+    Only what was asked for is kept (a body whose SHA-256 was asked for, and the first body
+    per URL for when it is the only one), each body read up to ``MAX_BODY + 1`` bytes.
     """
+
+    by_body: dict[tuple[str, str], Answer] = field(default_factory=dict)
+    first: dict[str, Answer] = field(default_factory=dict)
+    count: dict[str, int] = field(default_factory=dict)
+
+    def answer(self, url: str, body_sha256: str | None) -> Answer | None:
+        """The response whose body has ``body_sha256`` wins; else the only one for ``url``."""
+        if body_sha256 and (url, body_sha256) in self.by_body:
+            return self.by_body[(url, body_sha256)]
+        return self.first.get(url) if self.count.get(url) == 1 else None
+
+
+def index_wacz(
+    source: str | os.PathLike[str] | IO[bytes], wanted: dict[str, set[str]]
+) -> WaczAnswers:
+    """Read a WACZ's WARC records once, keeping the responses to the URLs in ``wanted``
+    (URL -> body SHA-256s asked for). A file that is not a zip holds no answers."""
     from warcio.archiveiterator import ArchiveIterator
 
+    out = WaczAnswers()
     try:
-        zf = zipfile.ZipFile(io.BytesIO(wacz))
+        zf = zipfile.ZipFile(source)
     except zipfile.BadZipFile:
-        return None
-    found: list[tuple[int | None, bytes]] = []
+        return out
     with zf:
         for name in zf.namelist():
             if not name.startswith("archive/") or not name.endswith((".warc", ".warc.gz")):
                 continue
             with zf.open(name) as stream:
                 for record in ArchiveIterator(stream):
-                    if record.rec_type != "response":
-                        continue
-                    if record.rec_headers.get_header("WARC-Target-URI") != url:
+                    url = record.rec_headers.get_header("WARC-Target-URI")
+                    if record.rec_type != "response" or url not in wanted:
                         continue
                     body = record.content_stream().read(MAX_BODY + 1)
                     code = record.http_headers.get_statuscode() if record.http_headers else None
-                    status = int(code) if code and code.isdigit() else None
-                    if body_sha256 and hashlib.sha256(body).hexdigest() == body_sha256:
-                        return status, body
-                    found.append((status, body))
-    return found[0] if len(found) == 1 else None
+                    got = (int(code) if code and code.isdigit() else None, body)
+                    out.count[url] = out.count.get(url, 0) + 1
+                    out.first.setdefault(url, got)
+                    sha = hashlib.sha256(body).hexdigest()
+                    if sha in wanted[url]:
+                        out.by_body.setdefault((url, sha), got)
+    return out
+
+
+def response_from_wacz(wacz: bytes, url: str, body_sha256: str | None) -> Answer | None:
+    """(status, body) of the archived response to ``url`` in a session's WACZ.
+
+    The response whose payload has the SHA-256 the generation recorded wins; else the only
+    response archived for that URL. None when the archive holds no such response.
+    """
+    wanted = {url: {body_sha256} if body_sha256 else set()}
+    return index_wacz(io.BytesIO(wacz), wanted).answer(url, body_sha256)

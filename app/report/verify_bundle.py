@@ -16,7 +16,9 @@ Reading is bounded whatever the input: files are streamed through fixed buffers,
 with ``O_NOFOLLOW | O_NONBLOCK`` after an ``lstat`` (symlinks, FIFOs and devices are named,
 never opened); zip members are refused above a decompression ratio and their streams capped;
 manifests and other files read whole are capped in size. A zip whose directory cannot be
-read is one sentence and exit 7.
+read is one sentence and exit 7. A PDF is opened once and handed, as that open file, to each
+PDF library, which parses it once; a signed PDF's attachments are decoded here with a cap
+(plain Flate or unfiltered only), so a compression bomb is named, never inflated whole.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 from app.core import custody
 from app.core.attest import seal_manifest, token_file_stem
 from app.core.canonical import canonical_json
-from app.core.digests import sha256_stream
+from app.core.digests import open_regular, sha256_stream
 from app.core.errors import ProofshotError
 from app.core.trust import load_trust
 from app.core.tsa import MAX_CLOCK_OFFSET, parse_timestamp_response, verify_timestamp
@@ -339,13 +341,17 @@ class _Source:
             return sha256_stream(handle, CHUNK)
 
     @contextlib.contextmanager
-    def local_path(self, name: str) -> Iterator[Path]:
-        """The file as a path for libraries that want one (a zip member copied out, streamed)."""
-        with tempfile.TemporaryDirectory(prefix="proofshot-verify-") as tmp:
-            target = Path(tmp) / "member"
-            with self.open(name) as src, open(target, "wb") as dst:
-                shutil.copyfileobj(src, dst, CHUNK)
-            yield target
+    def open_pdf(self, name: str) -> Iterator[_PdfFile]:
+        """The PDF ``name`` opened once for the PDF libraries, which need to seek: a member
+        of a zip is streamed (capped) into an anonymous temporary file first."""
+        with tempfile.TemporaryFile(prefix="proofshot-verify-") as copy:
+            with self.open(name) as src:
+                shutil.copyfileobj(src, copy, CHUNK)
+            pdf = _PdfFile(copy, name)
+            try:
+                yield pdf
+            finally:
+                pdf.close()
 
 
 _KINDS = {
@@ -355,13 +361,6 @@ _KINDS = {
     stat.S_IFBLK: "a block device",
     stat.S_IFSOCK: "a socket",
 }
-_OPEN_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
 
 
 def _what(mode: int) -> str:
@@ -369,20 +368,23 @@ def _what(mode: int) -> str:
 
 
 def safe_open(path: Path) -> IO[bytes]:
-    """Open a regular file for reading without following a symlink or blocking on a FIFO."""
+    """Open a regular file for reading without following a symlink or blocking on a FIFO.
+
+    The one hostile-input open of the project (:func:`app.core.digests.open_regular`:
+    ``O_NOFOLLOW | O_NONBLOCK``, then ``fstat``), its refusal turned into a named sentence.
+    """
     try:
-        fd = os.open(path, _OPEN_FLAGS)
+        return open_regular(path)
     except OSError as exc:
-        if os.path.islink(path):
-            raise _Refused(
-                "unsafe", f"{path.name} is a symbolic link; it was not followed."
-            ) from exc
+        with contextlib.suppress(OSError):
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                raise _Refused(
+                    "unsafe", f"{path.name} is a symbolic link; it was not followed."
+                ) from exc
+            if not stat.S_ISREG(mode):
+                raise _Refused("unsafe", f"{path.name} is {_what(mode)}; it was not read.") from exc
         raise _Refused("unreadable", f"{path.name} cannot be opened ({exc.strerror}).") from exc
-    st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode):
-        os.close(fd)
-        raise _Refused("unsafe", f"{path.name} is {_what(st.st_mode)}; it was not read.")
-    return open(fd, "rb", buffering=0)
 
 
 class _Folder(_Source):
@@ -423,11 +425,11 @@ class _Folder(_Source):
         return safe_open(self.root / name)
 
     @contextlib.contextmanager
-    def local_path(self, name: str) -> Iterator[Path]:
-        path = self.root / name
-        with safe_open(path):  # refuses a file swapped for a link or FIFO since the walk
-            pass
-        yield path
+    def open_pdf(self, name: str) -> Iterator[_PdfFile]:
+        # Opened once, here, without following a link: a file swapped for a link or FIFO
+        # since the walk is refused, and no library reopens it by path afterwards.
+        with _PdfFile.opened(self.root / name, name) as pdf:
+            yield pdf
 
 
 class _Zip(_Source):
@@ -690,45 +692,150 @@ def _anchor_events(src: _Source, report: BundleReport) -> list[custody.Event] | 
 # -- PDFs ---------------------------------------------------------------------------------------
 
 
-def _pdf_text_first_page(path: Path) -> str:
-    from pypdf import PdfReader
+class _PdfView(io.RawIOBase):
+    """One library's own read position over a PDF handle that several libraries share.
 
+    The handle is opened once (no symlink followed, a regular file); each library gets a view
+    that seeks before every read, so one library moving the shared offset cannot confuse
+    another, and nothing reopens the file by path (no swap between check and open).
+    """
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.pos = 0
+        self.end = handle.seek(0, io.SEEK_END)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.pos, io.SEEK_END: self.end}[whence]
+        self.pos = max(0, base + offset)
+        return self.pos
+
+    def readinto(self, buffer: Any) -> int:
+        self.handle.seek(self.pos)
+        got = self.handle.readinto(buffer)
+        self.pos += got or 0
+        return got or 0
+
+    def close(self) -> None:  # the shared handle belongs to the _PdfFile
+        super().close()
+
+
+class _PdfFile:
+    """A PDF opened once and parsed at most once by each library (pikepdf, pypdf, pyHanko).
+
+    A library that fails to parse it raises the same exception each time it is asked again,
+    without a second parse.
+    """
+
+    def __init__(self, handle: IO[bytes], name: str) -> None:
+        self.handle = handle
+        self.name = name
+        self._parsed: dict[str, Any] = {}
+        self._views: list[IO[bytes]] = []
+
+    @classmethod
+    @contextlib.contextmanager
+    def opened(cls, path: Path, name: str | None = None) -> Iterator[_PdfFile]:
+        """A PDF on disk, opened through :func:`safe_open` (refused if a link, FIFO or device)."""
+        with safe_open(path) as handle:
+            pdf = cls(handle, name or path.name)
+            try:
+                yield pdf
+            finally:
+                pdf.close()
+
+    def view(self) -> IO[bytes]:
+        view = io.BufferedReader(_PdfView(self.handle), CHUNK)
+        self._views.append(view)
+        return view
+
+    def _once(self, library: str, parse: Any) -> Any:
+        if library not in self._parsed:
+            try:
+                self._parsed[library] = parse(self.view())
+            except Exception as exc:  # a hostile PDF breaks each parser in its own way
+                self._parsed[library] = exc
+        found = self._parsed[library]
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def pikepdf(self) -> Any:
+        import pikepdf
+
+        return self._once("pikepdf", pikepdf.open)
+
+    def pypdf(self) -> Any:
+        from pypdf import PdfReader
+
+        return self._once("pypdf", lambda view: PdfReader(view, strict=False))
+
+    def pyhanko(self) -> Any:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        return self._once("pyhanko", lambda view: PdfFileReader(view, strict=False))
+
+    def sha256(self) -> str:
+        view = self.view()
+        return sha256_stream(view, CHUNK)[0]
+
+    def close(self) -> None:
+        parsed = self._parsed.get("pikepdf")
+        if parsed is not None and not isinstance(parsed, Exception):
+            parsed.close()
+        for view in self._views:
+            view.close()
+
+
+def _pdf_text_first_page(pdf: _PdfFile) -> str:
     try:
-        reader = PdfReader(str(path), strict=False)
+        reader = pdf.pypdf()
         return reader.pages[0].extract_text() or "" if reader.pages else ""
     except Exception:  # a hostile PDF may break the text extractor in many ways
         return ""
 
 
-def cover_head(path: Path) -> tuple[int, str] | None:
+def cover_head(pdf: _PdfFile | Path) -> tuple[int, str] | None:
     """The custody-log head the cover prints ("custody log entry N, hash H"), if any."""
-    text = re.sub(r"\s+", "", _pdf_text_first_page(path))
+    if isinstance(pdf, Path):
+        with _PdfFile.opened(pdf) as opened:
+            return cover_head(opened)
+    text = re.sub(r"\s+", "", _pdf_text_first_page(pdf))
     match = _COVER_HEAD.search(text)
     if match is None:
         return None
     return int(match.group(1) or match.group(2)), match.group(3)
 
 
-def active_content(path: Path, *, attachments_allowed: bool) -> list[str]:
+def active_content(pdf: _PdfFile, *, attachments_allowed: bool) -> list[str]:
     """JavaScript, launch actions and attachments: a filing PDF from Proofshot has none."""
     import pikepdf
 
     found: list[str] = []
     try:
-        with pikepdf.open(path) as pdf:
-            names = pdf.Root.get("/Names")
-            if names is not None and "/JavaScript" in names:
-                found.append("document-level JavaScript")
-            if "/OpenAction" in pdf.Root or "/AA" in pdf.Root:
-                found.append("an action run on opening")
-            if not attachments_allowed:
-                found += [f"an attached file {name!r}" for name in list(pdf.attachments)[:10]]
-            for obj in pdf.objects:
-                if isinstance(obj, pikepdf.Dictionary):
-                    kind = obj.get("/S")
-                    if kind in (pikepdf.Name.JavaScript, pikepdf.Name.Launch) or "/JS" in obj:
-                        found.append(f"a {str(kind or '/JavaScript').lstrip('/')} action")
-                        break
+        doc = pdf.pikepdf()
+        names = doc.Root.get("/Names")
+        if names is not None and "/JavaScript" in names:
+            found.append("document-level JavaScript")
+        if "/OpenAction" in doc.Root or "/AA" in doc.Root:
+            found.append("an action run on opening")
+        if not attachments_allowed:
+            found += [f"an attached file {name!r}" for name in list(doc.attachments)[:10]]
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Dictionary):
+                kind = obj.get("/S")
+                if kind in (pikepdf.Name.JavaScript, pikepdf.Name.Launch) or "/JS" in obj:
+                    found.append(f"a {str(kind or '/JavaScript').lstrip('/')} action")
+                    break
     except Exception as exc:  # pikepdf raises its own and qpdf's errors
         return [f"a structure that cannot be read ({type(exc).__name__})"]
     return list(dict.fromkeys(found))
@@ -756,18 +863,16 @@ def _quiet_pyhanko() -> Iterator[None]:
 
 
 def _check_pdf_signatures(
-    path: Path, name: str, report: BundleReport, anchors: TrustAnchors
+    pdf: _PdfFile, name: str, report: BundleReport, anchors: TrustAnchors
 ) -> int:
     """Validate every signature in a PDF; the last must cover the whole file. Returns how many."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko_certvalidator import ValidationContext
 
-    with _quiet_pyhanko(), safe_open(path) as handle:
+    with _quiet_pyhanko():
         try:
-            reader = PdfFileReader(handle, strict=False)
-            signatures = list(reader.embedded_signatures)
+            signatures = list(pdf.pyhanko().embedded_signatures)
         except Exception as exc:
             report.problem(f"{name} cannot be read as a PDF ({type(exc).__name__}).")
             return 0
@@ -832,13 +937,21 @@ def _check_pdf_signatures(
 
 
 class _Checker:
-    """One pass over a bundle tree: files, lists, logs, tokens, the anchor, the PDFs."""
+    """One pass over a bundle tree: files, lists and logs here; the anchor, tokens and PDFs in
+    the module functions below, which it hands itself to.
+
+    Each PDF is opened once (through :meth:`pdf`) and stays open for the whole pass, so the
+    cover read for the log head and the active-content and signature checks share one parse
+    per library.
+    """
 
     def __init__(self, src: _Source, report: BundleReport, anchors: TrustAnchors) -> None:
         self.src = src
         self.report = report
         self.anchors = anchors
         self.digests: dict[str, tuple[str, int] | None] = {}
+        self.pdfs: dict[str, _PdfFile] = {}
+        self._open = contextlib.ExitStack()
 
     def digest(self, name: str) -> tuple[str, int] | None:
         if name not in self.digests:
@@ -857,9 +970,19 @@ class _Checker:
             self.report.problem(exc.message, exc.code)
             return None
 
+    def pdf(self, name: str) -> _PdfFile:
+        """The PDF ``name``, opened on first use and kept open until :meth:`run` ends."""
+        if name not in self.pdfs:
+            self.pdfs[name] = self._open.enter_context(self.src.open_pdf(name))
+        return self.pdfs[name]
+
     # -- the pieces
 
     def run(self) -> None:
+        with self._open:
+            self._run()
+
+    def _run(self) -> None:
         src, report = self.src, self.report
         manifest = _read_json(src, MANIFEST_JSON, report)
         manifest_entries = _manifest_entries(src, report, manifest)
@@ -871,7 +994,7 @@ class _Checker:
                 facts = json.loads(export_event.payload).get("facts", {}) or {}
         sealed_list = _sealed_list(facts) if export_event is not None else None
         log = _scan_log(src, report)
-        anchor_files = self._check_anchor(anchor_events, export_event, log, manifest)
+        anchor_files = _check_anchor(self, anchor_events, export_event, log, manifest)
         reference = sealed_list if sealed_list is not None else manifest_entries
         if sealed_list is not None:  # roles and item ids from manifest.json, hashes from the seal
             for path, entry in sealed_list.items():
@@ -880,8 +1003,8 @@ class _Checker:
         skip = anchor_files | (set() if sealed_list is not None else set(MANIFEST_FILES))
         self._check_files(reference, skip, sealed=sealed_list is not None)
         self._check_heads(log, manifest, facts, reference)
-        self._check_item_tokens(reference, log)
-        self._check_pdfs(reference)
+        _check_item_tokens(self, reference, log)
+        _check_pdfs(self, reference)
 
     def _check_files(
         self, reference: dict[str, dict[str, Any]], skip: set[str], *, sealed: bool
@@ -936,171 +1059,6 @@ class _Checker:
                     f"Replaced PDF: {path} is not the PDF the export listed.", "replaced-pdf"
                 )
 
-    def _check_anchor(
-        self,
-        events: list[custody.Event] | None,
-        export_event: custody.Event | None,
-        log: _Log | None,
-        manifest: Any,
-    ) -> set[str]:
-        """The anchor's chain and seal tokens. Returns the anchor's own file names."""
-        report, src = self.report, self.src
-        own = {n for n in (ANCHOR_EVENTS, ANCHOR_README) if src.has(n)}
-        fmt = str((manifest or {}).get("format", "")) if isinstance(manifest, dict) else ""
-        if events is None:
-            if fmt.endswith("/1"):
-                report.not_checked.append(
-                    "This bundle predates anchored exports (manifest format 1): no sealed list of "
-                    "its files exists, so the PDFs and bundle.json are covered by nothing."
-                )
-            else:
-                report.problem(
-                    f"{ANCHOR_EVENTS} is missing: the export's sealed list of files was removed, "
-                    "so nothing can show these are the files exported.",
-                    "anchor-missing",
-                )
-            return own
-        if export_event is None:
-            report.problem(
-                f"{ANCHOR_EVENTS} holds no export.created entry, so no list of files can be checked.",
-                "anchor-missing",
-            )
-            return own
-        if log is not None and events:
-            previous_seq, previous_hash = log.head_seq, log.head_hash
-            for event in events:
-                recomputed = custody.event_hash(
-                    event.seq,
-                    event.at_utc,
-                    event.actor,
-                    event.action,
-                    event.item_id,
-                    event.prev_hash,
-                    event.payload,
-                )
-                if (
-                    event.seq != previous_seq + 1
-                    or event.prev_hash != previous_hash
-                    or recomputed != event.hash
-                ):
-                    report.problem(
-                        f"Re-chained log: entry {event.seq} of {ANCHOR_EVENTS} does not follow on from "
-                        f"custody-log.jsonl (entry {log.head_seq}) or was altered: one of the two was rewritten.",
-                        "rechained-log",
-                    )
-                    break
-                previous_seq, previous_hash = event.seq, event.hash
-        case_id = log.case_id if log is not None else ""
-        expected_manifest = seal_manifest(case_id, export_event.seq, export_event.hash)
-        export_time = _parse_time(export_event.at_utc)
-        for event in events:
-            if event.action != "log.sealed" or event.seq <= export_event.seq:
-                continue
-            for record in _records(event).get("tokens", []) or []:
-                own |= self._check_seal(record, export_event, expected_manifest, export_time)
-        trusted = [s for s in report.seals if s.get("trusted") and s.get("ok")]
-        if trusted:
-            report.anchored = True
-        elif not report.seals:
-            report.not_checked.append(
-                "No seal token over the export is in anchor/ (none was obtained at export, or it "
-                "was removed): nothing outside the exporting computer fixes this list of files."
-            )
-        extra = sorted(n for n in src.names() if n.startswith(ANCHOR_DIR + "/") and n not in own)
-        for name in extra:
-            report.added.append(name)
-            report.problem(f"Added: {name} is not part of the export's anchor.", "added")
-        return own
-
-    def _check_seal(
-        self,
-        record: dict[str, Any],
-        export_event: custody.Event,
-        expected_manifest: str,
-        export_time: dt.datetime | None,
-    ) -> set[str]:
-        report, src = self.report, self.src
-        try:
-            stem = seal_token_stem(int(record["id"]), str(record["tsa_url"]))
-        except (KeyError, TypeError, ValueError):
-            report.problem(f"A seal entry in {ANCHOR_EVENTS} names no token.")
-            return set()
-        names = {f"{ANCHOR_DIR}/{stem}{ext}" for ext in (".tsr", ".txt", ".chain.pem")}
-        tsr_name, txt_name = f"{ANCHOR_DIR}/{stem}.tsr", f"{ANCHOR_DIR}/{stem}.txt"
-        entry: dict[str, Any] = {"name": stem, "ok": False, "trusted": False}
-        report.seals.append(entry)
-        if record.get("sealed_hash") != export_event.hash:
-            return names  # a seal of another entry; not the export's anchor
-        if not (src.has(tsr_name) and src.has(txt_name)):
-            report.problem(
-                f"Tokens deleted: the seal token {stem} recorded in {ANCHOR_EVENTS} is not in anchor/.",
-                "tokens-deleted",
-            )
-            return names
-        tsr, txt = self.read(tsr_name), self.read(txt_name)
-        if tsr is None or txt is None:
-            return names
-        try:
-            recorded = base64.b64decode(str(record.get("response_b64", "")))
-        except ValueError:
-            recorded = b""
-        if tsr != recorded:
-            report.problem(
-                f"{tsr_name} is not the token its seal entry records.", "tokens-replaced"
-            )
-        if txt.decode("utf-8", "replace") != expected_manifest:
-            report.problem(
-                f"{txt_name} does not seal the export entry {export_event.seq} of this case.",
-                "seal-mismatch",
-            )
-        # Only roots from outside the bundle: the .chain.pem beside the token is never trusted.
-        result = _verify_token(
-            tsr,
-            expected_manifest.encode("utf-8"),
-            expected_nonce=None,
-            ca_pems=self.anchors.for_token(tsr),
-        )
-        hard = [
-            p
-            for p, c in zip(result.problems, result.codes, strict=True)
-            if c not in ("no-anchor", "untrusted")
-        ]
-        trusted = not any(c in ("no-anchor", "untrusted") for c in result.codes)
-        entry.update(
-            ok=not hard,
-            trusted=trusted and not hard,
-            gen_time=result.gen_time.isoformat() if result.gen_time else None,
-            tsa=result.tsa_name,
-            serial=result.serial_hex,
-            anchor=result.chain[-1] if result.chain and trusted else None,
-            anchor_source=self.anchors.source_of(result.chain[-1])
-            if result.chain and trusted
-            else None,
-            problems=result.problems,
-        )
-        for text in hard:
-            report.problem(f"Seal {stem}: {text}", "token-invalid")
-        if not trusted and not hard:
-            report.notes.append(
-                f"Untrusted: seal {stem} verifies, but its certificate chain ends at "
-                f"'{result.chain[-1] if result.chain else '?'}', which is not a trusted root "
-                "(OS trust store, settings, --ca-file); it anchors nothing."
-            )
-        if result.gen_time is not None and export_time is not None and not hard:
-            late = result.gen_time - export_time
-            if late > SEAL_WINDOW:
-                entry["ok"] = entry["trusted"] = False
-                report.problem(
-                    f"Seal {stem} was made {late.total_seconds() / 3600:.1f} h after the export time "
-                    f"its entry records ({export_event.at_utc}); that time cannot be believed.",
-                    "seal-late",
-                )
-            elif late < -MAX_CLOCK_OFFSET:
-                report.notes.append(
-                    f"Seal {stem}: the exporting computer's clock ran {-late.total_seconds():.0f} s ahead of the TSA."
-                )
-        return names
-
     def _check_heads(
         self,
         log: _Log | None,
@@ -1124,8 +1082,8 @@ class _Checker:
             )
         for name in sorted(reference):
             if name.startswith("filing/") and name.lower().endswith(".pdf") and self.src.has(name):
-                with contextlib.suppress(_Refused), self.src.local_path(name) as path:
-                    printed = cover_head(path)
+                with contextlib.suppress(_Refused):
+                    printed = cover_head(self.pdf(name))
                     if printed is not None:
                         claims.append((f"the cover of {name}", printed))
         for where, claimed in claims:
@@ -1143,118 +1101,335 @@ class _Checker:
                     "removed-exhibit",
                 )
 
-    def _check_item_tokens(self, reference: dict[str, dict[str, Any]], log: _Log | None) -> None:
-        report, src = self.report, self.src
-        names = set(src.names())
-        if log is not None:
-            for _token_id, (stem, seq) in sorted(log.tokens.items()):
-                if f"tokens/{stem}.tsr" not in names:
-                    report.problem(
-                        f"Tokens deleted: token {stem}, recorded in custody-log.jsonl entry {seq}, is not in tokens/.",
-                        "tokens-deleted",
-                    )
-        index = (
-            _read_json(src, "tokens/tokens.json", report) if "tokens/tokens.json" in names else None
+
+# -- the anchor: its chain and the seal tokens over the export ----------------------------------
+
+
+def _check_anchor(
+    ck: _Checker,
+    events: list[custody.Event] | None,
+    export_event: custody.Event | None,
+    log: _Log | None,
+    manifest: Any,
+) -> set[str]:
+    """The anchor's chain and seal tokens. Returns the anchor's own file names."""
+    report, src = ck.report, ck.src
+    own = {n for n in (ANCHOR_EVENTS, ANCHOR_README) if src.has(n)}
+    fmt = str((manifest or {}).get("format", "")) if isinstance(manifest, dict) else ""
+    if events is None:
+        if fmt.endswith("/1"):
+            report.not_checked.append(
+                "This bundle predates anchored exports (manifest format 1): no sealed list of "
+                "its files exists, so the PDFs and bundle.json are covered by nothing."
+            )
+        else:
+            report.problem(
+                f"{ANCHOR_EVENTS} is missing: the export's sealed list of files was removed, "
+                "so nothing can show these are the files exported.",
+                "anchor-missing",
+            )
+        return own
+    if export_event is None:
+        report.problem(
+            f"{ANCHOR_EVENTS} holds no export.created entry, so no list of files can be checked.",
+            "anchor-missing",
         )
-        manifests: dict[str, dict[int, str]] = {}
-        for token in (index or {}).get("tokens", []) if isinstance(index, dict) else []:
-            stem = str(token.get("name", ""))
-            tsr_name, txt_name = f"tokens/{stem}.tsr", f"tokens/{stem}.txt"
-            if not (tsr_name in names and txt_name in names):
+        return own
+    if log is not None and events:
+        _check_anchor_chain(report, events, log)
+    case_id = log.case_id if log is not None else ""
+    expected_manifest = seal_manifest(case_id, export_event.seq, export_event.hash)
+    export_time = _parse_time(export_event.at_utc)
+    for event in events:
+        if event.action != "log.sealed" or event.seq <= export_event.seq:
+            continue
+        for record in _records(event).get("tokens", []) or []:
+            own |= _check_seal(ck, record, export_event, expected_manifest, export_time)
+    trusted = [s for s in report.seals if s.get("trusted") and s.get("ok")]
+    if trusted:
+        report.anchored = True
+    elif not report.seals:
+        report.not_checked.append(
+            "No seal token over the export is in anchor/ (none was obtained at export, or it "
+            "was removed): nothing outside the exporting computer fixes this list of files."
+        )
+    extra = sorted(n for n in src.names() if n.startswith(ANCHOR_DIR + "/") and n not in own)
+    for name in extra:
+        report.added.append(name)
+        report.problem(f"Added: {name} is not part of the export's anchor.", "added")
+    return own
+
+
+def _check_anchor_chain(report: BundleReport, events: list[custody.Event], log: _Log) -> None:
+    """The anchor's entries must follow on from the archived custody log, each hash intact."""
+    previous_seq, previous_hash = log.head_seq, log.head_hash
+    for event in events:
+        recomputed = custody.event_hash(
+            event.seq,
+            event.at_utc,
+            event.actor,
+            event.action,
+            event.item_id,
+            event.prev_hash,
+            event.payload,
+        )
+        if (
+            event.seq != previous_seq + 1
+            or event.prev_hash != previous_hash
+            or recomputed != event.hash
+        ):
+            report.problem(
+                f"Re-chained log: entry {event.seq} of {ANCHOR_EVENTS} does not follow on from "
+                f"custody-log.jsonl (entry {log.head_seq}) or was altered: one of the two was rewritten.",
+                "rechained-log",
+            )
+            return
+        previous_seq, previous_hash = event.seq, event.hash
+
+
+def _hard_and_trusted(result: Any) -> tuple[list[str], bool]:
+    """A token check's problems that are not about trust, and whether it chains to a trusted root."""
+    hard = [
+        p
+        for p, c in zip(result.problems, result.codes, strict=True)
+        if c not in ("no-anchor", "untrusted")
+    ]
+    return hard, not any(c in ("no-anchor", "untrusted") for c in result.codes)
+
+
+def _anchor_of(result: Any, anchors: TrustAnchors, trusted: bool) -> dict[str, Any]:
+    """The trusted root a token chains to and where that root came from (None when untrusted)."""
+    found = bool(result.chain and trusted)
+    return {
+        "anchor": result.chain[-1] if found else None,
+        "anchor_source": anchors.source_of(result.chain[-1]) if found else None,
+    }
+
+
+def _check_seal(
+    ck: _Checker,
+    record: dict[str, Any],
+    export_event: custody.Event,
+    expected_manifest: str,
+    export_time: dt.datetime | None,
+) -> set[str]:
+    """One seal record of the anchor: its token files present, the ones recorded, and valid."""
+    report, src = ck.report, ck.src
+    try:
+        stem = seal_token_stem(int(record["id"]), str(record["tsa_url"]))
+    except (KeyError, TypeError, ValueError):
+        report.problem(f"A seal entry in {ANCHOR_EVENTS} names no token.")
+        return set()
+    names = {f"{ANCHOR_DIR}/{stem}{ext}" for ext in (".tsr", ".txt", ".chain.pem")}
+    tsr_name, txt_name = f"{ANCHOR_DIR}/{stem}.tsr", f"{ANCHOR_DIR}/{stem}.txt"
+    entry: dict[str, Any] = {"name": stem, "ok": False, "trusted": False}
+    report.seals.append(entry)
+    if record.get("sealed_hash") != export_event.hash:
+        return names  # a seal of another entry; not the export's anchor
+    if not (src.has(tsr_name) and src.has(txt_name)):
+        report.problem(
+            f"Tokens deleted: the seal token {stem} recorded in {ANCHOR_EVENTS} is not in anchor/.",
+            "tokens-deleted",
+        )
+        return names
+    tsr, txt = ck.read(tsr_name), ck.read(txt_name)
+    if tsr is None or txt is None:
+        return names
+    try:
+        recorded = base64.b64decode(str(record.get("response_b64", "")))
+    except ValueError:
+        recorded = b""
+    if tsr != recorded:
+        report.problem(f"{tsr_name} is not the token its seal entry records.", "tokens-replaced")
+    if txt.decode("utf-8", "replace") != expected_manifest:
+        report.problem(
+            f"{txt_name} does not seal the export entry {export_event.seq} of this case.",
+            "seal-mismatch",
+        )
+    _judge_seal(ck, entry, tsr, expected_manifest, export_event, export_time)
+    return names
+
+
+def _judge_seal(
+    ck: _Checker,
+    entry: dict[str, Any],
+    tsr: bytes,
+    expected_manifest: str,
+    export_event: custody.Event,
+    export_time: dt.datetime | None,
+) -> None:
+    """Verify a seal token against outside roots and its time against the export's."""
+    report, stem = ck.report, entry["name"]
+    # Only roots from outside the bundle: the .chain.pem beside the token is never trusted.
+    result = _verify_token(
+        tsr,
+        expected_manifest.encode("utf-8"),
+        expected_nonce=None,
+        ca_pems=ck.anchors.for_token(tsr),
+    )
+    hard, trusted = _hard_and_trusted(result)
+    entry.update(
+        ok=not hard,
+        trusted=trusted and not hard,
+        gen_time=result.gen_time.isoformat() if result.gen_time else None,
+        tsa=result.tsa_name,
+        serial=result.serial_hex,
+        **_anchor_of(result, ck.anchors, trusted),
+        problems=result.problems,
+    )
+    for text in hard:
+        report.problem(f"Seal {stem}: {text}", "token-invalid")
+    if not trusted and not hard:
+        report.notes.append(
+            f"Untrusted: seal {stem} verifies, but its certificate chain ends at "
+            f"'{result.chain[-1] if result.chain else '?'}', which is not a trusted root "
+            "(OS trust store, settings, --ca-file); it anchors nothing."
+        )
+    if result.gen_time is not None and export_time is not None and not hard:
+        late = result.gen_time - export_time
+        if late > SEAL_WINDOW:
+            entry["ok"] = entry["trusted"] = False
+            report.problem(
+                f"Seal {stem} was made {late.total_seconds() / 3600:.1f} h after the export time "
+                f"its entry records ({export_event.at_utc}); that time cannot be believed.",
+                "seal-late",
+            )
+        elif late < -MAX_CLOCK_OFFSET:
+            report.notes.append(
+                f"Seal {stem}: the exporting computer's clock ran {-late.total_seconds():.0f} s ahead of the TSA."
+            )
+
+
+# -- the items' tokens ------------------------------------------------------------------------
+
+
+def _check_item_tokens(
+    ck: _Checker, reference: dict[str, dict[str, Any]], log: _Log | None
+) -> None:
+    """Every token the log records is present; each verifies; natives match what they attest."""
+    report, src = ck.report, ck.src
+    names = set(src.names())
+    if log is not None:
+        for _token_id, (stem, seq) in sorted(log.tokens.items()):
+            if f"tokens/{stem}.tsr" not in names:
                 report.problem(
-                    f"Tokens deleted: token {stem}'s .tsr or .txt file is missing.",
+                    f"Tokens deleted: token {stem}, recorded in custody-log.jsonl entry {seq}, is not in tokens/.",
                     "tokens-deleted",
                 )
-                continue
-            tsr, data = self.read(tsr_name), self.read(txt_name)
-            if tsr is None or data is None:
-                continue
-            result = _verify_token(
-                tsr, data, expected_nonce=None, ca_pems=self.anchors.for_token(tsr)
+    index = _read_json(src, "tokens/tokens.json", report) if "tokens/tokens.json" in names else None
+    manifests: dict[str, dict[int, str]] = {}
+    for token in (index or {}).get("tokens", []) if isinstance(index, dict) else []:
+        stem = str(token.get("name", ""))
+        tsr_name, txt_name = f"tokens/{stem}.tsr", f"tokens/{stem}.txt"
+        if not (tsr_name in names and txt_name in names):
+            report.problem(
+                f"Tokens deleted: token {stem}'s .tsr or .txt file is missing.",
+                "tokens-deleted",
             )
-            hard = [
-                p
-                for p, c in zip(result.problems, result.codes, strict=True)
-                if c not in ("no-anchor", "untrusted")
-            ]
-            trusted = not any(c in ("no-anchor", "untrusted") for c in result.codes)
-            report.tokens.append(
-                {
-                    "name": stem,
-                    "purpose": token.get("purpose"),
-                    "ok": not hard,
-                    "trusted": trusted and not hard,
-                    "anchor": result.chain[-1] if result.chain and trusted else None,
-                    "anchor_source": self.anchors.source_of(result.chain[-1])
-                    if result.chain and trusted
-                    else None,
-                    "gen_time": result.gen_time.isoformat() if result.gen_time else None,
-                    "tsa": result.tsa_name,
-                    "serial": result.serial_hex,
-                    "problems": result.problems,
-                }
+            continue
+        tsr, data = ck.read(tsr_name), ck.read(txt_name)
+        if tsr is None or data is None:
+            continue
+        _check_item_token(ck, token, stem, tsr, data)
+        text = data.decode("utf-8", "replace")
+        if token.get("purpose") == "items":
+            manifests[stem] = {
+                int(m.group(2)): m.group(1) for m in map(_ITEMS_LINE.match, text.splitlines()) if m
+            }
+    mapping = (index or {}).get("items", {}) if isinstance(index, dict) else {}
+    _check_native_attestations(
+        report, reference, log, mapping if isinstance(mapping, dict) else {}, manifests
+    )
+
+
+def _check_item_token(
+    ck: _Checker, token: dict[str, Any], stem: str, tsr: bytes, data: bytes
+) -> None:
+    """One item token verified over its text against outside roots; its entry in the report."""
+    report = ck.report
+    result = _verify_token(tsr, data, expected_nonce=None, ca_pems=ck.anchors.for_token(tsr))
+    hard, trusted = _hard_and_trusted(result)
+    report.tokens.append(
+        {
+            "name": stem,
+            "purpose": token.get("purpose"),
+            "ok": not hard,
+            "trusted": trusted and not hard,
+            **_anchor_of(result, ck.anchors, trusted),
+            "gen_time": result.gen_time.isoformat() if result.gen_time else None,
+            "tsa": result.tsa_name,
+            "serial": result.serial_hex,
+            "problems": result.problems,
+        }
+    )
+    for text in hard:
+        report.problem(f"Token {stem}: {text}", "token-invalid")
+    if not trusted and not hard:
+        report.notes.append(
+            f"Untrusted: token {stem} chains to '{result.chain[-1] if result.chain else '?'}', "
+            "not a trusted root; the time it states is not established."
+        )
+
+
+def _check_native_attestations(
+    report: BundleReport,
+    reference: dict[str, dict[str, Any]],
+    log: _Log | None,
+    mapping: dict[str, Any],
+    manifests: dict[str, dict[int, str]],
+) -> None:
+    """Each native's SHA-256 is the one the custody log records and its tokens attest."""
+    log_hashes = log.item_hashes if log is not None else {}
+    for path, entry in sorted(reference.items()):
+        if entry.get("role") != "native" or entry.get("item_id") is None:
+            continue
+        item_id = int(entry["item_id"])
+        sha = entry.get("sha256")
+        if log_hashes and log_hashes.get(item_id) != sha:
+            report.problem(
+                f"{path}: the custody log records a different SHA-256 for item {item_id}.",
+                "changed",
             )
-            for text in hard:
-                report.problem(f"Token {stem}: {text}", "token-invalid")
-            if not trusted and not hard:
-                report.notes.append(
-                    f"Untrusted: token {stem} chains to '{result.chain[-1] if result.chain else '?'}', "
-                    "not a trusted root; the time it states is not established."
-                )
-            text = data.decode("utf-8", "replace")
-            if token.get("purpose") == "items":
-                manifests[stem] = {
-                    int(m.group(2)): m.group(1)
-                    for m in map(_ITEMS_LINE.match, text.splitlines())
-                    if m
-                }
-        mapping = (index or {}).get("items", {}) if isinstance(index, dict) else {}
-        log_hashes = log.item_hashes if log is not None else {}
-        for path, entry in sorted(reference.items()):
-            if entry.get("role") != "native" or entry.get("item_id") is None:
-                continue
-            item_id = int(entry["item_id"])
-            sha = entry.get("sha256")
-            if log_hashes and log_hashes.get(item_id) != sha:
+        stems = mapping.get(str(item_id), [])
+        if not stems:
+            report.notes.append(f"{path}: item {item_id} has no trusted timestamp of its own.")
+        for stem in stems:
+            if manifests.get(stem, {}).get(item_id) != sha:
                 report.problem(
-                    f"{path}: the custody log records a different SHA-256 for item {item_id}.",
+                    f"{path}: its SHA-256 is not the one token {stem} attests for item {item_id}.",
                     "changed",
                 )
-            stems = mapping.get(str(item_id), []) if isinstance(mapping, dict) else []
-            if not stems:
-                report.notes.append(f"{path}: item {item_id} has no trusted timestamp of its own.")
-            for stem in stems:
-                if manifests.get(stem, {}).get(item_id) != sha:
-                    report.problem(
-                        f"{path}: its SHA-256 is not the one token {stem} attests for item {item_id}.",
-                        "changed",
-                    )
 
-    def _check_pdfs(self, reference: dict[str, dict[str, Any]]) -> None:
-        report = self.report
-        for name in self.src.names():
-            if not name.lower().endswith(".pdf") or name in report.unsafe:
-                continue
-            role = (reference.get(name) or {}).get("role") or (
-                "filing-pdf"
-                if name.startswith("filing/")
-                else "signed-pdf"
-                if name.startswith("signed/")
-                else ""
-            )
-            if role not in ("filing-pdf", "signed-pdf"):
-                continue
-            try:
-                with self.src.local_path(name) as path:
-                    for what in active_content(path, attachments_allowed=role == "signed-pdf"):
-                        report.problem(
-                            f"Replaced PDF: {name} carries {what}; a PDF Proofshot writes carries none.",
-                            "replaced-pdf",
-                        )
-                    if role == "signed-pdf" and name not in report.changed:
-                        _check_pdf_signatures(path, name, report, self.anchors)
-            except _Refused as exc:
-                report.problem(exc.message, exc.code)
+
+# -- the bundle's PDFs --------------------------------------------------------------------------
+
+
+def _check_pdfs(ck: _Checker, reference: dict[str, dict[str, Any]]) -> None:
+    """Filing and signed PDFs carry no active content; a signed PDF's signatures validate."""
+    report = ck.report
+    for name in ck.src.names():
+        if not name.lower().endswith(".pdf") or name in report.unsafe:
+            continue
+        role = (reference.get(name) or {}).get("role") or (
+            "filing-pdf"
+            if name.startswith("filing/")
+            else "signed-pdf"
+            if name.startswith("signed/")
+            else ""
+        )
+        if role not in ("filing-pdf", "signed-pdf"):
+            continue
+        try:
+            pdf = ck.pdf(name)
+            for what in active_content(pdf, attachments_allowed=role == "signed-pdf"):
+                report.problem(
+                    f"Replaced PDF: {name} carries {what}; a PDF Proofshot writes carries none.",
+                    "replaced-pdf",
+                )
+            if role == "signed-pdf" and name not in report.changed:
+                _check_pdf_signatures(pdf, name, report, ck.anchors)
+        except _Refused as exc:
+            report.problem(exc.message, exc.code)
 
 
 def _sealed_list(facts: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -1275,81 +1450,162 @@ def _parse_time(text: str) -> dt.datetime | None:
 
 # -- a PDF alone --------------------------------------------------------------------------------
 
+MAX_ATTACHMENT = MAX_SMALL_FILE * 4
+"""An attachment kept to be read (custody log, bundle.json, tokens) decodes to at most this;
+natives are only hashed, streamed, so they are bounded by the ratio alone."""
 
-def _attachments(path: Path, report: BundleReport) -> dict[str, bytes]:
-    """The signed PDF's small attachments (custody log, bundle.json, tokens) and natives' hashes."""
+
+def _filters(stream: Any) -> list[str]:
+    """A stream's /Filter as a list of names (a single name, an array, or none)."""
     import pikepdf
 
-    out: dict[str, bytes] = {}
-    with pikepdf.open(path) as pdf:
-        for name, spec in pdf.attachments.items():
-            stream = spec.get_file()
-            size = int(stream.size or 0)
-            if size > MAX_SMALL_FILE * 4:
-                report.not_checked.append(
-                    f"Attachment {name} ({size:,} bytes) is too large to check here."
-                )
-                continue
-            out[str(name)] = stream.read_bytes()
-    return out
+    found = stream.get("/Filter")
+    if found is None:
+        return []
+    if isinstance(found, pikepdf.Array):
+        return [str(f) for f in found]
+    return [str(found)]
+
+
+def _decoded(stream: Any, name: str, limit: int) -> Iterator[bytes]:
+    """An embedded file's bytes, decoded in chunks, stopping past ``limit`` decoded bytes.
+
+    pikepdf decodes a stream whole, and a compression bomb's declared size is whatever its
+    author wrote; so only unfiltered and plain FlateDecode streams are decoded, here, through
+    ``zlib.decompressobj`` with ``max_length``. Anything else is refused by name.
+    """
+    filters, parms = _filters(stream), stream.get("/DecodeParms")
+    if filters not in ([], ["/FlateDecode"]) or (parms is not None and len(parms) > 0):
+        raise _Refused(
+            "attachment-filter",
+            f"Attachment {name} is encoded with {' '.join(filters) or 'parameters'} the verifier "
+            "does not decode; it was not checked.",
+        )
+    raw = memoryview(stream.read_raw_bytes())
+    by_ratio = max(RATIO_FLOOR, MAX_RATIO * max(len(raw), 1))
+    why = (
+        f"more than {MAX_RATIO} times its {len(raw):,} compressed bytes: a compression bomb"
+        if by_ratio <= limit
+        else "more than an attachment read whole may be"
+    )
+    limit = min(limit, by_ratio)
+    inflate = zlib.decompressobj() if filters else None
+    total = 0
+    try:
+        for start in range(0, len(raw), CHUNK):
+            piece: bytes = bytes(raw[start : start + CHUNK])
+            while piece:
+                out = inflate.decompress(piece, CHUNK) if inflate else piece
+                piece = inflate.unconsumed_tail if inflate else b""
+                total += len(out)
+                if total > limit:
+                    break
+                yield out
+            if total > limit:
+                break
+        rest = inflate.flush() if inflate is not None and total <= limit else b""
+        total += len(rest)
+        if total > limit:
+            raise _Refused(
+                "attachment-bomb",
+                f"Attachment {name} inflates beyond {limit:,} bytes ({why}); reading stopped.",
+            )
+        if rest:
+            yield rest
+    except zlib.error as exc:
+        raise _Refused("damaged", f"Attachment {name} cannot be decoded ({exc}).") from exc
+
+
+def _attachments(pdf: _PdfFile, report: BundleReport) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The signed PDF's attachments: small ones read (custody log, bundle.json, tokens), natives
+    only hashed. Returns (name → bytes, native name → SHA-256); a refused one is a problem."""
+    kept: dict[str, bytes] = {}
+    hashed: dict[str, str] = {}
+    for name, spec in pdf.pikepdf().attachments.items():
+        name = str(name)
+        try:
+            stream = spec.get_file().obj
+            if name.startswith("natives/") and _NATIVE_NAME.search(name):
+                digest = hashlib.sha256()
+                for chunk in _decoded(stream, name, limit=1 << 62):
+                    digest.update(chunk)
+                hashed[name] = digest.hexdigest()
+            else:
+                kept[name] = b"".join(_decoded(stream, name, limit=MAX_ATTACHMENT))
+        except _Refused as exc:
+            report.problem(exc.message, exc.code)
+        except Exception as exc:  # a broken file specification: pikepdf raises its own errors
+            report.problem(f"Attachment {name} cannot be read ({type(exc).__name__}).", "damaged")
+    return kept, hashed
 
 
 def _verify_pdf(path: Path, report: BundleReport, anchors: TrustAnchors) -> None:
-    with safe_open(path) as handle:
-        digest, _ = sha256_stream(handle, CHUNK)
-    report.files_checked = 1
-    report.notes.append(f"{path.name}: SHA-256 {digest}.")
-    count = _check_pdf_signatures(path, path.name, report, anchors)
-    if report.problems and not count:
-        return  # not readable as a PDF
-    for what in active_content(path, attachments_allowed=count > 0):
-        report.problem(
-            f"Replaced PDF: {path.name} carries {what}; a PDF Proofshot writes carries none.",
-            "replaced-pdf",
-        )
-    printed = cover_head(path)
-    if printed is not None:
-        report.notes.append(f"Its cover names custody log entry {printed[0]}, hash {printed[1]}.")
-    if count:
-        attachments = _attachments(path, report)
-        report.attachments = len(attachments)
-        checker = _Checker(_Memory(attachments), report, anchors)
-        for name, blob in sorted(attachments.items()):
-            match = _NATIVE_NAME.search(name)
-            if name.startswith("natives/") and match:
-                report.files_checked += 1
-                if hashlib.sha256(blob).hexdigest() != match.group(1):
-                    report.changed.append(name)
-                    report.problem(
-                        f"Attachment {name} does not match the SHA-256 in its name.", "changed"
-                    )
-        log = _scan_log(checker.src, report) if CUSTODY_LOG in attachments else None
-        if log is not None and printed is not None and printed != (log.head_seq, log.head_hash):
+    """A PDF given alone: its signatures, active content, cover and (if signed) its attachments."""
+    with _PdfFile.opened(path) as pdf:
+        digest = pdf.sha256()
+        report.files_checked = 1
+        report.notes.append(f"{path.name}: SHA-256 {digest}.")
+        count = _check_pdf_signatures(pdf, path.name, report, anchors)
+        if report.problems and not count:
+            return  # not readable as a PDF
+        for what in active_content(pdf, attachments_allowed=count > 0):
             report.problem(
-                f"Re-chained log: the cover names entry {printed[0]}, hash {printed[1]}, but the attached "
-                f"custody log ends at entry {log.head_seq}, hash {log.head_hash}.",
-                "rechained-log",
+                f"Replaced PDF: {path.name} carries {what}; a PDF Proofshot writes carries none.",
+                "replaced-pdf",
             )
-        entries: dict[str, dict[str, Any]] = {}
-        model = _read_json(checker.src, BUNDLE_JSON, report)
-        with contextlib.suppress(KeyError, TypeError, AttributeError):
-            for ex in (model or {}).get("exhibits", []):
-                for item in ex.get("items", []):
-                    if item["native"] in attachments:
-                        entries[item["native"]] = {
-                            "role": "native",
-                            "item_id": item["item_id"],
-                            "sha256": item["sha256"],
-                        }
-        checker._check_item_tokens(entries, log)
-        if all(s.get("timestamp_trusted") and s.get("ok") for s in report.signatures):
-            report.anchored = True
-        return
+        printed = cover_head(pdf)
+        if printed is not None:
+            report.notes.append(
+                f"Its cover names custody log entry {printed[0]}, hash {printed[1]}."
+            )
+        if count:
+            _check_attached_bundle(pdf, printed, report, anchors)
+            return
     report.not_checked += [
         "Whether these are the bytes that were exported: no archive was given. Run verify-bundle on "
         f"the archive folder or zip; its anchor/events.jsonl must list SHA-256 {digest} for this PDF.",
         "When it existed: it carries no signature or timestamp of its own.",
     ]
+
+
+def _check_attached_bundle(
+    pdf: _PdfFile,
+    printed: tuple[int, str] | None,
+    report: BundleReport,
+    anchors: TrustAnchors,
+) -> None:
+    """A signed PDF's attachments checked as a small bundle: natives against their names,
+    the attached custody log against the cover, the items' tokens against bundle.json."""
+    attachments, natives = _attachments(pdf, report)
+    report.attachments = len(attachments) + len(natives)
+    checker = _Checker(_Memory(attachments), report, anchors)
+    for name, sha in sorted(natives.items()):
+        match = _NATIVE_NAME.search(name)
+        report.files_checked += 1
+        if match is not None and sha != match.group(1):
+            report.changed.append(name)
+            report.problem(f"Attachment {name} does not match the SHA-256 in its name.", "changed")
+    log = _scan_log(checker.src, report) if CUSTODY_LOG in attachments else None
+    if log is not None and printed is not None and printed != (log.head_seq, log.head_hash):
+        report.problem(
+            f"Re-chained log: the cover names entry {printed[0]}, hash {printed[1]}, but the attached "
+            f"custody log ends at entry {log.head_seq}, hash {log.head_hash}.",
+            "rechained-log",
+        )
+    entries: dict[str, dict[str, Any]] = {}
+    model = _read_json(checker.src, BUNDLE_JSON, report)
+    with contextlib.suppress(KeyError, TypeError, AttributeError):
+        for ex in (model or {}).get("exhibits", []):
+            for item in ex.get("items", []):
+                if item["native"] in attachments or item["native"] in natives:
+                    entries[item["native"]] = {
+                        "role": "native",
+                        "item_id": item["item_id"],
+                        "sha256": item["sha256"],
+                    }
+    _check_item_tokens(checker, entries, log)
+    if all(s.get("timestamp_trusted") and s.get("ok") for s in report.signatures):
+        report.anchored = True
 
 
 # -- entry point --------------------------------------------------------------------------------

@@ -83,26 +83,7 @@ def summarise_comfyui(
     ordered = sorted(nodes, key=_order_key)
     roles = _trace_roles(nodes, ordered)
     encoders = [nid for nid in ordered if _is_text_encoder(nodes[nid])]
-    texts: dict[str, str | None] = {}
-    remaining = MAX_SECTION_TEXT_BYTES
-    for nid in encoders[:MAX_SUMMARY_ITEMS]:
-        node = nodes[nid]
-        fields = _encoder_texts(node, nodes)
-        texts[nid] = next((fields[k] for k in _TEXT_KEYS if fields.get(k) is not None), None)
-        entry: dict[str, Any] = {
-            "node": _label(nid),
-            "class_type": _label(node.class_type),
-            "role": roles.get(nid),
-        }
-        for key, value in fields.items():
-            entry[key], cut = cap_text(value, min(MAX_TEXT_VALUE_BYTES, remaining))
-            remaining -= len(entry[key].encode("utf-8"))
-            if cut:
-                truncations.add(f"comfyui.text_encodes[{_label(nid)}].{key}")
-        summary["text_encodes"].append(entry)
-    if len(encoders) > MAX_SUMMARY_ITEMS:
-        truncations.add("comfyui.text_encodes")
-
+    texts = _summarise_encoders(summary, nodes, encoders, roles, truncations)
     samplers = [nid for nid in ordered if _is_sampler(nodes[nid])]
     for nid in samplers[:MAX_SUMMARY_ITEMS]:
         summary["samplers"].append({"node": _label(nid), **_sampler_settings(nodes[nid], nodes)})
@@ -130,6 +111,37 @@ def summarise_comfyui(
             result.negative_prompt = texts.get(negatives[0])
     result.parameters = _parameters(summary, nodes, ordered, base, later)
     return result
+
+
+def _summarise_encoders(
+    summary: dict[str, Any],
+    nodes: dict[str, _Node],
+    encoders: list[str],
+    roles: dict[str, str],
+    truncations: Truncations,
+) -> dict[str, str | None]:
+    """Each text encoder's texts into ``summary["text_encodes"]`` (capped, within one byte
+    budget for the section); returns each encoder's main text by node id."""
+    texts: dict[str, str | None] = {}
+    remaining = MAX_SECTION_TEXT_BYTES
+    for nid in encoders[:MAX_SUMMARY_ITEMS]:
+        node = nodes[nid]
+        fields = _encoder_texts(node, nodes)
+        texts[nid] = next((fields[k] for k in _TEXT_KEYS if fields.get(k) is not None), None)
+        entry: dict[str, Any] = {
+            "node": _label(nid),
+            "class_type": _label(node.class_type),
+            "role": roles.get(nid),
+        }
+        for key, value in fields.items():
+            entry[key], cut = cap_text(value, min(MAX_TEXT_VALUE_BYTES, remaining))
+            remaining -= len(entry[key].encode("utf-8"))
+            if cut:
+                truncations.add(f"comfyui.text_encodes[{_label(nid)}].{key}")
+        summary["text_encodes"].append(entry)
+    if len(encoders) > MAX_SUMMARY_ITEMS:
+        truncations.add("comfyui.text_encodes")
+    return texts
 
 
 _NOT_LATENT_INPUTS = {"model", "clip", "vae", "positive", "negative", "guider", "sigmas", "sampler"}

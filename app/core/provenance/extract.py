@@ -15,7 +15,7 @@ import base64
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from PIL import Image
 
@@ -445,10 +445,48 @@ def _comfy_texts(
     return None, None, None
 
 
-# One generator record found in the file: where, in which format, which generator.
-Candidate = tuple[str, str, str | None, GeneratorFinding]
+class Candidate(NamedTuple):
+    """One generator record found in the file: where, in which format, which generator."""
+
+    source: str
+    format: str
+    generator: str | None
+    finding: GeneratorFinding
+
 
 _UNRECOGNISED_CHUNKS = ("generation_data", "Dream")
+
+
+class _Gathered:
+    """The generator records found so far, in tie-break order, and a ComfyUI graph that a
+    JSON text record carried (used only when no ComfyUI text chunk holds one)."""
+
+    def __init__(self, result: dict[str, Any], truncations: Truncations) -> None:
+        self.result = result
+        self.truncations = truncations
+        self.candidates: list[Candidate] = []
+        self.comfy_from_json: tuple[str | None, str | None, str] | None = None
+
+    def add(self, source: str, fmt: str, generator: str | None, finding: GeneratorFinding) -> None:
+        self.candidates.append(Candidate(source, fmt, generator, finding))
+
+    def add_text_record(self, text: str, field_name: str) -> None:
+        """A text field read as whichever format it recognisably is, else kept raw."""
+        fmt, finding = read_text_record(text, field_name)
+        if fmt == FORMAT_UNRECOGNISED:
+            _add_unrecognised(self.result, field_name, text, self.truncations)
+        elif fmt == FORMAT_COMFYUI_JSON:
+            graphs = finding.summary["graphs"]
+            self.comfy_from_json = (
+                json.dumps(graphs["prompt"]) if isinstance(graphs.get("prompt"), dict) else None,
+                json.dumps(graphs["workflow"])
+                if isinstance(graphs.get("workflow"), dict)
+                else None,
+                field_name,
+            )
+        else:
+            self.result["errors"].extend(finding.errors)
+            self.add(field_name, fmt, _generator_name(fmt, finding), finding)
 
 
 def _generator_candidates(
@@ -466,34 +504,35 @@ def _generator_candidates(
     InvokeAI, InvokeAI Dream, NovelAI, stealth pnginfo, C2PA, then an XMP description only when it is
     unmistakably A1111 parameters text. The detector never guesses: a text that is not
     recognisably one format is kept raw as "generator metadata in an unrecognised format"."""
-    candidates: list[Candidate] = []
-    comfy_from_json: tuple[str | None, str | None, str] | None = None
+    found = _Gathered(result, truncations)
+    _gather_text_fields(found, texts, exif_text)
+    _gather_tool_records(found, texts, exif_text)
+    if scan is not None and path is not None and scan.format == "png" and not found.candidates:
+        hidden, note, channel = read_stealth(path)
+        if note:
+            result["errors"].append(note)
+        if hidden is not None:
+            found.add_text_record(hidden, f"png:stealth-{channel}")
+    if c2pa_finding.prompt is not None and c2pa_finding.summary is not None:
+        generator = c2pa_finding.summary.get("claim_generator")
+        finding = GeneratorFinding(summary={}, prompt=c2pa_finding.prompt)
+        finding.prompts = [prompt_entry(c2pa_finding.prompt, "positive")]
+        found.add("c2pa", "c2pa", generator, finding)
+    if xmp_description is not None and looks_like_a1111(xmp_description):
+        found.add("xmp:description", FORMAT_A1111, GENERATOR_A1111, a1111_finding(xmp_description))
+    return found.candidates
 
-    def add_text_record(text: str, field_name: str) -> None:
-        nonlocal comfy_from_json
-        fmt, finding = read_text_record(text, field_name)
-        if fmt == FORMAT_UNRECOGNISED:
-            _add_unrecognised(result, field_name, text, truncations)
-        elif fmt == FORMAT_COMFYUI_JSON:
-            graphs = finding.summary["graphs"]
-            comfy_from_json = (
-                json.dumps(graphs["prompt"]) if isinstance(graphs.get("prompt"), dict) else None,
-                json.dumps(graphs["workflow"])
-                if isinstance(graphs.get("workflow"), dict)
-                else None,
-                field_name,
-            )
-        else:
-            result["errors"].extend(finding.errors)
-            candidates.append((field_name, fmt, _generator_name(fmt, finding), finding))
 
+def _gather_text_fields(found: _Gathered, texts: dict[str, str], exif_text: dict[str, str]) -> None:
+    """The PNG ``parameters`` text and EXIF UserComment; other known chunks kept raw."""
+    result, truncations = found.result, found.truncations
     if "parameters" in texts:
-        add_text_record(texts["parameters"], "png:parameters")
+        found.add_text_record(texts["parameters"], "png:parameters")
     user_comment = exif_text.get("UserComment")
     if user_comment and (
         user_comment.lstrip().startswith("{") or looks_like_a1111_anywhere(user_comment)
     ):
-        add_text_record(user_comment, "exif:UserComment")
+        found.add_text_record(user_comment, "exif:UserComment")
     for keyword in _UNRECOGNISED_CHUNKS:
         if keyword in texts and keyword != "Dream":
             _add_unrecognised(result, f"png:{keyword}", texts[keyword], truncations)
@@ -501,53 +540,37 @@ def _generator_candidates(
     if plain_prompt is not None and not plain_prompt.lstrip().startswith("{"):
         _add_unrecognised(result, "png:prompt", plain_prompt, truncations)
 
+
+def _gather_tool_records(
+    found: _Gathered, texts: dict[str, str], exif_text: dict[str, str]
+) -> None:
+    """ComfyUI graphs, InvokeAI (and its 1.x Dream line), NovelAI: each tool's own record."""
+    result, truncations = found.result, found.truncations
     prompt_json, workflow_json, where = _comfy_texts(texts, exif_text)
-    if where is None and comfy_from_json is not None:
-        prompt_json, workflow_json, where = comfy_from_json
+    if where is None and found.comfy_from_json is not None:
+        prompt_json, workflow_json, where = found.comfy_from_json
     if where is not None:
         comfy = summarise_comfyui(prompt_json, workflow_json, truncations)
         comfy.summary["found_in"] = where
         result["comfyui"] = comfy.summary
         result["errors"].extend(comfy.errors)
-        candidates.append(("comfyui", "comfyui", GENERATOR_COMFYUI, comfy))
-
+        found.add("comfyui", "comfyui", GENERATOR_COMFYUI, comfy)
     invoke = summarise_invokeai(texts, truncations)
     if invoke is not None:
         result["invokeai"] = invoke.summary
         result["errors"].extend(invoke.errors)
-        candidates.append(("invokeai", "invokeai", GENERATOR_INVOKEAI, invoke))
-
+        found.add("invokeai", "invokeai", GENERATOR_INVOKEAI, invoke)
     if "Dream" in texts:  # InvokeAI 1.x; 2.x files carry it beside the richer sd-metadata
         dream = read_dream(texts["Dream"])
         if dream.summary.get("label") == UNRECOGNISED:
             _add_unrecognised(result, "png:Dream", texts["Dream"], truncations)
         else:
-            candidates.append(("png:Dream", FORMAT_INVOKEAI_DREAM, GENERATOR_INVOKEAI, dream))
-
+            found.add("png:Dream", FORMAT_INVOKEAI_DREAM, GENERATOR_INVOKEAI, dream)
     novel = summarise_novelai(texts, truncations)
     if novel is not None:
         result["novelai"] = novel.summary
         result["errors"].extend(novel.errors)
-        candidates.append(("novelai", "novelai", GENERATOR_NOVELAI, novel))
-
-    if scan is not None and path is not None and scan.format == "png" and not candidates:
-        hidden, note, channel = read_stealth(path)
-        if note:
-            result["errors"].append(note)
-        if hidden is not None:
-            add_text_record(hidden, f"png:stealth-{channel}")
-
-    if c2pa_finding.prompt is not None and c2pa_finding.summary is not None:
-        generator = c2pa_finding.summary.get("claim_generator")
-        finding = GeneratorFinding(summary={}, prompt=c2pa_finding.prompt)
-        finding.prompts = [prompt_entry(c2pa_finding.prompt, "positive")]
-        candidates.append(("c2pa", "c2pa", generator, finding))
-
-    if xmp_description is not None and looks_like_a1111(xmp_description):
-        candidates.append(
-            ("xmp:description", FORMAT_A1111, GENERATOR_A1111, a1111_finding(xmp_description))
-        )
-    return candidates
+        found.add("novelai", "novelai", GENERATOR_NOVELAI, novel)
 
 
 def looks_like_a1111_anywhere(text: str) -> bool:
@@ -592,9 +615,9 @@ def _choose_generator(
     result["sources"].sort()
     if not candidates:
         result["absent"].append("generator-parameters")
-    winner = next((c for c in candidates if not is_placeholder(c[3].prompt)), None)
+    winner = next((c for c in candidates if not is_placeholder(c.finding.prompt)), None)
     if winner is None:
-        winner = next((c for c in candidates if c[3].prompt is not None), None)
+        winner = next((c for c in candidates if c.finding.prompt is not None), None)
     if winner is None and candidates:
         winner = candidates[0]
     for source, fmt, generator, finding in candidates:
@@ -606,7 +629,7 @@ def _choose_generator(
                 "prompt": cap_text(finding.prompt, MAX_TEXT_VALUE_BYTES)[0]
                 if finding.prompt is not None
                 else None,
-                "chosen": winner is not None and source == winner[0],
+                "chosen": winner is not None and source == winner.source,
             }
         )
     if winner is not None:
@@ -633,17 +656,17 @@ def _choose_generator(
         ]
         chosen = (finding.prompt or "").rstrip()
         for other in candidates:
-            if other is winner or other[3].prompt is None:
+            if other is winner or other.finding.prompt is None:
                 continue
-            if other[3].prompt.rstrip() == chosen:
+            if other.finding.prompt.rstrip() == chosen:
                 continue
             result["conflicts"].append(
                 {
                     "field": "prompt",
-                    "source": other[0],
-                    "format": other[1],
-                    "generator": other[2],
-                    "value": cap_text(other[3].prompt, MAX_TEXT_VALUE_BYTES)[0],
+                    "source": other.source,
+                    "format": other.format,
+                    "generator": other.generator,
+                    "value": cap_text(other.finding.prompt, MAX_TEXT_VALUE_BYTES)[0],
                     "chosen_source": source,
                     "chosen_value": result["prompt"],
                     "rule": CHOICE_RULE,
