@@ -152,12 +152,9 @@ def _forced_cut(glyphs: Sequence[Any], start: int, end: int) -> int:
 
 
 def split_glyphs(glyphs: Sequence[Any], max_widths: Sequence[float], calc_bounds: bool) -> Any:
-    """Lines of ``glyphs`` (:class:`Glyph`) broken by :func:`may_break`.
-
-    Long because it is one line-filling loop: the state it carries (line start, width used,
-    the last place a break may fall) is shared by every branch, and splitting it would pass
-    that state around instead of reading it in one place.
-    """
+    """Lines of ``glyphs`` (:class:`Glyph`) broken by :func:`may_break`: each line ends at the
+    last place a break may fall before it is full (or, for a run wider than the line, at
+    :func:`_forced_cut`); a ``<br/>`` ends a line at once."""
     lines: list[Any] = []
     start = i = 0
     used = 0.0
