@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from app.report import demonstratives
 from app.report.flowables import ChartFigure, grid_table, kv_table
 from app.report.fonts import SANS
-from app.report.model import ChartView, Exhibit
+from app.report.model import ChartView, Exhibit, WorkView, work_title_zh
 from app.report.pdf_context import RenderContext
 from app.report.pdf_styles import ALERT, P
 from app.report.pdf_values import value_text
@@ -46,7 +46,7 @@ def chart(ctx: RenderContext, ex: Exhibit) -> list[Flowable]:
     out: list[Flowable] = [
         banner,
         Spacer(1, 6),
-        P(chart.title or t("Comparison", "比对"), s.h2),
+        *_heading(ctx, chart, w),
         ChartFigure(
             original,
             output,
@@ -61,7 +61,7 @@ def chart(ctx: RenderContext, ex: Exhibit) -> list[Flowable]:
         P(
             t(
                 f"Original work: “{w.title}”, owner {w.owner or '—'}, registration {reg}.",
-                f"权利作品：《{w.title}》，权利人{w.owner or '—'}，登记号{reg}。",
+                f"权利作品：《{work_title_zh(w)}》，权利人{w.owner or '—'}，登记号{reg}。",
             ),
             s.small,
         ),
@@ -194,4 +194,23 @@ def _measurements(ctx: RenderContext, chart: ChartView) -> list[Flowable]:
                 s,
             )
         )
+    return out
+
+
+def _heading(ctx: RenderContext, chart: ChartView, work: WorkView) -> list[Flowable]:
+    """The chart's heading in the bundle's language(s).
+
+    The title is what the operator typed, in whatever language they typed it; a Chinese
+    bundle does not print it as its heading but names the chart in Chinese from recorded
+    facts and quotes the typed title beneath, as the operator's words (issue #16)."""
+    s, t = ctx.styles, ctx.lang.t
+    typed = (chart.title or "").strip()
+    zh_name = f"比对图：证据{chart.output_exhibit}与《{work_title_zh(work)}》"
+    if not ctx.lang.zh:
+        return [P(typed or "Comparison", s.h2)]
+    if ctx.lang.en:
+        return [P(t(typed or "Comparison", zh_name), s.h2)]
+    out: list[Flowable] = [P(zh_name, s.h2)]
+    if typed:
+        out.append(P(f"操作者所题标题：“{typed}”", s.small))
     return out

@@ -5,13 +5,14 @@ chart, the appendices and the value formatting."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from reportlab.platypus import Paragraph, Table
 
 from app.report.flowables import EvidenceImage, PageRecorder
-from app.report.model import Bundle, ExportOptions, build_bundle
+from app.report.model import Bundle, ExportOptions, build_bundle, work_title_zh
 from app.report.pdf import Renderer
 from app.report.pdf_appendix import AppendixPages
 from app.report.pdf_chart import chart
@@ -143,3 +144,49 @@ def test_values_print_scalars_plainly_and_nested_values_as_sorted_json(
         {"c2pa": {"verdict": "invalid", "verdict_reasons": ["hash mismatch"]}}
     )
     assert findings == "C2PA verdict: invalid\n- hash mismatch"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "en+zh"])
+def test_a_chart_is_named_in_each_bundle_language_and_the_typed_title_is_quoted_in_chinese(
+    tmp_path: Path, lang: str
+) -> None:
+    """Issue #16: a Chinese bundle is fully Chinese. The typed chart title is the operator's
+    words: the zh heading names the chart from recorded facts and quotes the title beneath."""
+    built = build_demo_case(tmp_path / "case.proofshot")
+    case = built["case"]
+    bundle = build_bundle(case, ExportOptions(lang=lang), register={})
+    renderer = Renderer(bundle, case.objects.path_for, tmp_path / "work")
+    ex = next(e for e in bundle.exhibits if e.chart is not None)
+    text = _text(chart(renderer.ctx, ex))
+    typed = ex.chart.title
+    zh_name = f"比对图：证据{ex.chart.output_exhibit}与《{work_title_zh(ex.work)}》"
+    assert typed and typed.isascii()
+    if lang == "en":
+        assert typed in text and "比对图" not in text
+    elif lang == "zh":
+        assert zh_name in text and f"操作者所题标题：“{typed}”" in text
+        assert f"《{ex.work.title}》" not in text or ex.work.title == work_title_zh(ex.work)
+    else:
+        assert f"{typed} / {zh_name}" in text
+    case.close()
+
+
+def test_the_band_is_the_tools_classification_and_a_recorded_band_that_disagrees_is_stated() -> (
+    None
+):
+    from app.compare import scoring
+    from app.report.demonstratives import band_text
+    from app.report.pdf_styles import Lang
+
+    en = Lang("en").t
+    zh = Lang("zh").t
+    agreeing = band_text("high", scoring.HIGH_AT + 0.01, en)
+    assert (
+        agreeing.startswith("Proofshot's classification “high”") and "as recorded" not in agreeing
+    )
+    assert "reproduces" not in agreeing  # no opinion words on paper
+    old = band_text("high", 0.83, en)
+    assert "The band “high” is as recorded when the chart was saved" in old
+    assert "the score 0.83 falls in “medium”" in old
+    assert "得分0.83属于“中”" in band_text("high", 0.83, zh)
+    assert "as recorded" not in band_text("high", None, en)  # no score recorded: nothing to compare
