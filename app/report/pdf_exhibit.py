@@ -171,6 +171,11 @@ class ExhibitPages(Pages):
             value = getattr(cap.record, key)
             if value is not None:
                 facts[key] = value
+        # a fact the rows above already print is said once (bundle.json keeps every fact)
+        if facts.get("page_url") in (cap.final_url, cap.requested_url):
+            facts.pop("page_url")
+        if cap.title and facts.get("title") == cap.title:
+            facts.pop("title")
         rows += fact_rows(facts, t, ARCHIVE_REF, limit=60)
         out: list[Flowable] = [P(t("Capture", "取证记录"), s.h2), kv_table(rows, s, self.width)]
         return out
