@@ -50,7 +50,8 @@ def measured(name: str, value: Any, details: Mapping[str, Any] | None, t: T) -> 
         return t("not measured", "未测量")
     if name == "keypoints":
         share = _num(d.get("region_share"))
-        en = f"{v:.0f} distinctive points agree after alignment"
+        one = round(v) == 1
+        en = f"{v:.0f} distinctive point{'' if one else 's'} agree{'s' if one else ''} after alignment"
         zh = f"对齐后{v:.0f}个特征点一致"
         if share is not None:
             en += f"; the matched region covers {share:.0%} of the original"
