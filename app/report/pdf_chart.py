@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from app.report import demonstratives
 from app.report.flowables import ChartFigure, grid_table, kv_table
@@ -69,17 +69,15 @@ def chart(ctx: RenderContext, ex: Exhibit) -> list[Flowable]:
         P(t("Numbered elements", "编号要素"), s.h3),
     ]
     out += _elements(ctx, chart)
-    out += _measurements(ctx, chart)
-    out.append(Spacer(1, 4))
-    out.append(
-        P(
-            t(
-                "Scores are computed from the native files by the measures named above; they support, and do not replace, a side-by-side look at the works.",
-                "得分由上述指标根据原始文件计算，仅辅助而非替代对作品的直接比对。",
-            ),
-            s.small,
-        )
+    note = P(
+        t(
+            "Scores are computed from the native files by the measures named above; they support, and do not replace, a side-by-side look at the works.",
+            "得分由上述指标根据原始文件计算，仅辅助而非替代对作品的直接比对。",
+        ),
+        s.small,
     )
+    # the measurements and the note on them stay together: no page holds only the note
+    out.append(KeepTogether([*_measurements(ctx, chart), Spacer(1, 4), note]))
     return out
 
 
