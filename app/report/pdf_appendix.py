@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from app.report import declarations
@@ -105,7 +106,8 @@ class AppendixPages(Pages):
         )
         out.append(Spacer(1, 4))
         w = self.width
-        widths = [24, 70, 54, 64, 30, w - 350, 108]
+        widths = list(CUSTODY_WIDTHS)
+        widths.insert(5, w - sum(CUSTODY_WIDTHS))
         header = [
             t("No.", "序号"),
             t("Time (UTC)", "时间（UTC）"),
@@ -118,7 +120,7 @@ class AppendixPages(Pages):
         rows = self._custody_rows()
         style = TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), SANS, 6.3),
+                ("FONT", (0, 0), (-1, -1), SANS, _CUSTODY_FONT),
                 ("FONT", (6, 1), (6, -1), MONO, 5.2),
                 ("GRID", (0, 0), (-1, -1), 0.3, RULE),
                 ("BACKGROUND", (0, 0), (-1, 0), SHADE),
@@ -150,14 +152,10 @@ class AppendixPages(Pages):
             actor = line.actor
             actor_cell: Any = (
                 actor
-                if len(actor) < 24 and all(ord(c) in fonts.sans for c in actor)
+                if _fits(actor, CUSTODY_WIDTHS[2]) and all(ord(c) in fonts.sans for c in actor)
                 else P(actor, s.tiny)
             )
-            action_cell: Any = (
-                line.action
-                if len(line.action) < 30 and line.action.isascii()
-                else P(line.action, s.tiny)
-            )
+            action_cell = _action_cell(line.action, s)
             rows.append(
                 [
                     str(line.seq),
@@ -289,3 +287,33 @@ def hashes_on_own_lines(text: str) -> str:
 
     out = _HASH_RUN.sub(own_line, text)
     return re.sub(r"\n{2,}", "\n", out).strip("\n")
+
+
+CUSTODY_WIDTHS = (29, 72, 48, 88, 25, 108)
+"""The custody table's fixed columns (no., time, actor, action, item no., entry hash); "what
+changed" takes the rest of the line."""
+_CUSTODY_FONT = 6.3
+_CELL_PADDING = 4.0
+
+
+def _fits(text: str, column: float, size: float = _CUSTODY_FONT) -> bool:
+    return stringWidth(text, SANS, size) <= column - _CELL_PADDING
+
+
+def _action_cell(action: str, s: Styles) -> Any:
+    """An action name whole on one line (it is an identifier: never wrapped inside), in a
+    smaller size when the column is too narrow for it at the table's size."""
+    column = CUSTODY_WIDTHS[3]
+    if _fits(action, column):
+        return action
+    if not action.isascii():
+        return P(action, s.tiny)
+    size = max(
+        4.0, _CUSTODY_FONT * (column - _CELL_PADDING) / stringWidth(action, SANS, _CUSTODY_FONT)
+    )
+    return Paragraph(
+        action.replace("&", "&amp;").replace("<", "&lt;"),
+        ParagraphStyle(
+            "custody-action", parent=s.tiny, fontName=SANS, fontSize=size, leading=size + 1.5
+        ),
+    )

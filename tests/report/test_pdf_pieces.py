@@ -190,3 +190,44 @@ def test_the_band_is_the_tools_classification_and_a_recorded_band_that_disagrees
     assert "the score 0.83 falls in “medium”" in old
     assert "得分0.83属于“中”" in band_text("high", 0.83, zh)
     assert "as recorded" not in band_text("high", None, en)  # no score recorded: nothing to compare
+
+
+def test_custody_actions_and_actors_stay_inside_their_columns() -> None:
+    """Every action name the code logs prints on one line inside the Action column (smaller
+    when it must), and an actor's name too wide for its column wraps instead of running over."""
+    import re
+
+    from reportlab.platypus import Paragraph
+
+    from app.report.fonts import SANS, register_fonts
+    from app.report.pdf_appendix import CUSTODY_WIDTHS, _action_cell, _fits
+    from app.report.pdf_styles import Styles
+
+    register_fonts()
+    styles = Styles()
+    app_dir = Path(__file__).resolve().parents[2] / "app"
+    actions = set()
+    for source in app_dir.rglob("*.py"):
+        actions |= set(re.findall(r'"([a-z]+\.[a-z]+(?:-[a-z]+)+)"', source.read_text("utf-8")))
+    actions |= {"item.operator-prompt-added", "item.ocr-prompt-confirmed"}  # the longest two
+    assert len(actions) > 15
+    column = CUSTODY_WIDTHS[3]
+    for action in actions:
+        cell = _action_cell(action, styles)
+        if isinstance(cell, str):
+            assert _fits(cell, column), action
+            continue
+        assert isinstance(cell, Paragraph)
+        cell.wrap(column - 4, 100)
+        assert len(cell.blPara.lines) == 1, action
+        assert cell.style.fontName == SANS and cell.style.fontSize >= 4.0
+    assert not _fits("Alexandra Montgomery-Smith", CUSTODY_WIDTHS[2])
+
+
+def test_custody_numbers_and_times_fit_their_columns() -> None:
+    from app.report.fonts import register_fonts
+    from app.report.pdf_appendix import CUSTODY_WIDTHS, _fits
+
+    register_fonts()
+    assert _fits("2026-12-07 22:52:27", CUSTODY_WIDTHS[1])
+    assert _fits("100000", CUSTODY_WIDTHS[0]) and _fits("99999", CUSTODY_WIDTHS[4])
