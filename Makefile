@@ -45,6 +45,7 @@ lint: setup
 	$(VENV)/bin/ruff check app tests
 	$(VENV)/bin/ruff format --check app tests
 	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_house_sizes.py
 
 format: setup
 	$(VENV)/bin/ruff format app tests

@@ -50,7 +50,8 @@ def measured(name: str, value: Any, details: Mapping[str, Any] | None, t: T) -> 
         return t("not measured", "未测量")
     if name == "keypoints":
         share = _num(d.get("region_share"))
-        en = f"{v:.0f} distinctive points agree after alignment"
+        one = round(v) == 1
+        en = f"{v:.0f} distinctive point{'' if one else 's'} agree{'s' if one else ''} after alignment"
         zh = f"对齐后{v:.0f}个特征点一致"
         if share is not None:
             en += f"; the matched region covers {share:.0%} of the original"
@@ -95,4 +96,21 @@ def band_text(band: str, score: Any, t: T) -> str:
         f"不低于{scoring.MEDIUM_AT:.2f}为“中”）。阈值依据本工具的合成校准集确定（60件作品、"
         f"270件改动副本、60张无关图片，共6,600对比对），该校准集中无关图片对的得分均未达到"
         f"{scoring.HIGH_AT:.2f}。",
+    ) + _band_disagreement(band, s, names, t)
+
+
+def _band_disagreement(
+    band: str, score: float | None, names: dict[str, tuple[str, str]], t: T
+) -> str:
+    """The recorded band is what the chart recorded when it was saved; when this version's
+    thresholds put the recorded score in another band, both are stated, neither is hidden."""
+    if score is None or band not in names:
+        return ""
+    now = scoring.band_for(score)
+    if now == band:
+        return ""
+    return " " + t(
+        f"The band “{names[band][0]}” is as recorded when the chart was saved; under the "
+        f"thresholds above the score {score:.2f} falls in “{names[now][0]}”.",
+        f"“{names[band][1]}”为比对图保存时记录的分级；按上述阈值，得分{score:.2f}属于“{names[now][1]}”。",
     )

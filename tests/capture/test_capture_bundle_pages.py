@@ -44,6 +44,8 @@ def test_captured_site_bundle_pages_are_labelled_and_have_content(
                 assert raw not in page, (lang, number, raw)
         if lang == "en":
             assert "Captured URL: " + demo_site.url in text
+            # a fact the capture table already prints (final URL, page title) is said once
+            assert "\nPage url " not in text and "\nTitle Lumagen" not in text
         elif lang == "en+zh":
             assert "Captured URL / 取证网址：" + demo_site.url in text
         layout = subprocess.run(

@@ -25,3 +25,34 @@ def test_malformed_signed_data_is_invalid_not_a_crash(tmp_path):
         path = _wacz(tmp_path / "b.wacz", {"signedData": signed})
         result = verify_wacz_signature(path)
         assert result["signed"] and not result["signature_valid"]
+
+
+def test_a_datapackage_bomb_is_refused_unread(tmp_path):
+    """A member that inflates past the cap is refused after cap + 1 bytes, whatever its header says."""
+    import pytest
+
+    from app.capture import wacz_sign
+
+    path = tmp_path / "bomb.wacz"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("datapackage.json", b" " * (wacz_sign.MAX_PACKAGE_JSON + 10))
+        zf.writestr(DIGEST_NAME, "{}")
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(ValueError, match="larger than"):
+        verify_wacz_signature(path)
+
+
+def test_an_ecdsa_key_of_another_kind_is_not_valid(tmp_path):
+    """A signedData with an RSA public key is not a valid WACZ signature (and not an assert)."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+    der = rsa_key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    signed = {"hash": "x", "publicKey": base64.b64encode(der).decode(), "signature": "AAAA"}
+    result = verify_wacz_signature(_wacz(tmp_path / "c.wacz", {"signedData": signed}))
+    assert result["signed"] and result["signature_valid"] is False

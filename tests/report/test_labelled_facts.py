@@ -17,6 +17,7 @@ from app.core.tsa import TsaConfig
 from app.report.facts_labels import fact_rows, label
 from tests.report.builders import DEMO, add_capture, add_file, build_demo_case
 from tests.report.conftest import export
+from tests.report.test_pdf_wrap_and_slices import split_identifiers
 from tests.tsa_server import TsaServer
 
 NESTED_FACTS = {
@@ -127,6 +128,9 @@ def test_no_identifier_is_split_by_a_line_break(bundle: tuple[str, Path, list[st
     words = {"naturalHeigh", "instru", "licence_cha"}
     for a in lines:
         assert a.rstrip() not in words
+    # every page, the index and Chinese cells included: no Latin word, URL part or hash cut
+    # where ReportLab's long-word split fell ("Proo" / "fshot", "htt" / "ps://…")
+    assert split_identifiers(_texts(pdf)) == [], lang
 
 
 def test_fact_rows_have_labels_in_each_language_and_no_empty_rows() -> None:

@@ -31,7 +31,9 @@ ENGINE = {"engine": ENGINE_VERSION, "bands": list(BANDS), "matching_bands": list
 
 
 @dataclass(frozen=True)
-class Work:
+class WorkInForce:
+    """A campaign's view of a current work (not :class:`app.compare.works.Work`, the full record)."""
+
     id: int
     item_id: int
     title: str
@@ -39,7 +41,7 @@ class Work:
     sha256: str
 
 
-def current_works(case: Case) -> list[Work]:
+def current_works(case: Case) -> list[WorkInForce]:
     """The works in force: not superseded by a later edit, backed by an item not withdrawn."""
     rows = case.conn.execute(
         "SELECT w.id, w.item_id, w.title, w.registration, i.sha256 FROM works w"
@@ -47,7 +49,7 @@ def current_works(case: Case) -> list[Work]:
         " WHERE w.id NOT IN (SELECT supersedes FROM works WHERE supersedes IS NOT NULL)"
         " AND w.item_id NOT IN (SELECT item_id FROM withdrawals) ORDER BY w.id"
     ).fetchall()
-    return [Work(int(a), int(b), str(c), str(d), str(e)) for a, b, c, d, e in rows]
+    return [WorkInForce(int(a), int(b), str(c), str(d), str(e)) for a, b, c, d, e in rows]
 
 
 def feature_cache() -> FeatureCache:
