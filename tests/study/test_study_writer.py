@@ -80,10 +80,10 @@ def test_freeze_and_run_with_a_hanging_tsa_leave_the_writer_free(tmp_path: Path)
             try:
                 frozen_job, frozen = _in_thread(
                     lambda: freeze(
-                        None, study, tsas=[TsaConfig(hanging.url, timeout=10)], writer=call
+                        None, study, tsas=[TsaConfig(hanging.url, timeout=4)], writer=call
                     )
                 )
-                assert _edit_while_hanging(writer, hanging, frozen_job) < 1.0  # TSA timeout: 10 s
+                assert _edit_while_hanging(writer, hanging, frozen_job) < 1.0  # TSA timeout: 4 s
             finally:
                 hanging.close()  # the hanging request now fails, and is logged
             frozen_job.join(15)
@@ -92,7 +92,7 @@ def test_freeze_and_run_with_a_hanging_tsa_leave_the_writer_free(tmp_path: Path)
 
             hanging = HangingTsa()
             settings = fast_settings()
-            settings.tsas = lambda: [TsaConfig(hanging.url, timeout=10)]
+            settings.tsas = lambda: [TsaConfig(hanging.url, timeout=4)]
             try:
                 run_job, ran = _in_thread(
                     lambda: run_study(
