@@ -15,6 +15,7 @@ the line is full.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -133,9 +134,20 @@ def may_break(before: str, after: str) -> bool:
     return False
 
 
+_CODE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]{1,4}(?:-[0-9A-Za-z]+)+")
+"""A registration or case number whose Chinese prefix is joined to its code by hyphens
+(国作登字-2023-F-00012345): one identifier, so no line starts inside it."""
+
+
+def held(text: str) -> frozenset[int]:
+    """Indexes inside identifiers (:data:`_CODE`) where a line must not start."""
+    return frozenset(i for m in _CODE.finditer(text) for i in range(m.start() + 1, m.end()))
+
+
 def break_points(text: str) -> list[int]:
     """The indexes ``i`` of ``text`` where a line may start (``text[i]`` opens the line)."""
-    return [i for i in range(1, len(text)) if may_break(text[i - 1], text[i])]
+    inside = held(text)
+    return [i for i in range(1, len(text)) if i not in inside and may_break(text[i - 1], text[i])]
 
 
 def _is_line_break(u: Any) -> bool:
@@ -159,6 +171,10 @@ def split_glyphs(glyphs: Sequence[Any], max_widths: Sequence[float], calc_bounds
     start = i = 0
     used = 0.0
     last_ok = -1
+    inside = held("".join(str(g) for g in glyphs))
+
+    def ok(k: int) -> bool:
+        return k not in inside and may_break(glyphs[k - 1], glyphs[k])
 
     def max_width() -> float:
         return max_widths[min(len(lines), len(max_widths) - 1)]
@@ -178,7 +194,7 @@ def split_glyphs(glyphs: Sequence[Any], max_widths: Sequence[float], calc_bounds
             start = i = i + 1
             used, last_ok = 0.0, -1
             continue
-        if i > start and may_break(glyphs[i - 1], g):
+        if i > start and ok(i):
             last_ok = i
         if used + g.width > max_width() + _FUZZ and i > start:
             cut = last_ok if last_ok > start else _forced_cut(glyphs, start, i)
@@ -190,7 +206,7 @@ def split_glyphs(glyphs: Sequence[Any], max_widths: Sequence[float], calc_bounds
                 start = i = i + 1
             used = sum(x.width for x in glyphs[start:i])
             last_ok = max(
-                (k for k in range(start + 1, i) if may_break(glyphs[k - 1], glyphs[k])),
+                (k for k in range(start + 1, i) if ok(k)),
                 default=-1,
             )
             continue

@@ -69,7 +69,7 @@ def test_break_opportunities_fall_between_chinese_characters_spaces_and_url_sepa
     assert not may_break("证", "，")  # a comma never starts a line
     assert not may_break("（", "证")  # an opening bracket never ends one
     assert not may_break("1", ".") and not may_break("3", "5")
-    assert break_points("登记号国作登字-2023-F-00012345")[-1] == len("登记号国作登")  # ids whole
+    assert break_points("登记号国作登字-2023-F-00012345")[-1] == len("登记号")  # ids whole
 
 
 def _lines(paragraph: Paragraph, width: float) -> list[str]:
@@ -173,3 +173,16 @@ def test_legible_tiles_label_their_even_pixel_ranges() -> None:
     heights = [h for _, h in sizes]
     assert max(heights) - min(heights) < 2  # even rows: no last strip
     assert any("rows 0–" in c for c in captions) and any("–3999" in c for c in captions)
+
+
+def test_a_registration_number_with_a_chinese_prefix_is_one_identifier() -> None:
+    """国作登字-2023-F-00012345: a line may start before it, never inside it (the CJK rule
+    alone would allow a break between 登 and 字)."""
+    from app.report.pdf_cjk import break_points
+
+    text = "登记号国作登字-2023-F-00012345，权利人"
+    starts = break_points(text)
+    number = text.index("国")
+    assert number in starts
+    assert not [i for i in starts if number < i < text.index("，")]
+    assert text.index("记") in starts  # the text before it still breaks between characters
