@@ -157,11 +157,15 @@ class ChainProblem:
     message: str
 
 
-def check_chain(events: Iterator[Event]) -> tuple[int, list[ChainProblem]]:
-    """Recompute every hash and link. Returns (events seen, problems)."""
+def check_chain(
+    events: Iterator[Event], *, after: tuple[int, str] = (0, GENESIS_HASH)
+) -> tuple[int, list[ChainProblem]]:
+    """Recompute every hash and link. Returns (events seen, problems).
+
+    ``after``: the (seq, hash) the first event must follow on from -- the genesis for a whole
+    log, an archived log's head for the entries an export appended to it."""
     problems: list[ChainProblem] = []
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
+    expected_seq, expected_prev = after[0] + 1, after[1]
     count = 0
     for event in events:
         count += 1

@@ -1162,29 +1162,13 @@ def _check_anchor(
 
 def _check_anchor_chain(report: BundleReport, events: list[custody.Event], log: _Log) -> None:
     """The anchor's entries must follow on from the archived custody log, each hash intact."""
-    previous_seq, previous_hash = log.head_seq, log.head_hash
-    for event in events:
-        recomputed = custody.event_hash(
-            event.seq,
-            event.at_utc,
-            event.actor,
-            event.action,
-            event.item_id,
-            event.prev_hash,
-            event.payload,
+    _, problems = custody.check_chain(iter(events), after=(log.head_seq, log.head_hash))
+    if problems:
+        report.problem(
+            f"Re-chained log: entry {problems[0].seq} of {ANCHOR_EVENTS} does not follow on from "
+            f"custody-log.jsonl (entry {log.head_seq}) or was altered: one of the two was rewritten.",
+            "rechained-log",
         )
-        if (
-            event.seq != previous_seq + 1
-            or event.prev_hash != previous_hash
-            or recomputed != event.hash
-        ):
-            report.problem(
-                f"Re-chained log: entry {event.seq} of {ANCHOR_EVENTS} does not follow on from "
-                f"custody-log.jsonl (entry {log.head_seq}) or was altered: one of the two was rewritten.",
-                "rechained-log",
-            )
-            return
-        previous_seq, previous_hash = event.seq, event.hash
 
 
 def _hard_and_trusted(result: Any) -> tuple[list[str], bool]:
