@@ -82,6 +82,7 @@ class FrontPages(Pages):
         )
         seal = next((tok for tok in reversed(b.tokens) if tok.purpose == "seal"), None)
         last_page = max((end for _, end in pages.values()), default=1)
+        demos = sum(e.demonstrative for e in b.exhibits)
         rows: list[tuple[str, Any]] = [
             (
                 t("Matter", "案由"),
@@ -121,9 +122,8 @@ class FrontPages(Pages):
                 t("Exhibits", "证据数量"),
                 t(
                     f"{sum(not e.demonstrative for e in b.exhibits)}"
-                    f" (and {sum(e.demonstrative for e in b.exhibits)} demonstratives)",
-                    f"{sum(not e.demonstrative for e in b.exhibits)}"
-                    f"（另有演示材料{sum(e.demonstrative for e in b.exhibits)}件）",
+                    f" (and {demos} demonstrative{'' if demos == 1 else 's'})",
+                    f"{sum(not e.demonstrative for e in b.exhibits)}（另有演示材料{demos}件）",
                 ),
             ),
             (

@@ -90,6 +90,9 @@ def test_front_pages_give_page_ranges_with_volumes_only_when_split(renderer: Ren
         str(e.number) for e in renderer.bundle.exhibits if not e.demonstrative
     ]
     assert len(demonstratives) == sum(e.demonstrative for e in renderer.bundle.exhibits)
+    counts = dict(two._cover_rows())
+    exhibits = counts[renderer.lang.t("Exhibits", "证据数量")]
+    assert len(demonstratives) == 1 and "(and 1 demonstrative)" in exhibits  # singular
 
 
 def test_exhibit_pages_list_the_file_its_metadata_and_its_picture(renderer: Renderer) -> None:
