@@ -16,6 +16,7 @@ private profile, its own case folder and its own writer thread.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -33,7 +34,27 @@ os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(
     [*_flags, *(f for f in TEST_FLAGS if f not in _flags)]
 )
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-DEVTOOLS_PORT = devtools.enable_devtools()
+
+
+def _port_for_this_worker() -> int:
+    """The tests' in-process DevTools port: below the ephemeral range and apart per pytest-xdist
+    worker. It is chosen here, at import, but Chromium binds it only when the first page opens;
+    a port from the ephemeral range could meanwhile be taken by another worker's child capture
+    (whose browser this worker would then drive) or used for an outgoing connection."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    start = 20000 + 1000 * (index % 10)
+    for port in range(start, start + 1000):
+        with socket.socket() as probe:
+            try:
+                probe.bind((devtools.LOOPBACK, port))
+            except OSError:
+                continue
+        return port
+    return devtools.free_loopback_port()
+
+
+DEVTOOLS_PORT = devtools.enable_devtools(_port_for_this_worker())
 # QtWebEngine must be loaded before the session's QApplication exists, whichever test
 # (here or elsewhere in the suite) creates it first.
 import PySide6.QtWebEngineWidgets  # noqa: E402, F401
