@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 Listener = Callable[[str, dict[str, Any]], None]
 
 
+_BARRIER = "Proofshot.barrier"
+"""A marker in the event queue (never a DevTools method name: those have no prefix of ours)."""
+
+
 class CdpError(ProofshotError):
     """The browser answered a DevTools command with an error, or could not be reached."""
 
@@ -219,6 +223,26 @@ class CdpClient:
                 f"{method}: the browser did not answer within {timeout:g} s.", method=method
             ) from None
 
+    def drain(self, *, timeout: float = 5.0) -> bool:
+        """Wait until every event the browser sent before now has been handed to the listeners.
+
+        A round trip first (the answer comes after every event sent before it, on the same
+        socket), then a marker through the event queue (the dispatcher reaches it after every
+        event the reader queued before it). Used before a recording stops, so an exchange the
+        page has already shown is not lost in the queue. False when the browser did not answer,
+        the connection is closed, or this is the dispatcher's own thread (it would wait for
+        itself)."""
+        if self._closed.is_set() or threading.current_thread() is self._dispatcher:
+            return False
+        deadline = time.monotonic() + timeout
+        try:
+            self.call("Target.getTargetInfo", timeout=timeout)
+        except CdpError:
+            return False
+        reached = threading.Event()
+        self._events.put((_BARRIER, {"reached": reached}))
+        return reached.wait(max(0.0, deadline - time.monotonic()))
+
     # -- events -----------------------------------------------------------------------------
 
     def add_listener(self, listener: Listener) -> Callable[[], None]:
@@ -303,6 +327,9 @@ class CdpClient:
             if entry is None:
                 return
             method, params = entry
+            if method == _BARRIER:
+                params["reached"].set()
+                continue
             with self._listeners_lock:
                 listeners = list(self._listeners)
             for listener in listeners:

@@ -351,6 +351,9 @@ class CaptureSession:
 
     def stop_recording(self) -> SessionOutcome:
         """Stop; store environment, video and WACZ under one ``session`` capture record."""
+        # Events the browser sent before the stop (a response the page already shows) are
+        # handed to the recorder and binder first, not dropped from the queue.
+        self.client.drain(timeout=5)
         rec, guard_facts, video = self._halt_recording()
         ended = time.time()
         for future in list(rec.pending):
