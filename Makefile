@@ -36,7 +36,7 @@ run: setup demo
 	$(PY) -m app $(DEMO)
 
 test: setup $(PYWB)
-	QT_QPA_PLATFORM=offscreen PROOFSHOT_PYWB=$(CURDIR)/$(PYWB) $(PY) -m pytest -q -n 2 --dist loadfile --durations=15
+	QT_QPA_PLATFORM=offscreen PROOFSHOT_PYWB=$(CURDIR)/$(PYWB) $(PY) -m pytest -q --durations=15
 
 bench: setup
 	@for b in tests/bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
