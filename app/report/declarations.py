@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.core.records import ClockCheck
 from app.report.model import (
     Bundle,
     Exhibit,
@@ -162,13 +163,18 @@ def _items_list_zh(bundle: Bundle, ids: list[int], limit: int = 40) -> str:
     return text + ("等" if len(ids) > limit else "")
 
 
+def _checked_clock(bundle: Bundle) -> tuple[str, ClockCheck] | None:
+    """The first environment record whose clock was checked, with its label, if any."""
+    for label, env in bundle.declaration.environments:
+        if env.clock_checked and env.clock is not None:
+            return label, env.clock
+    return None
+
+
 def _clock_en(bundle: Bundle) -> str:
     """Whether this computer's clock was checked, from the environment records only."""
-    checks = [(label, env.clock) for label, env in bundle.declaration.environments if env.clock]
-    done = [(label, c) for label, c in checks if c is not None and c.checked]
-    if done:
-        label, c = done[0]
-        assert c is not None
+    if (done := _checked_clock(bundle)) is not None:
+        label, c = done
         return (
             f"which was checked against the timestamp authority {c.tsa_name or c.tsa_url} at the "
             f"start of the capture session (offset {c.offset_seconds} seconds; environment "
@@ -178,11 +184,8 @@ def _clock_en(bundle: Bundle) -> str:
 
 
 def _clock_zh(bundle: Bundle) -> str:
-    checks = [(label, env.clock) for label, env in bundle.declaration.environments if env.clock]
-    done = [(label, c) for label, c in checks if c is not None and c.checked]
-    if done:
-        label, c = done[0]
-        assert c is not None
+    if (done := _checked_clock(bundle)) is not None:
+        label, c = done
         return (
             f"该时钟已在取证会话开始时与时间戳机构{c.tsa_name or c.tsa_url}核对"
             f"（偏差{c.offset_seconds}秒，见环境记录{label}）"

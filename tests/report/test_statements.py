@@ -287,3 +287,20 @@ def test_derived_files_are_stated_only_when_exhibited(demo: dict[str, Any]) -> N
     en, zh = _texts(case)
     assert "1 exhibited file(s) were derived from other files" in en
     assert "1个证据文件系由其他文件派生" in zh
+
+
+def test_the_clock_sentence_names_the_first_environment_that_checked_it() -> None:
+    from types import SimpleNamespace
+
+    from app.core.records import EnvironmentRecord
+    from app.report.declarations import _clock_en, _clock_zh
+
+    unchecked = EnvironmentRecord.from_dict(environment_record(clock_checked=False))
+    checked = EnvironmentRecord.from_dict(environment_record())
+    bundle: Any = SimpleNamespace(
+        declaration=SimpleNamespace(environments=[("E-1", unchecked), ("E-2", checked)])
+    )
+    assert _clock_en(bundle).endswith("(offset 0.4 seconds; environment record E-2)")
+    assert "见环境记录E-2" in _clock_zh(bundle)
+    bundle.declaration.environments = [("E-1", unchecked)]
+    assert _clock_en(bundle) == "which was not checked against any trusted time source"
