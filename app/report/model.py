@@ -27,6 +27,7 @@ from app.compare import works as works_mod
 from app.core import attest, custody
 from app.core import items as items_mod
 from app.core.case import Case
+from app.core.digests import open_regular
 from app.core.errors import ProofshotError
 from app.core.identity import code_sha256, tool_name
 from app.core.items import ITEM_COLUMNS, Item
@@ -737,14 +738,25 @@ def _attach_network(
     capture.operators = operators
 
 
+ENVIRONMENT_CAP = 4 << 20
+"""An environment report is a few kilobytes; one larger is pointed to, not parsed."""
+
+
 def _read_environment(case: Case, item: Item) -> dict[str, Any]:
     """An environment report item's JSON, or a note that it is not JSON (shown as such)."""
     path = case.objects.path_for(item.sha256)
-    if item.size > 4 << 20:
+    if item.size > ENVIRONMENT_CAP:
         return {"note": f"environment report of {item.size} bytes; see the native file"}
+    try:  # the case's file, not its record: no link followed, no more read than the cap
+        with open_regular(path) as handle:
+            raw = handle.read(ENVIRONMENT_CAP + 1)
+    except OSError:
+        return {"note": "the environment report cannot be read; see the native file"}
+    if len(raw) > ENVIRONMENT_CAP:
+        return {"note": f"environment report of over {ENVIRONMENT_CAP} bytes; see the native file"}
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:
         return {"note": "the environment report is not JSON; see the native file"}
     return data if isinstance(data, dict) else {"value": data}
 

@@ -7,7 +7,10 @@ chained by hand give exactly what ``build_bundle`` gives.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 from app.core import custody
 from app.core.case import Case
@@ -76,3 +79,20 @@ def test_numbering_keeps_a_registered_number(tmp_path: Path) -> None:
         assert sorted(by_identity.values())[0] == 1 and len(set(by_identity.values())) == len(
             by_identity
         )
+
+
+def test_an_environment_report_is_read_bounded_and_never_through_a_link(tmp_path: Path) -> None:
+    stored = tmp_path / "object"
+    case: Any = SimpleNamespace(objects=SimpleNamespace(path_for=lambda _sha: stored))
+    item: Any = SimpleNamespace(sha256="0" * 64, size=20)
+    stored.write_bytes(b'{"record": "x"}')
+    assert model._read_environment(case, item) == {"record": "x"}
+    stored.write_bytes(b"[1, 2]")
+    assert model._read_environment(case, item) == {"value": [1, 2]}
+    stored.write_bytes(b"not json")
+    assert "not JSON" in model._read_environment(case, item)["note"]
+    stored.write_bytes(b" " * (model.ENVIRONMENT_CAP + 1))  # grown since it was recorded
+    assert "over" in model._read_environment(case, item)["note"]
+    stored.unlink()
+    os.symlink("/dev/zero", stored)
+    assert "cannot be read" in model._read_environment(case, item)["note"]
