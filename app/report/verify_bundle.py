@@ -127,11 +127,12 @@ class BundleReport:
     not_checked: list[str] = field(default_factory=list)
     trust: list[str] = field(default_factory=list)
     exit_code: int = EXIT_OK
+    _seen: set[str] = field(default_factory=set, init=False, repr=False)
+    """The problem sentences already named, so each is named once."""
 
     def problem(self, text: str, code: str = "problem") -> None:
-        seen = self.__dict__.setdefault("_seen", set())
-        if text not in seen:
-            seen.add(text)
+        if text not in self._seen:
+            self._seen.add(text)
             self.problems.append(text)
             self.findings.append(Finding(code, text))
         self.ok = False

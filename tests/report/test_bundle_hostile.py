@@ -167,3 +167,15 @@ def test_zip_slip_paths_and_symlink_members_are_refused_unread(
     assert "unsafe path: '/etc/cron.d/evil'" in text
     assert "natives/exhibit-001/link.png is a symbolic link inside the zip" in text
     assert not (tmp_path.parent / "evil.sh").exists()
+
+
+def test_a_problem_is_named_once_and_the_bookkeeping_stays_out_of_the_report() -> None:
+    from app.report.verify_bundle import BundleReport
+
+    report = BundleReport("x", "folder")
+    report.problem("Changed: a.png no longer matches.", "changed")
+    report.problem("Changed: a.png no longer matches.", "changed")
+    assert report.problems == ["Changed: a.png no longer matches."]
+    assert [f.code for f in report.findings] == ["changed"] and not report.ok
+    assert not any(key.startswith("_") for key in report.as_dict())
+
