@@ -1609,15 +1609,10 @@ def _finish(report: BundleReport) -> BundleReport:
     return report
 
 
-def _looks_like_zip(path: Path) -> bool:
+def _magic(path: Path) -> bytes:
+    """The first bytes of ``path``, read once to tell a PDF from a zip."""
     with safe_open(path) as handle:
-        head = handle.read(4)
-    return head.startswith(b"PK") or path.suffix.lower() == ".zip"
-
-
-def _looks_like_pdf(path: Path) -> bool:
-    with safe_open(path) as handle:
-        return handle.read(5) == b"%PDF-"
+        return handle.read(5)
 
 
 def verify_bundle(path: Path | str, *, anchors: TrustAnchors | None = None) -> BundleReport:
@@ -1644,10 +1639,10 @@ def verify_bundle(path: Path | str, *, anchors: TrustAnchors | None = None) -> B
             report.problem(
                 f"{path} is {_what(st.st_mode)}, not a bundle; it was not opened.", "unsafe"
             )
-        elif _looks_like_pdf(path):
+        elif (head := _magic(path)) == b"%PDF-":
             report.kind = "pdf"
             _verify_pdf(path, report, anchors)
-        elif _looks_like_zip(path):
+        elif head.startswith(b"PK") or path.suffix.lower() == ".zip":
             report.kind = "zip"
             source = _Zip(path, report)
             try:

@@ -179,3 +179,13 @@ def test_a_problem_is_named_once_and_the_bookkeeping_stays_out_of_the_report() -
     assert [f.code for f in report.findings] == ["changed"] and not report.ok
     assert not any(key.startswith("_") for key in report.as_dict())
 
+
+def test_a_pdf_named_zip_is_checked_as_a_pdf_and_junk_is_named(tmp_path: Path) -> None:
+    pdf = tmp_path / "bundle.zip"
+    pdf.write_bytes(b"%PDF-1.7\n%junk\n")
+    assert verify_bundle(pdf, anchors=NONE).kind == "pdf"
+    junk = tmp_path / "notes.txt"
+    junk.write_bytes(b"hello")
+    report = verify_bundle(junk, anchors=NONE)
+    assert report.kind == "unknown" and report.exit_code == 2
+    assert report.problems == [f"{junk} is not a bundle folder, a bundle zip or a PDF."]
