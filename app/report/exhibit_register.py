@@ -85,7 +85,7 @@ def record(case: Case, options: ExportOptions, *, renumber: bool = False) -> int
     """Register the numbers of exhibits exported for the first time (one logged event);
     with ``renumber`` start a new epoch that numbers every exhibit afresh. Returns how many
     exhibits got a number now."""
-    from app.report.model import build_bundle
+    from app.report.model import numbered_exhibits
 
     if not _has_table(case):
         return 0
@@ -95,10 +95,9 @@ def record(case: Case, options: ExportOptions, *, renumber: bool = False) -> int
         known: dict[str, int] = {}
     else:
         known = registered(case, epoch)
-    bundle = build_bundle(case, options, None, register=known)
     rows = []
     next_id = case.next_id("exhibit_register")
-    for ex in bundle.exhibits:
+    for ex in numbered_exhibits(case, options, known):
         if ex.identity in known:
             continue
         rows.append(

@@ -790,6 +790,17 @@ class _CaseRead:
 _Draft = tuple[tuple[Any, ...], Exhibit, list[tuple[int, str]]]
 
 
+def numbered_exhibits(
+    case: Case, options: ExportOptions, register: dict[str, int]
+) -> list[Exhibit]:
+    """The exhibits :func:`build_bundle` would show, numbered from ``register``: its first
+    three steps only (no custody log, environments or declaration facts read)."""
+    read = _read_case(case)
+    selected, _ = _selection(read, options)
+    drafts = _draft_exhibits(read, selected)
+    return _number_exhibits(read, drafts, selected, register)[0]
+
+
 def build_bundle(
     case: Case,
     options: ExportOptions,

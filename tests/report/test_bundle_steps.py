@@ -96,3 +96,13 @@ def test_an_environment_report_is_read_bounded_and_never_through_a_link(tmp_path
     stored.unlink()
     os.symlink("/dev/zero", stored)
     assert "cannot be read" in model._read_environment(case, item)["note"]
+
+
+def test_the_register_numbers_exactly_the_exhibits_the_bundle_shows(tmp_path: Path) -> None:
+    with _case(tmp_path) as case:
+        for known in ({}, {"chart:1": 9}):
+            whole = build_bundle(case, ExportOptions(), register=known)
+            only = model.numbered_exhibits(case, ExportOptions(), known)
+            assert [(e.identity, e.number, e.demonstrative) for e in only] == [
+                (e.identity, e.number, e.demonstrative) for e in whole.exhibits
+            ]
