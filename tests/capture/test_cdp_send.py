@@ -52,6 +52,7 @@ def test_a_broken_socket_closes_the_client_and_leaves_nothing_pending(how: str) 
     assert client.closed and client._pending == {}
     with pytest.raises(CdpClosed, match="is closed"):
         getattr(client, how)("Page.enable")
+    assert client.drain(timeout=0.1) is False  # the closed case test_cdp_drain's name promises
 
 
 def test_a_client_never_connected_refuses_and_drain_says_false() -> None:
