@@ -172,38 +172,37 @@ class CdpClient:
 
     def send(self, method: str, params: dict[str, Any] | None = None) -> int:
         """Send a command without waiting for its answer; returns its id."""
-        if self._ws is None or self.closed:
-            raise CdpClosed(f"{method}: the DevTools connection is closed.")
-        msg_id = next(self._ids)
-        payload = json.dumps({"id": msg_id, "method": method, "params": params or {}})
-        try:
-            with self._send_lock:
-                self._ws.send(payload)
-        except (OSError, websocket.WebSocketException) as exc:
-            self._on_broken(exc)
-            raise CdpClosed(f"{method}: the DevTools connection broke ({exc}).") from exc
-        return msg_id
+        return self._send(method, params, None)
 
     def call_async(
         self, method: str, params: dict[str, Any] | None = None
     ) -> tuple[int, Future[dict[str, Any]]]:
         """Send a command; returns its id and a future of its result (see :meth:`forget`)."""
+        future: Future[dict[str, Any]] = Future()
+        return self._send(method, params, future), future
+
+    def _send(
+        self,
+        method: str,
+        params: dict[str, Any] | None,
+        future: Future[dict[str, Any]] | None,
+    ) -> int:
+        """Send a command, its answer awaited by ``future`` when one is given; its id."""
         if self._ws is None or self.closed:
             raise CdpClosed(f"{method}: the DevTools connection is closed.")
-        future: Future[dict[str, Any]] = Future()
         msg_id = next(self._ids)
-        with self._pending_lock:
-            self._pending[msg_id] = (method, future)
+        if future is not None:
+            with self._pending_lock:
+                self._pending[msg_id] = (method, future)
         payload = json.dumps({"id": msg_id, "method": method, "params": params or {}})
         try:
             with self._send_lock:
                 self._ws.send(payload)
         except (OSError, websocket.WebSocketException) as exc:
-            with self._pending_lock:
-                self._pending.pop(msg_id, None)
+            self.forget(msg_id)
             self._on_broken(exc)
             raise CdpClosed(f"{method}: the DevTools connection broke ({exc}).") from exc
-        return msg_id, future
+        return msg_id
 
     def forget(self, msg_id: int) -> None:
         """Stop waiting for a command's answer (it is dropped when it comes)."""

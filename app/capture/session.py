@@ -63,6 +63,9 @@ from app.core.tsa_settings import tsa_configs
 
 log = logging.getLogger(__name__)
 
+DRAIN_SECONDS = 5.0
+"""How long a stop waits for the browser to confirm its earlier events were handled."""
+
 RawFrameSink = Callable[[int, int, int, bytes], None]
 
 
@@ -353,8 +356,14 @@ class CaptureSession:
         """Stop; store environment, video and WACZ under one ``session`` capture record."""
         # Events the browser sent before the stop (a response the page already shows) are
         # handed to the recorder and binder first, not dropped from the queue.
-        self.client.drain(timeout=5)
+        drained = self.client.drain(timeout=DRAIN_SECONDS)
         rec, guard_facts, video = self._halt_recording()
+        if not drained and not self.client.closed:
+            rec.problems.append(
+                f"The browser did not confirm within {DRAIN_SECONDS:g} s that the events it"
+                " sent before the stop were handled: an exchange it sent last may be missing"
+                " from the recording."
+            )
         ended = time.time()
         for future in list(rec.pending):
             try:

@@ -99,7 +99,9 @@ def verify_wacz_signature(path: Path) -> dict[str, Any]:
     digest = "sha256:" + hashlib.sha256(datapackage).hexdigest()
     signed = document.get("signedData") or {}
     result: dict[str, Any] = {
-        "hash_matches": document.get("hash") == digest and signed.get("hash") == digest,
+        "hash_matches": document.get("hash") == digest
+        and isinstance(signed, dict)
+        and signed.get("hash") == digest,
         "signed": bool(signed),
         "signature_valid": False,
         "public_key_sha256": None,
@@ -111,6 +113,7 @@ def verify_wacz_signature(path: Path) -> dict[str, Any]:
         result["public_key_sha256"] = hashlib.sha256(der).hexdigest()
         public = serialization.load_der_public_key(der)
         raw = base64.b64decode(signed["signature"])
+        signed_hash = str(signed["hash"])
     except (KeyError, TypeError, ValueError):
         return result
     half = len(raw) // 2
@@ -120,7 +123,7 @@ def verify_wacz_signature(path: Path) -> dict[str, Any]:
     if not isinstance(public, ec.EllipticCurvePublicKey):
         return result
     try:
-        public.verify(signature, str(signed["hash"]).encode("utf-8"), ec.ECDSA(hashes.SHA256()))
+        public.verify(signature, signed_hash.encode("utf-8"), ec.ECDSA(hashes.SHA256()))
         result["signature_valid"] = result["hash_matches"]
     except InvalidSignature:
         result["signature_valid"] = False

@@ -56,3 +56,23 @@ def test_an_ecdsa_key_of_another_kind_is_not_valid(tmp_path):
     signed = {"hash": "x", "publicKey": base64.b64encode(der).decode(), "signature": "AAAA"}
     result = verify_wacz_signature(_wacz(tmp_path / "c.wacz", {"signedData": signed}))
     assert result["signed"] and result["signature_valid"] is False
+
+
+def test_signed_data_of_another_shape_or_without_its_hash_is_invalid_not_a_crash(tmp_path):
+    """signedData that is no object, or that has a key and a signature but no hash, is read
+    as signed and not valid (it used to raise AttributeError / KeyError)."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+
+    der = (
+        ec.generate_private_key(ec.SECP384R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    no_hash = {"publicKey": base64.b64encode(der).decode(), "signature": "AAAA"}
+    for i, signed in enumerate(("not an object", [1], no_hash)):
+        path = _wacz(tmp_path / f"d{i}.wacz", {"signedData": signed})
+        result = verify_wacz_signature(path)
+        assert result["signed"] and result["signature_valid"] is False
+        assert result["hash_matches"] is False
