@@ -250,3 +250,20 @@ def test_model_files_are_hashed_once_per_path_size_and_mtime(
         assert ocr.engine_info() == info and len(hashed) == count  # no model read twice
     finally:
         ocr.engine_info.cache_clear()
+
+
+def test_eligible_items_keeps_the_asked_order_and_refuses_an_unknown_id(tmp_path: Path) -> None:
+    from app.core.errors import ItemNotFoundError
+
+    case, first = _screenshot_case(tmp_path)
+    with case:
+        prepared = prepare_bytes(
+            case.objects,
+            png(SHOTS[1]),
+            Acquisition(kind="screenshot", method="screen-capture", source="screen"),
+        )
+        [second] = commit_prepared(case, [prepared])
+        assert ocr.eligible_items(case) == [first, second.item_id]
+        assert ocr.eligible_items(case, [second.item_id, first]) == [second.item_id, first]
+        with pytest.raises(ItemNotFoundError):
+            ocr.eligible_items(case, [first, 999])
