@@ -14,12 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from app.capture.store import list_generations
-from app.cli.common import EXIT_OK, AddCommand
-from app.config import default_operator
+from app.cli.common import EXIT_OK, EXIT_PROBLEMS, AddCommand, _operator
 from app.console import print_json
 from app.core.case import Case
-
-EXIT_PROBLEMS = 2  # captured and stored, but something on the page did not go as asked
 
 
 class _StepAction(argparse.Action):
@@ -50,7 +47,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
 
     case_path = Path(args.case)
     Case.open(case_path, read_only=True).close()  # a clear error before a browser starts
-    operator = args.operator or default_operator() or ""
+    operator = _operator(args) or ""
     result = run_headless_capture(
         case_path,
         args.url,
@@ -89,6 +86,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
             print(f"  pop-up not opened: {popup.get('url')}")
         for problem in result.problems:
             print(f"  PROBLEM: {problem}")
+    # EXIT_PROBLEMS: captured and stored, but something on the page did not go as asked.
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 

@@ -31,6 +31,9 @@ def cmd_ocr(args: argparse.Namespace) -> int:
         with cancel_on_sigint("Stopping after the images in progress; Ctrl+C again aborts.") as c:
             outcome = job.run(StderrProgress("images"), c)
         targets = ocr.eligible_items(case, ids)
+        # Asked for by id but not read: withdrawn, or not an image OCR reads; said, not dropped.
+        read = set(targets)
+        passed_over = [i for i in ids or [] if i not in read]
         records = ocr.latest(case, targets)
         info = ocr.engine_info(languages)
         if args.json:
@@ -41,6 +44,7 @@ def cmd_ocr(args: argparse.Namespace) -> int:
                     "skipped": outcome.skipped,
                     "failed": {str(k): v for k, v in outcome.failed.items()},
                     "cancelled": outcome.cancelled,
+                    "not_eligible": passed_over,
                     "items": [
                         {
                             **records[i].as_dict(),
@@ -58,6 +62,8 @@ def cmd_ocr(args: argparse.Namespace) -> int:
                 f"{len(outcome.recognised)}, already done {len(outcome.skipped)}, "
                 f"failed {len(outcome.failed)}."
             )
+            for item_id in passed_over:
+                print(f"  not read: item {item_id} is withdrawn or not an image OCR reads")
             for item_id, reason in outcome.failed.items():
                 print(f"  failed: item {item_id}: {reason}")
             for item_id in outcome.recognised:

@@ -11,6 +11,7 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
@@ -98,14 +99,24 @@ class _Readable(Protocol):
     def readinto(self, buffer: bytearray | memoryview, /) -> int | None: ...
 
 
-def sha256_stream(handle: _Readable, chunk_size: int = CHUNK) -> tuple[str, int]:
-    """SHA-256 and size of everything left in an open binary file, through one fixed buffer."""
+def sha256_stream(
+    handle: _Readable,
+    chunk_size: int = CHUNK,
+    *,
+    sink: Callable[[memoryview], object] | None = None,
+) -> tuple[str, int]:
+    """SHA-256 and size of everything left in an open binary file, through one fixed buffer.
+
+    With ``sink`` each chunk is also handed on (a copy writes exactly the bytes it hashes).
+    """
     h = hashlib.sha256()
     buffer = bytearray(chunk_size)
     view = memoryview(buffer)
     size = 0
     while n := handle.readinto(buffer):
         h.update(view[:n])
+        if sink is not None:
+            sink(view[:n])
         size += n
     return h.hexdigest(), size
 
@@ -152,13 +163,5 @@ def sha256_copy(
     chunk_size: int = CHUNK,
 ) -> tuple[str, int]:
     """Copy ``src`` to ``dst`` and return the SHA-256 and size of exactly the bytes written."""
-    h = hashlib.sha256()
-    buffer = bytearray(chunk_size)
-    view = memoryview(buffer)
-    size = 0
     with _open_binary(src, follow_symlinks=follow_symlinks) as fin, open(dst, "wb") as fout:
-        while n := fin.readinto(buffer):
-            h.update(view[:n])
-            fout.write(view[:n])
-            size += n
-    return h.hexdigest(), size
+        return sha256_stream(fin, chunk_size, sink=fout.write)

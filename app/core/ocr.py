@@ -498,7 +498,8 @@ def eligible_items(case: Case, item_ids: Iterable[int] | None = None) -> list[in
     for item_id in wanted:
         if case.conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is None:
             raise ItemNotFoundError(f"No item {item_id} in this case.")
-    return [i for i in wanted if i in set(ids)]
+    eligible = set(ids)
+    return [i for i in wanted if i in eligible]
 
 
 def record_result(

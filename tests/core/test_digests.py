@@ -80,3 +80,24 @@ def test_sha256_copy_writes_exactly_the_bytes_it_hashes(tmp_path) -> None:
     dst = tmp_path / "dst.png"
     assert sha256_copy(src, dst, chunk_size=777) == (hashlib.sha256(data).hexdigest(), len(data))
     assert dst.read_bytes() == data
+
+
+def test_sha256_stream_hands_each_chunk_to_its_sink_and_copy_refuses_a_symlink(tmp_path) -> None:
+    import io
+
+    import pytest
+
+    from app.core.digests import sha256_copy, sha256_stream
+
+    data = bytes(range(256)) * 13
+    seen: list[bytes] = []
+    digest = sha256_stream(io.BytesIO(data), 100, sink=lambda chunk: seen.append(bytes(chunk)))
+    assert digest == (hashlib.sha256(data).hexdigest(), len(data))
+    assert b"".join(seen) == data and max(map(len, seen)) == 100
+    target = tmp_path / "target"
+    target.write_bytes(b"outside")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    with pytest.raises(OSError):
+        sha256_copy(link, tmp_path / "copy", follow_symlinks=False)
+    assert not (tmp_path / "copy").exists()  # refused before anything is written

@@ -250,3 +250,37 @@ def test_model_files_are_hashed_once_per_path_size_and_mtime(
         assert ocr.engine_info() == info and len(hashed) == count  # no model read twice
     finally:
         ocr.engine_info.cache_clear()
+
+
+def test_eligible_items_keeps_the_asked_order_and_refuses_an_unknown_id(tmp_path: Path) -> None:
+    from app.core.errors import ItemNotFoundError
+
+    case, first = _screenshot_case(tmp_path)
+    with case:
+        prepared = prepare_bytes(
+            case.objects,
+            png(SHOTS[1]),
+            Acquisition(kind="screenshot", method="screen-capture", source="screen"),
+        )
+        [second] = commit_prepared(case, [prepared])
+        assert ocr.eligible_items(case) == [first, second.item_id]
+        assert ocr.eligible_items(case, [second.item_id, first]) == [second.item_id, first]
+        with pytest.raises(ItemNotFoundError):
+            ocr.eligible_items(case, [first, 999])
+
+
+def test_an_asked_item_ocr_cannot_read_is_named_not_silently_dropped(tmp_path: Path) -> None:
+    case, _shot = _screenshot_case(tmp_path)
+    with case:
+        prepared = prepare_bytes(
+            case.objects,
+            b"plain notes, not an image\n",
+            Acquisition(kind="imported-file", method="file-import", source="notes.txt"),
+        )
+        [text_item] = commit_prepared(case, [prepared])
+    path = tmp_path / "P.proofshot"
+    out = run_cli("ocr", path, "--items", text_item.item_id, "--json", check=True)
+    data = json.loads(out.stdout)
+    assert data["not_eligible"] == [text_item.item_id] and data["recognised"] == []
+    said = run_cli("ocr", path, "--items", text_item.item_id, check=True).stdout
+    assert f"not read: item {text_item.item_id} is withdrawn or not an image OCR reads" in said
