@@ -55,6 +55,7 @@ class BackgroundOcr(QObject):
         self._total = 0
         self._done = 0
         self._info: ocr.EngineInfo | None = None
+        self._actor: str | None = None  # read from the settings once per batch, not per image
         self._given_up: set[int] = set()  # failed in this window: not retried automatically
         self._engine_refused = False  # the engine failed: no automatic run until one succeeds
         self._settle = QTimer(self)
@@ -115,6 +116,7 @@ class BackgroundOcr(QObject):
         self._cancel = CancelToken()
         self._outcome = ocr.OcrOutcome()
         self._total, self._done = len(ids), 0
+        self._actor = session.actor()
         paths = {
             int(r["id"]): session.object_path(str(r["sha256"]))
             for r in named_cursor(
@@ -180,7 +182,7 @@ class BackgroundOcr(QObject):
         recognition, seconds = result
         info = self._info
         assert info is not None
-        actor = self.session.actor()
+        actor = self._actor
 
         def store(case: Any) -> int:
             return ocr.record_result(case, item_id, recognition, info, seconds=seconds, actor=actor)

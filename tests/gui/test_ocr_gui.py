@@ -169,6 +169,9 @@ def test_cancelling_background_ocr_keeps_the_window_and_stores_no_half_batch(
     assert not window.ocr.auto  # the suite turns the automatic run off
     outcomes: list[object] = []
     window.ocr.finished.connect(outcomes.append)
+    asked_actor: list[object] = []
+    actor = window.session.actor
+    window.session.actor = lambda: asked_actor.append(1) or actor()  # type: ignore[method-assign]
     assert window.ocr.start()
     assert window.ocr.status_widget.isVisible()
     assert "0/6" in window.ocr.status_label.text()
@@ -184,6 +187,7 @@ def test_cancelling_background_ocr_keeps_the_window_and_stores_no_half_batch(
     qtbot.waitUntil(lambda: bool(outcomes), timeout=90000)
     wait_idle(qtbot, window)
     assert len(ocr.latest(window.session.view)) == 6
+    assert len(asked_actor) == 2  # the settings are read once per batch, not once per image
 
 
 def test_the_engine_facts_are_found_in_the_pool_not_on_the_gui_thread(
