@@ -62,6 +62,12 @@ def error_text(exc: BaseException) -> tuple[str, str]:
     return text, "".join(traceback.format_exception(exc))
 
 
+def status_text(exc: BaseException) -> str:
+    """One line for a status label or a ``failed`` signal: a core error as written (already a
+    sentence for users), anything else with its type so it can be reported."""
+    return str(exc) if isinstance(exc, ProofshotError) else f"{type(exc).__name__}: {exc}"
+
+
 def show_error(parent: QWidget | None, title: str, exc: BaseException) -> QMessageBox:
     text, details = error_text(exc)
     return show_message(

@@ -55,10 +55,13 @@ class BackgroundOcr(QObject):
         self._total = 0
         self._done = 0
         self._info: ocr.EngineInfo | None = None
+        self._actor: str | None = None  # read from the settings once per batch, not per image
+        self._given_up: set[int] = set()  # failed in this window: not retried automatically
+        self._engine_refused = False  # the engine failed: no automatic run until one succeeds
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
-        self._settle.timeout.connect(self.start)
+        self._settle.timeout.connect(self._auto_start)
 
         self.status_widget = QWidget()
         self.status_widget.setObjectName("ocrStatus")
@@ -81,6 +84,17 @@ class BackgroundOcr(QObject):
         if self.auto and not self.running:
             self._settle.start()
 
+    def _auto_start(self) -> None:
+        """The automatic run after a change: the items without a result, except those that
+        already failed in this window and not at all while the engine is refused -- else every
+        later edit (a tag, a note) would read an unreadable image again. :meth:`start` by
+        hand still tries them."""
+        if self._engine_refused:
+            return
+        ids = [i for i in self.pending() if i not in self._given_up]
+        if ids:
+            self.start(ids)
+
     def pending(self) -> list[int]:
         view = self.session.view
         if not ocr.has_ocr_tables(view):
@@ -102,6 +116,7 @@ class BackgroundOcr(QObject):
         self._cancel = CancelToken()
         self._outcome = ocr.OcrOutcome()
         self._total, self._done = len(ids), 0
+        self._actor = session.actor()
         paths = {
             int(r["id"]): session.object_path(str(r["sha256"]))
             for r in named_cursor(
@@ -129,6 +144,7 @@ class BackgroundOcr(QObject):
         if not self.running or batch != self._batch:
             return  # cancelled before the engine answered
         self._info = info
+        self._engine_refused = False
         for item_id in ids:
             self._submit(item_id, paths[item_id])
 
@@ -137,6 +153,7 @@ class BackgroundOcr(QObject):
         if not self.running or batch != self._batch:
             return
         self.running = False
+        self._engine_refused = True
         self.status_label.setText(
             str(exc) if isinstance(exc, ocr.OcrUnavailableError) else f"{type(exc).__name__}: {exc}"
         )
@@ -165,7 +182,7 @@ class BackgroundOcr(QObject):
         recognition, seconds = result
         info = self._info
         assert info is not None
-        actor = self.session.actor()
+        actor = self._actor
 
         def store(case: Any) -> int:
             return ocr.record_result(case, item_id, recognition, info, seconds=seconds, actor=actor)
@@ -187,6 +204,7 @@ class BackgroundOcr(QObject):
         if not self.running or batch != self._batch:
             return
         self._outcome.failed[item_id] = f"{type(exc).__name__}: {exc}"
+        self._given_up.add(item_id)
         self._step()
 
     def _step(self) -> None:

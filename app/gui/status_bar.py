@@ -45,6 +45,7 @@ class CaseStatusBar(QObject):
         self.items_label = self._label(owner, "statusItems")
         self.pending_label = self._label(owner, "statusPending")
         self.mode_label = self._label(owner, "statusMode")
+        self.mode_label.setStyleSheet(READ_ONLY_STYLE)  # once: update() runs every 1.5 s
         self.job_label = self._label(owner, "statusJob")
         self._ocr_key: tuple[str, int] | None = None
         self._ocr_found = 0
@@ -78,7 +79,6 @@ class CaseStatusBar(QObject):
             QCoreApplication.translate("MainWindow", "READ-ONLY") if session.read_only else ""
         )
         self.mode_label.setVisible(session.read_only)
-        self.mode_label.setStyleSheet(READ_ONLY_STYLE)
         active = session.writer.active()
         self.job_label.setText(
             QCoreApplication.translate("MainWindow", "Working: {task}").format(task=active[0].title)

@@ -64,6 +64,9 @@ def test_status_bar_labels_show_counts_mode_and_job(
     assert bar.items_label.text() == "6 items"  # the English plural forms
     assert bar.pending_label.text().startswith("6 pending attestation")
     assert bar.mode_label.isHidden() and bar.mode_label.text() == ""
+    from app.gui.status_bar import READ_ONLY_STYLE
+
+    assert bar.mode_label.styleSheet() == READ_ONLY_STYLE  # set once, not on every refresh
     assert bar.job_label.text() == ""
     assert bar.case_label.text().startswith("Case: GUI test case — ")
 

@@ -169,6 +169,9 @@ def test_cancelling_background_ocr_keeps_the_window_and_stores_no_half_batch(
     assert not window.ocr.auto  # the suite turns the automatic run off
     outcomes: list[object] = []
     window.ocr.finished.connect(outcomes.append)
+    asked_actor: list[object] = []
+    actor = window.session.actor
+    window.session.actor = lambda: asked_actor.append(1) or actor()  # type: ignore[method-assign]
     assert window.ocr.start()
     assert window.ocr.status_widget.isVisible()
     assert "0/6" in window.ocr.status_label.text()
@@ -184,6 +187,7 @@ def test_cancelling_background_ocr_keeps_the_window_and_stores_no_half_batch(
     qtbot.waitUntil(lambda: bool(outcomes), timeout=90000)
     wait_idle(qtbot, window)
     assert len(ocr.latest(window.session.view)) == 6
+    assert len(asked_actor) == 2  # the settings are read once per batch, not once per image
 
 
 def test_the_engine_facts_are_found_in_the_pool_not_on_the_gui_thread(
@@ -212,3 +216,50 @@ def test_the_engine_facts_are_found_in_the_pool_not_on_the_gui_thread(
     assert window.ocr.status_label.text() == "No engine here (test)."
     assert not window.ocr.running and not window.ocr.cancel_button.isVisible()
     assert ocr.latest(window.session.view) == {}
+
+
+def test_an_image_that_failed_is_not_read_again_by_every_later_edit(
+    controller: object, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The automatic run skips what already failed (and a refused engine); by hand it retries."""
+    from app.gui.ocr_flow import SETTLE_MS
+
+    path = _screenshot_case(tmp_path / "Fails.proofshot", [0])
+    assert controller.open_case(path)  # type: ignore[attr-defined]
+    window = controller.window  # type: ignore[attr-defined]
+    qtbot.waitExposed(window)
+    reads: list[object] = []
+
+    def unreadable(image: object) -> ocr.Recognition:
+        reads.append(image)
+        raise OSError("unreadable (test)")
+
+    monkeypatch.setattr(ocr, "recognise", unreadable)
+    outcomes: list[object] = []
+    window.ocr.finished.connect(outcomes.append)
+    window.ocr.auto = True
+    window.session.changed.emit(None)  # as after an edit
+    qtbot.waitUntil(lambda: bool(outcomes), timeout=30000)
+    assert len(reads) == 1 and list(outcomes[0].failed) == [1]  # type: ignore[attr-defined]
+    wait_idle(qtbot, window)
+    window.session.changed.emit(None)  # a later edit: the unreadable image is left alone
+    qtbot.wait(SETTLE_MS * 3)
+    assert len(reads) == 1 and len(outcomes) == 1 and not window.ocr.running
+    assert window.ocr.start()  # by hand it is tried again
+    qtbot.waitUntil(lambda: len(outcomes) == 2, timeout=30000)
+    assert len(reads) == 2
+    wait_idle(qtbot, window)
+
+    asked: list[object] = []
+
+    def no_engine(*_args: object) -> ocr.EngineInfo:
+        asked.append(1)
+        raise ocr.OcrUnavailableError("No engine here (test).")
+
+    monkeypatch.setattr(ocr, "engine_info", no_engine)
+    assert window.ocr.start([1])
+    qtbot.waitUntil(lambda: len(outcomes) == 3, timeout=10000)
+    window.ocr._given_up.clear()  # only the refused engine keeps the automatic run off now
+    window.session.changed.emit(None)
+    qtbot.wait(SETTLE_MS * 3)
+    assert asked == [1] and len(outcomes) == 3 and not window.ocr.running

@@ -29,12 +29,12 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 from app.capture import devtools, store
 from app.capture.cdp import CdpClient, connect_tab
 from app.capture.session import CaptureSession, PageCaptureOutcome, SessionOutcome
-from app.core.errors import ProofshotError
 from app.gui.browser.access import AccessWriter, CaseAccess, GuiRelay, StandaloneAccess
 from app.gui.browser.capture_thread import CaptureThread
 from app.gui.browser.generations_panel import THUMB, GenerationsPanel
 from app.gui.browser.pane import BrowserPane
 from app.gui.browser.toolbar import CaptureToolbar, NoticeBar, page_role_labels
+from app.gui.messages import status_text
 
 __all__ = ["THUMB", "CaptureWorkspace"]
 
@@ -407,7 +407,7 @@ class CaptureWorkspace(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
         self._set_controls(connected=self.session is not None)
-        text = str(exc) if isinstance(exc, ProofshotError) else f"{type(exc).__name__}: {exc}"
+        text = status_text(exc)
         log.warning("capture workspace: %s", text)
         self._set_status(self.tr("Problem: {t}").format(t=text))
         self.failed.emit(text)

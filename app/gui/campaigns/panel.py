@@ -56,6 +56,7 @@ from app.core.errors import ProofshotError
 from app.core.jobs import CancelToken, Progress, ProgressCallback
 from app.gui.campaigns.form import PROFILES, CampaignForm
 from app.gui.campaigns.summary import COLUMN_COUNT, CampaignSummary, PromptSummaryModel
+from app.gui.messages import status_text
 from app.gui.tasks import TaskHandle, TaskRunner
 from app.gui.writer_call import writer_call
 
@@ -328,9 +329,7 @@ class CampaignPanel(QWidget):
         self.pause_button.setEnabled(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self._show_error(
-            str(exc) if isinstance(exc, ProofshotError) else f"{type(exc).__name__}: {exc}"
-        )
+        self._show_error(status_text(exc))
         self.refresh()
 
     # -- reading the case -------------------------------------------------------------------------

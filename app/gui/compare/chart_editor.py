@@ -37,6 +37,7 @@ from app.compare.case_matching import PairRequest, chart_metrics
 from app.core.errors import ProofshotError
 from app.gui.compare.elements import DESCRIPTION, ElementModel
 from app.gui.compare.views import SHAPES
+from app.gui.messages import status_text
 
 Draft = tuple[str, list[dict[str, Any]], int | None]  # title, elements, chart it revises
 
@@ -354,7 +355,7 @@ class ChartEditor(QGroupBox):
         return True
 
     def _chart_error(self, exc: BaseException) -> None:
-        text = str(exc) if isinstance(exc, ProofshotError) else f"{type(exc).__name__}: {exc}"
+        text = status_text(exc)
         self.chart_status.setStyleSheet("color: #b71c1c;")
         self.chart_status.setText(text)
         self.failed.emit(text)

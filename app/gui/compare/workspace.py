@@ -57,6 +57,7 @@ from app.compare.scoring import BAND_SENTENCES
 from app.core.errors import ProofshotError
 from app.gui.compare.chart_editor import ChartEditor
 from app.gui.compare.pair_viewer import LoadedPair, PairViewer, load_pair
+from app.gui.messages import status_text
 
 BAND_COLOURS = {"high": "#b71c1c", "medium": "#e65100", "low": "#546e7a"}
 CANNOT_COLOUR = "#757575"
@@ -309,7 +310,7 @@ class CompareWorkspace(QWidget):
         self.session.pool.run(fn, done, error, title=title)
 
     def _failed(self, exc: BaseException) -> None:
-        text = str(exc) if isinstance(exc, ProofshotError) else f"{type(exc).__name__}: {exc}"
+        text = status_text(exc)
         self._set_status(self.tr("Failed: {reason}").format(reason=text))
         self.failed.emit(text)
 
