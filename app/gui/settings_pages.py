@@ -39,6 +39,7 @@ from app.gui.lazy import deferred
 from app.gui.messages import show_message
 
 # cryptography and RFC 3161 come with these; loaded when the dialog is first opened.
+c2pa_manifest = deferred("app.core.provenance.c2pa_manifest")
 keyring = deferred("keyring")
 secrets = deferred("app.core.secrets")
 tsa = deferred("app.core.tsa")
@@ -58,17 +59,15 @@ def read_pem_list(path: str) -> tuple[bytes | None, str | None]:
     Returns ``(data, None)`` or ``(None, sentence)``; the sentence is translated.
     """
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(PEM_READ_LIMIT + 1)
+        return c2pa_manifest.read_pem_list(path), None
     except OSError as exc:
         return None, QCoreApplication.translate(
             "SettingsDialog", "The file cannot be read: {0}"
         ).format(exc.strerror or str(exc))
-    if len(data) > PEM_READ_LIMIT or _PEM_BEGIN not in data:
+    except c2pa_manifest.NotAPemList:
         return None, QCoreApplication.translate(
             "SettingsDialog", "The file is not a PEM list of certificates."
         )
-    return data, None
 
 
 class GeneralPage(QWidget):

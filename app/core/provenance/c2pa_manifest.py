@@ -77,6 +77,20 @@ def trust_list_path() -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+class NotAPemList(ValueError):
+    """A file given as a certificate list holds none, or is larger than one may be."""
+
+
+def read_pem_list(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a PEM certificate list (at most 4 MB read): OSError when the file cannot
+    be read, :class:`NotAPemList` when it is larger or holds no certificate."""
+    with open(path, "rb") as handle:
+        data = handle.read(_MAX_ANCHOR_BYTES + 1)
+    if len(data) > _MAX_ANCHOR_BYTES or _PEM_BEGIN.encode() not in data:
+        raise NotAPemList(f"{path} is not a PEM certificate list")
+    return data
+
+
 def load_trust_anchors(extra: str | CaseAnchors | None = None) -> tuple[str | None, list[str]]:
     """The PEM trust anchors to validate against: the user's C2PA trust list (see
     :func:`trust_list_path`), plus ``extra`` (per-case anchors from the user's settings, or
@@ -86,18 +100,14 @@ def load_trust_anchors(extra: str | CaseAnchors | None = None) -> tuple[str | No
     path = trust_list_path()
     if path:
         try:
-            with open(path, "rb") as handle:
-                data = handle.read(_MAX_ANCHOR_BYTES + 1)
+            parts.append(read_pem_list(path).decode("ascii", "replace"))
         except OSError as exc:
             problems.append(
                 f"C2PA trust list {path} could not be read ({exc.strerror or exc}); "
                 "no trust list was applied."
             )
-        else:
-            if len(data) > _MAX_ANCHOR_BYTES or _PEM_BEGIN.encode() not in data:
-                problems.append(f"C2PA trust list {path} is not a PEM certificate list; ignored.")
-            else:
-                parts.append(data.decode("ascii", "replace"))
+        except NotAPemList:
+            problems.append(f"C2PA trust list {path} is not a PEM certificate list; ignored.")
     if isinstance(extra, CaseAnchors):
         if extra.ignored_file:
             problems.append(
