@@ -60,6 +60,12 @@ def test_the_context_heads_sections_and_states_sources_in_the_bundles_languages(
     assert (
         _text(ctx.heading("appendix-custody")) == renderer.section_by_key["appendix-custody"].title
     )
+    for section in renderer.sections:  # one lookup of sections, shared by renderer and context
+        assert renderer.section_by_key[section.key] is ctx.section_by_key[section.key] is section
+        assert _text(renderer.heading(section.key)) == section.title
+    ex = renderer.bundle.exhibits[-1]
+    story = renderer.story_for(ex.key, PageRecorder())
+    assert _text(story[1:]) == _text(renderer.exhibit(ex))
     ex = next(e for e in renderer.bundle.exhibits if e.source_zh)
     if ctx.lang.zh:
         assert ctx.source_text(ex) == f"{ex.source}\n{ex.source_zh}"
