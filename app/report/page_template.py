@@ -54,14 +54,21 @@ def _parse(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _zone(offset: str) -> Any:
-    """The zone chosen in settings (an IANA name), else the offset recorded with the item."""
+def display_zone() -> ZoneInfo | None:
+    """The zone chosen in settings (an IANA name), or None; read once per bundle."""
     chosen = load_settings().get("display_timezone")
     if isinstance(chosen, str) and chosen not in ("", "local", "UTC"):
         try:
             return ZoneInfo(chosen)
         except (ZoneInfoNotFoundError, ValueError):
             pass
+    return None
+
+
+def _zone(offset: str, chosen: ZoneInfo | None) -> Any:
+    """The zone chosen in settings, else the offset recorded with the item."""
+    if chosen is not None:
+        return chosen
     try:
         sign = -1 if offset.startswith("-") else 1
         hours, minutes = offset.lstrip("+-").split(":")[:2]
@@ -70,13 +77,14 @@ def _zone(offset: str) -> Any:
         return UTC
 
 
-def capture_time(value: str | None, offset: str) -> str:
-    """``2025-03-01 08:00:00 UTC (16:00:00 +08:00)``."""
+def capture_time(value: str | None, offset: str, zone: ZoneInfo | None = None) -> str:
+    """``2025-03-01 08:00:00 UTC (16:00:00 +08:00)``; in ``zone`` (see :func:`display_zone`)
+    when one was chosen."""
     moment = _parse(value)
     if moment is None:
         return "—"
     utc = moment.astimezone(UTC)
-    local = moment.astimezone(_zone(offset))
+    local = moment.astimezone(_zone(offset, zone))
     zone_name = local.strftime("%z")
     zone_name = f"{zone_name[:3]}:{zone_name[3:]}" if zone_name else ""
     tz_label = getattr(local.tzinfo, "key", "")
@@ -124,7 +132,7 @@ def page_lines(
     operator = str(facts.get("operator") or (ex.items[0].item.operator if ex.items else "") or "")
     operator = operator or t("not recorded", "未记录")
     url = cap.final_url or cap.requested_url or "—"
-    when = capture_time(cap.started_at, offset)
+    when = capture_time(cap.started_at, offset, renderer.display_zone)
     lang = renderer.lang
     if lang.en and lang.zh:
         # both languages on two lines that fit the page: the labels paired, the values once

@@ -137,6 +137,8 @@ class Renderer:
         self.width = self.page_size[0] - 2 * MARGIN_X
         self.height = self.page_size[1] - MARGIN_TOP - MARGIN_BOTTOM
         self.layout_only = layout_only
+        # the page headers' zone, read from settings once for the bundle, not once per page
+        self.display_zone = page_template.display_zone()
         self.sections = self._sections()
         self.exhibit_by_key = {ex.key: ex for ex in self.bundle.exhibits}
         self.ctx = RenderContext(

@@ -282,3 +282,31 @@ def test_an_ocr_layer_lies_over_a_drawn_picture_and_a_damaged_one_does_not_stop_
     text = _drawn(EvidenceImage(damaged, 200, 150, text_layer=layer), damaged)
     assert "could not be drawn" in text and "Hello OCR words" not in text
     clear_decoded()
+
+
+def test_page_headers_read_the_chosen_zone_from_settings_once_per_bundle(
+    renderer: Renderer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.report import page_template
+
+    reads: list[int] = []
+
+    def settings() -> dict[str, Any]:
+        reads.append(1)
+        return {"display_timezone": "Asia/Tokyo"}
+
+    monkeypatch.setattr(page_template, "load_settings", settings)
+    tokyo = Renderer(renderer.bundle, renderer.objects, tmp_path)
+    assert len(reads) == 1
+    captures = [ex.key for ex in renderer.bundle.exhibits if ex.capture is not None]
+    assert captures
+    sections = captures * 3
+    spans = page_template.section_spans(sections)
+    for page in range(1, len(sections) + 1):
+        lines = page_template.page_lines(tokyo, sections, page, spans)
+        assert any("+09:00 Asia/Tokyo" in line for line in lines.header), lines
+    assert len(reads) == 1, "the settings were read again for a page"
+    monkeypatch.setattr(page_template, "load_settings", lambda: {})
+    plain = Renderer(renderer.bundle, renderer.objects, tmp_path)
+    header = page_template.page_lines(plain, sections, 1, spans).header
+    assert not any("Asia/Tokyo" in line for line in header), header
