@@ -100,8 +100,6 @@ __all__ = [
     "provenance_findings_text",
 ]
 
-_Recorder = PageRecorder  # the name the renderer's callers knew
-
 MAX_CHUNK_IMAGE_BYTES = 48 << 20
 MAX_CHUNK_SECTIONS = 40
 
