@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.config import load_settings
 from app.report.fonts import SANS, runs_width
+from app.report.pdf_styles import MARGIN_X
 
 if TYPE_CHECKING:
     from app.report.model import Exhibit
@@ -139,8 +140,6 @@ def page_lines(
         first = f"Captured URL / 取证网址：{url}"
         second = f"Captured / 取证时间 {when} · by / 操作人 {operator}"
         tool = f"{bundle.tool} (code SHA-256 / 程序代码SHA-256 {bundle.code_hash[:16]}…)"
-        from app.report.pdf import MARGIN_X
-
         room = renderer.page_size[0] - 2 * MARGIN_X
         if runs_width(f"{first} · {tool}", SANS, HEADER_PT) <= room:
             first = f"{first} · {tool}"
