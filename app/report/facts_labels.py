@@ -168,10 +168,12 @@ def format_value(value: Any, t: Callable[[str, str], str], archive_ref: str) -> 
         parts = []
         for k in sorted(value, key=str):
             v = value[k]
-            if _empty(v):
-                continue
-            shown = _scalar(v, t) if _is_scalar(v) else ", ".join(_scalar(x, t) for x in v)  # type: ignore[union-attr]
-            parts.append(f"{label(k, t)}: {shown}")
+            if _is_scalar(v):
+                shown = "" if _empty(v) else _scalar(v, t)
+            else:  # a short list: its empty values left out, as in a list of scalars
+                shown = ", ".join(_scalar(x, t) for x in v if not _empty(x))  # type: ignore[union-attr]
+            if shown:
+                parts.append(f"{label(k, t)}: {shown}")
         return "; ".join(parts) or None
     count = len(value) if isinstance(value, list | dict) else 1
     noun = ("entry" if count == 1 else "entries") if isinstance(value, list) else "details"

@@ -311,32 +311,34 @@ class EvidenceImage(Flowable):
         if self.placeholder:
             canv.rect(0, 0, self.img_width, self.img_height)
             return
+        size: tuple[int, int] | None = None  # the whole picture's pixels, once it is drawn
         try:
             if self.crop is None and self.passthrough is not None:
                 draw_passthrough(
                     canv, self.passthrough, self.key, 0, 0, self.img_width, self.img_height
                 )
+                size = (self.passthrough.width, self.passthrough.height)
             else:
-                image = _DECODED.get(self.path)
+                image = whole = _DECODED.get(self.path)
                 if self.crop is not None:
                     image = image.crop(self.crop)
                 canv.drawImage(
                     ImageReader(image), 0, 0, self.img_width, self.img_height, mask="auto"
                 )
+                size = whole.size
         except Exception as exc:  # a hostile or damaged image must not stop the bundle
             canv.rect(0, 0, self.img_width, self.img_height)
             canv.setFont(SANS, 8)
             message = f"This image could not be drawn ({type(exc).__name__}); see the native file."
             canv.drawString(6, self.img_height - 14, message[:120])
         canv.rect(0, 0, self.img_width, self.img_height)
-        if self.text_layer is not None and not self.placeholder:
-            self._draw_text_layer()
+        if self.text_layer is not None and size is not None:  # none over pixels not drawn
+            self._draw_text_layer(size)
 
-    def _draw_text_layer(self) -> None:
+    def _draw_text_layer(self, size: tuple[int, int]) -> None:
+        """The OCR lines over the drawn pixels; ``size`` is the whole picture's, in pixels."""
         from app.report.ocr_layer import draw_text_layer
 
-        with PILImage.open(self.path) as im:  # reads the header only
-            size = im.size
         crop = self.crop or (0, 0, size[0], size[1])
         draw_text_layer(self.canv, self.text_layer, self.img_width, self.img_height, crop)
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.config import load_settings
 from app.report.fonts import SANS, runs_width
+from app.report.pdf_styles import MARGIN_X
 
 if TYPE_CHECKING:
     from app.report.model import Exhibit
@@ -54,14 +55,21 @@ def _parse(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _zone(offset: str) -> Any:
-    """The zone chosen in settings (an IANA name), else the offset recorded with the item."""
+def display_zone() -> ZoneInfo | None:
+    """The zone chosen in settings (an IANA name), or None; read once per bundle."""
     chosen = load_settings().get("display_timezone")
     if isinstance(chosen, str) and chosen not in ("", "local", "UTC"):
         try:
             return ZoneInfo(chosen)
         except (ZoneInfoNotFoundError, ValueError):
             pass
+    return None
+
+
+def _zone(offset: str, chosen: ZoneInfo | None) -> Any:
+    """The zone chosen in settings, else the offset recorded with the item."""
+    if chosen is not None:
+        return chosen
     try:
         sign = -1 if offset.startswith("-") else 1
         hours, minutes = offset.lstrip("+-").split(":")[:2]
@@ -70,13 +78,14 @@ def _zone(offset: str) -> Any:
         return UTC
 
 
-def capture_time(value: str | None, offset: str) -> str:
-    """``2025-03-01 08:00:00 UTC (16:00:00 +08:00)``."""
+def capture_time(value: str | None, offset: str, zone: ZoneInfo | None = None) -> str:
+    """``2025-03-01 08:00:00 UTC (16:00:00 +08:00)``; in ``zone`` (see :func:`display_zone`)
+    when one was chosen."""
     moment = _parse(value)
     if moment is None:
         return "—"
     utc = moment.astimezone(UTC)
-    local = moment.astimezone(_zone(offset))
+    local = moment.astimezone(_zone(offset, zone))
     zone_name = local.strftime("%z")
     zone_name = f"{zone_name[:3]}:{zone_name[3:]}" if zone_name else ""
     tz_label = getattr(local.tzinfo, "key", "")
@@ -124,15 +133,13 @@ def page_lines(
     operator = str(facts.get("operator") or (ex.items[0].item.operator if ex.items else "") or "")
     operator = operator or t("not recorded", "未记录")
     url = cap.final_url or cap.requested_url or "—"
-    when = capture_time(cap.started_at, offset)
+    when = capture_time(cap.started_at, offset, renderer.display_zone)
     lang = renderer.lang
     if lang.en and lang.zh:
         # both languages on two lines that fit the page: the labels paired, the values once
         first = f"Captured URL / 取证网址：{url}"
         second = f"Captured / 取证时间 {when} · by / 操作人 {operator}"
         tool = f"{bundle.tool} (code SHA-256 / 程序代码SHA-256 {bundle.code_hash[:16]}…)"
-        from app.report.pdf import MARGIN_X
-
         room = renderer.page_size[0] - 2 * MARGIN_X
         if runs_width(f"{first} · {tool}", SANS, HEADER_PT) <= room:
             first = f"{first} · {tool}"

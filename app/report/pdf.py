@@ -100,8 +100,6 @@ __all__ = [
     "provenance_findings_text",
 ]
 
-_Recorder = PageRecorder  # the name the renderer's callers knew
-
 MAX_CHUNK_IMAGE_BYTES = 48 << 20
 MAX_CHUNK_SECTIONS = 40
 
@@ -137,8 +135,9 @@ class Renderer:
         self.width = self.page_size[0] - 2 * MARGIN_X
         self.height = self.page_size[1] - MARGIN_TOP - MARGIN_BOTTOM
         self.layout_only = layout_only
+        # the page headers' zone, read from settings once for the bundle, not once per page
+        self.display_zone = page_template.display_zone()
         self.sections = self._sections()
-        self.section_by_key = {s.key: s for s in self.sections}
         self.exhibit_by_key = {ex.key: ex for ex in self.bundle.exhibits}
         self.ctx = RenderContext(
             bundle,
@@ -150,6 +149,7 @@ class Renderer:
             layout_only,
             self.sections,
         )
+        self.section_by_key = self.ctx.section_by_key
         self.exhibits = ExhibitPages(self.ctx)
         self.appendices = AppendixPages(self.ctx)
 
@@ -247,7 +247,7 @@ class Renderer:
         elif key == "appendix-study-methods":
             story += study_section.methods(self)
         elif key.startswith(("exhibit-", "pdx-")):
-            story += self.exhibit(next(e for e in self.bundle.exhibits if e.key == key))
+            story += self.exhibit(self.exhibit_by_key[key])
         elif key == "appendix-environment":
             story += self.environment()
         elif key == "appendix-custody":
@@ -263,8 +263,7 @@ class Renderer:
         return story
 
     def heading(self, key: str) -> list[Flowable]:
-        section = self.section_by_key[key]
-        return [P(section.title, self.styles.h1)]
+        return self.ctx.heading(key)
 
     # summary ---------------------------------------------------------------------------------
 

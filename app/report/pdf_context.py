@@ -42,11 +42,14 @@ class RenderContext:
     height: float
     layout_only: bool = False
     sections: list[Section] = field(default_factory=list)
+    section_by_key: dict[str, Section] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.section_by_key = {s.key: s for s in self.sections}
 
     def heading(self, key: str) -> list[Flowable]:
         """The section's title as its page heading."""
-        section = next(s for s in self.sections if s.key == key)
-        return [P(section.title, self.styles.h1)]
+        return [P(self.section_by_key[key].title, self.styles.h1)]
 
     def source_text(self, ex: Exhibit) -> str:
         """证据来源 / Source: the Chinese wording where Chinese is printed, both when bilingual."""

@@ -172,6 +172,7 @@ def test_capture_exhibit_states_urls_times_ip_tls_hashes_and_tokens(bilingual: E
         "2025-03-01 08:00:00 UTC",
         "203.0.113.7",
         "lumagen.example",
+        "*.lumagen.example",  # the certificate's names: the host alone is already in the URL
         "Demo Issuing CA R1",
         "alice@lumagen",
         "TLS 1.3 / AES_128_GCM",

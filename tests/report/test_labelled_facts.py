@@ -147,6 +147,13 @@ def test_fact_rows_have_labels_in_each_language_and_no_empty_rows() -> None:
 def test_a_list_of_only_empty_values_gives_no_row() -> None:
     rows = fact_rows({"outputs": ["", None], "operator": "A"}, lambda e, z: e, "bundle.json")
     assert rows == [("Operator", "A")]
+    # ... and inside a small record: no "None", no label with nothing after it
+    rows = fact_rows(
+        {"dns": {"host": "h.example", "answers": [None, "203.0.113.7"], "cnames": ["", None]}},
+        lambda e, z: e,
+        "bundle.json",
+    )
+    assert rows == [("DNS answers", "Answers: 203.0.113.7; Host: h.example")]
 
 
 def _pages_with_images(pdf: Path) -> set[int]:

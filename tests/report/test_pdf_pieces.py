@@ -60,6 +60,12 @@ def test_the_context_heads_sections_and_states_sources_in_the_bundles_languages(
     assert (
         _text(ctx.heading("appendix-custody")) == renderer.section_by_key["appendix-custody"].title
     )
+    for section in renderer.sections:  # one lookup of sections, shared by renderer and context
+        assert renderer.section_by_key[section.key] is ctx.section_by_key[section.key] is section
+        assert _text(renderer.heading(section.key)) == section.title
+    ex = renderer.bundle.exhibits[-1]
+    story = renderer.story_for(ex.key, PageRecorder())
+    assert _text(story[1:]) == _text(renderer.exhibit(ex))
     ex = next(e for e in renderer.bundle.exhibits if e.source_zh)
     if ctx.lang.zh:
         assert ctx.source_text(ex) == f"{ex.source}\n{ex.source_zh}"
@@ -234,3 +240,73 @@ def test_custody_numbers_and_times_fit_their_columns() -> None:
     register_fonts()
     assert _fits("2026-12-07 22:52:27", CUSTODY_WIDTHS[1])
     assert _fits("100000", CUSTODY_WIDTHS[0]) and _fits("99999", CUSTODY_WIDTHS[4])
+
+
+def _drawn(image: EvidenceImage, path: Path) -> str:
+    """``image`` drawn alone on a page, and the page's text as pdftotext reads it."""
+    import subprocess
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdf = path.with_suffix(".pdf")
+    canvas = Canvas(str(pdf), invariant=1)
+    image.drawOn(canvas, 50, 300)
+    canvas.showPage()
+    canvas.save()
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_an_ocr_layer_lies_over_a_drawn_picture_and_a_damaged_one_does_not_stop_the_page(
+    tmp_path: Path,
+) -> None:
+    from PIL import Image
+
+    from app.core.ocr import OcrLine
+    from app.report.flowables import clear_decoded
+    from app.report.ocr_layer import TextLayer
+
+    layer = TextLayer((OcrLine("Hello OCR words", (10, 10, 200, 20), 95.0),), "t", "1", 1, 1)
+    good = tmp_path / "good.png"
+    Image.new("RGB", (400, 300), "white").save(good)
+    clear_decoded()
+    assert "Hello OCR words" in _drawn(EvidenceImage(good, 200, 150, text_layer=layer), good)
+    cropped = EvidenceImage(good, 200, 75, crop=(0, 0, 400, 150), text_layer=layer)
+    assert "Hello OCR words" in _drawn(cropped, tmp_path / "cropped.png")
+    below = EvidenceImage(good, 200, 75, crop=(0, 150, 400, 300), text_layer=layer)
+    assert "Hello OCR words" not in _drawn(below, tmp_path / "below.png")
+    damaged = tmp_path / "damaged.png"
+    damaged.write_bytes(b"\x89PNG\r\n\x1a\n" + b"not a picture" * 20)
+    clear_decoded()
+    text = _drawn(EvidenceImage(damaged, 200, 150, text_layer=layer), damaged)
+    assert "could not be drawn" in text and "Hello OCR words" not in text
+    clear_decoded()
+
+
+def test_page_headers_read_the_chosen_zone_from_settings_once_per_bundle(
+    renderer: Renderer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.report import page_template
+
+    reads: list[int] = []
+
+    def settings() -> dict[str, Any]:
+        reads.append(1)
+        return {"display_timezone": "Asia/Tokyo"}
+
+    monkeypatch.setattr(page_template, "load_settings", settings)
+    tokyo = Renderer(renderer.bundle, renderer.objects, tmp_path)
+    assert len(reads) == 1
+    captures = [ex.key for ex in renderer.bundle.exhibits if ex.capture is not None]
+    assert captures
+    sections = captures * 3
+    spans = page_template.section_spans(sections)
+    for page in range(1, len(sections) + 1):
+        lines = page_template.page_lines(tokyo, sections, page, spans)
+        assert any("+09:00 Asia/Tokyo" in line for line in lines.header), lines
+    assert len(reads) == 1, "the settings were read again for a page"
+    monkeypatch.setattr(page_template, "load_settings", lambda: {})
+    plain = Renderer(renderer.bundle, renderer.objects, tmp_path)
+    header = page_template.page_lines(plain, sections, 1, spans).header
+    assert not any("Asia/Tokyo" in line for line in header), header
