@@ -87,15 +87,17 @@ def band_text(band: str, score: Any, t: T) -> str:
     en_band, zh_band = names.get(band, (band, band))
     score_en = f"score {s:.2f}; " if s is not None else ""
     score_zh = f"得分{s:.2f}；" if s is not None else ""
+    cal = scoring.CALIBRATION_SET
     return t(
         f"Proofshot's classification “{en_band}” ({score_en}“high” from {scoring.HIGH_AT:.2f}, "
         f"“medium” from {scoring.MEDIUM_AT:.2f}). The thresholds were chosen on the tool's "
-        "synthetic calibration set (60 works, 270 altered copies, 60 unrelated images; 6,600 "
-        f"compared pairs), on which no unrelated pair reached {scoring.HIGH_AT:.2f}.",
+        f"synthetic calibration set ({cal['works']} works, {cal['copies']} altered copies, "
+        f"{cal['unrelated']} unrelated images; {cal['pairs']:,} compared pairs), on which no "
+        f"unrelated pair reached {scoring.HIGH_AT:.2f}.",
         f"Proofshot的分级为“{zh_band}”（{score_zh}不低于{scoring.HIGH_AT:.2f}为“高”，"
-        f"不低于{scoring.MEDIUM_AT:.2f}为“中”）。阈值依据本工具的合成校准集确定（60件作品、"
-        f"270件改动副本、60张无关图片，共6,600对比对），该校准集中无关图片对的得分均未达到"
-        f"{scoring.HIGH_AT:.2f}。",
+        f"不低于{scoring.MEDIUM_AT:.2f}为“中”）。阈值依据本工具的合成校准集确定（{cal['works']}件作品、"
+        f"{cal['copies']}件改动副本、{cal['unrelated']}张无关图片，共{cal['pairs']:,}对比对），"
+        f"该校准集中无关图片对的得分均未达到{scoring.HIGH_AT:.2f}。",
     ) + _band_disagreement(band, s, names, t)
 
 

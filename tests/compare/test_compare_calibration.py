@@ -141,3 +141,17 @@ def test_high_threshold_sits_above_every_unrelated_pair(records) -> None:
 def test_report_reads_as_lines(report: Report) -> None:
     text = "\n".join(report.lines())
     assert "precision" in text and "recall crop" in text and "hard tier recall" in text
+
+
+def test_the_calibration_figures_a_report_prints_are_the_documented_sets() -> None:
+    """The band's sentence on paper states the set it was chosen on: the defaults, counted."""
+    from app.compare.scoring import CALIBRATION_SET
+
+    documented = CalibrationConfig()
+    copies = documented.copied * len(TRANSFORMS)
+    assert {
+        "works": documented.works,
+        "copies": copies,
+        "unrelated": documented.unrelated,
+        "pairs": (copies + documented.unrelated) * documented.shortlist,
+    } == CALIBRATION_SET
