@@ -176,7 +176,10 @@ def format_value(value: Any, t: Callable[[str, str], str], archive_ref: str) -> 
                 parts.append(f"{label(k, t)}: {shown}")
         return "; ".join(parts) or None
     count = len(value) if isinstance(value, list | dict) else 1
-    noun = ("entry" if count == 1 else "entries") if isinstance(value, list) else "details"
+    if isinstance(value, list):
+        noun = "entry" if count == 1 else "entries"
+    else:  # a record: its count is of its named fields
+        noun = "field" if count == 1 else "fields"
     return t(
         f"{count} {noun}, recorded in full in {archive_ref}",
         f"共{count}项，完整内容见{archive_ref}",

@@ -228,4 +228,7 @@ def test_chart_purposes_name_the_work_whole(bundle: tuple[str, Path, list[str]])
 
 def test_a_small_record_holding_records_is_summarised_not_printed_raw() -> None:
     rows = fact_rows({"tls": {"chain": [{"naturalHeight": 3}]}}, lambda e, z: e, "bundle.json")
-    assert rows == [("TLS certificate", "1 details, recorded in full in bundle.json")]
+    assert rows == [("TLS certificate", "1 field, recorded in full in bundle.json")]
+    nested = {"a": [{"x": 1}], "b": [{"y": 2}]}
+    rows = fact_rows({"tls": nested}, lambda e, z: e, "bundle.json")
+    assert rows == [("TLS certificate", "2 fields, recorded in full in bundle.json")]
