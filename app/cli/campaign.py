@@ -42,6 +42,7 @@ from app.capture.campaigns.store import get_campaign, latest_campaign
 from app.cli.common import EXIT_OK, AddCommand, Handler, _operator, open_writable_if_possible
 from app.console import StderrProgress, cancel_on_sigint, print_json
 from app.core.case import Case
+from app.core.digests import read_capped
 from app.core.errors import ProofshotError
 
 EXIT_STOPPED = 11
@@ -67,7 +68,7 @@ def _profile_config(path: str | None) -> dict[str, Any] | None:
     if not path:
         return None
     try:
-        data = json.loads(Path(path).read_text("utf-8"))
+        data = json.loads(read_capped(path, 1 << 20).decode("utf-8"))
     except (OSError, ValueError) as exc:
         raise ProfileError(
             f"The profile configuration {path} cannot be read as JSON ({exc})."

@@ -136,6 +136,26 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
     return handle
 
 
+def read_capped(path: str | os.PathLike[str], limit: int, *, follow_symlinks: bool = True) -> bytes:
+    """The whole of a small file, refused (``OSError`` EFBIG) once it holds over ``limit`` bytes.
+
+    For files a person hands the app (a protocol, a prompt list, an answers file): a file that
+    claims to be one but is a multi-gigabyte blob or ``/dev/zero`` costs ``limit`` bytes of
+    memory, never the whole of it. Only regular files are read (a FIFO or device is refused).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", os.fsdecode(path))
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", os.fsdecode(path))
+    return data
+
+
 def _open_binary(path: str | os.PathLike[str], *, follow_symlinks: bool) -> BinaryIO:
     return open(path, "rb") if follow_symlinks else open_regular(path)
 

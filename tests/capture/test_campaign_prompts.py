@@ -73,3 +73,27 @@ def test_a_file_with_only_comments_is_refused() -> None:
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(PromptFileError, match="cannot be read"):
         load_prompts(tmp_path / "nope.txt")
+
+
+def test_operator_files_over_their_size_are_refused_by_name(tmp_path: Path) -> None:
+    """A prompt list, study protocol or answers file that is really a huge blob is refused with
+    a sentence naming the file, after reading no more than its limit."""
+    from app.capture.campaigns import prompts
+    from app.capture.study.protocol import MAX_PROTOCOL_BYTES, ProtocolError, load_protocol
+    from app.capture.study.review import MAX_ANSWERS_BYTES, AnswersFileError, load_answers
+
+    def blob(name: str, size: int) -> Path:
+        path = tmp_path / name
+        with open(path, "wb") as f:
+            f.truncate(size)
+        return path
+
+    big = blob("prompts.txt", prompts.MAX_PROMPT_FILE_BYTES + 1)
+    with pytest.raises(PromptFileError, match=r"prompts\.txt cannot be read \(larger than"):
+        load_prompts(big)
+    big = blob("study.toml", MAX_PROTOCOL_BYTES + 1)
+    with pytest.raises(ProtocolError, match=r"study\.toml cannot be read \(larger than"):
+        load_protocol(big)
+    big = blob("answers.json", MAX_ANSWERS_BYTES + 1)
+    with pytest.raises(AnswersFileError, match=r"answers\.json cannot be read \(larger than"):
+        load_answers(None, None, big)  # type: ignore[arg-type]

@@ -101,3 +101,54 @@ def test_sha256_stream_hands_each_chunk_to_its_sink_and_copy_refuses_a_symlink(t
     with pytest.raises(OSError):
         sha256_copy(link, tmp_path / "copy", follow_symlinks=False)
     assert not (tmp_path / "copy").exists()  # refused before anything is written
+
+
+def test_read_capped_reads_a_small_file_whole(tmp_path) -> None:
+    from app.core.digests import read_capped
+
+    path = tmp_path / "small.toml"
+    path.write_bytes(b"x" * 100)
+    assert read_capped(path, 100) == b"x" * 100
+
+
+def test_read_capped_refuses_a_file_over_its_limit_without_reading_it_all(tmp_path) -> None:
+    import errno
+
+    import pytest
+
+    from app.core.digests import read_capped
+
+    path = tmp_path / "big.json"
+    with open(path, "wb") as f:  # sparse: 4 GiB on paper, read only to the limit
+        f.truncate(4 << 30)
+    with pytest.raises(OSError) as info:
+        read_capped(path, 1024)
+    assert info.value.errno == errno.EFBIG
+    assert "1,024 bytes" in str(info.value.strerror)
+
+
+def test_read_capped_refuses_a_fifo_and_a_device_without_hanging(tmp_path) -> None:
+    import os
+
+    import pytest
+
+    from app.core.digests import read_capped
+
+    fifo = tmp_path / "answers.json"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="not a regular file"):
+        read_capped(fifo, 1024)
+    with pytest.raises(OSError, match="not a regular file"):
+        read_capped("/dev/zero", 1024)
+
+
+def test_read_capped_follows_a_symlink_only_when_asked(tmp_path) -> None:
+    import pytest
+
+    from app.core.digests import read_capped
+
+    (tmp_path / "real.toml").write_bytes(b"a = 1\n")
+    (tmp_path / "link.toml").symlink_to(tmp_path / "real.toml")
+    assert read_capped(tmp_path / "link.toml", 64) == b"a = 1\n"
+    with pytest.raises(OSError):
+        read_capped(tmp_path / "link.toml", 64, follow_symlinks=False)

@@ -21,11 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.core.digests import read_capped
 from app.core.errors import ProofshotError
 
 MAX_PROMPTS = 100_000
 _LINE_END = re.compile(r"\r\n|\n|\r")
 MAX_PROMPT_CHARS = 32_000
+# The file itself: 64 MiB holds 100,000 prompts of 160 CJK characters each, twice over.
+MAX_PROMPT_FILE_BYTES = 64 << 20
 
 
 class PromptFileError(ProofshotError):
@@ -143,7 +146,7 @@ def parse_prompts(data: bytes, name: str, file_format: str | None = None) -> Pro
 def load_prompts(path: Path | str, file_format: str | None = None) -> PromptList:
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_capped(path, MAX_PROMPT_FILE_BYTES)
     except OSError as exc:
         raise PromptFileError(
             f"The prompt file {path} cannot be read ({exc.strerror or exc})."

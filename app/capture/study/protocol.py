@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.canonical import canonical_json
+from app.core.digests import read_capped
 from app.core.errors import ProofshotError
 
 ARMS = ("named", "descriptive", "control")
@@ -279,10 +280,13 @@ def parse_protocol(data: bytes, name: str = "protocol.toml") -> Protocol:
     )
 
 
+MAX_PROTOCOL_BYTES = 1 << 20  # a protocol is a page of TOML; a megabyte is far beyond any
+
+
 def load_protocol(path: Path | str) -> tuple[Protocol, bytes]:
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_capped(path, MAX_PROTOCOL_BYTES)
     except OSError as exc:
         raise ProtocolError(f"The protocol {path} cannot be read ({exc.strerror or exc}).") from exc
     return parse_protocol(data, path.name), data

@@ -22,6 +22,7 @@ from app.capture.study.protocol import ANSWERS
 from app.capture.study.study import Study, StudyStateError, protocol_versions, study_runs
 from app.core.canonical import canonical_json
 from app.core.case import Case
+from app.core.digests import read_capped
 from app.core.errors import ProofshotError
 
 
@@ -147,12 +148,19 @@ def record_reviews(
     return len(rows)
 
 
+MAX_ANSWERS_BYTES = 16 << 20  # one short answer and note per blinded output
+
+
 def load_answers(case: Case, study: Study, path: Path) -> tuple[str, list[tuple[int, str, str]]]:
     """Read a scripted review: ``{"reviewer": "...", "answers": [{"output": LABEL-or-SHA256,
     "answer": "similar|not_similar|unsure", "note": "..."}]}``."""
     try:
-        doc = json.loads(Path(path).read_text("utf-8"))
-    except (OSError, ValueError) as exc:
+        doc = json.loads(read_capped(path, MAX_ANSWERS_BYTES).decode("utf-8"))
+    except OSError as exc:
+        raise AnswersFileError(
+            f"The answers file {path} cannot be read ({exc.strerror or exc})."
+        ) from exc
+    except ValueError as exc:
         raise AnswersFileError(f"The answers file {path} cannot be read as JSON ({exc}).") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("answers"), list):
         raise AnswersFileError(f"The answers file {path} needs 'reviewer' and an 'answers' list.")
