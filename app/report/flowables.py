@@ -231,6 +231,16 @@ class PageRecorder:
         self.pages.append(self.current)
 
 
+# A picture is decoded whole to be drawn: 120 MP is a full-page screenshot 1,280 px wide and
+# over 90,000 px tall (about 480 MB as RGBA). Beyond it the header is read and the picture is
+# not decoded, so a planted decompression bomb costs a header read, not the machine's memory.
+MAX_DRAW_PIXELS = 120_000_000
+
+
+class ImageTooLarge(ValueError):
+    """The picture's header declares more pixels than a bundle page will decode."""
+
+
 class _DecodedCache:
     """Slices of one tall screenshot are drawn in a row; decode it once, not once per slice."""
 
@@ -244,6 +254,8 @@ class _DecodedCache:
             if self.path != path or self.image is None:
                 self.image = None
                 with PILImage.open(path) as img:
+                    if img.width * img.height > MAX_DRAW_PIXELS:
+                        raise ImageTooLarge(f"{img.width} × {img.height} px")
                     img.load()
                     self.image = (
                         img.convert("RGBA") if "A" in img.getbands() else img.convert("RGB")
@@ -288,8 +300,10 @@ class EvidenceImage(Flowable):
         placeholder: bool = False,
         styles: Styles | None = None,
         text_layer: Any = None,
+        t: Callable[[str, str], str] | None = None,
     ) -> None:
         super().__init__()
+        self.t = t or (lambda en, zh: en)  # the bundle's languages, for the could-not-draw note
         self.text_layer = text_layer  # an ocr_layer.TextLayer drawn invisibly over the image
         self.path = path
         self.img_width = width
@@ -328,9 +342,12 @@ class EvidenceImage(Flowable):
                 size = whole.size
         except Exception as exc:  # a hostile or damaged image must not stop the bundle
             canv.rect(0, 0, self.img_width, self.img_height)
-            canv.setFont(SANS, 8)
-            message = f"This image could not be drawn ({type(exc).__name__}); see the native file."
-            canv.drawString(6, self.img_height - 14, message[:120])
+            why = str(exc) if isinstance(exc, ImageTooLarge) else type(exc).__name__
+            message = self.t(
+                f"This image could not be drawn ({why}); see the native file.",
+                f"此图像无法绘制（{why}），请查看原始文件。",
+            )
+            draw_runs(canv, 6, self.img_height - 14, message[:120], SANS, 8)
         canv.rect(0, 0, self.img_width, self.img_height)
         if self.text_layer is not None and size is not None:  # none over pixels not drawn
             self._draw_text_layer(size)

@@ -67,7 +67,7 @@ class ExhibitPages(Pages):
             self.width,
             self.height * 0.6,
             lambda path, w, h, box: EvidenceImage(
-                path, w, h, crop=box, placeholder=self.layout_only, styles=s
+                path, w, h, crop=box, placeholder=self.layout_only, styles=s, t=t
             ),
             lambda text, style: P(text, getattr(s, style)),
             t,
@@ -419,6 +419,7 @@ class ExhibitPictures(Pages):
             placeholder=self.layout_only,
             styles=self.styles,
             text_layer=self.bundle.ocr.get(item.id),
+            t=self.lang.t,
             **options,
         )
 

@@ -310,3 +310,32 @@ def test_page_headers_read_the_chosen_zone_from_settings_once_per_bundle(
     plain = Renderer(renderer.bundle, renderer.objects, tmp_path)
     header = page_template.page_lines(plain, sections, 1, spans).header
     assert not any("Asia/Tokyo" in line for line in header), header
+
+
+def test_a_picture_declaring_too_many_pixels_is_not_decoded_and_the_note_says_why(
+    tmp_path: Path,
+) -> None:
+    """A decompression bomb in the case (12,000 × 12,000 px of one colour, a few KB on disk,
+    below Pillow's own bomb limit) costs a header read: the page shows a note with its size in
+    the bundle's language."""
+    import resource
+
+    from PIL import Image
+
+    from app.report.flowables import MAX_DRAW_PIXELS, clear_decoded
+
+    bomb = tmp_path / "bomb.png"
+    Image.MAX_IMAGE_PIXELS = None  # only to write the bomb; restored below
+    try:
+        Image.new("1", (12_000, 12_000)).save(bomb, optimize=True)
+    finally:
+        Image.MAX_IMAGE_PIXELS = 89_478_485
+    assert 2 * 89_478_485 > 12_000 * 12_000 > MAX_DRAW_PIXELS and bomb.stat().st_size < 5_000_000
+    clear_decoded()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    zh = EvidenceImage(bomb, 200, 150, t=lambda en, zh: zh)
+    text = _drawn(zh, tmp_path / "zh.png")
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert "此图像无法绘制（12000 × 12000 px）" in text.replace("\n", "")
+    assert grown_mb < 200  # decoded as RGB it would be 432 MB
+    clear_decoded()
