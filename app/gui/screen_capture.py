@@ -285,19 +285,21 @@ class CaptureDialog(QDialog):
         self.warning = QLabel(self)
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #a50e0e")
+        warnings = []  # each fact that applies is stated; one never hides another
+        if grab.facts.get("window_fallback"):
+            warnings.append(
+                self.tr(
+                    "The window in front could not be identified on this system, so the whole screen was captured."
+                )
+            )
         if grab.looks_blank:
-            self.warning.setText(
+            warnings.append(
                 self.tr(
                     "The capture is entirely black: this desktop may not allow applications to "
                     "capture the screen (Wayland does this). Use the system screenshot tool and import the file instead."
                 )
             )
-        elif grab.facts.get("window_fallback"):
-            self.warning.setText(
-                self.tr(
-                    "The window in front could not be identified on this system, so the whole screen was captured."
-                )
-            )
+        self.warning.setText(" ".join(warnings))
         self.warning.setVisible(bool(self.warning.text()))
         self.prompt = QPlainTextEdit(self)
         self.prompt.setObjectName("capturePrompt")

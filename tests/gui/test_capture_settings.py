@@ -97,6 +97,26 @@ def test_window_capture_falls_back_to_full_screen_where_the_front_window_is_unkn
     dialog.reject()
 
 
+@pytest.mark.parametrize("black", [True, False])
+def test_capture_dialog_states_every_warning_that_applies(qtbot: QtBot, black: bool) -> None:
+    """A black grab of an unidentified window says both facts: neither hides the other."""
+    from PySide6.QtGui import QColor, QImage
+
+    from app.gui.screen_capture import CaptureDialog
+
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(QColor("black" if black else "white"))
+    dialog = CaptureDialog(Grab(image, "window", {"window_fallback": True}))
+    qtbot.addWidget(dialog)
+    text = dialog.warning.text()
+    assert "whole screen was captured" in text
+    assert ("entirely black" in text) is black
+    plain = CaptureDialog(Grab(image, "window", {}))
+    qtbot.addWidget(plain)
+    assert ("entirely black" in plain.warning.text()) is black
+    assert "whole screen" not in plain.warning.text()
+
+
 def test_crop_region_is_clamped_to_the_grabbed_image(qtbot: QtBot) -> None:
     full = grab_full_screen()
     region = crop_region(full, QRect(-10, -10, 50, 40))
