@@ -35,7 +35,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from PIL import Image
 
 PATTERNS = ("blob-canvas", "blob-img", "hf", "poll", "sse", "ws", "data-url", "avif")
@@ -169,6 +169,7 @@ class Zoo:
         self._jobs: dict[str, dict[str, Any]] = {}
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
+        self._sockets: set[web.WebSocketResponse] = set()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self.logo = make_image("PNG", 120)
         self.thumbs = [make_image("PNG", 80) for _ in range(3)]
@@ -209,6 +210,7 @@ class Zoo:
         ):
             app.router.add_post(name, handler)
         app.router.add_get("/api/jobs/{job}", self._api_job_status)
+        app.on_shutdown.append(self._close_sockets)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self.ssl_context)
@@ -217,6 +219,11 @@ class Zoo:
         self.port = server.sockets[0].getsockname()[1]
         scheme = "https" if self.ssl_context else "http"
         self.url = f"{scheme}://127.0.0.1:{self.port}"
+
+    async def _close_sockets(self, app: web.Application) -> None:
+        """Say goodbye on every open WebSocket, so shutting down waits for no handler."""
+        for ws in list(self._sockets):
+            await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -327,6 +334,14 @@ class Zoo:
     async def _ws(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
+        self._sockets.add(ws)
+        try:
+            await self._ws_session(ws)
+        finally:
+            self._sockets.discard(ws)
+        return ws
+
+    async def _ws_session(self, ws: web.WebSocketResponse) -> None:
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
                 continue
@@ -337,7 +352,6 @@ class Zoo:
             await asyncio.sleep(0.3)
             urls = [self._new_blob(prompt, "PNG", "png", "image/png", "/media/") for _ in (0, 1)]
             await ws.send_str(json.dumps({"type": "delta", "images": urls}))
-        return ws
 
     async def _api_data_url(self, request: web.Request) -> web.Response:
         prompt = await self._prompt(request)
