@@ -31,6 +31,7 @@ import json
 import os
 import ssl
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -225,6 +226,16 @@ class Zoo:
         for ws in list(self._sockets):
             await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
 
+    async def images_served(self, prompt: str, count: int, limit: float = 10.0) -> None:
+        """Return once ``count`` images were served for ``prompt`` and had time to arrive
+        (or after ``limit`` seconds: the test's check then names what is missing).
+
+        Polled, because this server may run on another thread's loop than the caller's."""
+        deadline = time.monotonic() + limit
+        while len(self.truth.images.get(prompt, ())) < count and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.25)  # each is sent 0.05 s after it is counted; then it travels
+
     # -- helpers ------------------------------------------------------------------------------
 
     def _new_blob(self, prompt: str, fmt: str, ext: str, media: str, prefix: str = "/gen/") -> str:
@@ -326,7 +337,7 @@ class Zoo:
             chunk = {"choices": [{"delta": {"content": text[start : start + 5]}}]}
             await resp.write(f"data: {json.dumps(chunk)}\n\n".encode())
             await asyncio.sleep(0.02)
-        await asyncio.sleep(0.8)  # the images load while the stream is still open
+        await cdn.images_served(prompt, len(urls))  # they load while the stream is still open
         await resp.write(b"data: [DONE]\n\n")
         await resp.write_eof()
         return resp
