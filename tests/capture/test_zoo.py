@@ -133,7 +133,7 @@ def test_zoo_pattern_binds_exactly_the_servers_images_to_each_prompt(
 ) -> None:
     result = tab.run(
         lambda: run_script(
-            tab.client, tab.session, f"{zoo.url}/{pattern}/", two_prompts(), settle=1.0
+            tab.client, tab.session, f"{zoo.url}/{pattern}/", two_prompts(), settle=0.5
         ),
         timeout=180,
     )
@@ -248,7 +248,7 @@ def test_zoo_over_tls_on_loopback_binds_with_the_connections_tls_facts(
         assert site.url.startswith("https://127.0.0.1:")
         result = tab.run(
             lambda: run_script(
-                tab.client, tab.session, f"{site.url}/{pattern}/", two_prompts(), settle=1.0
+                tab.client, tab.session, f"{site.url}/{pattern}/", two_prompts(), settle=0.5
             ),
             timeout=180,
         )
