@@ -247,6 +247,7 @@ def test_a_campaign_killed_mid_run_resumes_without_repeating_finished_tries(
     finished_at_kill = count_tries(case_path)
     assert 4 <= finished_at_kill < 40
     asked_before = len(server.generation_requests())
+    server.delay = 0  # slow only so that the kill lands mid-run; the resumed run need not be
 
     os.environ["CAMPAIGN_KEY"] = KEY
     try:
@@ -279,6 +280,7 @@ def test_ctrl_c_pauses_the_run_and_the_same_command_continues(
     assert "Paused with" in out and "Pausing" in err
     paused_at = count_tries(case_path)
     assert 2 <= paused_at < 40
+    server.delay = 0  # slow only so that Ctrl-C lands mid-run; the continued run need not be
     again = _spawn(args)
     out, err = again.communicate(timeout=120)
     assert again.returncode == 0, err
