@@ -242,8 +242,10 @@ def test_an_image_that_failed_is_not_read_again_by_every_later_edit(
     qtbot.waitUntil(lambda: bool(outcomes), timeout=30000)
     assert len(reads) == 1 and list(outcomes[0].failed) == [1]  # type: ignore[attr-defined]
     wait_idle(qtbot, window)
-    window.session.changed.emit(None)  # a later edit: the unreadable image is left alone
-    qtbot.wait(SETTLE_MS * 3)
+    # A later edit: the unreadable image is left alone. The automatic run is decided when the
+    # settle timer fires (its slot runs before this wait's), so that is waited for, not a guess.
+    with qtbot.waitSignal(window.ocr._settle.timeout, timeout=SETTLE_MS * 10):
+        window.session.changed.emit(None)
     assert len(reads) == 1 and len(outcomes) == 1 and not window.ocr.running
     assert window.ocr.start()  # by hand it is tried again
     qtbot.waitUntil(lambda: len(outcomes) == 2, timeout=30000)
@@ -260,6 +262,6 @@ def test_an_image_that_failed_is_not_read_again_by_every_later_edit(
     assert window.ocr.start([1])
     qtbot.waitUntil(lambda: len(outcomes) == 3, timeout=10000)
     window.ocr._given_up.clear()  # only the refused engine keeps the automatic run off now
-    window.session.changed.emit(None)
-    qtbot.wait(SETTLE_MS * 3)
+    with qtbot.waitSignal(window.ocr._settle.timeout, timeout=SETTLE_MS * 10):
+        window.session.changed.emit(None)
     assert asked == [1] and len(outcomes) == 3 and not window.ocr.running
