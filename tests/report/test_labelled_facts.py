@@ -3,6 +3,7 @@ record key path (``images[0].naturalHeight``) and no identifier split by a line 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -42,9 +43,17 @@ RAW_KEYS = ("naturalHeight", "naturalWidth", "page_submits", "licence_chain", "e
 
 
 def _texts(pdf: Path) -> list[str]:
-    out = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True)
+    """``pdftotext -raw`` of ``pdf``, one string a page: read once per file state (the
+    module's bundles are read by several tests each, and never change)."""
+    stat = pdf.stat()
+    return list(_pdftotext_raw(str(pdf), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=16)
+def _pdftotext_raw(pdf: str, _mtime_ns: int, _size: int) -> tuple[str, ...]:
+    out = subprocess.run(["pdftotext", "-raw", pdf, "-"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    return out.stdout.split("\f")
+    return tuple(out.stdout.split("\f"))
 
 
 @pytest.fixture(
