@@ -118,9 +118,10 @@ def test_a_failing_tsa_leaves_items_pending_with_a_logged_reason(
     tmp_path: Path, tsa_server: TsaServer, mode: str, reason: str
 ) -> None:
     tsa_server.mode = mode
+    timeout = 0.5 if mode == "hang" else 1.5  # the hanging TSA's limit is waited out in full
     with _case_with_items(tmp_path) as case:
         outcome = attest.attest_pending(
-            case, [_cfg(tsa_server, timeout=1.5)], ca_pems=[tsa_server.ca_pem]
+            case, [_cfg(tsa_server, timeout=timeout)], ca_pems=[tsa_server.ca_pem]
         )
         assert outcome.tokens == [] and outcome.pending == 3
         assert re.search(reason, outcome.failures[0]["reason"], re.IGNORECASE), outcome.failures

@@ -284,7 +284,7 @@ def test_gradio_predict_without_data_is_422(site: DemoSite) -> None:
 
 
 def test_hang_sends_headers_and_part_of_the_body_then_stalls(site: DemoSite) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=1.0)
+    conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=0.5)  # waited out below
     conn.request("GET", "/hang")
     resp = conn.getresponse()
     assert resp.status == 200
