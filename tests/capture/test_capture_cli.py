@@ -53,7 +53,7 @@ def test_headless_capture_records_the_prompt_and_the_served_outputs(
         "--wait-for",
         "#results img",
         "--settle",
-        "1",
+        "0.5",  # network quiet after the wait-for step (which already saw the result)
         "--json",
     )
     assert done.returncode == 0, done.stderr[-3000:]

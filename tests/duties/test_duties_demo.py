@@ -56,7 +56,7 @@ def generate(site: DemoSite, case: Path, prompt: str, wait_for: str) -> dict[str
         "--wait-for",
         wait_for,
         "--settle",
-        "1",
+        "0.5",  # network quiet after the wait-for step (which already saw the result)
         "--json",
     )
     assert done.returncode in (0, 2), done.stderr[-3000:]

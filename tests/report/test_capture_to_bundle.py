@@ -67,7 +67,7 @@ def capture_demo(case_path: Path, url: str, prompt: str = PROMPT) -> dict:
             "--wait-for",
             "#results img",
             "--settle",
-            "1",
+            "0.5",  # network quiet after the wait-for step (which already saw the result)
             "--json",
         ),
         cwd=REPO,
