@@ -119,7 +119,7 @@ async function generate(p) {
     "poll": """
 async function generate(p) {
   var r = await post('/api/jobs', {prompt: p}); var j = await r.json();
-  while (true) { await new Promise(function (ok) { setTimeout(ok, 300); });
+  while (true) { await new Promise(function (ok) { setTimeout(ok, 100); });
     var s = await (await fetch('/api/jobs/' + j.job_id)).json();
     if (s.status === 'done') { for (var u of s.output.images) { await show(u); }
       for (var t of s.related) { await show(t.thumbnail); } done(); return; } } }""",
