@@ -7,6 +7,7 @@ own import path. The attester asks the TSA in the worker pool and stores through
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -100,6 +101,8 @@ class HangingTsa:
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/tsa"
         self.connections: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._closed = False
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
 
@@ -109,12 +112,27 @@ class HangingTsa:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
-            self.connections.append(conn)
+            with self._lock:
+                if self._closed:
+                    conn.close()
+                    return
+                self.connections.append(conn)
 
     def close(self) -> None:
+        """Drop every held request, and refuse later ones at once.
+
+        Closing the listening socket alone would not do: the thread blocked in ``accept()``
+        keeps it listening, so the next request would be accepted and hang until its timeout.
+        ``shutdown()`` wakes that thread and stops the listening."""
+        with self._lock:
+            self._closed = True
+            held = list(self.connections)
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()
-        for conn in self.connections:
+        for conn in held:
             conn.close()
+        self._thread.join(5)
 
 
 def test_an_edit_made_while_the_tsa_hangs_is_stored_at_once(
