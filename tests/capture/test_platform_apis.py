@@ -25,7 +25,12 @@ def test_gradio_data_array_prompt_is_bound_to_the_images_it_named(
     steps = [Step("fill", "#prompt", PROMPT), Step("click", "#generate")]
     result = tab.run(
         lambda: run_script(
-            tab.client, tab.session, demo_site.url + "/gradio", steps, wait_for="#results img"
+            tab.client,
+            tab.session,
+            demo_site.url + "/gradio",
+            steps,
+            wait_for="#results img",
+            settle=0.5,  # after the wait-for, as the other captures here; not the default 1 s
         ),
         timeout=120,
     )
