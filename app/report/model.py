@@ -40,10 +40,7 @@ from app.core.records import (
 )
 from app.core.rows import named_row
 from app.report import exhibit_register, study_section
-
-PROFILES = ("filing", "archive", "both")
-LANGS = ("en", "zh", "en+zh")
-PAPERS = ("letter", "a4")
+from app.report.choices import LANGS, PAPERS, PROFILES  # defined apart for the CLI (see there)
 
 COVER_KEYS = (
     "caption",
