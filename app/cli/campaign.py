@@ -19,12 +19,15 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.capture.campaign_names import PROFILE_NAMES
 from app.cli.common import EXIT_OK, AddCommand, Handler, _operator, open_writable_if_possible
 from app.console import StderrProgress, cancel_on_sigint, print_json
 from app.core.errors import ProofshotError
+
+if TYPE_CHECKING:
+    from app.capture.campaigns.settings import RunResult
 
 EXIT_STOPPED = 11
 EXIT_INTERRUPTED = 130
@@ -75,7 +78,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         campaign_report,
         get_campaign,
         load_prompts,
-        render_report,
         resolve_credential,
         run_campaign,
     )
@@ -129,26 +131,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"run": result.as_dict(), "report": report})
     else:
-        verb = "Continued" if result.resumed else "Started"
-        print(
-            f"{verb} campaign {result.campaign_id}: {result.done} tries done and {result.failed} failed in this run "
-            f"({result.finished_before} finished before), {result.outputs} image(s) stored, "
-            f"{result.exchanges} exchange record(s)."
-        )
-        for error in result.errors:
-            print(f"  failed: {error}")
-        if result.pending_attestation:
-            print(
-                f"{result.pending_attestation} item(s) are not yet attested (time not yet attested); they stay queued."
-            )
-        if report is not None:
-            print()
-            print(render_report(report))
-        elif result.stopped_reason:
-            print("Stopped: nothing more was asked; no try was marked failed for this.")
-        else:
-            remaining = result.planned - result.finished_before - result.done - result.failed
-            print(f"Paused with {remaining} tries to go; run the same command again to continue.")
+        _print_run(result, report)
     if result.complete:
         return EXIT_OK
     if result.stopped_reason:
@@ -158,6 +141,33 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return EXIT_STOPPED
     return EXIT_INTERRUPTED
+
+
+def _print_run(result: RunResult, report: dict[str, Any] | None) -> None:
+    """What ``campaign run`` says without ``--json``: this run's counts, then the report (a
+    complete campaign) or why it stopped or paused."""
+    from app.capture.campaigns.report import render_report
+
+    verb = "Continued" if result.resumed else "Started"
+    print(
+        f"{verb} campaign {result.campaign_id}: {result.done} tries done and {result.failed} failed in this run "
+        f"({result.finished_before} finished before), {result.outputs} image(s) stored, "
+        f"{result.exchanges} exchange record(s)."
+    )
+    for error in result.errors:
+        print(f"  failed: {error}")
+    if result.pending_attestation:
+        print(
+            f"{result.pending_attestation} item(s) are not yet attested (time not yet attested); they stay queued."
+        )
+    if report is not None:
+        print()
+        print(render_report(report))
+    elif result.stopped_reason:
+        print("Stopped: nothing more was asked; no try was marked failed for this.")
+    else:
+        remaining = result.planned - result.finished_before - result.done - result.failed
+        print(f"Paused with {remaining} tries to go; run the same command again to continue.")
 
 
 def cmd_status(args: argparse.Namespace) -> int:
