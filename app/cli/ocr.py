@@ -102,9 +102,11 @@ def register(add: AddCommand) -> None:
 
 def list_marks(case: Case, text: str | None) -> set[int]:
     """Items that ``list --text`` found by their OCR text (marked as such in its output)."""
+    if not text:
+        return set()  # a plain ``list`` does not load the OCR engine
     from app.core import ocr
 
-    return ocr.search_ids(case, text) if text else set()
+    return ocr.search_ids(case, text)
 
 
 def show_json(case: Case, item_id: int) -> dict[str, Any] | None:
