@@ -269,7 +269,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_works_add(args: argparse.Namespace) -> int:
-    from app.compare import works as works_mod  # light, but the engine's package: on use
+    from app.compare import works as works_mod  # the works library, loaded on use
     from app.core.case import Case
 
     results = []
