@@ -318,7 +318,7 @@ def cmd_works_list(args: argparse.Namespace) -> int:
 
 
 def _settable_keys() -> list[str]:
-    from app.report.model import COVER_KEYS  # a plain tuple; the PDF writer is not loaded
+    from app.report.choices import COVER_KEYS  # a plain tuple; the bundle model is not loaded
 
     return ["title", "operator", *(f"bundle.{key}" for key in COVER_KEYS)]
 

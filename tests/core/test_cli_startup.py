@@ -130,8 +130,9 @@ def test_the_constants_moved_for_the_parser_are_still_where_they_were() -> None:
     from app.capture.campaigns.profiles import PROFILE_NAMES
     from app.core.ocr import DEFAULT_LANGUAGES
     from app.duties.checks import KEYWORDS_SETTING
-    from app.report.model import LANGS, PAPERS, PROFILES
+    from app.report.model import COVER_KEYS, LANGS, PAPERS, PROFILES
 
     assert PROFILES == ("filing", "archive", "both") and LANGS == ("en", "zh", "en+zh")
     assert PAPERS == ("letter", "a4") and PROFILE_NAMES == ("openai", "generic", "demo")
     assert DEFAULT_LANGUAGES[0] == "chi_sim" and KEYWORDS_SETTING == "duties.keywords"
+    assert COVER_KEYS[0] == "caption" and "platform_url" in COVER_KEYS
