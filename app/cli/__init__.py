@@ -2,6 +2,12 @@
 
 Human-readable output by default; ``--json`` prints machine-readable JSON on stdout. Errors
 are one sentence on stderr with a meaningful exit code; progress goes to stderr.
+
+Starting is cheap: building the parser needs only argparse and constants from light modules
+(each ``app/cli/<domain>.py`` keeps its ``register(add)`` so), and a command's domain modules
+load inside its handler when it runs. tests/core/test_cli_startup.py holds this: OpenCV,
+NumPy, ReportLab, pyHanko, the bundle model and the similarity engine stay unloaded for
+``--version`` and ``--help``.
 """
 
 from __future__ import annotations
@@ -26,7 +32,6 @@ from app.cli import time as time_commands
 from app.cli.common import EXIT_OK, Handler
 from app.console import clean, clean_console
 from app.core.errors import ProofshotError
-from app.core.identity import version_report
 
 COMMANDS: dict[str, Handler] = {}
 
@@ -68,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
 def version_text(verbose: bool) -> str:
     if not verbose:
         return f"proofshot {__version__}"
+    from app.core.identity import version_report  # hashes the code: loaded only when asked
+
     return "\n".join(f"{k}: {v}" for k, v in version_report(verify=True).items())
 
 

@@ -12,21 +12,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.common import EXIT_OK, EXIT_PROBLEMS, AddCommand, _operator
 from app.console import StderrProgress, cancel_on_sigint, print_json
-from app.core import items as items_mod
-from app.core.case import Case
 from app.core.errors import ProofshotError
-from app.report.model import (
-    EXHIBIT_FIELDS,
-    LANGS,
-    PAPERS,
-    PROFILES,
-    ExportOptions,
-    set_exhibit_text,
-)
+from app.report.choices import LANGS, PAPERS, PROFILES
+
+if TYPE_CHECKING:
+    from app.report.model import ExportOptions
 
 
 def _item_ids(text: str | None) -> tuple[int, ...]:
@@ -46,6 +40,8 @@ def _item_ids(text: str | None) -> tuple[int, ...]:
 
 
 def options_from_args(args: argparse.Namespace) -> ExportOptions:
+    from app.report.model import ExportOptions
+
     return ExportOptions(
         profile=args.profile,
         lang=args.lang,
@@ -139,6 +135,10 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
 
 def cmd_exhibit(args: argparse.Namespace) -> int:
     """Restate an exhibit's purpose (证明对象) or source (证据来源); each is a logged note."""
+    from app.core import items as items_mod
+    from app.core.case import Case
+    from app.report.model import EXHIBIT_FIELDS, set_exhibit_text
+
     wanted = {
         name: getattr(args, name)
         for name in EXHIBIT_FIELDS

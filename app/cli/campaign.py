@@ -19,31 +19,15 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.capture.campaigns.credentials import (
-    credential_from_env,
-    resolve_credential,
-    store_api_key,
-)
-from app.capture.campaigns.http import ClientSettings
-from app.capture.campaigns.profiles import PROFILE_NAMES, ProfileError
-from app.capture.campaigns.prompts import load_prompts
-from app.capture.campaigns.report import (
-    campaign_report,
-    campaigns_status,
-    record_matches,
-    render_report,
-    render_status,
-)
-from app.capture.campaigns.runner import run_campaign
-from app.capture.campaigns.settings import CampaignSpec, RunSettings
-from app.capture.campaigns.store import get_campaign, latest_campaign
+from app.capture.campaign_names import PROFILE_NAMES
 from app.cli.common import EXIT_OK, AddCommand, Handler, _operator, open_writable_if_possible
 from app.console import StderrProgress, cancel_on_sigint, print_json
-from app.core.case import Case
-from app.core.digests import read_capped
 from app.core.errors import ProofshotError
+
+if TYPE_CHECKING:
+    from app.capture.campaigns.settings import RunResult
 
 EXIT_STOPPED = 11
 EXIT_INTERRUPTED = 130
@@ -51,6 +35,8 @@ EXIT_INTERRUPTED = 130
 
 def _parameters(pairs: Sequence[str] | None) -> dict[str, Any]:
     """``--param size=1024x1024 --param n=2`` -> {"size": "1024x1024", "n": 2}."""
+    from app.capture.campaigns.profiles import ProfileError
+
     out: dict[str, Any] = {}
     for pair in pairs or ():
         key, sep, raw = pair.partition("=")
@@ -65,6 +51,9 @@ def _parameters(pairs: Sequence[str] | None) -> dict[str, Any]:
 
 
 def _profile_config(path: str | None) -> dict[str, Any] | None:
+    from app.capture.campaigns.profiles import ProfileError
+    from app.core.digests import read_capped
+
     if not path:
         return None
     try:
@@ -82,6 +71,18 @@ def _profile_config(path: str | None) -> dict[str, Any] | None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from app.capture.campaigns import (  # the campaign machinery loads on use
+        CampaignSpec,
+        ClientSettings,
+        RunSettings,
+        campaign_report,
+        get_campaign,
+        load_prompts,
+        resolve_credential,
+        run_campaign,
+    )
+    from app.core.case import Case
+
     prompts = load_prompts(args.prompts, args.prompts_format)
     spec = CampaignSpec(
         profile=args.profile,
@@ -130,26 +131,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"run": result.as_dict(), "report": report})
     else:
-        verb = "Continued" if result.resumed else "Started"
-        print(
-            f"{verb} campaign {result.campaign_id}: {result.done} tries done and {result.failed} failed in this run "
-            f"({result.finished_before} finished before), {result.outputs} image(s) stored, "
-            f"{result.exchanges} exchange record(s)."
-        )
-        for error in result.errors:
-            print(f"  failed: {error}")
-        if result.pending_attestation:
-            print(
-                f"{result.pending_attestation} item(s) are not yet attested (time not yet attested); they stay queued."
-            )
-        if report is not None:
-            print()
-            print(render_report(report))
-        elif result.stopped_reason:
-            print("Stopped: nothing more was asked; no try was marked failed for this.")
-        else:
-            remaining = result.planned - result.finished_before - result.done - result.failed
-            print(f"Paused with {remaining} tries to go; run the same command again to continue.")
+        _print_run(result, report)
     if result.complete:
         return EXIT_OK
     if result.stopped_reason:
@@ -161,7 +143,37 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_INTERRUPTED
 
 
+def _print_run(result: RunResult, report: dict[str, Any] | None) -> None:
+    """What ``campaign run`` says without ``--json``: this run's counts, then the report (a
+    complete campaign) or why it stopped or paused."""
+    from app.capture.campaigns.report import render_report
+
+    verb = "Continued" if result.resumed else "Started"
+    print(
+        f"{verb} campaign {result.campaign_id}: {result.done} tries done and {result.failed} failed in this run "
+        f"({result.finished_before} finished before), {result.outputs} image(s) stored, "
+        f"{result.exchanges} exchange record(s)."
+    )
+    for error in result.errors:
+        print(f"  failed: {error}")
+    if result.pending_attestation:
+        print(
+            f"{result.pending_attestation} item(s) are not yet attested (time not yet attested); they stay queued."
+        )
+    if report is not None:
+        print()
+        print(render_report(report))
+    elif result.stopped_reason:
+        print("Stopped: nothing more was asked; no try was marked failed for this.")
+    else:
+        remaining = result.planned - result.finished_before - result.done - result.failed
+        print(f"Paused with {remaining} tries to go; run the same command again to continue.")
+
+
 def cmd_status(args: argparse.Namespace) -> int:
+    from app.capture.campaigns.report import campaigns_status, render_status
+    from app.core.case import Case
+
     with Case.open(args.case, read_only=True) as case:
         rows = campaigns_status(case)
     if args.json:
@@ -172,6 +184,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from app.capture.campaigns import campaign_report, get_campaign, record_matches, render_report
+    from app.capture.campaigns.store import latest_campaign
+
     with open_writable_if_possible(args.case) as case:
         campaign = get_campaign(case, args.campaign) if args.campaign else latest_campaign(case)
         if not case.read_only and not args.no_record:
@@ -185,6 +200,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_key(args: argparse.Namespace) -> int:
+    from app.capture.campaigns.credentials import credential_from_env, store_api_key
+
     if args.from_env:
         key = credential_from_env(args.from_env).value
     else:

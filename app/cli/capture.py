@@ -13,10 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from app.capture.store import list_generations
 from app.cli.common import EXIT_OK, EXIT_PROBLEMS, AddCommand, _operator
 from app.console import print_json
-from app.core.case import Case
 
 
 class _StepAction(argparse.Action):
@@ -43,6 +41,8 @@ class _StepAction(argparse.Action):
 
 def cmd_capture(args: argparse.Namespace) -> int:
     from app.capture.script import Step
+    from app.capture.store import list_generations
+    from app.core.case import Case
     from app.gui.browser.headless import run_headless_capture  # Qt is loaded only here
 
     case_path = Path(args.case)
@@ -91,6 +91,9 @@ def cmd_capture(args: argparse.Namespace) -> int:
 
 
 def cmd_generations(args: argparse.Namespace) -> int:
+    from app.capture.store import list_generations
+    from app.core.case import Case
+
     with Case.open(args.case, read_only=True) as case:
         views = list_generations(case)
     if args.json:

@@ -8,31 +8,35 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import ocr as ocr_commands
 from app.cli.common import EXIT_OK, EXIT_PROBLEMS, AddCommand, _open_to_read, _operator
 from app.cli.time import _print_timestamp_outcome, _trust_from_args, parse_duration
-from app.compare import works as works_mod
 from app.console import StderrProgress, cancel_on_sigint, print_json
-from app.core import attest
-from app.core import items as items_mod
-from app.core.case import Case
-from app.core.custody import iter_events
 from app.core.errors import ProofshotError
-from app.core.importer import ImportJob
-from app.core.provenance import TRUST_ANCHORS_ENV
-from app.core.tsa_settings import tsa_configs
-from app.core.verify import record_verification, verify_case
+
+if TYPE_CHECKING:
+    from app.core import attest
+    from app.core import items as items_mod
+    from app.core.case import Case
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from app.core.case import Case
+
     with Case.create(args.case, title=args.title or "", operator=_operator(args) or "") as case:
         print(f"Created case {case.title!r} at {case.path}")
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from app.core import attest
+    from app.core.case import Case
+    from app.core.importer import ImportJob
+    from app.core.provenance import TRUST_ANCHORS_ENV
+    from app.core.tsa_settings import tsa_configs
+
     if args.c2pa_trust_list:  # the user's C2PA trust list (PEM) for this import's verdicts
         os.environ[TRUST_ANCHORS_ENV] = str(Path(args.c2pa_trust_list).resolve())
     with Case.open(args.case) as case:
@@ -77,6 +81,8 @@ def _item_json(case: Case, item: items_mod.Item, tags: list[str]) -> dict[str, A
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from app.core import items as items_mod
+
     with _open_to_read(args.case) as case:
         flt = items_mod.ItemFilter(text=args.text, tag=args.tag, kind=args.kind)
         rows = items_mod.list_items(case, flt)
@@ -106,6 +112,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from app.core import attest
+    from app.core import items as items_mod
+    from app.core.custody import iter_events
+
     with _open_to_read(args.case) as case:
         item = items_mod.get_item(case, args.item)
         state = items_mod.item_state(case, item.id)
@@ -158,10 +168,15 @@ def _token_json(token: attest.TokenSummary, item: items_mod.Item) -> dict[str, A
 
 
 def _item_ids(case: Case, refs: Sequence[str]) -> list[int]:
+    from app.core import items as items_mod
+
     return [items_mod.get_item(case, ref).id for ref in refs]
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
+    from app.core import items as items_mod
+    from app.core.case import Case
+
     with Case.open(args.case) as case:
         n = items_mod.add_tag(case, _item_ids(case, args.items), args.tag, actor=_operator(args))
     print(f"Tagged {n} item(s) with {args.tag!r}.")
@@ -169,6 +184,9 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_untag(args: argparse.Namespace) -> int:
+    from app.core import items as items_mod
+    from app.core.case import Case
+
     with Case.open(args.case) as case:
         n = items_mod.remove_tag(case, _item_ids(case, args.items), args.tag, actor=_operator(args))
     print(f"Removed {args.tag!r} from {n} item(s).")
@@ -176,6 +194,9 @@ def cmd_untag(args: argparse.Namespace) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
+    from app.core import items as items_mod
+    from app.core.case import Case
+
     with Case.open(args.case) as case:
         item_id = items_mod.get_item(case, args.item).id
         items_mod.add_note(
@@ -186,6 +207,9 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
+    from app.core import items as items_mod
+    from app.core.case import Case
+
     with Case.open(args.case) as case:
         item_id = items_mod.get_item(case, args.item).id
         items_mod.withdraw(case, item_id, args.reason, actor=_operator(args))
@@ -194,6 +218,8 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
+    from app.core.custody import iter_events
+
     with _open_to_read(args.case) as case:
         events = list(iter_events(case.conn))
     if args.json:
@@ -206,6 +232,9 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from app.core.case import Case
+    from app.core.verify import record_verification, verify_case
+
     # Always read-only: a check never sweeps, migrates or switches the journal of what it
     # checks. Only afterwards, and only into a current, writable case, is the run logged.
     with Case.open(args.case, read_only=True) as case:
@@ -240,6 +269,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_works_add(args: argparse.Namespace) -> int:
+    from app.compare import works as works_mod  # the works library, loaded on use
+    from app.core.case import Case
+
     results = []
     with Case.open(args.case) as case:
         for path in args.files:
@@ -269,6 +301,8 @@ def cmd_works_add(args: argparse.Namespace) -> int:
 
 
 def cmd_works_list(args: argparse.Namespace) -> int:
+    from app.compare import works as works_mod
+
     with _open_to_read(args.case) as case:
         listed = [w.as_dict() for w in works_mod.list_works(case)]
     if args.json:
@@ -284,12 +318,14 @@ def cmd_works_list(args: argparse.Namespace) -> int:
 
 
 def _settable_keys() -> list[str]:
-    from app.report.model import COVER_KEYS  # a plain tuple; the PDF writer is not loaded
+    from app.report.choices import COVER_KEYS  # a plain tuple; the bundle model is not loaded
 
     return ["title", "operator", *(f"bundle.{key}" for key in COVER_KEYS)]
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
+    from app.core.case import Case
+
     changes: list[tuple[str, str]] = []
     for pair in args.set or []:
         key, sep, value = pair.partition("=")

@@ -1,4 +1,9 @@
-"""Shared by the command modules: exit codes and how a command opens a case or names its operator."""
+"""Shared by the command modules: exit codes and how a command opens a case or names its operator.
+
+Light to import, like every ``register`` in app/cli: the parser is built from argparse and
+constants alone, and a command's domain modules load when that command runs (the case store
+too, below).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,13 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.config import default_operator
-from app.core.case import Case
 from app.core.errors import ProofshotError
+
+if TYPE_CHECKING:
+    from app.core.case import Case
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 2  # the command ran, and found the case (or bundle) not intact
@@ -24,6 +32,8 @@ def _operator(args: argparse.Namespace) -> str | None:
 
 def _open_to_read(path: Path) -> Case:
     """Open read-only; what the checks before opening found is said on stderr, once."""
+    from app.core.case import Case
+
     case = Case.open(path, read_only=True)
     for problem in case.open_problems:
         sys.stderr.write(f"proofshot: warning: {problem.message}\n")
@@ -32,6 +42,8 @@ def _open_to_read(path: Path) -> Case:
 
 def open_writable_if_possible(path: Path) -> Case:
     """Writable when possible (so a report's fresh matches are recorded), else read-only."""
+    from app.core.case import Case
+
     try:
         return Case.open(path)
     except ProofshotError:

@@ -17,21 +17,14 @@ import argparse
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.common import EXIT_OK, AddCommand, Handler
-from app.compare.case_matching import (
-    METRIC_LABELS,
-    ItemMatches,
-    compare_item,
-    match_case,
-    snapshot,
-)
-from app.compare.scoring import BAND_SENTENCES
 from app.console import StderrProgress, cancel_on_sigint, print_json
-from app.core import items as items_mod
-from app.core.case import Case
 from app.core.errors import ProofshotError
+
+if TYPE_CHECKING:
+    from app.compare.case_matching import ItemMatches
 
 EXIT_CANNOT_COMPARE = 2
 EXIT_INTERRUPTED = 130
@@ -75,6 +68,10 @@ def _wrapped(text: str, indent: int) -> list[str]:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    from app.compare.case_matching import match_case, snapshot  # the engine loads on use
+    from app.core import items as items_mod
+    from app.core.case import Case
+
     with (
         cancel_on_sigint("Stopping after the images in progress; Ctrl+C again aborts.") as cancel,
         Case.open(args.case, read_only=True) as case,
@@ -108,6 +105,9 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 def render_comparison(record: dict[str, Any]) -> str:
     """The comparison as text: both sides, the score and band, each metric with its sentence."""
+    from app.compare.case_matching import METRIC_LABELS
+    from app.compare.scoring import BAND_SENTENCES
+
     reg = f", reg. {record['work_registration']}" if record.get("work_registration") else ""
     lines = [
         f"Item {record['item_id']} ({record['item_sha256'][:16]}…) against work "
@@ -148,6 +148,9 @@ def render_comparison(record: dict[str, Any]) -> str:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from app.compare.case_matching import compare_item
+    from app.core.case import Case
+
     with Case.open(args.case, read_only=True) as case:
         record = compare_item(case, args.item, args.work)
     if args.json:

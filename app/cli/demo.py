@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 from app.cli.common import EXIT_OK, AddCommand, _operator
-from app.core import items as items_mod
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from app.core import items as items_mod
     from app.demo.case_builder import build_demo_case  # the demo data is only loaded on request
 
     with build_demo_case(Path(args.case), operator=_operator(args) or "Demo Operator") as case:

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.common import EXIT_OK, AddCommand
 from app.console import print_json
-from app.core.case import Case
 from app.core.errors import ProofshotError
-from app.duties import checks
-from app.duties.rules import DUTIES, DUTY_BY_KEY, FINDINGS, NOT_CHECKED
+from app.duties.rules import DUTIES, DUTY_BY_KEY, FINDINGS, KEYWORDS_SETTING, NOT_CHECKED
+
+if TYPE_CHECKING:
+    from app.duties import checks
 
 EXIT_NOT_FOUND = 3
 
 
 def cmd_duties(args: argparse.Namespace) -> int:
+    from app.core.case import Case
+    from app.duties import checks
+
     keywords = list(args.keyword or [])
     if args.add_finding or args.record:
         with Case.open(args.case) as case:
@@ -40,9 +45,9 @@ def cmd_duties(args: argparse.Namespace) -> int:
             if args.record:
                 if keywords:  # kept, so the bundle and later checks use the same names
                     merged = checks.keywords_for(case, keywords)
-                    current = case.settings().get(checks.KEYWORDS_SETTING, "")
+                    current = case.settings().get(KEYWORDS_SETTING, "")
                     if ", ".join(merged) != current:
-                        case.set_setting(checks.KEYWORDS_SETTING, ", ".join(merged))
+                        case.set_setting(KEYWORDS_SETTING, ", ".join(merged))
                 checks.record_check(case, platform=args.platform, keywords=keywords)
     with Case.open(args.case, read_only=True) as case:
         results = checks.compute(case, platform=args.platform, keywords=keywords)
@@ -94,7 +99,7 @@ def register(add: AddCommand) -> None:
         action="append",
         metavar="NAME",
         help="a name of the work that prompts are checked for (repeatable; works' titles and "
-        f"the case setting {checks.KEYWORDS_SETTING} are used too)",
+        f"the case setting {KEYWORDS_SETTING} are used too)",
     )
     p.add_argument(
         "--record",

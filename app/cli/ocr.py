@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.common import AddCommand, _operator
 from app.console import StderrProgress, cancel_on_sigint, print_json
-from app.core import items as items_mod
-from app.core import ocr
-from app.core.case import Case
+from app.core.ocr_languages import DEFAULT_LANGUAGES
+
+if TYPE_CHECKING:
+    from app.core.case import Case
 
 
 def cmd_ocr(args: argparse.Namespace) -> int:
-    languages = tuple(args.languages.split("+")) if args.languages else ocr.DEFAULT_LANGUAGES
+    from app.core import items as items_mod
+    from app.core import ocr
+    from app.core.case import Case
+
+    languages = tuple(args.languages.split("+")) if args.languages else DEFAULT_LANGUAGES
     with Case.open(args.case) as case:
         ids = [items_mod.get_item(case, ref).id for ref in args.items] if args.items else None
         job = ocr.OcrJob(
@@ -89,7 +94,7 @@ def register(add: AddCommand) -> None:
     p.add_argument("--redo", action="store_true", help="recognise again items that have a result")
     p.add_argument(
         "--languages",
-        help=f"Tesseract models joined by '+' (default {'+'.join(ocr.DEFAULT_LANGUAGES)})",
+        help=f"Tesseract models joined by '+' (default {'+'.join(DEFAULT_LANGUAGES)})",
     )
     p.add_argument("--operator")
     p.add_argument("--json", action="store_true")
@@ -97,10 +102,16 @@ def register(add: AddCommand) -> None:
 
 def list_marks(case: Case, text: str | None) -> set[int]:
     """Items that ``list --text`` found by their OCR text (marked as such in its output)."""
-    return ocr.search_ids(case, text) if text else set()
+    if not text:
+        return set()  # a plain ``list`` does not load the OCR engine
+    from app.core import ocr
+
+    return ocr.search_ids(case, text)
 
 
 def show_json(case: Case, item_id: int) -> dict[str, Any] | None:
+    from app.core import ocr
+
     record = ocr.latest(case, [item_id]).get(item_id)
     if record is None:
         return None

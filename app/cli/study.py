@@ -13,17 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.capture.campaigns.credentials import resolve_credential
-from app.capture.campaigns.http import ClientSettings
-from app.capture.campaigns.settings import RunSettings
-from app.capture.study.protocol import load_protocol
-from app.capture.study.results import record_study_matches, study_report, study_status
-from app.capture.study.review import blind_set, load_answers, record_reviews
-from app.capture.study.study import freeze, get_study, init_study, run_study
 from app.cli.campaign import EXIT_INTERRUPTED, EXIT_STOPPED
 from app.cli.common import EXIT_OK, AddCommand, _operator, open_writable_if_possible
 from app.console import StderrProgress, cancel_on_sigint, print_json
-from app.core.case import Case
 from app.core.errors import ProofshotError
 
 
@@ -91,6 +83,10 @@ def _num(value: float | None) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from app.capture.study.protocol import load_protocol  # the study machinery loads on use
+    from app.capture.study.study import init_study
+    from app.core.case import Case
+
     protocol, data = load_protocol(args.protocol)
     with Case.open(args.case) as case:
         study = init_study(case, protocol, data, str(args.protocol), actor=_operator(args))
@@ -106,6 +102,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_freeze(args: argparse.Namespace) -> int:
+    from app.capture.study.protocol import load_protocol
+    from app.capture.study.study import freeze, get_study
+    from app.core.case import Case
+
     protocol = data = None
     if args.protocol:
         protocol, data = load_protocol(args.protocol)
@@ -143,6 +143,13 @@ def cmd_freeze(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from app.capture.campaigns.credentials import resolve_credential
+    from app.capture.campaigns.http import ClientSettings
+    from app.capture.campaigns.settings import RunSettings
+    from app.capture.study.results import study_report
+    from app.capture.study.study import get_study, run_study
+    from app.core.case import Case
+
     settings = RunSettings(
         concurrency=max(1, args.concurrency),
         rate_per_second=max(0.0, args.rate),
@@ -193,6 +200,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from app.capture.study.results import study_status
+    from app.capture.study.study import get_study
+    from app.core.case import Case
+
     with Case.open(args.case, read_only=True) as case:
         status = study_status(case, get_study(case, args.study))
     if args.json:
@@ -215,6 +226,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    from app.capture.study.review import blind_set, load_answers, record_reviews
+    from app.capture.study.study import get_study
+    from app.core.case import Case
+
     with Case.open(args.case) as case:
         study = get_study(case, args.study)
         if args.list:
@@ -241,6 +256,9 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from app.capture.study.results import record_study_matches, study_report
+    from app.capture.study.study import get_study
+
     with open_writable_if_possible(args.case) as case:
         study = get_study(case, args.study)
         if not case.read_only and not args.no_record:

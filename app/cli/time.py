@@ -7,15 +7,16 @@ import errno
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.common import EXIT_OK, AddCommand, _open_to_read
 from app.console import print_json
-from app.core import attest
-from app.core.case import Case
 from app.core.errors import ProofshotError, StorageFullError
-from app.core.trust import TrustStore, load_trust
-from app.core.tsa import TsaConfig
-from app.core.tsa_settings import tsa_configs
+
+if TYPE_CHECKING:
+    from app.core import attest
+    from app.core.trust import TrustStore
+    from app.core.tsa import TsaConfig
 
 
 def _print_timestamp_outcome(outcome: attest.AttestOutcome) -> None:
@@ -30,11 +31,16 @@ def _print_timestamp_outcome(outcome: attest.AttestOutcome) -> None:
 
 
 def _tsas_from_args(args: argparse.Namespace) -> list[TsaConfig]:
+    from app.core.tsa_settings import tsa_configs
+
     urls = args.tsa or None
     return tsa_configs(urls, timeout=args.tsa_timeout)
 
 
 def cmd_timestamp(args: argparse.Namespace) -> int:
+    from app.core import attest
+    from app.core.case import Case
+
     with Case.open(args.case) as case:
         ca_pems: list[bytes] = []
         for name in args.ca_file or []:
@@ -68,6 +74,8 @@ def cmd_timestamp(args: argparse.Namespace) -> int:
 
 
 def _trust_from_args(args: argparse.Namespace) -> TrustStore:
+    from app.core.trust import load_trust
+
     return load_trust(args.ca_file or [])
 
 
@@ -89,6 +97,8 @@ def parse_duration(text: str) -> timedelta:
 
 
 def cmd_export_tokens(args: argparse.Namespace) -> int:
+    from app.core import attest
+
     outdir = Path(args.outdir)
     if outdir.exists() and not outdir.is_dir():
         raise ProofshotError(f"{outdir} is a file; name a folder for the tokens.")

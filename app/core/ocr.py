@@ -41,6 +41,7 @@ from app.core.case import Case
 from app.core.digests import sha256_file
 from app.core.errors import ItemNotFoundError, ProofshotError
 from app.core.jobs import CancelToken, Progress, ProgressCallback, no_progress
+from app.core.ocr_languages import DEFAULT_LANGUAGES  # defined there for the CLI
 from app.core.rows import named_cursor, named_row
 
 try:  # the in-process engine (ADR 0015); the CLI is the fallback
@@ -49,8 +50,6 @@ except ImportError:  # pragma: no cover - depends on the environment
     tesserocr = None
 
 ENGINE = "tesseract"
-# Order matters to Tesseract: the first model leads. This order measured best (ADR 0015).
-DEFAULT_LANGUAGES = ("chi_sim", "eng", "jpn", "chi_tra")
 # Item kinds whose images are screen text: screenshots, page captures, and imported files
 # (screen captures of outside tools reach Proofshot as imported images).
 ELIGIBLE_KINDS = ("screenshot", "web-capture", "imported-file", "derived")

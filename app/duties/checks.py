@@ -27,12 +27,19 @@ from app.core.errors import ProofshotError
 from app.core.items import annotation_record
 from app.core.rows import iter_named, named_row
 from app.duties import pages, refusals
-from app.duties.rules import ABSENT, DUTIES, DUTY_BY_KEY, FINDINGS, NOT_CHECKED, PARTIAL, PRESENT
+from app.duties.rules import (
+    ABSENT,
+    DUTIES,
+    DUTY_BY_KEY,
+    FINDINGS,
+    KEYWORDS_SETTING,  # defined there: the CLI reads it at start-up
+    NOT_CHECKED,
+    PARTIAL,
+    PRESENT,
+)
 
 OPERATOR_FINDING_PREFIX = "Operator's platform-duty finding: "
 """Annotation notes starting with this hold an operator finding as JSON after the prefix."""
-KEYWORDS_SETTING = "duties.keywords"
-"""Case setting: comma-separated names of the work that prompts are checked for."""
 
 
 def platform_of(url: str) -> str:

@@ -63,3 +63,6 @@ DUTIES: tuple[Duty, ...] = (
     ),
 )
 DUTY_BY_KEY = {d.key: d for d in DUTIES}
+
+KEYWORDS_SETTING = "duties.keywords"
+"""Case setting: comma-separated names of the work that prompts are checked for."""

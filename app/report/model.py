@@ -40,29 +40,12 @@ from app.core.records import (
 )
 from app.core.rows import named_row
 from app.report import exhibit_register, study_section
-
-PROFILES = ("filing", "archive", "both")
-LANGS = ("en", "zh", "en+zh")
-PAPERS = ("letter", "a4")
-
-COVER_KEYS = (
-    "caption",
-    "court",
-    "matter",
-    "parties",
-    "prepared_by",
-    "declarant",
-    "declarant_role",
-    "platform_name",
-    "platform_operator",
-    "platform_url",
-    "platform_contact",
-    "party",
-    "case_number",
-    "matter_zh",
-    "caption_zh",
+from app.report.choices import (  # defined apart for the CLI (see there)
+    COVER_KEYS,
+    LANGS,
+    PAPERS,
+    PROFILES,
 )
-"""Cover and declaration facts, read from case settings named ``bundle.<key>``."""
 
 IMPORTED_KINDS = {"imported-file", "original-work", "licence-document"}
 """Kinds of item acquired by importing a file (no connection, no environment was recorded)."""

@@ -336,6 +336,23 @@ def test_a_picture_declaring_too_many_pixels_is_not_decoded_and_the_note_says_wh
     zh = EvidenceImage(bomb, 200, 150, t=lambda en, zh: zh)
     text = _drawn(zh, tmp_path / "zh.png")
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
-    assert "此图像无法绘制（12000 × 12000 px）" in text.replace("\n", "")
+    assert "此图像无法绘制（12000×12000px）" in "".join(text.split())
     assert grown_mb < 200  # decoded as RGB it would be 432 MB
     clear_decoded()
+
+
+def test_a_could_not_draw_note_wraps_inside_its_box_in_both_languages() -> None:
+    from app.report.flowables import note_lines
+    from app.report.fonts import SANS, register_fonts, runs_width
+
+    register_fonts()
+    text = (
+        "This image could not be drawn (12000 × 12000 px); see the native file. / "
+        "此图像无法绘制（12000 × 12000 px），请查看原始文件。"
+    )
+    for width in (120.0, 188.0, 388.0):
+        lines = note_lines(text, width, SANS, 8)
+        assert len(lines) > 1
+        assert all(runs_width(line, SANS, 8) <= width for line in lines), lines
+        assert "".join("".join(lines).split()) == "".join(text.split())
+    assert note_lines("short", 388.0, SANS, 8) == ["short"]

@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
+from app.capture.campaign_names import PROFILE_NAMES  # defined apart for the CLI (see there)
 from app.capture.campaigns.http import HttpRequest, HttpResponse
 from app.capture.campaigns.prompts import PromptEntry
 from app.core.errors import ProofshotError
-
-PROFILE_NAMES = ("openai", "generic", "demo")
 
 
 class ProfileError(ProofshotError):
