@@ -14,7 +14,6 @@ facts and grid tables, the section marker and page recorder, :class:`EvidenceIma
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -278,27 +277,6 @@ def clear_decoded() -> None:
     _DECODED.clear()
 
 
-# A token is a word with its trailing spaces, or one CJK character (a line may break after it).
-_NOTE_TOKENS = re.compile(
-    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+\s*|\s+"
-)
-
-
-def note_lines(text: str, width: float, font: str, size: float) -> list[str]:
-    """``text`` broken into lines no wider than ``width`` (a word wider than it stands alone)."""
-    lines: list[str] = []
-    line = ""
-    for token in _NOTE_TOKENS.findall(text):
-        if line and runs_width((line + token).rstrip(), font, size) > width:
-            lines.append(line.rstrip())
-            line = token.lstrip()
-        else:
-            line += token
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
-
-
 class EvidenceImage(Flowable):
     """An image from the object store, drawn at a fixed size; a readable note if it will not decode.
 
@@ -370,7 +348,7 @@ class EvidenceImage(Flowable):
                 f"此图像无法绘制（{why}），请查看原始文件。",
             )
             y = self.img_height - 14
-            for line in note_lines(message, self.img_width - 12, SANS, 8):
+            for line in caption_lines(message, self.img_width - 12, SANS, 8):
                 if y < 4:
                     break
                 draw_runs(canv, 6, y, line, SANS, 8)

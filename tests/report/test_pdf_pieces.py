@@ -342,7 +342,7 @@ def test_a_picture_declaring_too_many_pixels_is_not_decoded_and_the_note_says_wh
 
 
 def test_a_could_not_draw_note_wraps_inside_its_box_in_both_languages() -> None:
-    from app.report.flowables import note_lines
+    from app.report.flowables import caption_lines
     from app.report.fonts import SANS, register_fonts, runs_width
 
     register_fonts()
@@ -351,8 +351,8 @@ def test_a_could_not_draw_note_wraps_inside_its_box_in_both_languages() -> None:
         "此图像无法绘制（12000 × 12000 px），请查看原始文件。"
     )
     for width in (120.0, 188.0, 388.0):
-        lines = note_lines(text, width, SANS, 8)
+        lines = caption_lines(text, width, SANS, 8)
         assert len(lines) > 1
         assert all(runs_width(line, SANS, 8) <= width for line in lines), lines
         assert "".join("".join(lines).split()) == "".join(text.split())
-    assert note_lines("short", 388.0, SANS, 8) == ["short"]
+    assert caption_lines("short", 388.0, SANS, 8) == ["short"]
