@@ -50,6 +50,9 @@ def _parameters(pairs: Sequence[str] | None) -> dict[str, Any]:
     return out
 
 
+MAX_PROFILE_CONFIG_BYTES = 1 << 20  # a profile's JSON settings: a page, never a megabyte
+
+
 def _profile_config(path: str | None) -> dict[str, Any] | None:
     from app.capture.campaigns.profiles import ProfileError
     from app.core.digests import read_capped
@@ -57,7 +60,7 @@ def _profile_config(path: str | None) -> dict[str, Any] | None:
     if not path:
         return None
     try:
-        data = json.loads(read_capped(path, 1 << 20).decode("utf-8"))
+        data = json.loads(read_capped(path, MAX_PROFILE_CONFIG_BYTES).decode("utf-8"))
     except (OSError, ValueError) as exc:
         raise ProfileError(
             f"The profile configuration {path} cannot be read as JSON ({exc})."

@@ -121,14 +121,17 @@ def sha256_stream(
     return h.hexdigest(), size
 
 
-def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+def open_regular(path: str | os.PathLike[str], *, follow_symlinks: bool = False) -> BinaryIO:
     """Open a file that may be hostile: a symlink (ELOOP), FIFO or device raises OSError.
 
-    ``O_NOFOLLOW`` refuses a symlink planted at ``path``; ``O_NONBLOCK`` keeps a FIFO from
-    hanging the open, and the ``fstat`` then refuses anything but a regular file.
+    ``O_NOFOLLOW`` refuses a symlink planted at ``path`` (``follow_symlinks=True`` drops it, for
+    a path a person chose); ``O_NONBLOCK`` keeps a FIFO from hanging the open, and the
+    ``fstat`` then refuses anything but a regular file.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
     handle = os.fdopen(fd, "rb")
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         handle.close()
@@ -143,13 +146,7 @@ def read_capped(path: str | os.PathLike[str], limit: int, *, follow_symlinks: bo
     claims to be one but is a multi-gigabyte blob or ``/dev/zero`` costs ``limit`` bytes of
     memory, never the whole of it. Only regular files are read (a FIFO or device is refused).
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    if not follow_symlinks:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags)
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", os.fsdecode(path))
+    with open_regular(path, follow_symlinks=follow_symlinks) as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", os.fsdecode(path))

@@ -97,3 +97,11 @@ def test_operator_files_over_their_size_are_refused_by_name(tmp_path: Path) -> N
     big = blob("answers.json", MAX_ANSWERS_BYTES + 1)
     with pytest.raises(AnswersFileError, match=r"answers\.json cannot be read \(larger than"):
         load_answers(None, None, big)  # type: ignore[arg-type]
+    from app.capture.campaigns.profiles import ProfileError
+    from app.cli.campaign import MAX_PROFILE_CONFIG_BYTES, _profile_config
+
+    big = blob("profile.json", MAX_PROFILE_CONFIG_BYTES + 1)
+    with pytest.raises(ProfileError, match=r"profile\.json cannot be read as JSON \(.*larger than"):
+        _profile_config(str(big))
+    with pytest.raises(ProfileError, match="not a regular file"):
+        _profile_config("/dev/zero")
